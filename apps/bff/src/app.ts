@@ -1,0 +1,269 @@
+import { existsSync } from 'node:fs';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { ErrorCode, PublicConfigSchema } from '@wa/contracts';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { DomainError } from './lib/errors.ts';
+import { problemHandler } from './lib/http.ts';
+import { safeUrl, type Logger } from './lib/logger.ts';
+import { authenticate, organizationRateLimit } from './modules/auth/auth.middleware.ts';
+import { AuthService } from './modules/auth/auth.service.ts';
+import { balanceOf } from './modules/ledger/balance.service.ts';
+import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
+import { LedgerService } from './modules/ledger/ledger.service.ts';
+import { messagingRoutes } from './modules/messaging/messaging.routes.ts';
+import { MessagingService } from './modules/messaging/messaging.service.ts';
+import { numbersRoutes } from './modules/numbers/numbers.routes.ts';
+import { BillingSyncService } from './modules/billing/billing-sync.service.ts';
+import { billingRoutes, rememberManagersForSync } from './modules/billing/billing.routes.ts';
+import { BillingService } from './modules/billing/billing.service.ts';
+import { TokenVault } from './modules/billing/token-vault.ts';
+import { numberPlansRoutes } from './modules/numbers/number-plans.routes.ts';
+import { NumberPlansService } from './modules/numbers/number-plans.service.ts';
+import { livechatWebhookRoutes } from './modules/webhooks/livechat-webhook.routes.ts';
+import { BillingClient } from './providers/livechat-billing/billing.client.ts';
+import type { BillingPort } from './providers/livechat-billing/billing.port.ts';
+import { KeywordMatcher } from './modules/optouts/opt-out-keywords.ts';
+import { optOutsRoutes } from './modules/optouts/optouts.routes.ts';
+import { OptOutsService } from './modules/optouts/optouts.service.ts';
+import { NumbersService } from './modules/numbers/numbers.service.ts';
+import type { CampaignDispatcher } from './modules/campaigns/campaign-dispatcher.ts';
+import { campaignsRoutes } from './modules/campaigns/campaigns.routes.ts';
+import { createCampaignServices } from './modules/campaigns/campaigns.module.ts';
+import type { CampaignsService } from './modules/campaigns/campaigns.service.ts';
+import type { OrganizationRow } from './modules/organizations/organizations.repo.ts';
+import { kaleyraWebhookRoutes } from './modules/webhooks/kaleyra-webhook.routes.ts';
+import { createLifecycleServices, lifecycleApiRoutes, opsRouter, type LifecycleServices } from './modules/lifecycle/lifecycle.module.ts';
+import { KaleyraWebhookService } from './modules/webhooks/kaleyra-webhook.service.ts';
+import { buildOpenApi } from './openapi.ts';
+import { createPrivacyServices, type PrivacyServices } from './modules/privacy/privacy.module.ts';
+import { privacyOpsRoutes, privacyRoutes } from './modules/privacy/privacy.routes.ts';
+import { privacySendGuard } from './modules/privacy/send-guard.ts';
+import type { AccountsPort } from './providers/livechat-accounts/accounts.port.ts';
+import type { KaleyraPort } from './providers/kaleyra/kaleyra.port.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  log: Logger;
+  accounts: AccountsPort;
+  kaleyra: KaleyraPort;
+  /** LiveChat Billing API; defaults to the real client at LIVECHAT_BILLING_URL. */
+  billing?: BillingPort;
+  now?: () => Date;
+}
+
+/** Issue 5's services (lifecycle, planCancellations, refunds, ops, audit) are in LifecycleServices. */
+export interface Services extends LifecycleServices {
+  auth: AuthService;
+  ledger: LedgerService;
+  numbers: NumbersService;
+  messaging: MessagingService;
+  kaleyraWebhooks: KaleyraWebhookService;
+  billing: BillingService;
+  billingSync: BillingSyncService;
+  numberPlans: NumberPlansService;
+  optOuts: OptOutsService;
+  campaigns: CampaignsService;
+  campaignDispatcher: CampaignDispatcher;
+  /** Issue 6: export, a recipient's rights, retention. */
+  privacy: PrivacyServices;
+}
+
+/** Where Kaleyra reaches us for an organization; v1 callback URLs carry the Basic credentials as userinfo. */
+export function webhookUrls(config: Config, org: Pick<OrganizationRow, 'id' | 'webhookSecret'>) {
+  const base = new URL(config.PUBLIC_BASE_URL);
+  const path = `/webhooks/kaleyra/${encodeURIComponent(org.id)}`;
+  const withAuth = new URL(`${path}/status`, base);
+  withAuth.username = encodeURIComponent(org.id);
+  withAuth.password = encodeURIComponent(org.webhookSecret);
+  return {
+    statusUrl: new URL(`${path}/status`, base).toString(),
+    incomingUrl: new URL(`${path}/incoming`, base).toString(),
+    statusUrlWithCredentials: withAuth.toString(),
+    username: org.id,
+    password: org.webhookSecret,
+  };
+}
+
+export function createServices(deps: AppDeps): Services {
+  const { config, database, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const db = database.db;
+  const auth = new AuthService(deps.accounts, config.LIVECHAT_CLIENT_ID, () => now().getTime());
+  const ledger = new LedgerService(db);
+  const numbers = new NumbersService(db, deps.kaleyra, log, config.CATALOG_JSON);
+  const messaging = new MessagingService(
+    db,
+    ledger,
+    deps.kaleyra,
+    numbers,
+    (orgId) => balanceOf(db, orgId),
+    {
+      chargedCategories: config.CHARGED_CATEGORIES,
+      windowHours: config.CONVERSATION_WINDOW_HOURS,
+      statusCallbackUrl: (org) => webhookUrls(config, org).statusUrlWithCredentials,
+    },
+    log,
+    now,
+  );
+  const kaleyraWebhooks = new KaleyraWebhookService(db, messaging, log);
+  // Issue 4 (F.4): opt-out keywords on incoming messages, the opt-out instruction of marketing templates.
+  const optOuts = new OptOutsService(db, deps.kaleyra, numbers, new KeywordMatcher(config.OPT_OUT_KEYWORDS, config.OPT_IN_KEYWORDS), log);
+  kaleyraWebhooks.onIncoming(optOuts.onIncoming);
+  numbers.onSynced(optOuts.afterSync);
+  messaging.useTemplateResolver((n, t) => optOuts.templateToSend(n, t));
+  // Issue 3 (Part C, F.1): plans per number, packages, charge verification and the billing sync.
+  const billingPort = deps.billing ?? new BillingClient(config.LIVECHAT_BILLING_URL);
+  if (!config.BILLING_TOKEN_KEY && config.NODE_ENV === 'production') {
+    throw new Error('BILLING_TOKEN_KEY is required in production (32 random bytes, base64): it seals the billing sync token.');
+  }
+  const vault = config.BILLING_TOKEN_KEY ? new TokenVault(config.BILLING_TOKEN_KEY) : TokenVault.ephemeral();
+  const billingOptions = { returnUrl: config.PUBLIC_BASE_URL, testCharges: config.BILLING_TEST_CHARGES };
+  const billing = new BillingService(
+    db,
+    ledger,
+    billingPort,
+    config.CATALOG_JSON,
+    { ...billingOptions, pendingTtlMs: config.BILLING_PENDING_TTL_MINUTES * 60_000 },
+    log,
+    now,
+  );
+  const billingSync = new BillingSyncService(db, billing, billingPort, vault, { clientId: config.LIVECHAT_CLIENT_ID, testCharges: config.BILLING_TEST_CHARGES }, log, now);
+  const numberPlans = new NumberPlansService(db, numbers, billing, billingPort, billingOptions, log, now);
+  // Issue 7: campaigns (bulk sends) and their background dispatcher.
+  const { campaigns, campaignDispatcher } = createCampaignServices({
+    db,
+    config,
+    ledger,
+    messaging,
+    numbers,
+    kaleyra: deps.kaleyra,
+    balanceOf: (orgId) => balanceOf(db, orgId),
+    statusCallbackUrl: (org) => webhookUrls(config, org).statusUrlWithCredentials,
+    log,
+    now,
+  });
+  // Issue 5: account lifecycle, terms, refunds, operators and the audit log.
+  const lifecycleServices = createLifecycleServices({ db, config, ledger, billing, vault, campaignDispatcher, log, now });
+  const privacy = createPrivacyServices({ database, config, log, now });
+  return { auth, ledger, numbers, messaging, kaleyraWebhooks, optOuts, billing, billingSync, numberPlans, campaigns, campaignDispatcher, ...lifecycleServices, privacy };
+}
+
+export function createApp(deps: AppDeps): { app: Express; services: Services } {
+  const { config, database, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const services = createServices(deps);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+  app.set('query parser', 'simple');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          frameAncestors: ["'self'", ...config.FRAME_ANCESTORS],
+          formAction: ["'self'"],
+        },
+      },
+      // The widget lives in LiveChat's iframe: frame-ancestors governs framing, not X-Frame-Options.
+      frameguard: false,
+      // HSTS only where TLS terminates (see below); on plain http it means nothing and misleads.
+      strictTransportSecurity: false,
+      crossOriginEmbedderPolicy: false,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+  app.use((req, res, next) => {
+    if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger: log,
+      // Never the headers (tokens), never the query string (v1 callbacks), never bodies.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: safeUrl(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/api/health' || (req.url ?? '').startsWith('/widget/') },
+    }),
+  );
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ status: 'ok', database: database.kind });
+  });
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(buildOpenApi('1.0.0'));
+  });
+  app.get('/api/public-config', (_req, res) => {
+    res.json(
+      PublicConfigSchema.parse({
+        accountsUrl: config.LIVECHAT_ACCOUNTS_URL,
+        clientId: config.LIVECHAT_CLIENT_ID,
+        termsUrl: config.TERMS_URL,
+        termsVersion: config.TERMS_VERSION,
+      }),
+    );
+  });
+
+  app.use(
+    '/webhooks/kaleyra',
+    express.json({ limit: '256kb' }),
+    express.urlencoded({ extended: false, limit: '256kb' }),
+    kaleyraWebhookRoutes(services.kaleyraWebhooks, now),
+  );
+
+  app.use(
+    '/webhooks/livechat',
+    express.json({ limit: '64kb' }),
+    livechatWebhookRoutes(config.APP_WEBHOOK_SECRET, services.billingSync, log, [(body) => services.lifecycle.onAppWebhook(body)]),
+  );
+
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use(authenticate(services.auth, database.db));
+  api.use(organizationRateLimit(config.RATE_LIMIT_PER_MINUTE));
+  api.use(rememberManagersForSync(services.billingSync, services.auth, log));
+  api.use(lifecycleApiRoutes(services, { billingSync: services.billingSync, auth: services.auth, log }));
+  api.get('/me', (_req, res) => {
+    const { identity } = res.locals.ctx;
+    res.json({ ...identity, canManage: identity.role !== 'agent' });
+  });
+  api.use(ledgerRoutes(database.db));
+  api.use(numbersRoutes(services.numbers));
+  api.use(
+    numberPlansRoutes(services.numberPlans, services.billingSync, services.auth, (org) => {
+      const { statusUrl, incomingUrl, username, password } = webhookUrls(config, org);
+      return { statusUrl, incomingUrl, username, password };
+    }),
+  );
+  api.use(billingRoutes(services.billing, services.billingSync, services.auth));
+  api.use(privacySendGuard(services.privacy.recipients, database.db));
+  api.use(messagingRoutes(services.messaging));
+  api.use(optOutsRoutes(services.optOuts));
+  api.use(campaignsRoutes(services.campaigns));
+  api.use(privacyRoutes(services.privacy));
+  app.use('/api', api);
+  app.use('/ops', opsRouter(services, config, log));
+  app.use('/ops', privacyOpsRoutes(services.privacy, database.db, { credentials: config.OPS_CREDENTIALS, failuresPer15Min: config.OPS_AUTH_FAILURES_PER_15_MIN, log }));
+
+  if (existsSync(config.WIDGET_DIST)) {
+    app.use('/widget', express.static(config.WIDGET_DIST, { index: false, maxAge: '1h' }));
+  }
+
+  app.use((req, _res, next) => {
+    next(new DomainError(404, ErrorCode.notFound, 'Not found', `No route for ${req.method} ${req.path}.`));
+  });
+  app.use(problemHandler(log));
+  return { app, services };
+}

@@ -1,0 +1,63 @@
+import { isNull } from 'drizzle-orm';
+import type { Services } from './app.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { numbers } from './db/schema.ts';
+import type { Logger } from './lib/logger.ts';
+import type { Queue } from './queue/queue.ts';
+import { startCampaignWorkers } from './modules/campaigns/campaign-dispatcher.ts';
+import { registerPlanCancellationRetries } from './modules/lifecycle/lifecycle.jobs.ts';
+import { registerRetentionJob } from './modules/privacy/retention.service.ts';
+
+export interface JobDeps {
+  database: Database;
+  services: Services;
+  log: Logger;
+  config: Config;
+}
+
+export const JOBS = { syncTemplates: 'templates-sync', syncBilling: 'billing-sync' } as const;
+
+/** Background work shared by every instance through pg-boss: each run is claimed by one instance. */
+export async function registerJobs(queue: Queue, deps: JobDeps) {
+  await startCampaignWorkers(queue, deps.services.campaignDispatcher, deps.log);
+  await registerBillingSync(queue, deps);
+  await registerPlanCancellationRetries(queue, deps.services.planCancellations, deps.config.PLAN_CANCELLATION_RETRY_SECONDS, deps.log);
+  // Issue 6: the retention purge (README "Data retention").
+  await registerRetentionJob(queue, deps.services.privacy.retention, deps.config.RETENTION_CRON);
+  await queue.createQueue(JOBS.syncTemplates);
+  await queue.schedule(JOBS.syncTemplates, deps.config.TEMPLATE_SYNC_CRON);
+  await queue.work(JOBS.syncTemplates, async () => {
+    const list = await deps.database.db.select().from(numbers).where(isNull(numbers.disconnectedAt));
+    let synced = 0;
+    for (const n of list) {
+      try {
+        await deps.services.numbers.syncNumber(n);
+        synced++;
+      } catch {
+        // One number's failure must not stop the others; the next run tries again.
+      }
+    }
+    deps.log.info({ synced, total: list.length }, 'templates synced');
+  });
+}
+
+/**
+ * The billing sync (README "Billing"): every BILLING_SYNC_INTERVAL_SECONDS each worker instance offers a job
+ * keyed to that time slot, so pg-boss runs one pass per slot however many instances offer it.
+ */
+async function registerBillingSync(queue: Queue, deps: JobDeps) {
+  const seconds = deps.config.BILLING_SYNC_INTERVAL_SECONDS;
+  await queue.createQueue(JOBS.syncBilling, { policy: 'singleton' });
+  await queue.work(JOBS.syncBilling, async () => {
+    await deps.services.billingSync.sweep();
+  });
+  const offer = () =>
+    queue
+      .send(JOBS.syncBilling, {}, { singletonKey: 'sweep', singletonSeconds: seconds, retryLimit: 0 })
+      .catch((err: Error) => deps.log.warn({ err: err.message }, 'could not queue the billing sync'));
+  const timer = setInterval(offer, seconds * 1000);
+  timer.unref();
+  queue.on('stopped', () => clearInterval(timer));
+  void offer();
+}

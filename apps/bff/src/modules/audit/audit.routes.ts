@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { AuditQuerySchema, AuditResponseSchema } from '@wa/contracts';
+import { handle, parse } from '../../lib/http.ts';
+import { ctx, requireManager } from '../auth/auth.middleware.ts';
+import type { AuditService } from './audit.service.ts';
+
+/** The organization's own audit log (owners and admins); operators read everyone's through /ops. */
+export function auditRoutes(audit: AuditService) {
+  const r = Router();
+  r.get(
+    '/audit',
+    requireManager,
+    handle(async (req, res) => {
+      const q = parse(AuditQuerySchema, req.query, 'query');
+      res.json(AuditResponseSchema.parse({ events: await audit.list(ctx(res).org.id, q) }));
+    }),
+  );
+  r.get(
+    '/audit.csv',
+    requireManager,
+    handle(async (_req, res) => {
+      const csv = await audit.csv(ctx(res).org.id);
+      res.type('text/csv; charset=utf-8').attachment(`whatsapp-audit-${new Date().toISOString().slice(0, 10)}.csv`).send(csv);
+    }),
+  );
+  return r;
+}

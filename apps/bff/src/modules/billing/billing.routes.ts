@@ -1,0 +1,100 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import {
+  BalanceSchema,
+  BillsResponseSchema,
+  BuyPackageRequestSchema,
+  CatalogSchema,
+  ChargeParamsSchema,
+  ConfirmChargeResponseSchema,
+  LowBalanceThresholdRequestSchema,
+  PurchaseResponseSchema,
+  UsageQuerySchema,
+  UsageSchema,
+} from '@wa/contracts';
+import { handle, parse } from '../../lib/http.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { ctx, requireManager } from '../auth/auth.middleware.ts';
+import type { AuthService } from '../auth/auth.service.ts';
+import type { BillingSyncService } from './billing-sync.service.ts';
+import type { BillingService } from './billing.service.ts';
+import { callerOf } from './caller.ts';
+
+/** Catalog, packages, charge confirmation, bills, usage and the low-balance threshold (Part C, F.1). */
+export function billingRoutes(billing: BillingService, sync: BillingSyncService, auth: AuthService) {
+  const r = Router();
+  r.get(
+    '/catalog',
+    handle(async (_req, res) => {
+      res.json(CatalogSchema.parse(billing.catalog));
+    }),
+  );
+  r.post(
+    '/billing/packages',
+    requireManager,
+    handle(async (req, res) => {
+      const { packageId } = parse(BuyPackageRequestSchema, req.body);
+      const caller = callerOf(req, res, auth);
+      const out = await billing.buyPackage(caller, packageId);
+      await sync.remember(caller, true);
+      res.status(201).json(PurchaseResponseSchema.parse(out));
+    }),
+  );
+  r.post(
+    '/billing/charges/:chargeId/confirm',
+    requireManager,
+    handle(async (req, res) => {
+      const { chargeId } = parse(ChargeParamsSchema, req.params, 'params');
+      const caller = callerOf(req, res, auth);
+      const out = await billing.confirm(caller, chargeId);
+      await sync.remember(caller, !out.settled);
+      res.json(ConfirmChargeResponseSchema.parse(out));
+    }),
+  );
+  r.get(
+    '/billing/charges',
+    handle(async (_req, res) => {
+      res.json(BillsResponseSchema.parse({ bills: await billing.bills(ctx(res).org.id) }));
+    }),
+  );
+  r.get(
+    '/billing/charges.csv',
+    handle(async (_req, res) => {
+      const csv = await billing.billsCsv(ctx(res).org.id);
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(`whatsapp-bills-${new Date().toISOString().slice(0, 10)}.csv`)
+        .send(csv);
+    }),
+  );
+  r.get(
+    '/billing/usage',
+    handle(async (req, res) => {
+      const q = parse(UsageQuerySchema, req.query, 'query');
+      res.json(UsageSchema.parse(await billing.usage(ctx(res).org.id, q)));
+    }),
+  );
+  r.put(
+    '/balance/low-balance-threshold',
+    requireManager,
+    handle(async (req, res) => {
+      const { threshold } = parse(LowBalanceThresholdRequestSchema, req.body);
+      res.json(BalanceSchema.parse(await billing.setLowBalanceThreshold(ctx(res).org.id, threshold)));
+    }),
+  );
+  return r;
+}
+
+/**
+ * After authentication: an owner or admin using the app (any read: the widgets poll the balance and the numbers)
+ * keeps their token for the billing sync while the organization has charges to watch, at most once a minute per
+ * organization. Never delays or fails a request; writes (`POST`…) remember explicitly where they create charges.
+ */
+export function rememberManagersForSync(sync: BillingSyncService, auth: AuthService, log: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const c = res.locals.ctx as ReturnType<typeof ctx> | undefined;
+    if (req.method === 'GET' && c && c.identity.role !== 'agent') {
+      sync.remember(callerOf(req, res, auth)).catch((err: Error) => log.warn({ err: err.message }, 'could not keep the billing token'));
+    }
+    next();
+  };
+}

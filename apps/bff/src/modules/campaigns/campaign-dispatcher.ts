@@ -1,0 +1,696 @@
+import { randomUUID } from 'node:crypto';
+import type { ConversationCategory, MessageStatus } from '@wa/contracts';
+import type { Db, Tx } from '../../db/client.ts';
+import { conversations, messageEvents, messages } from '../../db/schema.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { backoffMs, sleep } from '../../providers/http.ts';
+import { ProviderError, type KaleyraPort } from '../../providers/kaleyra/kaleyra.port.ts';
+import type { Queue } from '../../queue/queue.ts';
+import { lockOrganization, sumBalance } from '../ledger/ledger.repo.ts';
+import type { LedgerService } from '../ledger/ledger.service.ts';
+import type { MessagingService } from '../messaging/messaging.service.ts';
+import { findNumber, findTemplate, type NumberRow } from '../numbers/numbers.repo.ts';
+import { cannotSendReason } from '../numbers/numbers.service.ts';
+import { optedOutAmong } from '../optouts/optouts.repo.ts';
+import { privacyBlocksAmong } from '../privacy/send-guard.ts';
+import { findOrganization, type OrganizationRow } from '../organizations/organizations.repo.ts';
+import * as repo from './campaigns.repo.ts';
+import type { QuietHours } from './quiet-hours.ts';
+
+export const DISPATCH_JOB = 'campaign-dispatch';
+
+export interface DispatchConfig {
+  numberRatePerSecond: number;
+  accountRatePerSecond: number;
+  paceSafety: number;
+  pairIntervalMs: number;
+  claimTimeoutMs: number;
+  lanes: number;
+  chargedCategories: readonly ConversationCategory[];
+  windowHours: number;
+  /** v1 status callback URL of an organization (Basic credentials as userinfo). */
+  statusCallbackUrl: (org: OrganizationRow) => string;
+}
+
+export interface DispatchDeps {
+  db: Db;
+  ledger: LedgerService;
+  messaging: MessagingService;
+  kaleyra: KaleyraPort;
+  quietHours: QuietHours;
+  config: DispatchConfig;
+  log: Logger;
+  now: () => Date;
+}
+
+/**
+ * How long one job keeps a lane before handing it to a fresh job (so no job outlives pg-boss's expiry, and
+ * campaigns share an instance's workers). Lanes end at staggered times, and the follow-up job is queued a
+ * little before the end, so the pace has no gap at the hand-over.
+ */
+const SLICE_MS = 30_000;
+const HANDOVER_MS = 3_000;
+/** Claim the next batch this long before the current batch's last slot, to keep the pace without gaps. */
+const LOOKAHEAD_MS = 1_000;
+const FLUSH_MS = 100;
+/** Transient refusals (429, 5xx, timeouts) of one message before it counts as failed. */
+const MAX_ATTEMPTS = 8;
+/** Kaleyra refusals that concern the account or the number, not this recipient: the campaign pauses. */
+const CAMPAIGN_LEVEL_CODES = new Set(['E110', 'WAV2101', 'RBC001', 'WA401']);
+
+interface SendItem {
+  recipientId: string;
+  messageId: string;
+  to: string;
+  params: string[];
+  attempts: number;
+}
+
+interface Lane {
+  campaign: repo.CampaignRow;
+  org: OrganizationRow;
+  number: NumberRow;
+  template: { name: string; language: string };
+  /** Messages per second for this campaign's number. */
+  pace: number;
+  keys: string[];
+}
+
+type Outcome =
+  | { kind: 'accepted'; item: SendItem; providerMessageId: string }
+  | { kind: 'failed'; item: SendItem; code: string }
+  | { kind: 'retry'; item: SendItem; notBefore: Date }
+  | { kind: 'unknown'; item: SendItem }
+  | { kind: 'pause'; item: SendItem; code: string };
+
+/**
+ * At most `cap` sends per rolling second from this process, in call order. Slots already space the sends; this
+ * catches the timers a busy event loop fires late and would otherwise release in a bunch.
+ */
+class SendWindow {
+  private readonly times: number[] = [];
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly cap: number) {}
+
+  admit(): Promise<void> {
+    const next = this.chain.then(async () => {
+      for (;;) {
+        const now = Date.now();
+        while (this.times.length && now - this.times[0]! >= 1000) this.times.shift();
+        if (this.times.length < this.cap) {
+          this.times.push(now);
+          return;
+        }
+        await sleep(this.times[0]! + 1000 - now);
+      }
+    });
+    this.chain = next.catch(() => {});
+    return next;
+  }
+}
+
+/**
+ * Sends a launched campaign in the background, on pg-boss, from any number of BFF instances at once.
+ *
+ * - Claims: recipients move pending → sending in one transaction that also opens (or reuses) their
+ *   conversation, converts the campaign's reservation into the spend, and records the message (its id is the
+ *   idempotency ref Kaleyra v2 de-duplicates). `FOR UPDATE SKIP LOCKED` gives every dispatcher its own rows.
+ * - Pace: send slots come from one row per number and one for the Kaleyra account (dispatch_rate_slots), so
+ *   all instances together stay under each number's limit and the account's; a recipient messaged from the
+ *   number in the last few seconds waits (Meta's pair rate).
+ * - Outcomes: accepted → sent, values erased in the same statement (Part G); 429/5xx/timeouts → back to
+ *   pending later with backoff and jitter, same message; definite refusals → failed, the opened conversation
+ *   released; account-level refusals pause the campaign.
+ * - Crashes: a recipient left `sending` by a dead instance is reclaimed after the claim timeout: on v2 it is
+ *   sent again with the same ref (Kaleyra answers with the first message, nothing new goes out); on v1, which
+ *   has no ref, it is settled from the status callbacks (its callback URL carries our id) or, if none ever
+ *   came, marked `unconfirmed` rather than risk a duplicate.
+ */
+export class CampaignDispatcher {
+  private queue: Queue | null = null;
+  private stopping = false;
+  private readonly staleCheckedAt = new Map<string, number>();
+  private readonly windows = new Map<string, SendWindow>();
+
+  constructor(private readonly deps: DispatchDeps) {}
+
+  attach(queue: Queue) {
+    this.queue = queue;
+  }
+
+  stop() {
+    this.stopping = true;
+  }
+
+  private get cfg() {
+    return this.deps.config;
+  }
+
+  /** Offers one job per lane; pg-boss keeps at most one queued job per lane, so repeated kicks are free. */
+  async kick(campaignId: string, startAfter?: Date): Promise<void> {
+    if (!this.queue) return;
+    const after = startAfter && startAfter.getTime() > Date.now() + 500 ? startAfter : undefined;
+    for (let lane = 0; lane < this.cfg.lanes; lane++) {
+      await this.queue.send(
+        DISPATCH_JOB,
+        { campaignId, lane },
+        { singletonKey: `${campaignId}:${lane}`, retryLimit: 0, expireInSeconds: 300, ...(after ? { startAfter: after } : {}) },
+      );
+    }
+  }
+
+  private paceOf(campaign: repo.CampaignRow): number {
+    const limit = this.cfg.numberRatePerSecond * this.cfg.paceSafety;
+    return Math.min(campaign.ratePerSecond ?? limit, limit);
+  }
+
+  private costOf(category: ConversationCategory) {
+    return this.cfg.chargedCategories.includes(category) ? 1 : 0;
+  }
+
+  // ---- the lane: claim, pace, send, record ----------------------------------------------------
+
+  /** One pg-boss job: dispatches for up to SLICE_MS, then hands over to a follow-up job or finishes. */
+  async runLane(campaignId: string): Promise<void> {
+    const lane = await this.prepare(campaignId);
+    if (!lane) return;
+    const deadline = Date.now() + SLICE_MS * (0.8 + 0.4 * Math.random());
+    let handedOver = false;
+    const inflight = new Set<Promise<void>>();
+    const outcomes: Outcome[] = [];
+    let flushing: Promise<void> = Promise.resolve();
+    const flush = () => {
+      const batch = outcomes.splice(0);
+      if (batch.length) flushing = flushing.then(() => this.record(lane, batch)).catch((err: Error) => this.deps.log.error({ err: err.message, campaignId }, 'recording outcomes failed'));
+      return flushing;
+    };
+    const flusher = setInterval(() => void flush(), FLUSH_MS);
+    let stopped = false;
+    try {
+      const batchSize = Math.max(1, Math.min(50, Math.round(lane.pace * 0.25)));
+      // Claim only when the number's next free slot is near: a claimed recipient waits in memory meanwhile.
+      // The shared slot row is read once; after that, this lane's own last slot tells when to claim again.
+      let nextSlot = await repo.peekSlot(this.deps.db, `number:${lane.number.id}`);
+      while (!this.stopping && Date.now() < deadline) {
+        if (!handedOver && Date.now() > deadline - HANDOVER_MS) {
+          handedOver = true;
+          await this.kick(lane.campaign.id);
+        }
+        const ahead = nextSlot - Date.now() - LOOKAHEAD_MS;
+        if (ahead > 0) {
+          if (Date.now() + ahead > deadline) break;
+          await sleep(ahead);
+        }
+        const claim = await this.claim(lane, batchSize);
+        if (claim.stopped) {
+          stopped = true;
+          break;
+        }
+        if (!claim.items.length) {
+          // Rows were settled without a send (opt-outs, pair-rate waits, balance): look again at once.
+          if (claim.touched) continue;
+          break;
+        }
+        const n = claim.items.length;
+        const first = await this.slotsFor(lane, n);
+        const interval = this.intervalsOf(lane);
+        let last = Date.now();
+        nextSlot = first.number + n * interval.number;
+        claim.items.forEach((item, i) => {
+          const at = Math.max(first.number + i * interval.number, first.account + i * interval.account);
+          last = Math.max(last, at);
+          const p = this.sendAt(lane, item, at).then((o) => {
+            outcomes.push(o);
+          });
+          inflight.add(p);
+          void p.finally(() => inflight.delete(p));
+        });
+        const wait = last - Date.now() - LOOKAHEAD_MS;
+        if (wait > 0) await sleep(wait);
+      }
+    } finally {
+      await Promise.allSettled([...inflight]);
+      clearInterval(flusher);
+      await flush();
+    }
+    if (!stopped) await this.afterSlice(lane.campaign.id);
+  }
+
+  private intervalsOf(lane: Lane) {
+    return { number: 1000 / lane.pace, account: 1000 / (this.cfg.accountRatePerSecond * this.cfg.paceSafety) };
+  }
+
+  /** Takes n slots on the number's and the account's pacing keys; the i-th send goes at the later of both. */
+  private async slotsFor(lane: Lane, n: number): Promise<{ number: number; account: number }> {
+    const nowMs = Date.now();
+    const iv = this.intervalsOf(lane);
+    const [number, account] = await Promise.all([
+      repo.takeSlots(this.deps.db, `number:${lane.number.id}`, n, iv.number, nowMs),
+      repo.takeSlots(this.deps.db, 'account', n, iv.account, nowMs),
+    ]);
+    return { number, account };
+  }
+
+  private async prepare(campaignId: string): Promise<Lane | null> {
+    const { db } = this.deps;
+    let campaign = await repo.getCampaign(db, campaignId);
+    if (!campaign) return null;
+    const now = this.deps.now();
+    if (campaign.status === 'scheduled') {
+      if (campaign.scheduledAt && campaign.scheduledAt > now) {
+        await this.kick(campaignId, campaign.scheduledAt);
+        return null;
+      }
+      await db.transaction(async (tx) => {
+        const c = await repo.lockCampaign(tx, campaignId);
+        if (c?.status === 'scheduled') await repo.updateCampaign(tx, campaignId, { status: 'running' });
+      });
+      campaign = (await repo.getCampaign(db, campaignId))!;
+    }
+    if (campaign.status !== 'running') {
+      if (campaign.status === 'cancelled') await this.settleOrphans(campaign);
+      return null;
+    }
+    const [org, number] = await Promise.all([findOrganization(db, campaign.organizationId), findNumber(db, campaign.organizationId, campaign.numberId)]);
+    if (!org || !number) return null;
+    const refusal = cannotSendReason(org, number);
+    if (refusal) {
+      await this.pause(campaignId, number.sendingRevoked ? 'sending_revoked' : org.status !== 'active' ? 'organization_inactive' : 'number_not_active');
+      return null;
+    }
+    const chosen = await findTemplate(db, number.id, campaign.templateName, campaign.language);
+    if (!chosen || chosen.status !== 'approved') {
+      await this.pause(campaignId, 'template_not_approved');
+      return null;
+    }
+    const template = await this.deps.messaging.resolveTemplate(number, chosen);
+    const keys = campaign.quietHours ? (await repo.outstanding(db, campaignId)).keys : [];
+    return { campaign, org, number, template: { name: template.name, language: template.language }, pace: this.paceOf(campaign), keys };
+  }
+
+  private async sendAt(lane: Lane, item: SendItem, at: number): Promise<Outcome> {
+    const wait = at - Date.now();
+    if (wait > 0) await sleep(wait);
+    // A timer that fires late (a busy event loop) must not bunch up with the next ones: this process never
+    // sends more than the number's limit in a rolling second. (Taking a fresh slot instead would push every
+    // later slot back under sustained load.)
+    let window = this.windows.get(lane.number.id);
+    if (!window) this.windows.set(lane.number.id, (window = new SendWindow(Math.max(1, Math.floor(this.cfg.numberRatePerSecond * this.cfg.paceSafety)))));
+    await window.admit();
+    const { number } = lane;
+    const v1 = number.apiVersion === 'v1';
+    // v1 has no idempotency ref: record that the call starts, so a crash before it is known to be harmless.
+    if (v1) await repo.markCalled(this.deps.db, item.recipientId, this.deps.now());
+    try {
+      const callback = v1 ? this.cfg.statusCallbackUrl(lane.org) : undefined;
+      const result = await this.deps.kaleyra.send({
+        apiVersion: number.apiVersion,
+        from: number.number,
+        to: item.to,
+        message: { kind: 'template', name: lane.template.name, language: lane.template.language, params: item.params },
+        ref: item.messageId,
+        // v1 has no idempotency ref: our id rides in the callback URL so a crash can be reconciled from callbacks.
+        ...(callback ? { callbackUrl: `${callback}${callback.includes('?') ? '&' : '?'}ref=${item.messageId}` } : {}),
+        maxAttempts: 1,
+      });
+      return { kind: 'accepted', item, providerMessageId: result.providerMessageId };
+    } catch (err) {
+      const e = err instanceof ProviderError ? err : new ProviderError('network', true, 'send failed');
+      if (CAMPAIGN_LEVEL_CODES.has(e.code)) return { kind: 'pause', item, code: e.code };
+      if (v1 && (e.code === 'timeout' || e.code === 'network')) return { kind: 'unknown', item };
+      if (e.retryable || e.code === 'timeout') {
+        if (item.attempts >= MAX_ATTEMPTS) return { kind: 'failed', item, code: e.code };
+        const delay = Math.max(e.retryAfterMs ?? 0, backoffMs(item.attempts - 1, 500, 30_000));
+        return { kind: 'retry', item, notBefore: new Date(this.deps.now().getTime() + delay) };
+      }
+      return { kind: 'failed', item, code: e.code };
+    }
+  }
+
+  /** Writes a batch of outcomes in one transaction. */
+  private async record(lane: Lane, batch: Outcome[]): Promise<void> {
+    const now = this.deps.now();
+    const accepted = batch.filter((o): o is Extract<Outcome, { kind: 'accepted' }> => o.kind === 'accepted');
+    const failed = batch.filter((o): o is Extract<Outcome, { kind: 'failed' }> => o.kind === 'failed');
+    const retry = batch.filter((o): o is Extract<Outcome, { kind: 'retry' | 'pause' }> => o.kind === 'retry' || o.kind === 'pause');
+    const pause = batch.find((o): o is Extract<Outcome, { kind: 'pause' }> => o.kind === 'pause');
+    await this.deps.db.transaction(async (tx) => {
+      // The campaign row first, as claims and cancels do: a cancel cannot slip between reading the status and
+      // requeueing. (Lock order everywhere: campaign, recipients, messages, organization.)
+      const current = await repo.lockCampaign(tx, lane.campaign.id);
+      await repo.acceptMessages(
+        tx,
+        accepted.map((o) => ({ messageId: o.item.messageId, providerMessageId: o.providerMessageId })),
+        now,
+      );
+      await repo.markDispatched(
+        tx,
+        accepted.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId, status: 'sent' as const, reason: null })),
+        now,
+      );
+      await this.fail(tx, failed.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId, code: o.code })), now);
+      if (current?.status === 'cancelled') {
+        // Cancelled while this send was being refused: it is not tried again, and its conversation goes back.
+        for (const o of retry) await this.deps.messaging.applyStatusIn(tx, o.item.messageId, 'not_sent', 'not-sent', now);
+        await repo.settleCancelled(tx, retry.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId })));
+      } else {
+        await repo.requeue(
+          tx,
+          retry.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId, notBefore: o.kind === 'retry' ? o.notBefore : now })),
+        );
+      }
+    });
+    if (pause) await this.pause(lane.campaign.id, pause.code);
+    for (const o of failed) this.deps.log.warn({ campaignId: lane.campaign.id, messageId: o.item.messageId, code: o.code }, 'campaign message refused');
+  }
+
+  /** Definite failures: the message fails (its conversation is given back if it opened one), the recipient too. */
+  private async fail(tx: Tx, rows: { id: string; messageId: string; code: string }[], now: Date) {
+    for (const r of rows) await this.deps.messaging.applyStatusIn(tx, r.messageId, 'failed', r.code, now);
+    await repo.markDispatched(
+      tx,
+      rows.map((r) => ({ id: r.id, messageId: r.messageId, status: 'failed' as const, reason: r.code })),
+      now,
+    );
+  }
+
+  async pause(campaignId: string, reason: string | null): Promise<void> {
+    await this.deps.db.transaction(async (tx) => {
+      const c = await repo.lockCampaign(tx, campaignId);
+      if (c && (c.status === 'running' || c.status === 'scheduled')) await repo.updateCampaign(tx, campaignId, { status: 'paused', pausedReason: reason });
+    });
+    if (reason) this.deps.log.warn({ campaignId, reason }, 'campaign paused');
+  }
+
+  // ---- claims -------------------------------------------------------------------------------------
+
+  private allowedKeys(lane: Lane, now: Date): string[] | null {
+    if (!lane.campaign.quietHours) return null;
+    return lane.keys.filter((k) => this.deps.quietHours.isAllowed(k, now.getTime()));
+  }
+
+  private claim(lane: Lane, limit: number): Promise<{ stopped: boolean; items: SendItem[]; touched: boolean }> {
+    const { db, ledger } = this.deps;
+    const { campaign, number } = lane;
+    return db.transaction(async (tx) => {
+      // Lock order everywhere: campaign, recipients, messages, then the organization (the ledger's lock, taken
+      // only when the balance itself is read or debited, so claims do not queue behind every other send).
+      const c = await repo.lockCampaign(tx, campaign.id);
+      if (!c || c.status !== 'running') return { stopped: true, items: [], touched: false };
+      const now = this.deps.now();
+      const items: SendItem[] = [];
+      // Every claim says the campaign is alive (the sweeper restarts campaigns whose heartbeat went quiet).
+      let heldAfter = c.reservedHeld;
+      const finishClaim = async (touched: boolean) => {
+        await repo.updateCampaign(tx, c.id, { heartbeatAt: now, ...(heldAfter !== c.reservedHeld ? { reservedHeld: heldAfter } : {}) });
+        return { stopped: false, items, touched };
+      };
+
+      // 1. Recipients a dead dispatcher left in `sending` (looked for every few seconds, not every batch).
+      if (now.getTime() - (this.staleCheckedAt.get(c.id) ?? 0) > 2_000) {
+        this.staleCheckedAt.set(c.id, now.getTime());
+        const stale = await repo.claimStale(tx, c.id, new Date(now.getTime() - this.cfg.claimTimeoutMs), limit);
+        if (stale.length) items.push(...(await this.reclaim(tx, lane, stale, now)));
+      }
+
+      // 2. Due recipients, in file order, whose quiet hours (if any) are open.
+      const room = limit - items.length;
+      const due = room > 0 ? await repo.claimDue(tx, c.id, now, this.allowedKeys(lane, now), room) : [];
+      if (!due.length) return finishClaim(false);
+
+      // Opt-outs recorded since the launch are honoured for the rest of the campaign (F.4).
+      const opted = await optedOutAmong(tx, c.organizationId, due.map((r) => r.recipient));
+      // Issue 6 (L.11b–c): restricted recipients and erased numbers that opted out are skipped the same way.
+      for (const r of (await privacyBlocksAmong(this.deps.db, tx, c.organizationId, due.map((r) => r.recipient))).keys()) opted.add(r);
+      const skipped = due.filter((r) => opted.has(r.recipient));
+      if (skipped.length) {
+        for (const r of skipped) if (r.messageId) await this.deps.messaging.applyStatusIn(tx, r.messageId, 'not_sent', 'not-sent', now);
+        await repo.updateRecipients(tx, skipped.map((r) => r.id), { status: 'skipped', reason: 'opted_out', variables: null, claimedAt: null });
+      }
+      let rest = due.filter((r) => !opted.has(r.recipient));
+
+      // Meta's pair rate: one message per recipient every few seconds from this number.
+      if (this.cfg.pairIntervalMs > 0 && rest.length) {
+        const recent = await repo.lastSentTo(
+          tx,
+          number.id,
+          rest.map((r) => r.recipient),
+          new Date(now.getTime() - this.cfg.pairIntervalMs),
+          rest.map((r) => r.messageId).filter((x): x is string => !!x),
+        );
+        if (recent.size) {
+          const wait = rest.filter((r) => recent.has(r.recipient));
+          for (const r of wait) {
+            await repo.updateRecipients(tx, [r.id], { notBefore: new Date(recent.get(r.recipient)!.getTime() + this.cfg.pairIntervalMs + Math.random() * 500) });
+          }
+          rest = rest.filter((r) => !recent.has(r.recipient));
+        }
+      }
+      if (!rest.length) return finishClaim(true);
+
+      // Recipients whose message exists already (a transient refusal earlier) keep it, and its ref.
+      const again = rest.filter((r) => r.messageId);
+      const fresh = rest.filter((r) => !r.messageId);
+      const sending: { id: string; messageId: string; attempts: number }[] = [];
+      for (const r of again) {
+        sending.push({ id: r.id, messageId: r.messageId!, attempts: r.attempts + 1 });
+        items.push({ recipientId: r.id, messageId: r.messageId!, to: r.recipient, params: r.variables ?? [], attempts: r.attempts + 1 });
+      }
+
+      if (fresh.length) {
+        const category = c.category as ConversationCategory;
+        const open = await repo.openAmong(tx, number.id, category, fresh.map((r) => r.recipient), now);
+        const opening = fresh.filter((r) => !open.has(r.recipient));
+        const cost = this.costOf(category);
+        let covered = cost ? Math.min(opening.length, c.reservedHeld) : 0;
+        let uncovered = cost ? opening.length - covered : 0;
+        let refused = new Set<string>();
+        if (uncovered > 0) {
+          // A window that closed after the launch needs a conversation the reservation did not count.
+          await lockOrganization(tx, c.organizationId);
+          const available = Math.max(0, await sumBalance(tx, c.organizationId));
+          if (available < uncovered) {
+            refused = new Set(opening.slice(covered + available).map((r) => r.id));
+            uncovered = available;
+          }
+        }
+        if (refused.size) {
+          await repo.updateRecipients(tx, [...refused], { status: 'failed', reason: 'insufficient_balance', variables: null, claimedAt: null, dispatchedAt: now });
+        }
+        const expires = new Date(now.getTime() + this.cfg.windowHours * 3_600_000);
+        const newConversations: (typeof conversations.$inferInsert)[] = [];
+        const newMessages: (typeof messages.$inferInsert)[] = [];
+        const entries: Parameters<LedgerService['appendManyIn']>[2] = [];
+        let converted = 0;
+        for (const r of fresh) {
+          if (refused.has(r.id)) continue;
+          const messageId = randomUUID();
+          let conversationId = open.get(r.recipient);
+          if (!conversationId) {
+            conversationId = randomUUID();
+            newConversations.push({
+              id: conversationId,
+              organizationId: c.organizationId,
+              numberId: number.id,
+              recipient: r.recipient,
+              category,
+              openedAt: now,
+              expiresAt: expires,
+              cost,
+              openingMessageId: messageId,
+            });
+            if (cost) {
+              if (converted < covered) {
+                converted++;
+                entries.push({ delta: 1, reason: 'reservation_released', key: `campaign-convert:${conversationId}`, reference: c.id, numberId: number.id });
+              }
+              entries.push({ delta: -1, reason: 'conversation_opened', key: `conversation:${conversationId}`, reference: conversationId, numberId: number.id });
+            }
+          }
+          newMessages.push({
+            id: messageId,
+            organizationId: c.organizationId,
+            numberId: number.id,
+            conversationId,
+            recipient: r.recipient,
+            direction: 'outbound',
+            kind: 'template',
+            templateName: lane.template.name,
+            category,
+            status: 'queued',
+            clientRef: `campaign:${r.id}:${r.round}`,
+            accountId: c.createdBy,
+            createdAt: now,
+            updatedAt: now,
+          });
+          sending.push({ id: r.id, messageId, attempts: r.attempts + 1 });
+          items.push({ recipientId: r.id, messageId, to: r.recipient, params: r.variables ?? [], attempts: r.attempts + 1 });
+        }
+        covered = converted;
+        if (newConversations.length) await tx.insert(conversations).values(newConversations);
+        if (newMessages.length) {
+          await tx.insert(messages).values(newMessages);
+          await tx.insert(messageEvents).values(newMessages.map((m) => ({ messageId: m.id!, status: 'queued', at: now })));
+        }
+        if (entries.length) await ledger.appendManyIn(tx, c.organizationId, entries);
+        heldAfter = c.reservedHeld - covered;
+      }
+      await repo.markSending(tx, sending, now);
+      return finishClaim(true);
+    });
+  }
+
+  /** Stale `sending` rows: v2 is asked again with the same ref; v1 is settled from what its callbacks told us. */
+  private async reclaim(tx: Tx, lane: Lane, stale: repo.ClaimRow[], now: Date): Promise<SendItem[]> {
+    const items: SendItem[] = [];
+    if (lane.number.apiVersion === 'v2') {
+      const rows = stale.filter((r) => r.messageId);
+      await repo.markSending(tx, rows.map((r) => ({ id: r.id, messageId: r.messageId!, attempts: r.attempts })), now);
+      for (const r of rows) items.push({ recipientId: r.id, messageId: r.messageId!, to: r.recipient, params: r.variables ?? [], attempts: r.attempts });
+      return items;
+    }
+    // Never called in this attempt: nothing went out, so it simply goes back to the queue (same message).
+    const notCalled = stale.filter((r) => r.messageId && (!r.calledAt || !r.claimedAt || r.calledAt < r.claimedAt));
+    await repo.requeue(tx, notCalled.map((r) => ({ id: r.id, messageId: r.messageId!, notBefore: now })));
+    await this.settleFromCallbacks(tx, stale.filter((r) => !notCalled.includes(r)), now, 'wait');
+    return items;
+  }
+
+  /**
+   * Settles `sending` rows whose provider answer was lost, from the message status the callbacks recorded:
+   * went out → sent; failed → failed; nothing after the confirmation window → unconfirmed (never resent).
+   * `cancel` settles the silent ones as cancelled right away (the campaign was cancelled).
+   */
+  private async settleFromCallbacks(tx: Tx, rows: repo.ClaimRow[], now: Date, silent: 'wait' | 'cancel') {
+    const byId = new Map((await repo.messagesByIds(tx, rows.map((r) => r.messageId).filter((x): x is string => !!x))).map((m) => [m.id, m]));
+    const confirmBefore = now.getTime() - 2 * this.cfg.claimTimeoutMs;
+    for (const r of rows) {
+      const m = r.messageId ? byId.get(r.messageId) : undefined;
+      const status = (m?.status ?? 'queued') as MessageStatus;
+      if (m && status !== 'queued') {
+        const failed = status === 'failed' || status === 'not_sent';
+        await repo.markDispatched(tx, [{ id: r.id, messageId: m.id, status: failed ? 'failed' : 'sent', reason: failed ? (m.errorCode ?? 'not-sent') : null }], now);
+      } else if (silent === 'cancel' || !r.claimedAt || r.claimedAt.getTime() < confirmBefore) {
+        if (m) await this.deps.messaging.applyStatusIn(tx, m.id, 'failed', silent === 'cancel' ? 'not-sent' : 'unconfirmed', now);
+        const code = silent === 'cancel' ? 'cancelled' : 'unconfirmed';
+        if (m) await repo.markDispatched(tx, [{ id: r.id, messageId: m.id, status: 'failed', reason: code }], now);
+        else await repo.updateRecipients(tx, [r.id], { status: silent === 'cancel' ? 'cancelled' : 'failed', reason: code, variables: null, claimedAt: null });
+        if (silent === 'cancel' && m) await repo.updateRecipients(tx, [r.id], { status: 'cancelled' });
+      }
+    }
+  }
+
+  /** A cancelled campaign's rows left `sending` by a dead instance. */
+  private async settleOrphans(campaign: repo.CampaignRow) {
+    const before = new Date(this.deps.now().getTime() - this.cfg.claimTimeoutMs);
+    await this.deps.db.transaction(async (tx) => {
+      const stale = await repo.claimStale(tx, campaign.id, before, 1000);
+      if (stale.length) await this.settleFromCallbacks(tx, stale, this.deps.now(), 'cancel');
+    });
+  }
+
+  // ---- after a slice: hand over, wait, or finish ----------------------------------------------
+
+  private async afterSlice(campaignId: string): Promise<void> {
+    const { db } = this.deps;
+    const out = await repo.outstanding(db, campaignId);
+    if (out.pending === 0 && out.sending === 0) {
+      await this.finish(campaignId);
+      return;
+    }
+    const campaign = await repo.getCampaign(db, campaignId);
+    if (!campaign || campaign.status !== 'running') return;
+    const nowMs = this.deps.now().getTime();
+    const candidates: number[] = [];
+    if (out.sending) candidates.push(nowMs + Math.min(5_000, this.cfg.claimTimeoutMs));
+    if (out.pending) {
+      const due = out.nextDueAt?.getTime() ?? nowMs;
+      if (!campaign.quietHours || !out.keys.length) candidates.push(due);
+      else {
+        for (const k of out.keys) {
+          const next = this.deps.quietHours.nextAllowed(k, Math.max(due, nowMs));
+          if (next !== null) candidates.push(next);
+        }
+        if (!candidates.length) candidates.push(nowMs + 3_600_000);
+      }
+    }
+    const wake = new Date(Math.max(nowMs, Math.min(...candidates)));
+    await repo.updateCampaign(db, campaignId, { wakeAt: wake });
+    await this.kick(campaignId, wake);
+  }
+
+  /** Done: completed, and whatever is still reserved goes back to the balance. */
+  async finish(campaignId: string): Promise<boolean> {
+    const { db, ledger } = this.deps;
+    const campaign = await repo.getCampaign(db, campaignId);
+    if (!campaign) return false;
+    return db.transaction(async (tx) => {
+      const c = await repo.lockCampaign(tx, campaignId);
+      if (!c || c.status !== 'running') return false;
+      const out = await repo.outstanding(tx, campaignId);
+      if (out.pending || out.sending) return false;
+      await this.releaseIn(tx, c);
+      await repo.updateCampaign(tx, campaignId, { status: 'completed', finishedAt: this.deps.now(), wakeAt: null });
+      return true;
+    });
+  }
+
+  /** Gives the campaign's remaining reservation back (reservation_released), in the caller's transaction. */
+  async releaseIn(tx: Tx, c: repo.CampaignRow): Promise<void> {
+    if (c.reservedHeld <= 0) return;
+    await this.deps.ledger.creditIn(tx, {
+      organizationId: c.organizationId,
+      amount: c.reservedHeld,
+      reason: 'reservation_released',
+      key: `campaign-release:${c.id}:${c.reservationRound}`,
+      reference: c.id,
+      numberId: c.numberId,
+    });
+    await repo.updateCampaign(tx, c.id, { reservedHeld: 0 });
+  }
+
+  // ---- the sweeper: restarts what a crash or a lost job left behind ---------------------------
+
+  async sweep(): Promise<void> {
+    const { db } = this.deps;
+    const now = this.deps.now();
+    const quiet = now.getTime() - Math.max(10_000, SLICE_MS);
+    const list = await repo.campaignsInStatus(db, ['running', 'scheduled', 'cancelled']);
+    for (const c of list) {
+      if (c.status === 'scheduled') {
+        if (!c.scheduledAt || c.scheduledAt.getTime() <= now.getTime() + 1000) await this.kick(c.id);
+      } else if (c.status === 'running') {
+        const silent = !c.heartbeatAt || c.heartbeatAt.getTime() < quiet;
+        const due = !c.wakeAt || c.wakeAt.getTime() <= now.getTime();
+        if (silent && due) await this.kick(c.id);
+      } else if (c.finishedAt && now.getTime() - c.finishedAt.getTime() < 86_400_000) {
+        await this.settleOrphans(c);
+      }
+    }
+    await repo.deleteDraftsOlderThan(db, new Date(now.getTime() - 86_400_000));
+  }
+}
+
+/** pg-boss wiring: the dispatch queue and the sweeper, in instances that run workers. */
+export async function startCampaignWorkers(queue: Queue, dispatcher: CampaignDispatcher, log: Logger, options: { concurrency?: number; sweepMs?: number } = {}) {
+  await queue.createQueue(DISPATCH_JOB, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
+  dispatcher.attach(queue);
+  await queue.work<{ campaignId: string; lane: number }>(
+    DISPATCH_JOB,
+    { localConcurrency: options.concurrency ?? 4, pollingIntervalSeconds: 0.5, batchSize: 1 },
+    async ([job]) => {
+      if (!job) return;
+      await dispatcher.runLane(job.data.campaignId);
+    },
+  );
+  const sweep = () => dispatcher.sweep().catch((err: Error) => log.warn({ err: err.message }, 'campaign sweep failed'));
+  const timer = setInterval(sweep, options.sweepMs ?? 5_000);
+  timer.unref();
+  queue.on('stopped', () => {
+    clearInterval(timer);
+    dispatcher.stop();
+  });
+  await sweep();
+}
+

@@ -1,0 +1,69 @@
+import type { Balance } from '@wa/contracts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/client.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { KaleyraPort } from '../../providers/kaleyra/kaleyra.port.ts';
+import type { LedgerService } from '../ledger/ledger.service.ts';
+import type { MessagingService } from '../messaging/messaging.service.ts';
+import type { NumbersService } from '../numbers/numbers.service.ts';
+import type { OrganizationRow } from '../organizations/organizations.repo.ts';
+import { CampaignDispatcher } from './campaign-dispatcher.ts';
+import { CampaignsService } from './campaigns.service.ts';
+import { QuietHours } from './quiet-hours.ts';
+
+export interface CampaignDeps {
+  db: Db;
+  config: Config;
+  ledger: LedgerService;
+  messaging: MessagingService;
+  numbers: NumbersService;
+  kaleyra: KaleyraPort;
+  balanceOf: (organizationId: string) => Promise<Balance>;
+  statusCallbackUrl: (org: OrganizationRow) => string;
+  log: Logger;
+  now: () => Date;
+}
+
+/** Builds the campaigns service and its dispatcher from the app's configuration. */
+export function createCampaignServices(deps: CampaignDeps): { campaigns: CampaignsService; campaignDispatcher: CampaignDispatcher } {
+  const { config } = deps;
+  const quietHours = new QuietHours(config.QUIET_HOURS_POLICY_JSON);
+  const campaignDispatcher = new CampaignDispatcher({
+    db: deps.db,
+    ledger: deps.ledger,
+    messaging: deps.messaging,
+    kaleyra: deps.kaleyra,
+    quietHours,
+    log: deps.log,
+    now: deps.now,
+    config: {
+      numberRatePerSecond: config.CAMPAIGN_NUMBER_RATE_PER_SECOND,
+      accountRatePerSecond: config.KALEYRA_ACCOUNT_RATE_PER_SECOND,
+      paceSafety: config.CAMPAIGN_PACE_SAFETY,
+      pairIntervalMs: config.CAMPAIGN_PAIR_INTERVAL_SECONDS * 1000,
+      claimTimeoutMs: config.CAMPAIGN_CLAIM_TIMEOUT_MS ?? config.KALEYRA_TIMEOUT_MS + 20_000,
+      lanes: config.CAMPAIGN_DISPATCH_LANES,
+      chargedCategories: config.CHARGED_CATEGORIES,
+      windowHours: config.CONVERSATION_WINDOW_HOURS,
+      statusCallbackUrl: deps.statusCallbackUrl,
+    },
+  });
+  const campaigns = new CampaignsService(
+    deps.db,
+    deps.ledger,
+    deps.messaging,
+    deps.numbers,
+    deps.balanceOf,
+    quietHours,
+    campaignDispatcher,
+    {
+      chargedCategories: config.CHARGED_CATEGORIES,
+      numberRatePerSecond: config.CAMPAIGN_NUMBER_RATE_PER_SECOND,
+      paceSafety: config.CAMPAIGN_PACE_SAFETY,
+      maxRows: config.CAMPAIGN_MAX_ROWS,
+    },
+    deps.log,
+    deps.now,
+  );
+  return { campaigns, campaignDispatcher };
+}

@@ -1,0 +1,320 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DB_KINDS } from '../../test/test-db.ts';
+import { startStack, type Stack } from '../../test/stack.ts';
+import { optOut } from '../optouts/optouts.repo.ts';
+import { campaignOf, csvOf, customer, poll, ledgerRows, retryWithFile, sandboxMessages, upload, waitForStatus } from './campaign-test-kit.ts';
+
+// Whole stacks (BFF, sandbox, pg-boss workers) per suite: generous limits for a busy machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+
+describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
+  let s: Stack;
+  let owner: string;
+  let agent: string;
+  let numberId: string;
+  let acmeNumber: string;
+  let orgId: string;
+  const balance = async () => (await s.api(owner, '/api/balance')).body as { remaining: number; reserved: number };
+
+  beforeAll(async () => {
+    s = await startStack(kind, { workers: true, sandbox: { kaleyraCallbackDelayMs: 20 } });
+    owner = await s.token(s.orgs[0]!, 'owner');
+    agent = await s.token(s.orgs[0]!, 'agent');
+    const n = (await s.api(owner, '/api/numbers')).body.numbers[0];
+    numberId = n.id;
+    acmeNumber = n.number;
+    orgId = s.orgs[0]!.id;
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('only owners and admins reach campaigns', async () => {
+    expect((await s.api(agent, '/api/campaigns')).status).toBe(403);
+    expect((await upload(s, agent, { numberId }, 'phone\n+48601234567')).status).toBe(403);
+  });
+
+  it('C.2, D.5: the check reports valid, invalid (line and reason), duplicates, opted-out, missing variables and open conversations; rejected rows download as CSV', async () => {
+    const [a, b, c, d] = [customer(), customer(), customer(), customer()];
+    await optOut(s.database.db, { organizationId: orgId, recipient: d, source: 'manual' });
+    // b already has an open utility conversation: free.
+    const one = await s.api(owner, '/api/messages', {
+      body: { kind: 'template', numberId, to: b, templateName: 'order_shipped', language: 'en_US', variables: ['B', '#1', 'today'], clientRef: crypto.randomUUID() },
+    });
+    expect(one.status).toBe(201);
+    const csv = csvOf([
+      [a, 'Ann', 'A-1'],
+      [b, 'Bob', 'A-2'],
+      ['12 34', 'Bad', 'A-3'],
+      [a, 'Ann twice', 'A-4'],
+      [c, '', 'A-5'],
+      [d, 'Dee', 'A-6'],
+    ]);
+    const r = await upload(s, owner, { numberId }, csv);
+    expect(r.status).toBe(201);
+    const { report } = r.body.campaign;
+    expect(report).toMatchObject({ rows: 6, valid: 2, invalid: 1, duplicates: 1, optedOut: 1, missingVariables: 1, alreadyOpen: 1, needed: 1 });
+    expect(report.missing).toBe(0);
+    expect(report.rejected).toEqual([
+      { line: 4, phone: '12 34', kind: 'invalid', reason: expect.any(String) },
+      { line: 5, phone: a, kind: 'duplicate', reason: 'Same number as line 2' },
+      { line: 6, phone: c, kind: 'missing_variables', reason: expect.stringContaining('{{1}}') },
+      { line: 7, phone: d, kind: 'opted_out', reason: expect.any(String) },
+    ]);
+    expect(r.body.campaign).toMatchObject({ status: 'draft', category: 'utility', quietHours: false, counts: { total: 2, pending: 2 } });
+    const file = await fetch(`${s.bffUrl}/api/campaigns/${r.body.campaign.id}/rejected.csv`, { headers: { authorization: `Bearer ${owner}` } });
+    expect(file.headers.get('content-type')).toContain('text/csv');
+    const text = await file.text();
+    expect(text.split('\r\n')[0]).toBe('line,phone,problem,reason');
+    expect(text).toContain('5,' + a + ',duplicate,Same number as line 2');
+    // A draft can be discarded, its rows with it.
+    expect((await s.api(owner, `/api/campaigns/${r.body.campaign.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await s.api(owner, `/api/campaigns/${r.body.campaign.id}`)).status).toBe(404);
+  });
+
+  it('a malformed file gets a clear error and creates nothing', async () => {
+    const before = await s.database.query<{ n: string }>('select (select count(*) from campaigns) + (select count(*) from campaign_recipients) as n');
+    const cases: [string | Buffer, number, RegExp][] = [
+      [Buffer.from('phone,name,order\n+48601234567,Zo\xeb,1\n', 'latin1'), 422, /not UTF-8/],
+      ['mobile,name,order\n+48601234567,A,1\n', 422, /no column "phone"/],
+      [`phone,name,order\n+48601234567,${'x'.repeat(10 * 1024 * 1024)},1\n`, 422, /Line 2 is longer than 64 KB/],
+      [csvOf(Array.from({ length: 100_001 }, (_, i) => [`+4860${String(1_000_000 + i)}`, 'A', '1'])), 413, /more than 100,000 rows/],
+    ];
+    for (const [body, status, message] of cases) {
+      const r = await upload(s, owner, { numberId }, body);
+      expect(r.status, String(message)).toBe(status);
+      expect(r.body.code).toBe('csv_invalid');
+      expect(r.body.detail).toMatch(message);
+    }
+    const after = await s.database.query<{ n: string }>('select (select count(*) from campaigns) + (select count(*) from campaign_recipients) as n');
+    expect(Number(after[0]!.n)).toBe(Number(before[0]!.n));
+  });
+
+  it('C.2, G: a launch reserves, dispatches every recipient exactly once, converts the reservation, releases the rest and erases the values', async () => {
+    const recipients = Array.from({ length: 12 }, () => customer());
+    const start = await balance();
+    const csv = csvOf(recipients.map((p, i) => [p, `Zanzibar${i}`, `SECRET-${i}`]));
+    const created = await upload(s, owner, { numberId }, csv);
+    expect(created.status).toBe(201);
+    const id = created.body.campaign.id;
+    const plan = (await s.api(owner, `/api/campaigns/${id}/plan`)).body;
+    expect(plan).toMatchObject({ recipients: 12, needed: 12, missing: 0, quietHours: false });
+    expect(Date.parse(plan.estimatedFinishAt)).toBeGreaterThan(Date.now());
+
+    // One opening message will fail after acceptance: its conversation must come back at the end.
+    await s.sandboxControl('/sandbox/kaleyra/fail-next', { mode: '131026', number: acmeNumber });
+    const launched = await s.api(owner, `/api/campaigns/${id}/launch`, { body: {} });
+    expect(launched.status).toBe(200);
+    expect(['running', 'completed']).toContain(launched.body.campaign.status);
+    const done = await waitForStatus(s, owner, id, ['completed']);
+    expect(done.counts.pending + done.counts.sending).toBe(0);
+    const settled = await poll(
+      () => campaignOf(s, owner, id),
+      (c) => c.counts.read + c.counts.failed === 12,
+    );
+    expect(settled.counts).toMatchObject({ total: 12, failed: 1, read: 11 });
+    expect(settled.reserved).toBe(0);
+
+    // Exactly one message per recipient at Kaleyra, with that recipient's own values.
+    const atSandbox = (await sandboxMessages(s, acmeNumber)).filter((m) => recipients.includes(m.to));
+    expect(atSandbox).toHaveLength(12);
+    expect(new Set(atSandbox.map((m) => m.to)).size).toBe(12);
+    for (const m of atSandbox) expect(m.params[1]).toBe(`SECRET-${recipients.indexOf(m.to)}`);
+
+    // Ledger: the reservation nets to zero; 12 opened, 1 given back.
+    const rows = (await ledgerRows(s, orgId)).filter((e) => e.reference === id || e.idempotency_key.includes(id));
+    const reserved = rows.filter((e) => e.reason === 'reservation').reduce((a, e) => a + e.delta, 0);
+    const released = rows.filter((e) => e.reason === 'reservation_released').reduce((a, e) => a + e.delta, 0);
+    expect(reserved).toBe(-12);
+    expect(released).toBe(12);
+    const end = await poll(balance, (b) => b.remaining === start.remaining - 11);
+    expect(end.reserved).toBe(0);
+
+    // G: no variable value survives the dispatch anywhere in the database.
+    const left = await s.database.query<{ n: string }>('select count(*) as n from campaign_recipients where campaign_id = $1 and variables is not null', [id]);
+    expect(Number(left[0]!.n)).toBe(0);
+    const dump = JSON.stringify(await s.database.query('select * from campaign_recipients where campaign_id = $1', [id]));
+    expect(dump).not.toContain('Zanzibar');
+    expect(dump).not.toContain('SECRET-');
+    expect(s.logs.join('\n')).not.toContain('SECRET-');
+
+    // Per-recipient status with a plain-language reason, and the CSV report.
+    const failedPage = (await s.api(owner, `/api/campaigns/${id}/recipients?status=failed`)).body;
+    expect(failedPage.total).toBe(1);
+    expect(failedPage.recipients[0]).toMatchObject({ status: 'failed', reasonCode: '131026', retryable: false });
+    expect(failedPage.recipients[0].reason).toMatch(/could not deliver/);
+    const report = await (await fetch(`${s.bffUrl}/api/campaigns/${id}/report.csv`, { headers: { authorization: `Bearer ${owner}` } })).text();
+    expect(report.trim().split('\r\n')).toHaveLength(13);
+    expect(report).toContain(',read,');
+    expect(report).not.toContain('SECRET-');
+  });
+
+  it('C.2: a short balance refuses the launch with how many are missing; "send to the first N" fits it', async () => {
+    const start = await balance();
+    const recipients = Array.from({ length: start.remaining + 3 }, () => customer());
+    const created = await upload(s, owner, { numberId }, csvOf(recipients.map((p) => [p, 'Al', '1'])));
+    expect(created.status).toBe(201);
+    const id = created.body.campaign.id;
+    expect(created.body.campaign.report.missing).toBe(3);
+    const plan = (await s.api(owner, `/api/campaigns/${id}/plan`)).body;
+    expect(plan).toMatchObject({ missing: 3, affordable: start.remaining });
+    const refused = await s.api(owner, `/api/campaigns/${id}/launch`, { body: {} });
+    expect(refused.status).toBe(402);
+    expect(refused.body.code).toBe('insufficient_balance');
+    expect(refused.body.detail).toMatch(/3 missing/);
+    expect(refused.body.detail).toMatch(new RegExp(`first ${start.remaining} recipients`));
+    expect((await balance()).remaining).toBe(start.remaining);
+    expect((await campaignOf(s, owner, id)).status).toBe('draft');
+
+    // The first 2 only, slowly, then pause/resume/cancel: the reservation follows.
+    const launched = await s.api(owner, `/api/campaigns/${id}/launch`, { body: { sendLimit: 2, ratePerSecond: 0.5 } });
+    expect(launched.status).toBe(200);
+    expect(launched.body.campaign.counts).toMatchObject({ skipped: recipients.length - 2 });
+    const reservation = (await ledgerRows(s, orgId)).filter((e) => e.reference === id && e.reason === 'reservation');
+    expect(reservation.map((e) => e.delta)).toEqual([-2]);
+    // Reserved or already spent, the two conversations are out of the balance.
+    expect((await balance()).remaining).toBe(start.remaining - 2);
+    const paused = await s.api(owner, `/api/campaigns/${id}/pause`, { body: {} });
+    expect(paused.body.campaign.status).toBe('paused');
+    // Messages already handed to a send slot still go out; nothing else does.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const whilePaused = await campaignOf(s, owner, id);
+    const sentWhilePaused = whilePaused.counts.sent + whilePaused.counts.delivered + whilePaused.counts.read;
+    await new Promise((r) => setTimeout(r, 1_500));
+    const later = await campaignOf(s, owner, id);
+    expect(later.counts.sent + later.counts.delivered + later.counts.read).toBe(sentWhilePaused);
+    const resumed = await s.api(owner, `/api/campaigns/${id}/resume`, { body: {} });
+    expect(resumed.body.campaign.status).toBe('running');
+    const cancelled = await s.api(owner, `/api/campaigns/${id}/cancel`, { body: {} });
+    expect(cancelled.body.campaign.status).toBe('cancelled');
+    const after = await poll(balance, (b) => b.reserved === 0);
+    const c = await campaignOf(s, owner, id);
+    const handed = c.counts.sent + c.counts.delivered + c.counts.read + c.counts.failed;
+    expect(after.remaining).toBe(start.remaining - handed);
+    expect(c.counts.cancelled + handed + c.counts.skipped).toBe(recipients.length);
+  });
+
+  it('F.4: an opt-out that arrives mid-campaign is honoured for the rest of it', async () => {
+    const recipients = Array.from({ length: 6 }, () => customer());
+    const created = await upload(s, owner, { numberId }, csvOf(recipients.map((p) => [p, 'Al', '1'])));
+    const id = created.body.campaign.id;
+    await s.api(owner, `/api/campaigns/${id}/launch`, { body: { ratePerSecond: 2 } });
+    await poll(
+      () => campaignOf(s, owner, id),
+      (c) => c.counts.sent + c.counts.delivered + c.counts.read >= 1,
+    );
+    // The last recipient writes STOP (recorded by the opt-out module; here straight into the list).
+    await optOut(s.database.db, { organizationId: orgId, recipient: recipients[5]!, source: 'keyword' });
+    const done = await waitForStatus(s, owner, id, ['completed'], 30_000);
+    expect(done.counts.skipped).toBe(1);
+    const skipped = (await s.api(owner, `/api/campaigns/${id}/recipients?status=skipped`)).body.recipients;
+    expect(skipped[0]).toMatchObject({ recipient: recipients[5], reasonCode: 'opted_out' });
+    expect((await sandboxMessages(s, acmeNumber)).some((m) => m.to === recipients[5])).toBe(false);
+    expect((await balance()).reserved).toBe(0);
+  });
+
+  it('retry failed sends only retryable failures again, with new message ids, after the file is chosen again', async () => {
+    const recipients = Array.from({ length: 4 }, () => customer());
+    const csv = csvOf(recipients.map((p, i) => [p, `N${i}`, `O${i}`]));
+    const created = await upload(s, owner, { numberId }, csv);
+    const id = created.body.campaign.id;
+    // First send: a marketing-cap refusal (retryable) and an undeliverable number (not retryable).
+    await s.sandboxControl('/sandbox/kaleyra/fail-next', { mode: '131049', number: acmeNumber });
+    await s.sandboxControl('/sandbox/kaleyra/fail-next', { mode: '131026', number: acmeNumber });
+    await s.api(owner, `/api/campaigns/${id}/launch`, { body: { ratePerSecond: 20 } });
+    const done = await poll(
+      () => campaignOf(s, owner, id),
+      (c) => c.status === 'completed' && c.counts.failed === 2 && c.counts.read === 2,
+      30_000,
+    );
+    expect(done.retryable).toBe(1);
+    const before = (await s.api(owner, `/api/campaigns/${id}/recipients?status=failed`)).body.recipients as any[];
+    const retryableOne = before.find((r) => r.reasonCode === '131049');
+    expect(retryableOne.reason).toMatch(/marketing/);
+    // The values were erased after sending: without the file, the retry asks for it.
+    const noFile = await retryWithFile(s, owner, id, null);
+    expect(noFile.status).toBe(409);
+    expect(noFile.body.detail).toMatch(/Choose the same CSV/);
+    const start = await balance();
+    // Fallback values are not kept either: the retry gets them again with the file.
+    const retried = await retryWithFile(s, owner, id, csv, ['', '', 'soon']);
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.body).toMatchObject({ retried: 1, notInFile: 0 });
+    await poll(
+      () => campaignOf(s, owner, id),
+      (c) => c.status === 'completed' && c.counts.read === 3,
+      30_000,
+    );
+    const after = (await s.api(owner, `/api/campaigns/${id}/recipients?q=${encodeURIComponent(retryableOne.recipient)}`)).body.recipients[0];
+    expect(after.status).toBe('read');
+    expect(after.messageId).not.toBe(retryableOne.messageId);
+    const toIt = (await sandboxMessages(s, acmeNumber)).filter((m) => m.to === retryableOne.recipient);
+    expect(toIt).toHaveLength(2);
+    expect(toIt[1]!.params).toEqual(toIt[0]!.params);
+    // The failed opener had released its conversation; the retry opened (and paid) one again.
+    expect((await balance()).remaining).toBe(start.remaining - 1);
+    expect((await balance()).reserved).toBe(0);
+  });
+
+  it('429s and 5xx answers are retried with backoff and the same reference, and never duplicate', async () => {
+    const recipients = Array.from({ length: 5 }, () => customer());
+    const created = await upload(s, owner, { numberId }, csvOf(recipients.map((p) => [p, 'Al', '1'])));
+    const id = created.body.campaign.id;
+    await s.sandboxControl('/sandbox/kaleyra/fail-next', { mode: 'http429', number: acmeNumber, count: 2 });
+    await s.sandboxControl('/sandbox/kaleyra/fail-next', { mode: 'http503', number: acmeNumber, count: 2 });
+    await s.sandboxControl('/sandbox/kaleyra/fail-next', { mode: 'timeout', number: acmeNumber, hang_ms: 4_000 });
+    await s.api(owner, `/api/campaigns/${id}/launch`, { body: {} });
+    const done = await waitForStatus(s, owner, id, ['completed'], 60_000);
+    expect(done.counts.failed).toBe(0);
+    const sent = (await sandboxMessages(s, acmeNumber)).filter((m) => recipients.includes(m.to));
+    expect(sent).toHaveLength(5);
+    const attempts = (await s.api(owner, `/api/campaigns/${id}/recipients`)).body.recipients.map((r: any) => r.attempts);
+    expect(attempts.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('an account-level refusal (Kaleyra out of credit) pauses the campaign instead of failing everyone', async () => {
+    const recipients = Array.from({ length: 3 }, () => customer());
+    const created = await upload(s, owner, { numberId }, csvOf(recipients.map((p) => [p, 'Al', '1'])));
+    const id = created.body.campaign.id;
+    await s.sandboxControl('/sandbox/kaleyra/fail-next', { mode: 'E110', number: acmeNumber });
+    await s.api(owner, `/api/campaigns/${id}/launch`, { body: { ratePerSecond: 1 } });
+    const paused = await waitForStatus(s, owner, id, ['paused'], 20_000);
+    expect(paused.pausedReason).toBe('E110');
+    expect(paused.counts.failed).toBe(0);
+    await s.api(owner, `/api/campaigns/${id}/resume`, { body: {} });
+    const done = await waitForStatus(s, owner, id, ['completed'], 30_000);
+    expect(done.counts.pending + done.counts.failed).toBe(0);
+  });
+
+  it('a scheduled launch reserves at once, sends nothing before its time, then runs by itself', async () => {
+    const recipients = [customer(), customer()];
+    const created = await upload(s, owner, { numberId }, csvOf(recipients.map((p) => [p, 'Sam', 'S-1'])));
+    const id = created.body.campaign.id;
+    const start = await balance();
+    const at = new Date(Date.now() + 4_000).toISOString();
+    const plan = (await s.api(owner, `/api/campaigns/${id}/plan?scheduledAt=${encodeURIComponent(at)}`)).body;
+    expect(Date.parse(plan.startAt)).toBe(Date.parse(at));
+    expect(Date.parse(plan.estimatedFinishAt)).toBeGreaterThanOrEqual(Date.parse(at));
+    const launched = await s.api(owner, `/api/campaigns/${id}/launch`, { body: { scheduledAt: at } });
+    expect(launched.body.campaign).toMatchObject({ status: 'scheduled', reserved: 2, scheduledAt: at });
+    expect((await balance()).remaining).toBe(start.remaining - 2);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await sandboxMessages(s, acmeNumber)).filter((m) => recipients.includes(m.to))).toHaveLength(0);
+    const done = await waitForStatus(s, owner, id, ['completed'], 30_000);
+    expect(Date.parse(done.finishedAt)).toBeGreaterThanOrEqual(Date.parse(at));
+    const sent = (await sandboxMessages(s, acmeNumber)).filter((m) => recipients.includes(m.to));
+    expect(sent).toHaveLength(2);
+    for (const m of sent) expect(Date.parse(m.accepted_at)).toBeGreaterThanOrEqual(Date.parse(at));
+  });
+
+  it('test send goes to the given number with the first recipient values, through one-on-one accounting', async () => {
+    const created = await upload(s, owner, { numberId }, csvOf([[customer(), 'Tess', 'T-1']]));
+    const id = created.body.campaign.id;
+    const me = customer();
+    const r = await s.api(owner, `/api/campaigns/${id}/test-send`, { body: { to: me } });
+    expect(r.status).toBe(200);
+    expect(r.body.message).toMatchObject({ to: me, templateName: 'order_shipped' });
+    const [m] = (await sandboxMessages(s, acmeNumber)).filter((x) => x.to === me);
+    expect(m!.params.slice(0, 2)).toEqual(['Tess', 'T-1']);
+  });
+});

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DB_KINDS } from '../../test/test-db.ts';
+import { csvOf, customer } from './campaign-test-kit.ts';
+import { call, createChildDatabase, ownerToken, startBffProcess, startSandboxProcess, type ChildDatabase, type Proc } from './process-kit.ts';
+
+// Whole stacks (BFF, sandbox, pg-boss workers) per suite: generous limits for a busy machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+
+/**
+ * The BFF as production runs it, in a child process: killed with SIGKILL in the middle of a campaign (no
+ * shutdown hook runs), then started again on the same database. Every campaign must complete, and Kaleyra
+ * (the sandbox, in its own process) must have received at most one message per recipient.
+ */
+
+const ACME = '8c1f2a4e-6b0d-4c1e-9a57-00000000ac01'; // v2 number
+const BISTRO = '3d7e9b10-2f4a-4b8c-8e21-00000000b157'; // v1 number
+const FAST_RECOVERY = { CAMPAIGN_CLAIM_TIMEOUT_MS: '4000', KALEYRA_TIMEOUT_MS: '3000', CAMPAIGN_NUMBER_RATE_PER_SECOND: '25' };
+
+interface Launched {
+  id: string;
+  token: string;
+  recipients: string[];
+  from: string;
+}
+
+async function launchCampaign(bff: Proc, sandboxUrl: string, org: string, size: number): Promise<Launched> {
+  const token = await ownerToken(sandboxUrl, org);
+  const number = (await call(`${bff.url}/api/numbers`, { token })).body.numbers[0];
+  const recipients = Array.from({ length: size }, () => customer());
+  const settings = { name: 'Fault test', numberId: number.id, templateName: 'order_shipped', language: 'en_US', phoneColumn: 'phone', variableColumns: ['name', 'order', null], timeZoneColumn: null, defaultCountry: 'PL', fallbacks: ['', '', 'soon'] };
+  const created = await call(`${bff.url}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(settings))}`, { token, csv: csvOf(recipients.map((p, i) => [p, `N${i}`, `O${i}`])) });
+  expect(created.status).toBe(201);
+  const id = created.body.campaign.id as string;
+  expect((await call(`${bff.url}/api/campaigns/${id}/launch`, { token, body: {} })).status).toBe(200);
+  return { id, token, recipients, from: number.number };
+}
+
+const handedOver = (c: any) => c.counts.sent + c.counts.delivered + c.counts.read + c.counts.failed;
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(v).slice(0, 1500)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe.each(DB_KINDS)('a BFF killed with SIGKILL mid-campaign, on %s', (kind) => {
+  let sandbox: Proc;
+  let db: ChildDatabase;
+  let bff: Proc | null = null;
+
+  beforeAll(async () => {
+    sandbox = await startSandboxProcess({ callbackDelayMs: 50 });
+    db = await createChildDatabase(kind);
+  }, 120_000);
+  afterAll(async () => {
+    await bff?.kill('SIGKILL');
+    await sandbox?.kill('SIGKILL');
+    await db?.drop();
+  });
+
+  it('restarts, resumes and completes both campaigns (v2 and v1) with no duplicate at Kaleyra', async () => {
+    bff = await startBffProcess({ sandboxUrl: sandbox.url, database: db, env: FAST_RECOVERY });
+    const port = bff.port;
+    const v2 = await launchCampaign(bff, sandbox.url, ACME, 150);
+    const v1 = await launchCampaign(bff, sandbox.url, BISTRO, 150);
+
+    // Kill in the middle: some recipients handed over, many not.
+    await until(() => call(`${bff!.url}/api/campaigns/${v2.id}`, { token: v2.token }).then((r) => r.body.campaign), (c) => handedOver(c) >= 40, 60_000);
+    await bff.kill('SIGKILL');
+    // Really gone: nothing answers on its port until the new process starts.
+    await expect(fetch(`${bff.url}/api/health`)).rejects.toThrow();
+    const { body: atKill } = await call(`${sandbox.url}/sandbox/kaleyra/messages`);
+    const sentBeforeKill = atKill.messages.length;
+    expect(sentBeforeKill).toBeGreaterThan(0);
+
+    bff = await startBffProcess({ sandboxUrl: sandbox.url, database: db, port, seed: false, env: FAST_RECOVERY });
+    const results = [];
+    for (const c of [v2, v1]) {
+      const done = await until(
+        () => call(`${bff!.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign),
+        (x) => x.status === 'completed',
+        120_000,
+      );
+      results.push(done);
+      // Every recipient ended in exactly one terminal state.
+      expect(done.counts.pending + done.counts.sending).toBe(0);
+      expect(done.counts.sent + done.counts.delivered + done.counts.read + done.counts.failed + done.counts.skipped + done.counts.cancelled).toBe(150);
+      expect(done.reserved).toBe(0);
+    }
+    const { body } = await call(`${sandbox.url}/sandbox/kaleyra/messages`);
+    const perRecipient = new Map<string, number>();
+    for (const m of body.messages as { to: string }[]) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
+    // No duplicate, for either API version.
+    for (const r of [...v2.recipients, ...v1.recipients]) expect(perRecipient.get(r) ?? 0, r).toBeLessThanOrEqual(1);
+    // v2: everyone got exactly one message (a lost answer is asked again with the same ref).
+    for (const r of v2.recipients) expect(perRecipient.get(r), r).toBe(1);
+    expect(results[0].counts.failed).toBe(0);
+    // v1: a recipient whose call had started but whose answer was not recorded before the kill (and whose
+    // callbacks went to the dead process) stays `unconfirmed` and is never sent again; everyone else got exactly
+    // one message. (How many are unconfirmed depends on how far recording lagged when the process died.)
+    const v1Failed = (await call(`${bff.url}/api/campaigns/${v1.id}/recipients?status=failed&limit=200`, { token: v1.token })).body.recipients as any[];
+    for (const f of v1Failed) expect(f.reasonCode).toBe('unconfirmed');
+    expect(v1Failed.length).toBeLessThan(150);
+    for (const r of v1.recipients) if (!v1Failed.some((f) => f.recipient === r)) expect(perRecipient.get(r), r).toBe(1);
+  }, 300_000);
+});
+
+describe.each(DB_KINDS.filter((k) => k === 'postgres'))('two BFF instances on one %s', (kind) => {
+  let sandbox: Proc;
+  let db: ChildDatabase;
+  const instances: Proc[] = [];
+
+  beforeAll(async () => {
+    // Kaleyra's own counter at the number's limit: whatever slips past our pace is refused (429) and retried.
+    sandbox = await startSandboxProcess({ callbackDelayMs: 50, rateLimitPerSecond: 40 });
+    db = await createChildDatabase(kind);
+  }, 120_000);
+  afterAll(async () => {
+    for (const p of instances) await p.kill('SIGKILL');
+    await sandbox?.kill('SIGKILL');
+    await db?.drop();
+  });
+
+  it('dispatch one campaign together, under one pace, with no duplicate; either may die', async () => {
+    const env = { ...FAST_RECOVERY, CAMPAIGN_NUMBER_RATE_PER_SECOND: '40', CAMPAIGN_DISPATCH_LANES: '4' };
+    const a = await startBffProcess({ sandboxUrl: sandbox.url, database: db, env });
+    instances.push(a);
+    // Kaleyra calls back through "the load balancer": here, instance A.
+    const b = await startBffProcess({ sandboxUrl: sandbox.url, database: db, seed: false, publicBaseUrl: a.url, env });
+    instances.push(b);
+    const c = await launchCampaign(b, sandbox.url, ACME, 300);
+    // Both answer for the same campaign while it runs.
+    await until(() => call(`${a.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign), (x) => handedOver(x) >= 100, 60_000);
+    await b.kill('SIGKILL');
+    await expect(fetch(`${b.url}/api/health`)).rejects.toThrow();
+    const done = await until(() => call(`${a.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign), (x) => x.status === 'completed', 120_000);
+    expect(done.counts.failed).toBe(0);
+    expect(done.reserved).toBe(0);
+    const { body } = await call(`${sandbox.url}/sandbox/kaleyra/messages?from=${encodeURIComponent(c.from)}`);
+    const to = (body.messages as { to: string; accepted_at: string }[]).filter((m) => c.recipients.includes(m.to));
+    expect(to).toHaveLength(300);
+    expect(new Set(to.map((m) => m.to)).size).toBe(300);
+    // One pace for the number across both instances: Kaleyra's limiter had little to refuse (two instances
+    // pacing alone would send twice the limit, and half of the attempts would meet a 429).
+    const all = [];
+    for (let offset = 0; offset < 300; offset += 200) {
+      all.push(...(await call(`${a.url}/api/campaigns/${c.id}/recipients?limit=200&offset=${offset}`, { token: c.token })).body.recipients);
+    }
+    const retried = all.reduce((n: number, r: { attempts: number }) => n + r.attempts - 1, 0);
+    expect(retried).toBeLessThanOrEqual(60);
+    const times = to.map((m) => Date.parse(m.accepted_at));
+    const span = (Math.max(...times) - Math.min(...times)) / 1000;
+    expect(span).toBeGreaterThan(299 / 40 - 0.5);
+  }, 300_000);
+});

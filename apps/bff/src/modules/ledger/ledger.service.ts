@@ -1,0 +1,94 @@
+import { AUDIT_ACTIONS, ErrorCode } from '@wa/contracts';
+import type { Db, Tx } from '../../db/client.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { actors, audit } from '../audit/audit.ts';
+import { appendMany, appendOnce, findByKey, lockOrganization, sumBalance, type LedgerRow, type NewEntry } from './ledger.repo.ts';
+
+export class InsufficientBalanceError extends DomainError {
+  constructor(
+    public readonly needed: number,
+    public readonly available: number,
+  ) {
+    super(
+      402,
+      ErrorCode.insufficientBalance,
+      'Not enough conversations',
+      `This needs ${needed} conversation${needed === 1 ? '' : 's'} but ${available} ${available === 1 ? 'is' : 'are'} left. Ask an owner to buy a package.`,
+    );
+  }
+}
+
+/**
+ * The only way conversations move. Every method is idempotent on its key and runs in one
+ * transaction with the organization's row lock, so the balance can never go negative and never
+ * drifts from the sum of the entries.
+ */
+export class LedgerService {
+  constructor(private readonly db: Db) {}
+
+  balance(organizationId: string): Promise<number> {
+    return sumBalance(this.db, organizationId);
+  }
+
+  /** Spends `amount` inside an existing transaction. A replayed key returns the first entry. */
+  async debitIn(tx: Tx, entry: Omit<NewEntry, 'delta'> & { amount: number }): Promise<{ row: LedgerRow; created: boolean }> {
+    if (!Number.isInteger(entry.amount) || entry.amount <= 0) throw new Error('debit amount must be a positive integer');
+    await lockOrganization(tx, entry.organizationId);
+    const existing = await findByKey(tx, entry.organizationId, entry.key);
+    if (existing) return { row: existing, created: false };
+    const available = await sumBalance(tx, entry.organizationId);
+    if (available < entry.amount) throw new InsufficientBalanceError(entry.amount, available);
+    const { amount, ...rest } = entry;
+    return appendOnce(tx, { ...rest, delta: -amount });
+  }
+
+  /** Adds `amount` inside an existing transaction; a replayed key is a no-op. */
+  async creditIn(tx: Tx, entry: Omit<NewEntry, 'delta'> & { amount: number }): Promise<{ row: LedgerRow; created: boolean }> {
+    if (!Number.isInteger(entry.amount) || entry.amount <= 0) throw new Error('credit amount must be a positive integer');
+    await lockOrganization(tx, entry.organizationId);
+    const { amount, ...rest } = entry;
+    const result = await appendOnce(tx, { ...rest, delta: amount });
+    // Money events are audited (issue 5); a paid package is one, recorded in the credit's transaction.
+    if (result.created && entry.reason === 'purchase') {
+      await audit.record(tx, {
+        organizationId: entry.organizationId,
+        actor: actors.system('billing'),
+        action: AUDIT_ACTIONS.conversationsPurchased,
+        target: { type: 'ledger_entry', id: result.row.id },
+        metadata: { conversations: amount, chargeId: entry.reference ?? null },
+      });
+    }
+    return result;
+  }
+
+  /**
+   * Appends several movements of one organization at once (a campaign batch: reservations turned into opened
+   * conversations), each idempotent on its key. When they take conversations out, the organization is locked and
+   * the balance checked once, after the insert, in the same transaction: below zero, everything rolls back.
+   */
+  async appendManyIn(tx: Tx, organizationId: string, entries: Omit<NewEntry, 'organizationId'>[]): Promise<number> {
+    if (!entries.length) return 0;
+    for (const e of entries) if (!Number.isInteger(e.delta) || e.delta === 0) throw new Error('ledger delta must be a non-zero integer');
+    const net = entries.reduce((s, e) => s + e.delta, 0);
+    // Movements that leave the balance as it is or raise it (a reservation turned into the conversations it
+    // was for) cannot make it negative: only a net withdrawal needs the organization's lock and the check.
+    if (net < 0) await lockOrganization(tx, organizationId);
+    const created = await appendMany(
+      tx,
+      entries.map((e) => ({ ...e, organizationId })),
+    );
+    if (net < 0) {
+      const after = await sumBalance(tx, organizationId);
+      if (after < 0) throw new InsufficientBalanceError(-net, after - net);
+    }
+    return created;
+  }
+
+  debit(entry: Omit<NewEntry, 'delta'> & { amount: number }) {
+    return this.db.transaction((tx) => this.debitIn(tx, entry));
+  }
+
+  credit(entry: Omit<NewEntry, 'delta'> & { amount: number }) {
+    return this.db.transaction((tx) => this.creditIn(tx, entry));
+  }
+}

@@ -1,0 +1,152 @@
+import { and, asc, desc, eq, gt, inArray, lt, ne, notInArray, or } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { conversations, customerWindows, messageEvents, messages } from '../../db/schema.ts';
+
+type Conn = Db | Tx;
+export type MessageRow = typeof messages.$inferSelect;
+export type ConversationRow = typeof conversations.$inferSelect;
+export type MessageEventRow = typeof messageEvents.$inferSelect;
+
+export async function insertConversation(conn: Conn, values: typeof conversations.$inferInsert): Promise<ConversationRow> {
+  const [row] = await conn.insert(conversations).values(values).returning();
+  if (!row) throw new Error('conversation insert failed');
+  return row;
+}
+
+export async function findConversation(conn: Conn, id: string): Promise<ConversationRow | undefined> {
+  const [row] = await conn.select().from(conversations).where(eq(conversations.id, id));
+  return row;
+}
+
+export async function updateConversation(conn: Conn, id: string, values: Partial<typeof conversations.$inferInsert>) {
+  await conn.update(conversations).set(values).where(eq(conversations.id, id));
+}
+
+export async function findMessageByClientRef(conn: Conn, organizationId: string, clientRef: string) {
+  const [row] = await conn
+    .select()
+    .from(messages)
+    .where(and(eq(messages.organizationId, organizationId), eq(messages.clientRef, clientRef)));
+  return row;
+}
+
+export async function insertMessage(conn: Conn, values: typeof messages.$inferInsert): Promise<MessageRow> {
+  const [row] = await conn.insert(messages).values(values).returning();
+  if (!row) throw new Error('message insert failed');
+  return row;
+}
+
+/** Locks the message row so concurrent callbacks for it apply one at a time. */
+export async function lockMessage(tx: Tx, id: string): Promise<MessageRow | undefined> {
+  const [row] = await tx.select().from(messages).where(eq(messages.id, id)).for('update');
+  return row;
+}
+
+export async function updateMessage(conn: Conn, id: string, values: Partial<typeof messages.$inferInsert>) {
+  await conn.update(messages).set({ ...values, updatedAt: new Date() }).where(eq(messages.id, id));
+}
+
+export async function addEvent(conn: Conn, messageId: string, status: string, at: Date, errorCode: string | null = null) {
+  await conn.insert(messageEvents).values({ messageId, status, at, errorCode });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Finds an outbound message of this organization by our id (the ref we gave Kaleyra) or the provider's id. */
+export async function findMessageForCallback(
+  conn: Conn,
+  organizationId: string,
+  ref: string | null,
+  providerMessageId: string | null,
+): Promise<MessageRow | undefined> {
+  const conditions = [];
+  if (ref && UUID.test(ref)) conditions.push(eq(messages.id, ref));
+  if (providerMessageId) conditions.push(eq(messages.providerMessageId, providerMessageId));
+  if (!conditions.length) return undefined;
+  const [row] = await conn
+    .select()
+    .from(messages)
+    .where(and(eq(messages.organizationId, organizationId), eq(messages.direction, 'outbound'), or(...conditions)))
+    .limit(1);
+  return row;
+}
+
+/** Other messages of the conversation that are still alive (not failed or never sent). */
+export async function liveMessagesOf(conn: Conn, conversationId: string, exceptId: string): Promise<MessageRow[]> {
+  return conn
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        ne(messages.id, exceptId),
+        notInArray(messages.status, ['failed', 'not_sent']),
+      ),
+    )
+    .orderBy(asc(messages.createdAt));
+}
+
+export async function listMessagesFor(
+  conn: Conn,
+  organizationId: string,
+  recipient: string,
+  numberId: string | undefined,
+  limit = 50,
+): Promise<{ message: MessageRow; events: MessageEventRow[] }[]> {
+  const rows = await conn
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.organizationId, organizationId),
+        eq(messages.recipient, recipient),
+        eq(messages.direction, 'outbound'),
+        numberId ? eq(messages.numberId, numberId) : undefined,
+      ),
+    )
+    .orderBy(desc(messages.createdAt))
+    .limit(limit);
+  if (!rows.length) return [];
+  const events = await conn
+    .select()
+    .from(messageEvents)
+    .where(inArray(messageEvents.messageId, rows.map((r) => r.id)))
+    .orderBy(asc(messageEvents.at));
+  return rows.map((message) => ({ message, events: events.filter((e) => e.messageId === message.id) }));
+}
+
+export async function findCustomerWindow(conn: Conn, numberId: string, recipient: string) {
+  const [row] = await conn
+    .select()
+    .from(customerWindows)
+    .where(and(eq(customerWindows.numberId, numberId), eq(customerWindows.recipient, recipient)));
+  return row;
+}
+
+export async function touchCustomerWindow(conn: Conn, organizationId: string, numberId: string, recipient: string, at: Date) {
+  await conn
+    .insert(customerWindows)
+    .values({ organizationId, numberId, recipient, lastInboundAt: at })
+    .onConflictDoUpdate({
+      target: [customerWindows.numberId, customerWindows.recipient],
+      set: { lastInboundAt: at },
+      // Callbacks can arrive out of order; the window only ever moves forward.
+      setWhere: lt(customerWindows.lastInboundAt, at),
+    });
+}
+
+/** Every conversation still open for (number, recipient), any category. */
+export function listOpenConversations(conn: Conn, numberId: string, recipient: string, now: Date): Promise<ConversationRow[]> {
+  return conn
+    .select()
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.numberId, numberId),
+        eq(conversations.recipient, recipient),
+        eq(conversations.status, 'open'),
+        gt(conversations.expiresAt, now),
+      ),
+    )
+    .orderBy(desc(conversations.expiresAt));
+}

@@ -1,0 +1,25 @@
+import type { Config } from '../../config.ts';
+import type { Database } from '../../db/client.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { ExportService } from './export.service.ts';
+import { RecipientHasher } from './recipient-hash.ts';
+import { RecipientRightsService } from './recipient-rights.service.ts';
+import { RetentionService } from './retention.service.ts';
+import { registerPrivacyChecks } from './send-guard.ts';
+
+export interface PrivacyServices {
+  exports: ExportService;
+  recipients: RecipientRightsService;
+  retention: RetentionService;
+}
+
+/** Issue 6: the organization's export (L.11e), a recipient's rights (L.11a–d) and retention. */
+export function createPrivacyServices(d: { database: Database; config: Config; log: Logger; now: () => Date }): PrivacyServices {
+  const recipients = new RecipientRightsService(d.database.db, new RecipientHasher(d.config));
+  registerPrivacyChecks(d.database.db, recipients);
+  return {
+    recipients,
+    exports: new ExportService(d.database, d.log),
+    retention: new RetentionService(d.database.db, d.config, d.log, d.now),
+  };
+}

@@ -1,0 +1,105 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { numbers } from '../../db/schema.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { ErrorCode } from '@wa/contracts';
+import type { Logger } from '../../lib/logger.ts';
+import type { MessagingService } from '../messaging/messaging.service.ts';
+import * as messagingRepo from '../messaging/messaging.repo.ts';
+import { findOrganization, type OrganizationRow } from '../organizations/organizations.repo.ts';
+import type { IncomingMessage, StatusUpdate } from './kaleyra-webhook.parse.ts';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Constant-time comparison of two secrets of any length. */
+export function safeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+const unauthorized = () =>
+  new DomainError(401, ErrorCode.webhookUnauthorized, 'Unauthorized webhook', 'Missing or wrong webhook credentials.');
+
+export interface IncomingHandler {
+  (org: OrganizationRow, numberId: string, message: IncomingMessage): Promise<void>;
+}
+
+/**
+ * Kaleyra has no HMAC signature; its callback profiles (and v1 callback URLs) carry Basic auth.
+ * Each organization has its own secret: username = organization id, password = secret.
+ */
+export class KaleyraWebhookService {
+  private readonly incomingHandlers: IncomingHandler[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly messaging: MessagingService,
+    private readonly log: Logger,
+  ) {}
+
+  onIncoming(handler: IncomingHandler) {
+    this.incomingHandlers.push(handler);
+  }
+
+  async authenticate(organizationId: string, authorization: string | undefined): Promise<OrganizationRow> {
+    const match = /^Basic\s+([A-Za-z0-9+/=._-]+)$/i.exec(authorization ?? '');
+    if (!match?.[1]) throw unauthorized();
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    const sep = decoded.indexOf(':');
+    if (sep < 0) throw unauthorized();
+    const user = decoded.slice(0, sep);
+    const password = decoded.slice(sep + 1);
+    const org = await findOrganization(this.db, organizationId);
+    // Compare even when the organization is unknown, so timing does not reveal which ids exist.
+    const ok = safeEqual(password, org?.webhookSecret ?? 'no-such-organization') && safeEqual(user, organizationId);
+    if (!org || !ok) throw unauthorized();
+    return org;
+  }
+
+  async applyStatuses(org: OrganizationRow, updates: StatusUpdate[]): Promise<number> {
+    let applied = 0;
+    for (const u of updates) {
+      const message = await messagingRepo.findMessageForCallback(this.db, org.id, u.ref, u.providerMessageId);
+      if (!message) {
+        this.log.info({ organizationId: org.id }, 'status callback for an unknown message ignored');
+        continue;
+      }
+      await this.db.transaction((tx) => this.messaging.applyStatusIn(tx, message.id, u.status, u.errorCode, u.at));
+      applied++;
+    }
+    return applied;
+  }
+
+  async receive(org: OrganizationRow, list: IncomingMessage[]): Promise<number> {
+    const own = await this.db
+      .select()
+      .from(numbers)
+      .where(and(eq(numbers.organizationId, org.id), isNull(numbers.disconnectedAt)));
+    let accepted = 0;
+    for (const m of list) {
+      const number = (m.to && own.find((n) => n.number === m.to)) || (own.length === 1 ? own[0] : undefined);
+      if (!number) {
+        this.log.warn({ organizationId: org.id }, 'incoming message for a number we do not know ignored');
+        continue;
+      }
+      await this.db.transaction(async (tx) => {
+        await messagingRepo.touchCustomerWindow(tx, org.id, number.id, m.from, m.at);
+        await messagingRepo.insertMessage(tx, {
+          organizationId: org.id,
+          numberId: number.id,
+          recipient: m.from,
+          direction: 'inbound',
+          kind: m.type === 'button' ? 'button' : m.type === 'media' ? 'media' : 'text',
+          category: 'service',
+          status: 'received',
+          providerMessageId: m.providerMessageId,
+          createdAt: m.at,
+          updatedAt: m.at,
+        });
+      });
+      for (const handler of this.incomingHandlers) await handler(org, number.id, m);
+      accepted++;
+    }
+    return accepted;
+  }
+}

@@ -1,0 +1,254 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { deliver, type DeliveryResult } from '../lib/deliver.ts';
+import {
+  digitsOf,
+  type AsyncFailureMode,
+  type CallbackRecord,
+  type KaleyraMessage,
+  type KaleyraNumber,
+  type SandboxContext,
+} from '../state.ts';
+
+/** Meta error details for the asynchronous failures the sandbox can inject. */
+export const META_ERRORS: Record<Exclude<AsyncFailureMode, 'not-sent'>, { title: string; message: string }> = {
+  '131047': {
+    title: 'Re-engagement message',
+    message:
+      'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+  },
+  '131049': {
+    title: 'This message was not delivered to maintain healthy ecosystem engagement.',
+    message: 'This message was not delivered to maintain healthy ecosystem engagement.',
+  },
+  '131026': { title: 'Message undeliverable', message: 'Message undeliverable' },
+  '131056': {
+    title: '(Business Account, Consumer Account) pair rate limit hit',
+    message: 'Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.',
+  },
+  '130429': { title: 'Rate limit hit', message: 'Cloud API message throughput has been reached.' },
+};
+
+export interface StatusUpdate {
+  status: string;
+  /** Meta error code for `failed`. */
+  errorCode?: string | undefined;
+}
+
+function unixSeconds(date = new Date()): string {
+  return String(Math.floor(date.getTime() / 1000));
+}
+
+function metaErrors(update: StatusUpdate) {
+  if (!update.errorCode) return undefined;
+  const info = META_ERRORS[update.errorCode as keyof typeof META_ERRORS] ?? {
+    title: `Error ${update.errorCode}`,
+    message: `Error ${update.errorCode}`,
+  };
+  return [{ code: Number(update.errorCode), title: info.title, message: info.message, error_data: { details: info.message } }];
+}
+
+function basicAuthOf(number: KaleyraNumber) {
+  const profile = number.callback_profile;
+  return profile && (profile.username || profile.password)
+    ? { username: profile.username, password: profile.password }
+    : undefined;
+}
+
+function record(ctx: SandboxContext, base: Omit<CallbackRecord, 'id' | 'delivered' | 'http_status' | 'url' | 'method' | 'used_basic_auth' | 'attempts' | 'at'>, result: DeliveryResult): CallbackRecord {
+  const entry: CallbackRecord = {
+    id: randomUUID(),
+    ...base,
+    delivered: result.ok,
+    http_status: result.status,
+    method: result.method,
+    url: result.url,
+    used_basic_auth: result.used_basic_auth,
+    attempts: result.attempts,
+    at: result.attempts[0]?.at ?? new Date().toISOString(),
+  };
+  ctx.state.callbacks.push(entry);
+  return entry;
+}
+
+/**
+ * Records one status on the message and delivers its callback: v1 → GET on the message's callback_url, v2 → POST to
+ * the number's callback profile. Without a target the status is only recorded.
+ */
+export async function deliverStatus(
+  ctx: SandboxContext,
+  message: KaleyraMessage,
+  update: StatusUpdate,
+  signal?: AbortSignal,
+): Promise<CallbackRecord | null> {
+  const errors = metaErrors(update);
+  message.statuses.push({
+    status: update.status,
+    at: new Date().toISOString(),
+    ...(errors ? { errors: errors.map((e) => ({ code: e.code, title: e.title })) } : {}),
+  });
+  const number = ctx.state.findNumber(message.from);
+  if (!number) return null;
+
+  if (message.api_version === 'v1') {
+    const url = ctx.state.rawCallbackUrls.get(message.id);
+    if (!url) return null;
+    const query: Record<string, string> = {
+      id: message.id,
+      status: update.status,
+      to: digitsOf(message.to),
+      from: digitsOf(message.from),
+      created_at: unixSeconds(),
+    };
+    if (update.errorCode) {
+      query.error_code = update.errorCode;
+      query.error_reason = errors?.[0]?.title ?? update.errorCode;
+    }
+    const result = await deliver(ctx.scheduler, { method: 'GET', url, query }, signal ? { signal } : {});
+    return record(
+      ctx,
+      { kind: 'status', api_version: 'v1', business_number: number.number, message_id: message.id, status: update.status, payload: query },
+      result,
+    );
+  }
+
+  const url = number.callback_profile?.status_url;
+  if (!url) return null;
+  const isBillable = update.status === 'sent' || update.status === 'delivered' || update.status === 'read';
+  const payload = {
+    meta_object: {
+      value: {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: number.digits, phone_number_id: number.phone_number_id },
+        statuses: [
+          {
+            id: message.id,
+            status: update.status,
+            timestamp: unixSeconds(),
+            recipient_id: digitsOf(message.to),
+            ...(isBillable
+              ? {
+                  conversation: {
+                    id: `conv-${digitsOf(message.from)}-${digitsOf(message.to)}`,
+                    origin: { type: message.category },
+                  },
+                  pricing: { billable: true, pricing_model: 'PMP', category: message.category },
+                }
+              : {}),
+            ...(errors ? { errors } : {}),
+          },
+        ],
+      },
+    },
+    extra_info: {
+      ...(message.ref !== undefined ? { ref: message.ref } : {}),
+      ...(message.ref1 !== undefined ? { ref1: message.ref1 } : {}),
+      ...(message.ref2 !== undefined ? { ref2: message.ref2 } : {}),
+    },
+    status: update.status,
+    message_id: message.id,
+  };
+  const result = await deliver(
+    ctx.scheduler,
+    { method: 'POST', url, json: payload, basicAuth: basicAuthOf(number) },
+    signal ? { signal } : {},
+  );
+  return record(
+    ctx,
+    { kind: 'status', api_version: 'v2', business_number: number.number, message_id: message.id, status: update.status, payload },
+    result,
+  );
+}
+
+/** sent → delivered → read, `callback_delay_ms` apart; or a single failure status when one was injected. */
+export function scheduleStatusFlow(ctx: SandboxContext, message: KaleyraMessage, failure: AsyncFailureMode | null): void {
+  const steps: StatusUpdate[] =
+    failure === null
+      ? [{ status: 'sent' }, { status: 'delivered' }, { status: 'read' }]
+      : failure === 'not-sent'
+        ? [{ status: 'not-sent' }]
+        : [{ status: 'failed', errorCode: failure }];
+  ctx.scheduler.run(async (signal) => {
+    for (const step of steps) {
+      if (!(await ctx.scheduler.sleep(ctx.state.kaleyraConfig.callback_delay_ms, signal))) return;
+      await deliverStatus(ctx, message, step, signal);
+    }
+  });
+}
+
+export interface IncomingInput {
+  to: string;
+  from: string;
+  body?: string | undefined;
+  name?: string | undefined;
+  button_text?: string | undefined;
+}
+
+export function wamid(): string {
+  return `wamid.${randomBytes(18).toString('base64url')}`;
+}
+
+/** Delivers a customer's message to the number's incoming URL (v1 form / v2 JSON), with the profile's Basic auth. */
+export async function deliverIncoming(
+  ctx: SandboxContext,
+  number: KaleyraNumber,
+  input: IncomingInput,
+): Promise<{ delivered: boolean; status: number | null; message_id: string; reason?: string }> {
+  const customer = digitsOf(input.from);
+  const messageId = wamid();
+  const name = input.name ?? 'WhatsApp user';
+  const isButton = input.button_text !== undefined;
+  const createdAt = unixSeconds();
+  ctx.state.lastIncoming.set(`${number.digits}:${customer}`, Date.now());
+
+  const url = number.callback_profile?.incoming_url;
+  if (!url) return { delivered: false, status: null, message_id: messageId, reason: 'no incoming_url configured' };
+
+  let result: DeliveryResult;
+  let payload: unknown;
+  if (number.api_version === 'v1') {
+    const form: Record<string, string> = {
+      from: customer,
+      name,
+      body: isButton ? (input.button_text ?? '') : (input.body ?? ''),
+      type: isButton ? 'button' : 'text',
+      created_at: createdAt,
+      wanumber: number.digits,
+    };
+    if (isButton) form.button_text = input.button_text ?? '';
+    payload = form;
+    result = await deliver(ctx.scheduler, { method: 'POST', url, form, basicAuth: basicAuthOf(number) });
+  } else {
+    // A quick-reply tap refers to the last business message sent to this customer.
+    const context = isButton
+      ? [...ctx.state.messages].reverse().find((m) => digitsOf(m.from) === number.digits && digitsOf(m.to) === customer)
+      : undefined;
+    const message = isButton
+      ? {
+          from: customer,
+          id: messageId,
+          timestamp: createdAt,
+          type: 'button',
+          button: { text: input.button_text, payload: input.button_text },
+          ...(context ? { context: { from: number.digits, id: context.id } } : {}),
+        }
+      : { from: customer, id: messageId, timestamp: createdAt, type: 'text', text: { body: input.body ?? '' } };
+    payload = {
+      meta_object: {
+        value: {
+          messaging_product: 'whatsapp',
+          metadata: { display_phone_number: number.digits, phone_number_id: number.phone_number_id },
+          contacts: [{ profile: { name }, wa_id: customer }],
+          messages: [message],
+        },
+      },
+      extra_info: {},
+    };
+    result = await deliver(ctx.scheduler, { method: 'POST', url, json: payload, basicAuth: basicAuthOf(number) });
+  }
+  record(
+    ctx,
+    { kind: 'incoming', api_version: number.api_version, business_number: number.number, message_id: messageId, status: null, payload },
+    result,
+  );
+  return { delivered: result.ok, status: result.status, message_id: messageId };
+}

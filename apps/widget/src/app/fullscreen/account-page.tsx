@@ -1,0 +1,28 @@
+import { Heading } from '@livechat/design-system-react-components';
+import { useMe } from '../../features/auth/api/get-me.ts';
+import { TermsCard } from '../../features/account/components/terms-card.tsx';
+import { UninstallCard } from '../../features/account/components/uninstall-card.tsx';
+import { AuditLogCard } from '../../features/audit/components/audit-log-card.tsx';
+import { RefundsCard } from '../../features/refunds/components/refunds-card.tsx';
+import { DataExportCard } from '../../features/privacy/components/data-export-card.tsx';
+import './account.css';
+
+/** Issue 5: the account's standing and terms, refunds (H), what uninstalling loses (C.5, E) and the audit log. */
+export default function AccountPage() {
+  const me = useMe().data;
+  const canManage = me?.canManage ?? false;
+  return (
+    <div className="wa-stack wa-page">
+      <Heading size="sm" as="h2">
+        Account
+      </Heading>
+      <div className="wa-grid">
+        <TermsCard />
+        {canManage && <UninstallCard />}
+      </div>
+      {canManage && <RefundsCard />}
+      {canManage && <AuditLogCard selfAccountId={me?.accountId} />}
+      {canManage && <DataExportCard />}
+    </div>
+  );
+}

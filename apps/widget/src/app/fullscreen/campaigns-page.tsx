@@ -1,0 +1,96 @@
+import { useEffect, useState } from 'react';
+import { Loader, Text } from '@livechat/design-system-react-components';
+import type { WhatsAppNumber } from '@wa/contracts';
+import { InlineAlert } from '../../components/inline-alert.tsx';
+import { errorMessage } from '../../lib/api-client.ts';
+import { useMe } from '../../features/auth/api/get-me.ts';
+import { CampaignsScreen, type TemplateChoice } from '../../features/campaigns/components/campaigns-screen.tsx';
+import { useNumbers } from '../../features/numbers/api/get-numbers.ts';
+import { SendingNumberField } from '../../features/numbers/components/sending-number-field.tsx';
+import { useTemplates } from '../../features/templates/api/get-templates.ts';
+import { TemplateField } from '../../features/templates/components/template-field.tsx';
+import { TemplatePreview } from '../../features/templates/components/template-preview.tsx';
+import { useOptOutInstruction } from '../../features/opt-outs/api/get-opt-out-instruction.ts';
+import { templateKey } from '../../features/templates/utils/template-key.ts';
+import { templateAvailability } from '../../features/templates/utils/template-status.ts';
+import { templateRules } from '../details/template-rules.ts';
+import './campaigns.css';
+
+/** The number and template of a campaign, with the numbers and templates features' own fields. */
+function CampaignSource({ value, onChange }: { value: TemplateChoice | null; onChange: (v: TemplateChoice | null) => void }) {
+  const numbers = useNumbers();
+  const list: WhatsAppNumber[] = numbers.data ?? [];
+  const [numberId, setNumberId] = useState<string | null>(value?.numberId ?? null);
+  const number = list.find((n) => n.id === numberId) ?? list.find((n) => n.canSend) ?? list[0] ?? null;
+  const templates = useTemplates(number?.id ?? null);
+  const instruction = useOptOutInstruction(number?.id ?? null);
+  const list_ = templates.data?.templates ?? [];
+  // Marketing templates go out as their copy with the opt-out instruction when the number uses one (F.4).
+  const rules = templateRules(list_, instruction.data);
+  const [key, setKey] = useState<string | null>(value ? templateKey(value.template) : null);
+  const template = templateAvailability(list_, rules.hidden, rules.blocked).find((a) => a.key === key && a.reason === null)?.template ?? null;
+
+  useEffect(() => {
+    const next = number && template ? { numberId: number.id, number: number.number, canSend: number.canSend, template } : null;
+    if (next?.numberId !== value?.numberId || next?.template !== value?.template) onChange(next);
+  }, [number, template, value, onChange]);
+
+  if (numbers.isPending) return <Loader size="small" />;
+  if (numbers.isError) {
+    return (
+      <InlineAlert kind="error" role="alert" onRetry={() => void numbers.refetch()}>
+        Couldn't load the numbers. {errorMessage(numbers.error)}
+      </InlineAlert>
+    );
+  }
+  if (!number) return <Text className="wa-muted">Connect a WhatsApp number first (Numbers tab).</Text>;
+  return (
+    <div className="wa-stack">
+      <SendingNumberField
+        numbers={list}
+        value={number.id}
+        onChange={(id) => {
+          setNumberId(id);
+          setKey(null);
+        }}
+      />
+      {templates.isPending ? (
+        <Loader size="small" />
+      ) : templates.isError ? (
+        <InlineAlert kind="error" role="alert" onRetry={() => void templates.refetch()}>
+          Couldn't load the templates. {errorMessage(templates.error)}
+        </InlineAlert>
+      ) : (
+        <TemplateField
+          numberId={number.id}
+          templates={templates.data.templates}
+          syncedAt={templates.data.syncedAt}
+          hidden={rules.hidden}
+          blocked={rules.blocked}
+          value={key}
+          onChange={setKey}
+        />
+      )}
+    </div>
+  );
+}
+
+/** Campaigns tab (issue 7): owners and admins send a template to a CSV of customers. */
+export default function CampaignsPage({ onNavigate }: { onNavigate?: (pageId: string) => void }) {
+  const me = useMe();
+  if (me.isPending) return <Loader size="small" />;
+  if (me.data && !me.data.canManage) {
+    return (
+      <InlineAlert kind="info" data-testid="campaigns-managers-only">
+        Only the owner or an administrator of your LiveChat organization can run campaigns.
+      </InlineAlert>
+    );
+  }
+  return (
+    <CampaignsScreen
+      renderSource={(props) => <CampaignSource {...props} />}
+      renderPreview={(template, variables) => <TemplatePreview template={template} variables={variables} />}
+      {...(onNavigate ? { onBuyMore: () => onNavigate('billing') } : {})}
+    />
+  );
+}

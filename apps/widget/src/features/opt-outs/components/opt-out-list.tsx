@@ -1,0 +1,139 @@
+import { useState } from 'react';
+import { Button, Loader, SearchInput, Tag, Text } from '@livechat/design-system-react-components';
+import type { OptOut } from '@wa/contracts';
+import { errorMessage } from '../../../lib/api-client.ts';
+import { formatPhone } from '../../../lib/format-phone.ts';
+import { useOptOuts, useRemoveOptOut } from '../api/opt-outs.ts';
+import { formatDay, SOURCE_LABEL } from '../utils/source-label.ts';
+
+const PAGE = 25;
+
+function RemoveButton({ optOut }: { optOut: OptOut }) {
+  const remove = useRemoveOptOut();
+  const [confirming, setConfirming] = useState(false);
+  const id = optOut.recipient;
+  if (!confirming) {
+    return (
+      <Button kind="text" size="compact" data-testid={`opt-out-remove-${id}`} onClick={() => setConfirming(true)}>
+        Remove
+      </Button>
+    );
+  }
+  return (
+    <div className="wa-row" style={{ justifyContent: 'flex-end' }}>
+      <Text as="span" size="sm" className="wa-muted">
+        Message them again?
+      </Text>
+      <Button
+        kind="destructive"
+        size="compact"
+        data-testid={`opt-out-remove-confirm-${id}`}
+        loading={remove.isPending}
+        onClick={() => remove.mutate(id, { onSettled: () => setConfirming(false) })}
+      >
+        Remove
+      </Button>
+      <Button kind="text" size="compact" onClick={() => setConfirming(false)}>
+        Cancel
+      </Button>
+    </div>
+  );
+}
+
+/** The suppression list: search by any part of the number, page, remove. */
+export function OptOutList() {
+  const [q, setQ] = useState('');
+  const [offset, setOffset] = useState(0);
+  const list = useOptOuts({ q, offset, limit: PAGE });
+
+  return (
+    <div className="wa-stack">
+      <div className="wa-row wa-row--between">
+        <div style={{ width: 320, maxWidth: '100%' }}>
+          <SearchInput
+            value={q}
+            placeholder="Search by phone number"
+            aria-label="Search by phone number"
+            data-testid="opt-out-search"
+            isLoading={list.isFetching && !list.isPending}
+            onChange={(value) => {
+              setQ(value);
+              setOffset(0);
+            }}
+          />
+        </div>
+        {list.data && (
+          <Text as="span" size="sm" className="wa-muted" data-testid="opt-outs-total">
+            {list.data.total === 1 ? '1 customer' : `${list.data.total} customers`}
+            {q.trim() ? ' match' : ' opted out'}
+          </Text>
+        )}
+      </div>
+      {list.isPending ? (
+        <Loader size="small" />
+      ) : list.isError ? (
+        <Text className="wa-error-text" role="alert">
+          Couldn't load the list. {errorMessage(list.error)}
+        </Text>
+      ) : list.data.optOuts.length === 0 ? (
+        <Text className="wa-muted" data-testid="opt-outs-empty">
+          {q.trim() ? 'No opted-out number matches.' : 'Nobody has opted out yet. Customers who reply STOP appear here.'}
+        </Text>
+      ) : (
+        <table className="wa-table" data-testid="opt-out-table">
+          <thead>
+            <tr>
+              <th>Phone number</th>
+              <th>How</th>
+              <th>Reason</th>
+              <th>Since</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.optOuts.map((o) => (
+              <tr key={o.recipient} data-testid={`opt-out-row-${o.recipient}`}>
+                <td className="wa-nowrap">
+                  <Text as="span" bold>
+                    {formatPhone(o.recipient)}
+                  </Text>
+                </td>
+                <td>
+                  <Tag size="small" kind={o.source === 'keyword' || o.source === 'button' ? 'warning' : 'default'}>
+                    {SOURCE_LABEL[o.source]}
+                  </Tag>
+                </td>
+                <td>
+                  <Text as="span" size="sm" className={o.reason ? '' : 'wa-muted'}>
+                    {o.reason ?? '—'}
+                  </Text>
+                </td>
+                <td className="wa-nowrap">
+                  <Text as="span" size="sm">
+                    {formatDay(o.createdAt)}
+                  </Text>
+                </td>
+                <td className="wa-table__actions">
+                  <RemoveButton optOut={o} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {list.data && list.data.total > PAGE && (
+        <div className="wa-row wa-row--between">
+          <Button kind="secondary" size="compact" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+            Previous
+          </Button>
+          <Text as="span" size="sm" className="wa-muted">
+            {offset + 1}–{Math.min(offset + PAGE, list.data.total)} of {list.data.total}
+          </Text>
+          <Button kind="secondary" size="compact" disabled={offset + PAGE >= list.data.total} onClick={() => setOffset(offset + PAGE)}>
+            Next
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}

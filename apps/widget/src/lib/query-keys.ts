@@ -1,0 +1,62 @@
+/**
+ * Every query key, from general to specific, in one place: features must not import each other, yet a send
+ * (messages) has to invalidate the balance and the quote. Invalidate a prefix to hit every query below it.
+ */
+export const queryKeys = {
+  publicConfig: ['public-config'] as const,
+  me: ['me'] as const,
+  balance: ['billing', 'balance'] as const,
+  numbers: {
+    all: ['numbers'] as const,
+    list: () => ['numbers', 'list'] as const,
+    templates: (numberId: string) => ['numbers', numberId, 'templates'] as const,
+  },
+  quotes: {
+    all: ['conversations', 'quote'] as const,
+    one: (q: { numberId: string; to: string; category: string }) =>
+      ['conversations', 'quote', q.numberId, q.to, q.category] as const,
+  },
+  messages: {
+    all: ['messages'] as const,
+    forRecipient: (q: { to: string; numberId?: string | undefined }) => ['messages', q.to, q.numberId ?? 'any'] as const,
+  },
+  // Issue 4: the customer's window and opt-out (sidebar), the suppression list and the opt-out instruction.
+  conversationStatus: {
+    all: ['conversations', 'status'] as const,
+    one: (q: { numberId: string; to: string }) => ['conversations', 'status', q.numberId, q.to] as const,
+  },
+  optOuts: {
+    all: ['opt-outs'] as const,
+    list: (q: { q: string; offset: number; limit: number }) => ['opt-outs', 'list', q.q, q.offset, q.limit] as const,
+    instruction: (numberId: string) => ['numbers', numberId, 'opt-out-instruction'] as const,
+  },
+  // Issue 3: catalog, bills, usage, ledger history, Kaleyra callback settings.
+  billing: {
+    all: ['billing'] as const,
+    catalog: ['billing', 'catalog'] as const,
+    bills: ['billing', 'charges'] as const,
+    ledger: ['billing', 'ledger'] as const,
+    usage: (q: { days: number; tz: string }) => ['billing', 'usage', q.days, q.tz] as const,
+  },
+  callbackSettings: ['numbers', 'callback-settings'] as const,
+  // Issue 5: account status and terms, what uninstalling loses, refunds, the audit log.
+  account: {
+    all: ['account'] as const,
+    status: ['account', 'status'] as const,
+    lossPreview: ['account', 'loss-preview'] as const,
+  },
+  refunds: ['refunds'] as const,
+  audit: ['audit'] as const,
+  // Issue 7: campaigns (bulk sends).
+  campaigns: {
+    all: ['campaigns'] as const,
+    list: ['campaigns', 'list'] as const,
+    detail: (id: string) => ['campaigns', id] as const,
+    plan: (id: string, q: { scheduledAt?: string | undefined; sendLimit?: number | undefined; ratePerSecond?: number | undefined }) =>
+      ['campaigns', id, 'plan', q.scheduledAt ?? 'now', q.sendLimit ?? 'all', q.ratePerSecond ?? 'max'] as const,
+    /** `version` changes whenever the campaign's counts do, so the table follows the progress. */
+    recipients: (id: string, q: { status?: string | undefined; q?: string | undefined; offset: number; version: string }) =>
+      ['campaigns', id, 'recipients', q.status ?? 'all', q.q ?? '', q.offset, q.version] as const,
+    quietHours: ['campaigns', 'quiet-hours'] as const,
+  },
+};

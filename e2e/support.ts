@@ -1,0 +1,56 @@
+import { expect, type FrameLocator, type Page } from '@playwright/test';
+
+export const SANDBOX = process.env.E2E_SANDBOX_URL ?? 'http://localhost:4110';
+export const BFF = process.env.E2E_BFF_URL ?? 'http://127.0.0.1:3110';
+
+export async function sandbox<T = unknown>(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
+  const res = await fetch(`${SANDBOX}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export interface SandboxOrg {
+  id: string;
+  name: string;
+  accounts: { email: string; role: 'owner' | 'agent' }[];
+  whatsapp_numbers: { number: string; api_version: 'v1' | 'v2' }[];
+}
+
+export async function orgs(): Promise<SandboxOrg[]> {
+  return (await sandbox<{ organizations: SandboxOrg[] }>('/sandbox/orgs')).organizations;
+}
+
+export const detailsFrame = (page: Page): FrameLocator => page.frameLocator('iframe[src*="/widget/details.html"]');
+export const fullscreenFrame = (page: Page): FrameLocator => page.frameLocator('iframe[src*="/widget/fullscreen.html"]');
+
+/** Signs in through the sandbox's OAuth popup, as a person would. */
+export async function signIn(page: Page, frame: FrameLocator, email: string) {
+  const popupPromise = page.waitForEvent('popup');
+  await frame.getByRole('button', { name: /sign in/i }).click();
+  const popup = await popupPromise;
+  const closed = popup.waitForEvent('close');
+  await popup.locator(`[data-account="${email}"]`).click();
+  await closed;
+  await expect(frame.getByRole('button', { name: /sign out/i })).toBeVisible();
+}
+
+/** A random valid Polish mobile number, so each test talks to a customer nobody has messaged. */
+export function freshCustomer(): { e164: string; display: string } {
+  const rest = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  return { e164: `+485${rest}`.slice(0, 12), display: `+48 5${rest.slice(0, 2)} ${rest.slice(2, 5)} ${rest.slice(5, 8)}` };
+}
+
+export async function balanceIn(frame: FrameLocator): Promise<number> {
+  const text = await frame.getByTestId('balance-remaining').first().innerText();
+  const m = /(\d[\d,\s]*)/.exec(text);
+  if (!m?.[1]) throw new Error(`no balance in "${text}"`);
+  return Number(m[1].replace(/[,\s]/g, ''));
+}
+
+export async function expectBalance(frame: FrameLocator, value: number) {
+  await expect.poll(() => balanceIn(frame), { timeout: 15_000 }).toBe(value);
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { AuditEventSchema, AuditQuerySchema } from './audit.ts';
+import { AccountStatusSchema, LossCauseSchema } from './lifecycle.ts';
+import { RefundSchema, RefundStatusSchema } from './refunds.ts';
+
+const isoDate = z.iso.datetime({ offset: true });
+const id = z.string().min(1).max(100);
+/** An operator's reason: optional (F.2: "with or without cause"), recorded in the audit log and shown to the business. */
+const reason = z.string().trim().min(1).max(500).optional();
+
+export const OpsBusinessParamsSchema = z.object({ organizationId: id });
+export const OpsNumberParamsSchema = z.object({ organizationId: id, numberId: id });
+export const OpsRefundParamsSchema = z.object({ refundId: id });
+
+export const OpsBusinessesQuerySchema = z.object({ status: AccountStatusSchema.optional() });
+
+export const OpsBusinessSummarySchema = z.object({
+  organizationId: z.string(),
+  status: AccountStatusSchema,
+  statusReason: z.string().nullable(),
+  startedAt: isoDate,
+  termsVersion: z.string().nullable(),
+  balance: z.number().int(),
+  numbers: z.number().int().nonnegative(),
+  pendingRefunds: z.number().int().nonnegative(),
+});
+export type OpsBusinessSummary = z.infer<typeof OpsBusinessSummarySchema>;
+
+export const OpsBusinessesResponseSchema = z.object({ businesses: z.array(OpsBusinessSummarySchema) }).meta({ id: 'OpsBusinesses' });
+export type OpsBusinessesResponse = z.infer<typeof OpsBusinessesResponseSchema>;
+
+export const OpsNumberSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  displayName: z.string(),
+  planStatus: z.string(),
+  sendingRevoked: z.boolean(),
+  connectedAt: isoDate,
+  disconnectedAt: isoDate.nullable(),
+});
+
+export const OpsChargeSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['direct', 'recurrent']),
+  item: z.string(),
+  description: z.string(),
+  numberId: z.string().nullable(),
+  priceCents: z.number().int(),
+  status: z.string(),
+  createdAt: isoDate,
+  /** A cancellation of this plan charge we still owe LiveChat (no kept token yet, or LiveChat refused). */
+  cancellationPending: z.boolean(),
+});
+
+export const OpsBusinessSchema = z
+  .object({
+    business: OpsBusinessSummarySchema.extend({
+      timeZone: z.string(),
+      lossCause: LossCauseSchema.nullable(),
+      accessLostAt: isoDate.nullable(),
+      installation: z.number().int().positive(),
+    }),
+    numbers: z.array(OpsNumberSchema),
+    charges: z.array(OpsChargeSchema),
+    refunds: z.array(RefundSchema),
+    recentAudit: z.array(AuditEventSchema),
+  })
+  .meta({ id: 'OpsBusiness' });
+export type OpsBusiness = z.infer<typeof OpsBusinessSchema>;
+
+export const OpsReasonRequestSchema = z.object({ reason }).meta({ id: 'OpsReasonRequest' });
+export type OpsReasonRequest = z.infer<typeof OpsReasonRequestSchema>;
+
+export const OpsCloseRequestSchema = z
+  .object({ cause: z.enum(['livechat_account_closed', 'livechat_account_cancelled']), reason })
+  .meta({ id: 'OpsCloseRequest' });
+export type OpsCloseRequest = z.infer<typeof OpsCloseRequestSchema>;
+
+export const OpsStartDateRequestSchema = z.object({ startedAt: isoDate, reason }).meta({ id: 'OpsStartDateRequest' });
+export type OpsStartDateRequest = z.infer<typeof OpsStartDateRequestSchema>;
+
+export const OpsCreditRequestSchema = z
+  .object({
+    conversations: z.number().int().min(1).max(1_000_000),
+    /** Part I: a discretionary credit is always recorded with its reason. */
+    reason: z.string().trim().min(3, 'Say why this credit is granted').max(500),
+    /** Idempotency key: repeating a request with the same key credits once. */
+    key: z.string().min(8).max(100),
+  })
+  .meta({ id: 'OpsCreditRequest' });
+export type OpsCreditRequest = z.infer<typeof OpsCreditRequestSchema>;
+
+export const OpsCreditResponseSchema = z
+  .object({ ledgerEntryId: z.string(), created: z.boolean(), balance: z.number().int() })
+  .meta({ id: 'OpsCreditResponse' });
+export type OpsCreditResponse = z.infer<typeof OpsCreditResponseSchema>;
+
+export const OpsActionResponseSchema = z
+  .object({
+    business: OpsBusinessSummarySchema,
+    /** False when the business was already in the requested state (nothing changed, nothing new audited). */
+    changed: z.boolean(),
+    /** For terminate and close: what the loss of access did. */
+    lossOfAccess: z
+      .object({ forfeited: z.number().int().nonnegative(), numbersDisconnected: z.number().int().nonnegative(), plansCancelled: z.number().int().nonnegative(), plansPending: z.number().int().nonnegative() })
+      .optional(),
+  })
+  .meta({ id: 'OpsActionResponse' });
+export type OpsActionResponse = z.infer<typeof OpsActionResponseSchema>;
+
+export const OpsRefundsQuerySchema = z.object({ status: RefundStatusSchema.optional() });
+export const OpsRefundsResponseSchema = z.object({ refunds: z.array(RefundSchema) }).meta({ id: 'OpsRefunds' });
+export type OpsRefundsResponse = z.infer<typeof OpsRefundsResponseSchema>;
+export const OpsRefundResponseSchema = z.object({ refund: RefundSchema }).meta({ id: 'OpsRefund' });
+
+export const OpsAuditQuerySchema = AuditQuerySchema.extend({ organizationId: id.optional() });
+export type OpsAuditQuery = z.infer<typeof OpsAuditQuerySchema>;
