@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
-import { BFF, detailsFrame, fullscreenFrame, orgs, signIn, type SandboxOrg } from './support';
+import { BFF, detailsFrame, fullscreenFrame, orgs, sandbox, signIn, type SandboxOrg } from './support';
 
 const run = promisify(execFile);
 
@@ -137,5 +137,47 @@ test.describe.serial('account lifecycle, refunds and operator controls', () => {
     await page.screenshot({ path: 'e2e/screenshots/lifecycle-refund-paid.png' });
     await audit.scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'e2e/screenshots/lifecycle-audit.png' });
+  });
+  // Last: it uninstalls Cedar Dental.
+  test('L.11b: the owner corrects the business contact, asks to delete the data after uninstalling, and uninstalling deletes it', async ({ page }) => {
+    const org = await cedar();
+    const app = await openApp(page, emailOf(org, 'owner'));
+    await app.getByTestId('tab-account').click();
+    const form = app.getByTestId('business-contact-form');
+    // Prefilled from the LiveChat account until saved.
+    await expect(form.getByTestId('contact-email')).toHaveValue(emailOf(org, 'owner'));
+    await form.getByTestId('contact-companyName').fill('Cedar Dental Clinic LLC');
+    await form.getByTestId('contact-email').fill('billing@cedar');
+    await form.getByTestId('contact-phone').fill('12');
+    await form.getByTestId('contact-save').click();
+    await expect(form).toContainText('Enter a valid e-mail address');
+    await expect(form).toContainText(/number/i);
+    await form.getByTestId('contact-email').fill('billing@cedar-dental.example');
+    await form.getByTestId('contact-phone').fill('+1 212 555 0142');
+    await form.getByTestId('contact-save').click();
+    await expect(form.getByTestId('contact-saved')).toBeVisible();
+    await form.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'e2e/screenshots/privacy-business-contact.png' });
+    // Saved for real: a fresh page load shows it.
+    const again = await openApp(page, emailOf(org, 'owner'));
+    await again.getByTestId('tab-account').click();
+    await expect(again.getByTestId('contact-email')).toHaveValue('billing@cedar-dental.example');
+    await expect(again.getByTestId('contact-phone')).toHaveValue('+12125550142');
+
+    const deletion = again.getByTestId('data-deletion');
+    await expect(deletion.getByTestId('deletion-kept')).toContainText(/ledger/i);
+    await deletion.getByTestId('deletion-request').click();
+    await expect(deletion.getByTestId('deletion-status')).toContainText('Requested');
+    await deletion.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'e2e/screenshots/privacy-data-deletion.png' });
+
+    await sandbox('/sandbox/apps/uninstall', { organization: org.id });
+    await expect(again.getByTestId('account-uninstalled')).toBeVisible({ timeout: 30_000 });
+    await expect(again.getByTestId('deletion-status')).toContainText('Deleted', { timeout: 30_000 });
+    await page.screenshot({ path: 'e2e/screenshots/privacy-data-deleted.png' });
+    const shown = await opsCli<{ status: string; deleted: Record<string, number> }>('data-deletion', org.id);
+    expect(shown.status).toBe('done');
+    expect(shown.deleted.numbers).toBeGreaterThan(0);
+    expect(shown.deleted.business_contacts).toBe(1);
   });
 });

@@ -1,18 +1,8 @@
 import { expect, test, type FrameLocator, type Page, type Route } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { balanceIn, BFF, detailsFrame, expectBalance, freshCustomer, fullscreenFrame, orgs, SANDBOX, sandbox, signIn, type SandboxOrg } from './support';
+import { acme, apiAs, balanceIn, detailsFrame, expectBalance, freshCustomer, fullscreenFrame, orgs, SANDBOX, sandbox, signIn } from './support';
 
 /** Issue 4: one-on-one messaging that knows WhatsApp's rules (window, templates, opt-outs, plain errors). */
-
-async function acme(): Promise<{ org: SandboxOrg; agent: string; owner: string; number: string }> {
-  const [org] = await orgs();
-  return {
-    org: org!,
-    agent: org!.accounts.find((a) => a.role === 'agent')!.email,
-    owner: org!.accounts.find((a) => a.role === 'owner')!.email,
-    number: org!.whatsapp_numbers[0]!.number,
-  };
-}
 
 async function openSidebar(page: Page, email: string): Promise<FrameLocator> {
   await page.goto('/');
@@ -24,21 +14,6 @@ async function openSidebar(page: Page, email: string): Promise<FrameLocator> {
 async function talkTo(frame: FrameLocator, e164: string) {
   await frame.getByRole('button', { name: /change/i }).click().catch(() => {});
   await frame.getByTestId('customer-number-input').fill(e164);
-}
-
-/** The BFF as the agent's browser calls it, for what the UI never lets the agent try. */
-async function asAgent(org: SandboxOrg) {
-  const { access_token: token } = await sandbox<{ access_token: string }>('/sandbox/tokens', { organization: org.id, role: 'agent' });
-  const call = async (path: string, body?: unknown) => {
-    const res = await fetch(`${BFF}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const numberId = (await call('/api/numbers')).body.numbers[0].id as string;
-  return { call, numberId };
 }
 
 test.describe("the sidebar knows WhatsApp's rules", () => {
@@ -66,7 +41,7 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
     await page.screenshot({ path: 'e2e/screenshots/rules-window-closed.png' });
 
     // And the BFF refuses free text outside the window even when asked directly.
-    const bff = await asAgent(org);
+    const bff = await apiAs(org, 'agent');
     const r = await bff.call('/api/messages', { kind: 'text', numberId: bff.numberId, to: customer.e164, text: 'hello', clientRef: crypto.randomUUID() });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('window_closed');
@@ -141,7 +116,7 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
     // START opts the customer back in.
     await sandbox('/sandbox/kaleyra/incoming', { to: number, from: customer.e164, body: 'START' });
     await expect(frame.getByTestId('opt-out-status')).toHaveCount(0, { timeout: 15_000 });
-    const bff = await asAgent(org);
+    const bff = await apiAs(org, 'agent');
     const r = await bff.call(`/api/conversations/status?numberId=${bff.numberId}&to=${encodeURIComponent(customer.e164)}`);
     expect(r.body.optOut).toBeNull();
   });

@@ -54,3 +54,29 @@ export async function balanceIn(frame: FrameLocator): Promise<number> {
 export async function expectBalance(frame: FrameLocator, value: number) {
   await expect.poll(() => balanceIn(frame), { timeout: 15_000 }).toBe(value);
 }
+
+/** The first seeded organization (Acme) with its agent's and owner's e-mails and its WhatsApp number. */
+export async function acme(): Promise<{ org: SandboxOrg; agent: string; owner: string; number: string }> {
+  const [org] = await orgs();
+  return {
+    org: org!,
+    agent: org!.accounts.find((a) => a.role === 'agent')!.email,
+    owner: org!.accounts.find((a) => a.role === 'owner')!.email,
+    number: org!.whatsapp_numbers[0]!.number,
+  };
+}
+
+/** The BFF as a signed-in member's browser calls it (for what the UI never lets them try, or to check state). */
+export async function apiAs(org: SandboxOrg, role: 'owner' | 'agent') {
+  const { access_token: token } = await sandbox<{ access_token: string }>('/sandbox/tokens', { organization: org.id, role });
+  const call = async (path: string, body?: unknown) => {
+    const res = await fetch(`${BFF}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json().catch(() => null)) as any };
+  };
+  const numbers = (await call('/api/numbers')).body.numbers as { id: string; number: string }[];
+  return { call, numberId: numbers[0]!.id };
+}

@@ -149,6 +149,8 @@ export function createServices(deps: AppDeps): Services {
   // Issue 5: account lifecycle, terms, refunds, operators and the audit log.
   const lifecycleServices = createLifecycleServices({ db, config, ledger, billing, vault, campaignDispatcher, log, now });
   const privacy = createPrivacyServices({ database, config, log, now });
+  // L.11b: a deleted business's billing credential goes once no plan cancellation is owed any more.
+  lifecycleServices.planCancellations.onAllSettled((id) => privacy.business.afterPlanCancellations(id));
   return { auth, ledger, numbers, messaging, kaleyraWebhooks, optOuts, billing, billingSync, numberPlans, campaigns, campaignDispatcher, ...lifecycleServices, privacy };
 }
 
@@ -226,7 +228,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   app.use(
     '/webhooks/livechat',
     express.json({ limit: '64kb' }),
-    livechatWebhookRoutes(config.APP_WEBHOOK_SECRET, services.billingSync, log, [(body) => services.lifecycle.onAppWebhook(body)]),
+    livechatWebhookRoutes(config.APP_WEBHOOK_SECRET, services.billingSync, log, [(body) => services.lifecycle.onAppWebhook(body).then((r) => (r === 'uninstalled' ? runBusinessDeletions(services, log).then(() => r) : r))]),
   );
 
   const api = express.Router();
@@ -266,4 +268,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   });
   app.use(problemHandler(log));
   return { app, services };
+}
+
+/** L.11b: after an uninstall, the deletion the business asked for runs at once (the periodic job is the fallback). */
+async function runBusinessDeletions(services: Services, log: Logger) {
+  await services.privacy.business.runDue().catch((err: Error) => log.warn({ err: err.message }, 'business data deletion failed; the periodic job retries'));
 }

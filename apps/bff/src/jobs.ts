@@ -7,7 +7,8 @@ import type { Logger } from './lib/logger.ts';
 import type { Queue } from './queue/queue.ts';
 import { startCampaignWorkers } from './modules/campaigns/campaign-dispatcher.ts';
 import { registerPlanCancellationRetries } from './modules/lifecycle/lifecycle.jobs.ts';
-import { registerRetentionJob } from './modules/privacy/retention.service.ts';
+import { registerScheduledJob, RETENTION_JOB } from './modules/privacy/retention.service.ts';
+import { BUSINESS_DELETION_JOB } from './modules/privacy/business-rights.service.ts';
 
 export interface JobDeps {
   database: Database;
@@ -24,7 +25,10 @@ export async function registerJobs(queue: Queue, deps: JobDeps) {
   await registerBillingSync(queue, deps);
   await registerPlanCancellationRetries(queue, deps.services.planCancellations, deps.config.PLAN_CANCELLATION_RETRY_SECONDS, deps.log);
   // Issue 6: the retention purge (README "Data retention").
-  await registerRetentionJob(queue, deps.services.privacy.retention, deps.config.RETENTION_CRON);
+  await registerScheduledJob(queue, RETENTION_JOB, deps.config.RETENTION_CRON, () => deps.services.privacy.retention.purge());
+  // Issue 6 (L.11b): deletions requested by businesses that have since lost access (the uninstall webhook runs
+  // them at once; this catches the rest, e.g. an operator's termination).
+  await registerScheduledJob(queue, BUSINESS_DELETION_JOB, deps.config.BUSINESS_DELETION_CRON, () => deps.services.privacy.business.runDue());
   await queue.createQueue(JOBS.syncTemplates);
   await queue.schedule(JOBS.syncTemplates, deps.config.TEMPLATE_SYNC_CRON);
   await queue.work(JOBS.syncTemplates, async () => {

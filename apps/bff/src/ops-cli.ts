@@ -24,6 +24,11 @@ Businesses
   restore-sending <business> <number> [--reason "…"]       restore it
   credit <business> <conversations> --reason "…" [--key k] discretionary credit (I), recorded in the ledger
 
+Privacy (L.11)
+  data-deletion <business>                                  whether the business asked to delete its data, and what is kept
+  delete-data <business> --yes                              delete an uninstalled or terminated business's data on its request
+                                                            (ledger, bills, refunds, money and lifecycle events are kept)
+
 Refunds (H)
   refunds [--status requested|approved|refused|paid]        oldest first
   refund approve <refund> [--reason "…"]                   cancels the plan's charge, disconnects the number, records the refund
@@ -135,6 +140,12 @@ function describeAction(out: any): string {
   }`;
 }
 
+function describeDeletion(org: string, d: any): string {
+  const head = `${org}: data deletion ${d.status}${d.requestedAt ? `, asked ${d.requestedAt} by ${d.requestedBy}` : ''}${d.doneAt ? `, done ${d.doneAt}` : ''}`;
+  const rows = d.deleted ? Object.entries(d.deleted as Record<string, number>).filter(([, n]) => n > 0).map(([t, n]) => `  ${t}: ${n} deleted`) : [];
+  return [head, ...rows, ...d.kept.map((k: any) => `  kept: ${k.data} (${k.why}${k.keptForYears ? `, ${k.keptForYears} years` : ''})`)].join('\n');
+}
+
 function describeRefund(r: any): string {
   return `${r.id}  ${r.status}  ${money(r.amountCents, r.currency)}  ${r.description}${r.number ? ` (${r.number})` : ''}  business ${r.organizationId}`;
 }
@@ -215,6 +226,17 @@ async function main() {
         key: flags.key ?? randomUUID(),
       });
       return print(out, () => `${out.created ? `Credited ${conversations} conversations` : 'Already credited with this key'}; balance ${out.balance}.`);
+    }
+    case 'data-deletion': {
+      const org = await business(args[0]);
+      const out = await call('GET', `/businesses/${encodeURIComponent(org)}/data-deletion`);
+      return print(out, () => describeDeletion(org, out));
+    }
+    case 'delete-data': {
+      const org = await business(args[0]);
+      if (!flags.yes) throw new CliError('Deleting a business’s data cannot be undone: add --yes.');
+      const out = await call('POST', `/businesses/${encodeURIComponent(org)}/data-deletion`);
+      return print(out, () => describeDeletion(org, out));
     }
     case 'refunds': {
       const out = await call('GET', `/refunds${flags.status ? `?status=${encodeURIComponent(flags.status)}` : ''}`);

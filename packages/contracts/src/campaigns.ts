@@ -34,6 +34,7 @@ export const TERMINAL_RECIPIENT_STATUSES: readonly RecipientStatus[] = ['sent', 
 /** Reasons a recipient was not sent that are ours, not the provider's. */
 const OWN_REASONS: Record<string, ProviderErrorInfo> = {
   opted_out: { message: 'The customer opted out of your messages, so they were not sent this one.', retryable: false },
+  restricted: { message: "Processing of this customer's data is restricted at their request, so they were not sent this one.", retryable: false },
   not_included: { message: 'Left out when the campaign was launched for the first recipients only.', retryable: false },
   insufficient_balance: {
     message: 'The conversation balance ran out before this customer could be messaged. Buy more conversations, then retry.',
@@ -109,7 +110,7 @@ export const RetryFailedSettingsSchema = z.object({
 /** `POST /api/campaigns/{id}/retry`: optional text/csv body re-supplying the erased variable values. */
 export const RetryFailedQuerySchema = z.object({ settings: jsonParam(RetryFailedSettingsSchema).optional() });
 
-export const RejectionKindSchema = z.enum(['invalid', 'duplicate', 'opted_out', 'missing_variables']);
+export const RejectionKindSchema = z.enum(['invalid', 'duplicate', 'opted_out', 'restricted', 'missing_variables']);
 export type RejectionKind = z.infer<typeof RejectionKindSchema>;
 
 export const RejectedRowSchema = z.object({
@@ -142,6 +143,8 @@ export const CheckReportSchema = z
     invalid: z.number().int().nonnegative(),
     duplicates: z.number().int().nonnegative(),
     optedOut: z.number().int().nonnegative(),
+    /** Recipients whose processing is restricted at their request (L.11c); 0 in reports made before it counted. */
+    restricted: z.number().int().nonnegative().default(0),
     missingVariables: z.number().int().nonnegative(),
     /** Valid recipients with a conversation already open on this number and category: free. */
     alreadyOpen: z.number().int().nonnegative(),

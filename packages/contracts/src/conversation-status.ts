@@ -44,6 +44,8 @@ export const ConversationStatusSchema = z
         at: isoDate,
       })
       .nullable(),
+    /** The customer asked to restrict processing of their data (L.11c): nothing may be sent. */
+    restriction: z.object({ reason: z.string(), at: isoDate }).nullable(),
     /** Free text may be sent: the window is open and the customer has not opted out. */
     canSendText: z.boolean(),
     /** Approved templates may be sent: the customer has not opted out. */

@@ -47,3 +47,58 @@ export const RecipientEraseResponseSchema = z
 export type RecipientEraseResponse = z.infer<typeof RecipientEraseResponseSchema>;
 
 export const OpsRecipientParamsSchema = z.object({ organizationId: z.string().min(1) });
+
+// ---- the business's own rights (L.11a–b) -----------------------------------------------------------------
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .transform((s) => (s === '' ? null : s));
+
+/** The business's contact data; the owner or an admin may correct it at any time (L.11a–b). */
+export const BusinessContactSchema = z
+  .object({
+    companyName: z.string().trim().min(1, 'Enter the company name').max(200),
+    contactName: z.string().trim().min(1, 'Enter a contact person').max(200),
+    email: z.email('Enter a valid e-mail address').max(254),
+    /** E.164, or null. */
+    phone: z.union([E164Schema, z.literal('').transform(() => null), z.null()]),
+    address: optionalText(500),
+    taxId: optionalText(50),
+  })
+  .meta({ id: 'BusinessContact' });
+export type BusinessContact = z.infer<typeof BusinessContactSchema>;
+export type BusinessContactInput = z.input<typeof BusinessContactSchema>;
+
+export const BusinessContactResponseSchema = z
+  .object({
+    contact: BusinessContactSchema.nullable(),
+    updatedAt: isoDate.nullable(),
+    /** From the signed-in LiveChat account, to prefill the form while nothing is saved. */
+    suggested: z.object({ contactName: z.string().nullable(), email: z.string().nullable() }),
+  })
+  .meta({ id: 'BusinessContactResponse' });
+export type BusinessContactResponse = z.infer<typeof BusinessContactResponseSchema>;
+
+/** What deleting a business's data keeps, and why (the retention duty, README "Data retention"). */
+export const KeptDataSchema = z.object({ data: z.string(), why: z.string(), keptForYears: z.number().int().positive().nullable() });
+
+export const DataDeletionSchema = z
+  .object({
+    /** none: not asked; requested: runs once the app is uninstalled; done: deleted. */
+    status: z.enum(['none', 'requested', 'done']),
+    /** False once the business uninstalled (or lost access otherwise): a request then deletes at once. */
+    appInstalled: z.boolean(),
+    requestedAt: isoDate.nullable(),
+    requestedBy: z.string().nullable(),
+    doneAt: isoDate.nullable(),
+    /** Rows removed per table, once done. */
+    deleted: z.record(z.string(), z.number().int()).nullable(),
+    /** What is kept after deletion, and why. */
+    kept: z.array(KeptDataSchema),
+  })
+  .meta({ id: 'DataDeletion' });
+export type DataDeletion = z.infer<typeof DataDeletionSchema>;

@@ -336,7 +336,7 @@ export const campaignRejections = pgTable(
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     line: integer('line').notNull(),
     phone: text('phone').notNull(),
-    kind: text('kind', { enum: ['invalid', 'duplicate', 'opted_out', 'missing_variables'] }).notNull(),
+    kind: text('kind', { enum: ['invalid', 'duplicate', 'opted_out', 'restricted', 'missing_variables'] }).notNull(),
     reason: text('reason').notNull(),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.line] })],
@@ -484,3 +484,36 @@ export const recipientRestrictions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.recipient] })],
 );
+
+// ---- issue 6: the business's own rights (L.11a–b) ---------------------------------------------
+
+/** The business's contact data, as its owner or an admin gave it (and may correct at any time). */
+export const businessContacts = pgTable('business_contacts', {
+  organizationId: text('organization_id')
+    .primaryKey()
+    .references(() => organizations.id),
+  companyName: text('company_name').notNull(),
+  contactName: text('contact_name').notNull(),
+  email: text('email').notNull(),
+  phone: text('phone'),
+  address: text('address'),
+  taxId: text('tax_id'),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * A business's request to delete its data once it has uninstalled (one per organization; a later installation
+ * may ask again). `deleted` counts the rows removed per table; what retention keeps (ledger, bills, refunds,
+ * money and lifecycle audit events) is not removed.
+ */
+export const businessDataDeletions = pgTable('business_data_deletions', {
+  organizationId: text('organization_id')
+    .primaryKey()
+    .references(() => organizations.id),
+  status: text('status', { enum: ['requested', 'done'] }).notNull().default('requested'),
+  requestedBy: text('requested_by').notNull(),
+  requestedAt: ts('requested_at').notNull().defaultNow(),
+  doneAt: ts('done_at'),
+  deleted: jsonb('deleted').$type<Record<string, number>>(),
+});

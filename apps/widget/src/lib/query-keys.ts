@@ -45,6 +45,11 @@ export const queryKeys = {
     status: ['account', 'status'] as const,
     lossPreview: ['account', 'loss-preview'] as const,
   },
+  // Issue 6 (L.11a–b): the business's contact data and the deletion of its data after uninstalling.
+  business: {
+    contact: ['account', 'contact'] as const,
+    deletion: ['account', 'data-deletion'] as const,
+  },
   refunds: ['refunds'] as const,
   audit: ['audit'] as const,
   // Issue 7: campaigns (bulk sends).
@@ -58,5 +63,10 @@ export const queryKeys = {
     recipients: (id: string, q: { status?: string | undefined; q?: string | undefined; offset: number; version: string }) =>
       ['campaigns', id, 'recipients', q.status ?? 'all', q.q ?? '', q.offset, q.version] as const,
     quietHours: ['campaigns', 'quiet-hours'] as const,
+  },
+  // Issue 6 (L.11a–d): what is held about one customer's number.
+  privacy: {
+    all: ['privacy'] as const,
+    recipient: (phone: string) => ['privacy', 'recipient', phone] as const,
   },
 };

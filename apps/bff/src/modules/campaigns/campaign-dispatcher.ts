@@ -421,12 +421,19 @@ export class CampaignDispatcher {
 
       // Opt-outs recorded since the launch are honoured for the rest of the campaign (F.4).
       const opted = await optedOutAmong(tx, c.organizationId, due.map((r) => r.recipient));
-      // Issue 6 (L.11b–c): restricted recipients and erased numbers that opted out are skipped the same way.
-      for (const r of (await privacyBlocksAmong(this.deps.db, tx, c.organizationId, due.map((r) => r.recipient))).keys()) opted.add(r);
+      // Issue 6 (L.11b–c): restricted recipients (reported as such) and erased numbers that opted out are skipped too.
+      const restricted = new Set<string>();
+      for (const [r, block] of await privacyBlocksAmong(this.deps.db, tx, c.organizationId, due.map((r) => r.recipient))) {
+        opted.add(r);
+        if (block.code === 'restricted') restricted.add(r);
+      }
       const skipped = due.filter((r) => opted.has(r.recipient));
       if (skipped.length) {
         for (const r of skipped) if (r.messageId) await this.deps.messaging.applyStatusIn(tx, r.messageId, 'not_sent', 'not-sent', now);
-        await repo.updateRecipients(tx, skipped.map((r) => r.id), { status: 'skipped', reason: 'opted_out', variables: null, claimedAt: null });
+        for (const reason of ['opted_out', 'restricted'] as const) {
+          const ids = skipped.filter((r) => restricted.has(r.recipient) === (reason === 'restricted')).map((r) => r.id);
+          if (ids.length) await repo.updateRecipients(tx, ids, { status: 'skipped', reason, variables: null, claimedAt: null });
+        }
       }
       let rest = due.filter((r) => !opted.has(r.recipient));
 

@@ -35,6 +35,8 @@ import * as repo from './campaigns.repo.ts';
 import { estimateFinish, type GroupCount } from './estimate.ts';
 import type { QuietHours } from './quiet-hours.ts';
 import { readRecipientFile, RecipientFileError, type ValidRows } from './recipient-file.ts';
+import { privacyBlocksAmong } from '../privacy/send-guard.ts';
+import type { SendBlock } from '../privacy/recipient-rights.service.ts';
 
 export interface CampaignsConfig {
   chargedCategories: readonly ConversationCategory[];
@@ -114,7 +116,7 @@ export class CampaignsService {
     // A conversation counts as free if it outlasts the longest campaign a file can make.
     const until = new Date(now.getTime() + (this.config.maxRows / this.pace(null)) * 1000 + OPEN_MARGIN_MS);
     // Opt-outs and open conversations are looked up batch by batch while the rest of the file is read.
-    const lookups: Promise<[Set<string>, Map<string, string>]>[] = [];
+    const lookups: Promise<[Set<string>, Map<string, string>, Map<string, SendBlock>]>[] = [];
     const parsed = await readRecipientFile(file, {
       mapping: settings,
       fallbacks: settings.fallbacks,
@@ -122,7 +124,11 @@ export class CampaignsService {
       quietHours: template.category === 'marketing' ? this.quietHours : null,
       maxRows: this.config.maxRows,
       onValid: (batch) => {
-        const p = Promise.all([repo.optedOutIn(this.db, org.id, batch), repo.openAmong(this.db, number.id, template.category, batch, until)]);
+        const p = Promise.all([
+          repo.optedOutIn(this.db, org.id, batch),
+          repo.openAmong(this.db, number.id, template.category, batch, until),
+          privacyBlocksAmong(this.db, this.db, org.id, batch),
+        ]);
         p.catch(() => {}); // awaited below; a failed read must not leave an unhandled rejection behind
         lookups.push(p);
       },
@@ -130,16 +136,24 @@ export class CampaignsService {
     const [found, balance] = await Promise.all([Promise.all(lookups), this.balanceOf(org.id)]);
     const opted = new Set<string>();
     const openAll = new Set<string>();
-    for (const [o, c] of found) {
+    // Issue 6 (L.11c): restricted at the customer's request (an erased number's opt-out counts as opted out).
+    const restricted = new Set<string>();
+    for (const [o, c, blocked] of found) {
       for (const r of o) opted.add(r);
       for (const r of c.keys()) openAll.add(r);
+      for (const [r, block] of blocked) (block.code === 'restricted' ? restricted : opted).add(r);
     }
+    for (const r of restricted) opted.delete(r);
     let valid = parsed.valid;
     const rejected = parsed.rejected;
-    if (opted.size) {
+    if (opted.size || restricted.size) {
       const kept: ValidRows = { e164: [], line: [], country: [], policyKey: [], variables: [] };
       for (let i = 0; i < valid.e164.length; i++) {
         const phone = valid.e164[i]!;
+        if (restricted.has(phone)) {
+          rejected.push({ line: valid.line[i]!, phone, kind: 'restricted', reason: "Restricted at the customer's request" });
+          continue;
+        }
         if (opted.has(phone)) {
           rejected.push({ line: valid.line[i]!, phone, kind: 'opted_out', reason: 'Opted out of your messages' });
           continue;
@@ -154,7 +168,7 @@ export class CampaignsService {
       rejected.sort((a, b) => a.line - b.line);
     }
     let alreadyOpen = 0;
-    for (const r of openAll) if (!opted.has(r)) alreadyOpen++;
+    for (const r of openAll) if (!opted.has(r) && !restricted.has(r)) alreadyOpen++;
     const needed = this.costOf(template.category) ? valid.e164.length - alreadyOpen : 0;
     const countries = new Map<string, number>();
     for (const c of valid.country) countries.set(c ?? '??', (countries.get(c ?? '??') ?? 0) + 1);
@@ -164,6 +178,7 @@ export class CampaignsService {
       invalid: parsed.invalid,
       duplicates: parsed.duplicates,
       optedOut: opted.size,
+      restricted: restricted.size,
       missingVariables: parsed.missingVariables,
       alreadyOpen,
       needed,

@@ -213,6 +213,28 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     expect((await balance()).reserved).toBe(0);
   });
 
+  it('L.11c: a restricted customer is reported as restricted by the check, and one restricted after the check is skipped as restricted', async () => {
+    const [a, b, c] = [customer(), customer(), customer()];
+    const restrict = (phone: string) => s.api(owner, '/api/privacy/recipients/restrict', { body: { phone, reason: 'Asked us by letter' } });
+    expect((await restrict(a)).status).toBe(200);
+    const created = await upload(s, owner, { numberId }, csvOf([a, b, c].map((p) => [p, 'Al', '1'])));
+    const { report } = created.body.campaign;
+    expect(report).toMatchObject({ valid: 2, optedOut: 0, restricted: 1 });
+    expect(report.rejected).toEqual([{ line: 2, phone: a, kind: 'restricted', reason: expect.stringContaining('Restricted') }]);
+    // b asks for the restriction between the check and the launch.
+    expect((await restrict(b)).status).toBe(200);
+    const id = created.body.campaign.id;
+    expect((await s.api(owner, `/api/campaigns/${id}/launch`, { body: {} })).status).toBe(200);
+    const done = await waitForStatus(s, owner, id, ['completed'], 30_000);
+    expect(done.counts.skipped).toBe(1);
+    const skipped = (await s.api(owner, `/api/campaigns/${id}/recipients?status=skipped`)).body.recipients;
+    expect(skipped).toEqual([expect.objectContaining({ recipient: b, reasonCode: 'restricted', reason: expect.stringContaining('restricted') })]);
+    const sent = await sandboxMessages(s, acmeNumber);
+    expect(sent.some((m) => m.to === a || m.to === b)).toBe(false);
+    expect(sent.some((m) => m.to === c)).toBe(true);
+    expect((await balance()).reserved).toBe(0);
+  });
+
   it('retry failed sends only retryable failures again, with new message ids, after the file is chosen again', async () => {
     const recipients = Array.from({ length: 4 }, () => customer());
     const csv = csvOf(recipients.map((p, i) => [p, `N${i}`, `O${i}`]));

@@ -31,6 +31,13 @@ export class PlanCancellationService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  private readonly settledHandlers: ((organizationId: string) => Promise<void>)[] = [];
+
+  /** Runs after an organization's owed cancellations are all done (e.g. a deleted business's credential goes). */
+  onAllSettled(handler: (organizationId: string) => Promise<void>) {
+    this.settledHandlers.push(handler);
+  }
+
   /** The organization's kept LiveChat token, or null. */
   async keptToken(organizationId: string): Promise<string | null> {
     const cred = await findCredential(this.db, organizationId);
@@ -112,6 +119,7 @@ export class PlanCancellationService {
         await markCancellation(this.db, c.chargeId, { attempts: c.attempts + 1, lastError: message });
       }
     }
+    if (cancelled === owed.length) for (const h of this.settledHandlers) await h(organizationId).catch((err: Error) => this.log.warn({ organizationId, err: err.message }, 'after plan cancellations'));
     return { cancelled, pending: owed.length - cancelled };
   }
 

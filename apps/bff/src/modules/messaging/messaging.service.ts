@@ -22,7 +22,8 @@ import { lockOrganization } from '../ledger/ledger.repo.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import { findTemplate, type NumberRow, type TemplateRow } from '../numbers/numbers.repo.ts';
 import { cannotSendReason, type NumbersService } from '../numbers/numbers.service.ts';
-import { findOptOut, type OptOutRow } from '../optouts/optouts.repo.ts';
+import { findOptOut, type OptOutRow, type OptOutSource } from '../optouts/optouts.repo.ts';
+import { privacyBlocksAmong } from '../privacy/send-guard.ts';
 import type { OrganizationRow } from '../organizations/organizations.repo.ts';
 import { conversationToRideOn, customerWindowAt } from './conversation-window.ts';
 import * as repo from './messaging.repo.ts';
@@ -128,11 +129,20 @@ export class MessagingService {
   async status(org: OrganizationRow, q: ConversationStatusQuery): Promise<ConversationStatus> {
     const number = await this.numbers.get(org.id, q.numberId);
     const now = this.now();
-    const [inbound, open, optOut] = await Promise.all([
+    const [inbound, open, listed, blocks] = await Promise.all([
       repo.findCustomerWindow(this.db, number.id, q.to),
       repo.listOpenConversations(this.db, number.id, q.to, now),
       findOptOut(this.db, org.id, q.to),
+      privacyBlocksAmong(this.db, this.db, org.id, [q.to]),
     ]);
+    // Issue 6: an erased number's opt-out is held under its keyed hash; a restriction blocks every send.
+    const block = blocks.get(q.to);
+    const optOut = listed
+      ? { source: listed.source, reason: listed.reason, at: listed.createdAt.toISOString() }
+      : block?.code === 'erased_opted_out'
+        ? { source: block.source as OptOutSource, reason: block.reason, at: block.at.toISOString() }
+        : null;
+    const restriction = block?.code === 'restricted' ? { reason: block.reason ?? '', at: block.at.toISOString() } : null;
     const window = customerWindowAt(inbound?.lastInboundAt, now, this.windowMs());
     return {
       numberId: number.id,
@@ -149,9 +159,10 @@ export class MessagingService {
         expiresAt: c.expiresAt.toISOString(),
         cost: c.cost,
       })),
-      optOut: optOut ? { source: optOut.source, reason: optOut.reason, at: optOut.createdAt.toISOString() } : null,
-      canSendText: window.open && !optOut,
-      canSendTemplates: !optOut,
+      optOut,
+      restriction,
+      canSendText: window.open && !optOut && !restriction,
+      canSendTemplates: !optOut && !restriction,
     };
   }
 

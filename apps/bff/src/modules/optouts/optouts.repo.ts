@@ -1,10 +1,16 @@
-import { and, asc, count, desc, eq, inArray, like } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, like, notLike } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { numberOptOutSettings, optOuts } from '../../db/schema.ts';
 
 type Conn = Db | Tx;
 export type OptOutRow = typeof optOuts.$inferSelect;
 export type OptOutSource = OptOutRow['source'];
+
+/**
+ * Opt-outs of erased numbers (L.11b) stay in force under the number's keyed hash (`erased:…`), but there is no
+ * number to show: the list and its CSV leave them out.
+ */
+const shownNumber = notLike(optOuts.recipient, 'erased:%');
 
 export async function isOptedOut(conn: Conn, organizationId: string, recipient: string): Promise<boolean> {
   const [row] = await conn
@@ -67,6 +73,7 @@ export async function listOptOuts(
 ): Promise<{ rows: OptOutRow[]; total: number }> {
   const where = and(
     eq(optOuts.organizationId, organizationId),
+    shownNumber,
     options.digits ? like(optOuts.recipient, `%${options.digits.replace(/\D/g, '')}%`) : undefined,
   );
   const [rows, [counted]] = await Promise.all([
@@ -77,7 +84,7 @@ export async function listOptOuts(
 }
 
 export function allOptOuts(conn: Conn, organizationId: string): Promise<OptOutRow[]> {
-  return conn.select().from(optOuts).where(eq(optOuts.organizationId, organizationId)).orderBy(asc(optOuts.recipient));
+  return conn.select().from(optOuts).where(and(eq(optOuts.organizationId, organizationId), shownNumber)).orderBy(asc(optOuts.recipient));
 }
 
 /** Adds many at once (an import); existing entries are kept as they are. Returns the recipients added. */

@@ -1,6 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/client.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { BusinessRightsService } from './business-rights.service.ts';
 import { ExportService } from './export.service.ts';
 import { RecipientHasher } from './recipient-hash.ts';
 import { RecipientRightsService } from './recipient-rights.service.ts';
@@ -8,6 +9,7 @@ import { RetentionService } from './retention.service.ts';
 import { registerPrivacyChecks } from './send-guard.ts';
 
 export interface PrivacyServices {
+  business: BusinessRightsService;
   exports: ExportService;
   recipients: RecipientRightsService;
   retention: RetentionService;
@@ -18,6 +20,7 @@ export function createPrivacyServices(d: { database: Database; config: Config; l
   const recipients = new RecipientRightsService(d.database.db, new RecipientHasher(d.config));
   registerPrivacyChecks(d.database.db, recipients);
   return {
+    business: new BusinessRightsService(d.database.db, d.config, d.log, d.now),
     recipients,
     exports: new ExportService(d.database, d.log),
     retention: new RetentionService(d.database.db, d.config, d.log, d.now),

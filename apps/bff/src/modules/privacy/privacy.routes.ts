@@ -1,5 +1,8 @@
 import express, { Router, type Response } from 'express';
 import {
+  BusinessContactResponseSchema,
+  BusinessContactSchema,
+  DataDeletionSchema,
   OpsRecipientParamsSchema,
   RecipientDataSchema,
   RecipientEraseResponseSchema,
@@ -81,6 +84,46 @@ export function privacyRoutes(p: PrivacyServices) {
       await p.exports.write(orgId, res);
     }),
   );
+  // L.11a–b: the business's own contact data and the deletion of its data after uninstalling.
+  r.get(
+    '/account/contact',
+    handle(async (_req, res) => {
+      const c = ctx(res);
+      res.json(BusinessContactResponseSchema.parse(await p.business.contact(c.org.id, c.identity)));
+    }),
+  );
+  r.put(
+    '/account/contact',
+    requireManager,
+    handle(async (req, res) => {
+      const body = parse(BusinessContactSchema, req.body ?? {});
+      const c = ctx(res);
+      res.json(BusinessContactResponseSchema.parse(await p.business.updateContact(c.org.id, body, actors.account(c.identity.accountId), c.identity)));
+    }),
+  );
+  r.get(
+    '/account/data-deletion',
+    requireManager,
+    handle(async (_req, res) => {
+      res.json(DataDeletionSchema.parse(await p.business.deletion(ctx(res).org.id)));
+    }),
+  );
+  r.post(
+    '/account/data-deletion',
+    requireManager,
+    handle(async (_req, res) => {
+      const c = ctx(res);
+      res.json(DataDeletionSchema.parse(await p.business.requestDeletion(c.org.id, actors.account(c.identity.accountId))));
+    }),
+  );
+  r.delete(
+    '/account/data-deletion',
+    requireManager,
+    handle(async (_req, res) => {
+      const c = ctx(res);
+      res.json(DataDeletionSchema.parse(await p.business.withdrawDeletion(c.org.id, actors.account(c.identity.accountId))));
+    }),
+  );
   r.use('/privacy/recipients', requireManager);
   recipientRoutes(r, '/privacy/recipients', p, async (res) => {
     const c = ctx(res);
@@ -93,6 +136,21 @@ export function privacyRoutes(p: PrivacyServices) {
 export function privacyOpsRoutes(p: PrivacyServices, db: Db, d: { credentials: readonly OperatorCredential[]; failuresPer15Min: number; log: Logger }) {
   const r = Router();
   r.use('/businesses/:organizationId/recipients', express.json({ limit: '16kb' }), ...operatorAuth(d.credentials, d.failuresPer15Min, d.log));
+  r.use('/businesses/:organizationId/data-deletion', express.json({ limit: '16kb' }), ...operatorAuth(d.credentials, d.failuresPer15Min, d.log));
+  r.get(
+    '/businesses/:organizationId/data-deletion',
+    handle(async (req, res) => {
+      const { organizationId } = parse(OpsRecipientParamsSchema, req.params, 'params');
+      res.json(DataDeletionSchema.parse(await p.business.deletion(organizationId)));
+    }),
+  );
+  r.post(
+    '/businesses/:organizationId/data-deletion',
+    handle(async (req, res) => {
+      const { organizationId } = parse(OpsRecipientParamsSchema, req.params, 'params');
+      res.json(DataDeletionSchema.parse(await p.business.deleteOnRequestOfLostBusiness(organizationId, actors.operator(operatorOf(res)))));
+    }),
+  );
   recipientRoutes(r, '/businesses/:organizationId/recipients', p, async (res) => {
     const { organizationId } = parse(OpsRecipientParamsSchema, res.req.params, 'params');
     const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId));

@@ -21,6 +21,9 @@ const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : new Date(Stri
 export interface SendBlock {
   code: 'restricted' | 'erased_opted_out';
   reason: string | null;
+  /** The opt-out's source (erased_opted_out) and when the block was recorded. */
+  source?: string;
+  at: Date;
 }
 
 /**
@@ -145,15 +148,15 @@ export class RecipientRightsService {
     }
     const keys = [...byKey.keys()];
     // One round trip (campaign dispatch runs this for every batch, inside its transaction).
-    const rows = await q<{ recipient: string; reason: string | null; kind: 'r' | 'o' }>(
+    const rows = await q<{ recipient: string; reason: string | null; kind: 'r' | 'o'; source: string | null; created_at: unknown }>(
       conn,
-      `select recipient, reason, 'r' as kind from recipient_restrictions where organization_id = $1 and recipient = any($2::text[])
+      `select recipient, reason, 'r' as kind, null as source, created_at from recipient_restrictions where organization_id = $1 and recipient = any($2::text[])
        union all
-       select recipient, reason, 'o' as kind from opt_outs where organization_id = $1 and recipient like 'erased:%' and recipient = any($2::text[])`,
+       select recipient, reason, 'o' as kind, source, created_at from opt_outs where organization_id = $1 and recipient like 'erased:%' and recipient = any($2::text[])`,
       [organizationId, keys],
     );
-    for (const o of rows) if (o.kind === 'o') out.set(byKey.get(o.recipient)!, { code: 'erased_opted_out', reason: o.reason });
-    for (const r of rows) if (r.kind === 'r') out.set(byKey.get(r.recipient)!, { code: 'restricted', reason: r.reason ?? '' });
+    for (const o of rows) if (o.kind === 'o') out.set(byKey.get(o.recipient)!, { code: 'erased_opted_out', reason: o.reason, source: o.source ?? 'manual', at: new Date(iso(o.created_at)) });
+    for (const r of rows) if (r.kind === 'r') out.set(byKey.get(r.recipient)!, { code: 'restricted', reason: r.reason ?? '', at: new Date(iso(r.created_at)) });
     return out;
   }
 

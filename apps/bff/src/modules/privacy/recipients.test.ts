@@ -83,6 +83,15 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('opted_out');
     expect([...(await privacyBlocksAmong(s.database.db, s.database.db, orgId, [to, phone()])).keys()]).toEqual([to]);
+    const status = await s.api(agent, `/api/conversations/status?numberId=${numberId}&to=${encodeURIComponent(to)}`);
+    expect(status.body).toMatchObject({ optOut: { source: 'consent_withdrawn' }, canSendTemplates: false });
+    // The suppression list and its CSV still work, and show no hash as if it were a number.
+    const list = await s.api(owner, '/api/opt-outs?limit=200');
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.body)).not.toContain('erased:');
+    const csv = await fetch(`${s.bffUrl}/api/opt-outs/export`, { headers: { authorization: `Bearer ${owner}` } });
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).not.toContain('erased:');
     const audit = await s.database.query<{ action: string; target_id: string }>(`select action, target_id from audit_events where organization_id = $1 and action like 'recipient.%'`, [orgId]);
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['recipient.consent_withdrawn', 'recipient.erased']));
     expect(audit.every((a) => a.target_id === hash)).toBe(true);
@@ -107,7 +116,10 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
     expect(refused.body.code).toBe('recipient_restricted');
     // The check campaign dispatch runs for each batch.
     const blocked = await privacyBlocksAmong(s.database.db, s.database.db, orgId, [to]);
-    expect(blocked.get(to)).toEqual({ code: 'restricted', reason: 'Customer objected by e-mail' });
+    expect(blocked.get(to)).toEqual({ code: 'restricted', reason: 'Customer objected by e-mail', at: expect.any(Date) });
+    // The sidebar's status says so before the agent tries.
+    const status = await s.api(agent, `/api/conversations/status?numberId=${numberId}&to=${encodeURIComponent(to)}`);
+    expect(status.body).toMatchObject({ restriction: { reason: 'Customer objected by e-mail' }, canSendTemplates: false, canSendText: false });
     expect((await s.api(owner, '/api/privacy/recipients/restrict', { body: { phone: to } })).status).toBe(400);
 
     // Erasure keeps the restriction in force under the hash.

@@ -57,11 +57,11 @@ export class RetentionService {
   }
 }
 
-/** Runs the purge on RETENTION_CRON, once per run across instances (pg-boss schedule). */
-export async function registerRetentionJob(queue: Queue, retention: RetentionService, cron: string) {
-  await queue.createQueue(RETENTION_JOB);
-  await queue.schedule(RETENTION_JOB, cron);
-  await queue.work(RETENTION_JOB, async () => {
-    await retention.purge();
+/** A job run on `cron`, once per run across instances (pg-boss schedule). */
+export async function registerScheduledJob(queue: Queue, name: string, cron: string, run: () => Promise<unknown>) {
+  await queue.createQueue(name);
+  await queue.schedule(name, cron);
+  await queue.work(name, async () => {
+    await run();
   });
 }

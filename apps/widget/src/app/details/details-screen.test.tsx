@@ -94,6 +94,7 @@ function conversationStatus(overrides: Partial<ConversationStatus> = {}): Conver
     customerWindow: { open: false, lastMessageAt: null, closesAt: null },
     openConversations: [],
     optOut: null,
+    restriction: null,
     canSendText: false,
     canSendTemplates: true,
     ...overrides,

@@ -8,7 +8,7 @@ import type { CustomerProfile } from '../../lib/livechat/types.ts';
 import { BalanceSummary } from '../../features/balance/components/balance-summary.tsx';
 import { useConversationStatus } from '../../features/conversation/api/get-conversation-status.ts';
 import { CustomerWindow } from '../../features/conversation/components/customer-window.tsx';
-import { OptOutStatus } from '../../features/conversation/components/opt-out-status.tsx';
+import { OptOutStatus, RestrictionStatus } from '../../features/conversation/components/opt-out-status.tsx';
 import { useCountdown } from '../../features/conversation/hooks/use-countdown.ts';
 import { useNumbers } from '../../features/numbers/api/get-numbers.ts';
 import { SendingNumberField } from '../../features/numbers/components/sending-number-field.tsx';
@@ -122,8 +122,11 @@ function SendForm(props: SendFormProps) {
 
   // WhatsApp's rules: free text only inside the customer's 24-hour window, nothing at all after an opt-out.
   const optOut = status.data?.optOut ?? null;
+  // Issue 6 (L.11c): the customer asked to restrict processing of their data.
+  const restriction = status.data?.restriction ?? null;
+  const stopped = Boolean(optOut || restriction);
   const windowOpen = Boolean(status.data?.customerWindow.open && remainingMs !== null && remainingMs > 0);
-  const mode: Mode = windowOpen && !optOut ? (modeChoice ?? (template ? 'template' : 'text')) : 'template';
+  const mode: Mode = windowOpen && !stopped ? (modeChoice ?? (template ? 'template' : 'text')) : 'template';
 
   const fieldErrors = splitFieldErrors(send.error);
   const missing = template ? Array.from({ length: template.variableCount }, (_, i) => i).filter((i) => !values[i]?.trim()) : [];
@@ -132,6 +135,7 @@ function SendForm(props: SendFormProps) {
   if (!recipient.e164) blocker = "Add the customer's WhatsApp number.";
   else if (number && !number.canSend) blocker = number.cannotSendReason ?? 'This number cannot send messages right now.';
   else if (optOut) blocker = 'This customer opted out, so nothing can be sent.';
+  else if (restriction) blocker = 'This customer asked to restrict processing of their data, so nothing can be sent.';
   else if (mode === 'text' && !text.trim()) blocker = 'Write a message.';
   else if (mode === 'template' && !template) blocker = 'Choose a template.';
   else if (mode === 'template' && missing.length > 0) blocker = `Fill in ${missing.map((i) => `Variable ${i + 1}`).join(', ')}.`;
@@ -201,6 +205,7 @@ function SendForm(props: SendFormProps) {
               ) : (
                 <>
                   {optOut && <OptOutStatus optOut={optOut} />}
+                  {restriction && <RestrictionStatus restriction={restriction} />}
                   <CustomerWindow status={status.data} remainingMs={remainingMs} />
                 </>
               )}
@@ -220,10 +225,10 @@ function SendForm(props: SendFormProps) {
                 }}
                 buttons={[
                   { id: 'template', label: 'Template' },
-                  { id: 'text', label: 'Free text', disabled: !windowOpen || Boolean(optOut) },
+                  { id: 'text', label: 'Free text', disabled: !windowOpen || stopped },
                 ]}
               />
-              {!windowOpen && !optOut && recipient.e164 && status.data && (
+              {!windowOpen && !stopped && recipient.e164 && status.data && (
                 <Text size="sm" className="wa-muted" data-testid="free-text-blocked">
                   Free text is off until the customer writes to you: outside the 24-hour window WhatsApp only delivers approved templates.
                 </Text>
@@ -259,7 +264,7 @@ function SendForm(props: SendFormProps) {
                     props.onTemplateChange(key);
                     send.reset();
                   }}
-                  disabled={send.isPending || Boolean(optOut)}
+                  disabled={send.isPending || stopped}
                   error={fieldErrors.template}
                 />
                 {template && (
@@ -279,7 +284,7 @@ function SendForm(props: SendFormProps) {
           </section>
 
           <section className="wa-section wa-stack wa-stack--tight">
-            {!optOut && (
+            {!stopped && (
               <CostPreview
                 numberId={number.id}
                 to={recipient.e164}

@@ -5,9 +5,14 @@ import { UninstallCard } from '../../features/account/components/uninstall-card.
 import { AuditLogCard } from '../../features/audit/components/audit-log-card.tsx';
 import { RefundsCard } from '../../features/refunds/components/refunds-card.tsx';
 import { DataExportCard } from '../../features/privacy/components/data-export-card.tsx';
+import { BusinessContactCard } from '../../features/business/components/business-contact-card.tsx';
+import { DataDeletionCard } from '../../features/business/components/data-deletion-card.tsx';
 import './account.css';
 
-/** Issue 5: the account's standing and terms, refunds (H), what uninstalling loses (C.5, E) and the audit log. */
+/**
+ * Issue 5: the account's standing and terms, refunds (H), what uninstalling loses (C.5, E) and the audit log.
+ * Issue 6: the business's contact data, its data export and the deletion of its data after uninstalling (L.11).
+ */
 export default function AccountPage() {
   const me = useMe().data;
   const canManage = me?.canManage ?? false;
@@ -22,7 +27,9 @@ export default function AccountPage() {
       </div>
       {canManage && <RefundsCard />}
       {canManage && <AuditLogCard selfAccountId={me?.accountId} />}
+      <BusinessContactCard canManage={canManage} />
       {canManage && <DataExportCard />}
+      {canManage && <DataDeletionCard />}
     </div>
   );
 }

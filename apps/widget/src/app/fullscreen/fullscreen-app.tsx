@@ -3,6 +3,7 @@ import { Heading, Loader, Tab, TabsList, TabsWrapper } from '@livechat/design-sy
 import { AuthGate } from '../../features/auth/components/auth-gate.tsx';
 import { AccountSummary } from '../../features/auth/components/account-summary.tsx';
 import { AccountGate } from '../../features/account/components/account-gate.tsx';
+import { DataDeletionCard } from '../../features/business/components/data-deletion-card.tsx';
 import { BalanceAlerts } from './balance-alerts.tsx';
 
 interface PageProps {
@@ -23,6 +24,7 @@ const PAGES: Page[] = [
   { id: 'billing', label: 'Billing', component: lazy(() => import('./billing-page.tsx')) },
   { id: 'campaigns', label: 'Campaigns', component: lazy(() => import('./campaigns-page.tsx')) },
   { id: 'opt-outs', label: 'Opt-outs', component: lazy(() => import('./opt-outs-page.tsx')) },
+  { id: 'privacy', label: 'Customer data', component: lazy(() => import('./privacy-page.tsx')) },
   { id: 'account', label: 'Account', component: lazy(() => import('./account-page.tsx')) },
 ];
 
@@ -40,7 +42,7 @@ export function FullscreenApp() {
           </Heading>
           <AccountSummary />
         </header>
-        <AccountGate>
+        <AccountGate afterUninstall={<DataDeletionCard />}>
           <TabsWrapper>
             <TabsList role="tablist" aria-label="Sections">
               {PAGES.map((p) => (

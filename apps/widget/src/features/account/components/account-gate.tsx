@@ -13,7 +13,7 @@ import { TermsAcceptance, WaitingForOwner } from './terms-acceptance.tsx';
  * uninstalled app offers the owner to start again, and a suspended or terminated business sees why above
  * everything else. The BFF refuses sending and buying in those states whatever the widget shows.
  */
-export function AccountGate({ children }: { children: ReactNode }) {
+export function AccountGate({ children, afterUninstall }: { children: ReactNode; /** Shown to owners and admins once uninstalled (e.g. deleting the data). */ afterUninstall?: ReactNode }) {
   const account = useAccount();
   useRefreshOnStatusChange(account.data ? `${account.data.status}:${account.data.blockedCode ?? ''}` : null);
   if (account.isPending) return <Loader size="small" label="Loading your account…" />;
@@ -25,7 +25,7 @@ export function AccountGate({ children }: { children: ReactNode }) {
     );
   }
   const a = account.data;
-  if (a.status === 'uninstalled') return <Uninstalled canStart={a.canAcceptTerms} />;
+  if (a.status === 'uninstalled') return <Uninstalled canStart={a.canAcceptTerms} extra={a.canAcceptTerms ? afterUninstall : null} />;
   if (a.status === 'active' && a.terms.acceptanceRequired) {
     return a.canAcceptTerms ? <TermsAcceptance account={a} /> : <WaitingForOwner account={a} />;
   }
@@ -43,7 +43,7 @@ export function AccountGate({ children }: { children: ReactNode }) {
   );
 }
 
-function Uninstalled({ canStart }: { canStart: boolean }) {
+function Uninstalled({ canStart, extra }: { canStart: boolean; extra?: ReactNode }) {
   const reactivate = useReactivate();
   return (
     <div className="wa-gate" data-testid="account-uninstalled">
@@ -70,6 +70,7 @@ function Uninstalled({ canStart }: { canStart: boolean }) {
           Ask the owner of your LiveChat organization to open the app and start again.
         </Text>
       )}
+      {extra}
     </div>
   );
 }

@@ -9,6 +9,7 @@ const KIND_LABEL: Record<RejectionKind, string> = {
   invalid: 'Invalid',
   duplicate: 'Duplicate',
   opted_out: 'Opted out',
+  restricted: 'Restricted',
   missing_variables: 'Missing value',
 };
 
@@ -27,7 +28,7 @@ export function CheckReportCard({ campaign, collapsed = false }: { campaign: Cam
   const r = campaign.report;
   const [open, setOpen] = useState(!collapsed);
   const [download, setDownload] = useState<{ state: 'idle' | 'busy' | 'error'; message?: string }>({ state: 'idle' });
-  const rejectedTotal = r.invalid + r.duplicates + r.optedOut + r.missingVariables;
+  const rejectedTotal = r.invalid + r.duplicates + r.optedOut + r.restricted + r.missingVariables;
 
   const save = async () => {
     setDownload({ state: 'busy' });
@@ -47,6 +48,7 @@ export function CheckReportCard({ campaign, collapsed = false }: { campaign: Cam
           <Stat label="invalid numbers" value={r.invalid} tone={r.invalid ? 'bad' : undefined} testId="report-invalid" />
           <Stat label="duplicates" value={r.duplicates} tone={r.duplicates ? 'warn' : undefined} testId="report-duplicates" />
           <Stat label="opted out" value={r.optedOut} tone={r.optedOut ? 'warn' : undefined} testId="report-opted-out" />
+          {r.restricted > 0 && <Stat label="restricted" value={r.restricted} tone="warn" testId="report-restricted" hint="at the customer's request" />}
           <Stat label="missing values" value={r.missingVariables} tone={r.missingVariables ? 'bad' : undefined} testId="report-missing" />
           <Stat label="already open (free)" value={r.alreadyOpen} testId="report-open" />
         </div>

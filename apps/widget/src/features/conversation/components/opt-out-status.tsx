@@ -21,3 +21,14 @@ export function OptOutStatus({ optOut }: { optOut: NonNullable<ConversationStatu
     </InlineAlert>
   );
 }
+
+/** L.11c: the customer asked to restrict processing of their data: nothing may be sent until an owner lifts it. */
+export function RestrictionStatus({ restriction }: { restriction: NonNullable<ConversationStatus['restriction']> }) {
+  return (
+    <InlineAlert kind="warning" role="status" data-testid="restriction-status">
+      <strong>Processing restricted.</strong> This customer asked on {formatDate(restriction.at)} to restrict processing of their data
+      {restriction.reason ? ` (${restriction.reason})` : ''}, so nothing can be sent to them. An owner can lift it in the WhatsApp app, under
+      Customer data.
+    </InlineAlert>
+  );
+}
