@@ -19,7 +19,8 @@ export function checkPhone(input: string, defaultCountry?: string): PhoneCheck {
 export function checkPhoneWith(parse: PhoneParser, input: string, defaultCountry?: string): PhoneCheck {
   const raw = input.trim();
   if (!raw) return { ok: false, reason: 'Enter a phone number' };
-  if (/[a-z]/i.test(raw.replace(/ext\.?|x/gi, ''))) return { ok: false, reason: 'A phone number has only digits' };
+  // (Letters are rare: only then is the extension marker taken out and the test repeated.)
+  if (/[a-z]/i.test(raw) && /[a-z]/i.test(raw.replace(/ext\.?|x/gi, ''))) return { ok: false, reason: 'A phone number has only digits' };
   const cleaned = raw.startsWith('00') ? `+${raw.slice(2)}` : raw;
   const country = defaultCountry && /^[A-Z]{2}$/i.test(defaultCountry) ? (defaultCountry.toUpperCase() as CountryCode) : undefined;
   const parsed = parse(cleaned, country ? { defaultCountry: country } : undefined);

@@ -17,6 +17,9 @@ async function q<T>(conn: Conn, text: string, params: unknown[]): Promise<T[]> {
 
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : new Date(String(d)).toISOString());
 
+/** From this many recipients on, `blockedAmong` first asks whether there is anything to find at all. */
+const LARGE_LIST = 500;
+
 /** Why nothing may be sent to a recipient beyond the ordinary opt-out (issue 6, L.11b–c). */
 export interface SendBlock {
   code: 'restricted' | 'erased_opted_out';
@@ -141,10 +144,24 @@ export class RecipientRightsService {
   async blockedAmong(conn: Conn, organizationId: string, recipients: string[]): Promise<Map<string, SendBlock>> {
     const out = new Map<string, SendBlock>();
     if (!recipients.length) return out;
+    // A large list (a campaign's check) costs one keyed hash per number; most organizations have nothing
+    // restricted and nothing erased, which one cheap question settles first.
+    let hashed = true;
+    if (recipients.length >= LARGE_LIST) {
+      const [marks] = await q<{ restricted: boolean; erased: boolean }>(
+        conn,
+        `select exists (select 1 from recipient_restrictions where organization_id = $1) as restricted,
+                (exists (select 1 from recipient_restrictions where organization_id = $1 and left(recipient, 7) = 'erased:')
+                 or exists (select 1 from opt_outs where organization_id = $1 and left(recipient, 7) = 'erased:')) as erased`,
+        [organizationId],
+      );
+      if (!marks?.restricted && !marks?.erased) return out;
+      hashed = Boolean(marks?.erased);
+    }
     const byKey = new Map<string, string>();
     for (const r of recipients) {
       byKey.set(r, r);
-      byKey.set(this.hasher.hash(organizationId, r), r);
+      if (hashed) byKey.set(this.hasher.hash(organizationId, r), r);
     }
     const keys = [...byKey.keys()];
     // One round trip (campaign dispatch runs this for every batch, inside its transaction).

@@ -83,6 +83,10 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('opted_out');
     expect([...(await privacyBlocksAmong(s.database.db, s.database.db, orgId, [to, phone()])).keys()]).toEqual([to]);
+    // A campaign-sized list takes the short cut (nothing hashed unless something was erased) and still finds it.
+    const many = [...Array.from({ length: 700 }, phone).filter((p) => p !== to), to];
+    expect([...(await privacyBlocksAmong(s.database.db, s.database.db, orgId, many)).keys()]).toEqual([to]);
+    expect((await privacyBlocksAmong(s.database.db, s.database.db, s.orgs[1]!.id, many)).size).toBe(0);
     const status = await s.api(agent, `/api/conversations/status?numberId=${numberId}&to=${encodeURIComponent(to)}`);
     expect(status.body).toMatchObject({ optOut: { source: 'consent_withdrawn' }, canSendTemplates: false });
     // The suppression list and its CSV still work, and show no hash as if it were a number.
@@ -117,6 +121,8 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
     // The check campaign dispatch runs for each batch.
     const blocked = await privacyBlocksAmong(s.database.db, s.database.db, orgId, [to]);
     expect(blocked.get(to)).toEqual({ code: 'restricted', reason: 'Customer objected by e-mail', at: expect.any(Date) });
+    const many = [...Array.from({ length: 700 }, phone).filter((p) => p !== to), to];
+    expect((await privacyBlocksAmong(s.database.db, s.database.db, orgId, many)).get(to)).toMatchObject({ code: 'restricted' });
     // The sidebar's status says so before the agent tries.
     const status = await s.api(agent, `/api/conversations/status?numberId=${numberId}&to=${encodeURIComponent(to)}`);
     expect(status.body).toMatchObject({ restriction: { reason: 'Customer objected by e-mail' }, canSendTemplates: false, canSendText: false });
