@@ -62,6 +62,12 @@ export async function fillOrg(db: Database, orgId: string, tag: string, phone: s
   await q(`insert into refunds (organization_id, charge_id, amount_cents, currency, requested_by) values ($1,$2,1000,'USD',$3) on conflict do nothing`, [orgId, `charge-${tag}`, `acct-${tag}`]);
   await q(`insert into plan_cancellations (charge_id, organization_id, cause) values ($1,$2,'refund')`, [`plan-${tag}`, orgId]);
   await q(`insert into audit_events (organization_id, actor_type, actor_id, action) values ($1,'account',$2,'test.filled')`, [orgId, `acct-${tag}`]);
+  await q(`insert into recipient_restrictions (organization_id, recipient, reason) values ($1,$2,$3) on conflict do nothing`, [orgId, `+1555900${tag}`, `Restricted ${tag}`]);
+  await q(
+    `insert into business_contacts (organization_id, company_name, contact_name, email, updated_by) values ($1,$2,$3,$4,'test')
+     on conflict (organization_id) do update set company_name = excluded.company_name`,
+    [orgId, `Company ${tag}`, `Contact ${tag}`, `contact-${tag}@example.com`],
+  );
   return { numberId, messageId, campaignId };
 }
 
@@ -69,5 +75,5 @@ export async function fillOrg(db: Database, orgId: string, tag: string, phone: s
 export const FILLED_TABLES = [
   'organizations', 'numbers', 'templates', 'ledger_entries', 'conversations', 'messages', 'message_events', 'customer_windows', 'charges',
   'opt_outs', 'number_opt_out_settings', 'billing_credentials', 'campaigns', 'campaign_recipients', 'campaign_rejections',
-  'organization_lifecycle', 'terms_acceptances', 'refunds', 'plan_cancellations', 'audit_events',
+  'organization_lifecycle', 'terms_acceptances', 'refunds', 'plan_cancellations', 'audit_events', 'recipient_restrictions', 'business_contacts',
 ];
