@@ -62,11 +62,8 @@ export class BillingSyncService {
   }
 
   /** The kept token of an organization, or null (none, expired, or sealed by another key). */
-  async keptToken(organizationId: string): Promise<{ token: string; sealed: string } | null> {
-    const cred = await repo.findCredential(this.db, organizationId);
-    if (!cred || cred.expiresAt <= this.now()) return null;
-    const token = this.vault.open(organizationId, cred.tokenCiphertext);
-    return token ? { token, sealed: cred.tokenCiphertext } : null;
+  keptToken(organizationId: string): Promise<{ token: string; sealed: string } | null> {
+    return repo.openKeptToken(this.db, this.vault, organizationId, this.now());
   }
 
   /**

@@ -98,6 +98,19 @@ export async function findCredential(conn: Conn, organizationId: string): Promis
   return row;
 }
 
+/** An organization's kept LiveChat token, opened; null when none, expired, or sealed by another key. */
+export async function openKeptToken(
+  conn: Conn,
+  vault: { open(organizationId: string, sealed: string): string | null },
+  organizationId: string,
+  now: Date,
+): Promise<{ token: string; sealed: string } | null> {
+  const cred = await findCredential(conn, organizationId);
+  if (!cred || cred.expiresAt <= now) return null;
+  const token = vault.open(organizationId, cred.tokenCiphertext);
+  return token ? { token, sealed: cred.tokenCiphertext } : null;
+}
+
 export function listCredentials(conn: Conn): Promise<CredentialRow[]> {
   return conn.select().from(billingCredentials).orderBy(asc(billingCredentials.updatedAt));
 }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { jsonEnv } from '../../lib/json-env.ts';
 
 /**
  * Quiet hours for marketing campaigns (terms D.5: "the obligations on specific days and times for sending").
@@ -88,25 +89,7 @@ export const DEFAULT_QUIET_HOURS_POLICY: QuietHoursPolicy = {
 };
 
 /** Env parser: JSON of the policy table, or the defaults when unset. */
-export const QuietHoursJsonSchema = z
-  .string()
-  .optional()
-  .transform((raw, ctx): QuietHoursPolicy => {
-    if (raw === undefined || raw.trim() === '') return DEFAULT_QUIET_HOURS_POLICY;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-      return z.NEVER;
-    }
-    const parsed = QuietHoursPolicySchema.safeParse(json);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
-      return z.NEVER;
-    }
-    return parsed.data;
-  });
+export const QuietHoursJsonSchema = jsonEnv(QuietHoursPolicySchema, DEFAULT_QUIET_HOURS_POLICY);
 
 /** The IANA zones of a country (ICU's data through Intl.Locale), or [] when ICU knows none. */
 export function zonesOfCountry(country: string): string[] {

@@ -4,7 +4,7 @@ import { DomainError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { BillingError, type RecurrentCharge } from '../../providers/livechat-billing/billing.port.ts';
 import { actors, audit } from '../audit/audit.ts';
-import { findCharge, findCredential } from '../billing/billing.repo.ts';
+import { findCharge, openKeptToken } from '../billing/billing.repo.ts';
 import type { BillingService } from '../billing/billing.service.ts';
 import { isRecurrentFinal } from '../billing/charge-state.ts';
 import type { TokenVault } from '../billing/token-vault.ts';
@@ -40,9 +40,7 @@ export class PlanCancellationService {
 
   /** The organization's kept LiveChat token, or null. */
   async keptToken(organizationId: string): Promise<string | null> {
-    const cred = await findCredential(this.db, organizationId);
-    if (!cred || cred.expiresAt <= this.now()) return null;
-    return this.vault.open(organizationId, cred.tokenCiphertext);
+    return (await openKeptToken(this.db, this.vault, organizationId, this.now()))?.token ?? null;
   }
 
   /**

@@ -3,21 +3,13 @@ import { Button, FormField, Icon, Input, Text } from '@livechat/design-system-re
 import { FileDownload, FileUpload } from '@livechat/design-system-icons';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
+import { saveFile } from '../../../lib/save-file.ts';
 import { exportOptOuts, useImportOptOuts } from '../api/opt-outs.ts';
 
 const MAX_BYTES = 1_000_000;
 
-/** Saves text as a file from inside the widget's iframe. */
-function download(filename: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+/** Saves CSV text as a file from inside the widget's iframe. */
+const download = (filename: string, text: string) => saveFile(new Blob([text], { type: 'text/csv;charset=utf-8' }), filename);
 
 /**
  * CSV in and out. An import with a bad row imports nothing and lists every problem by line; the owner then
