@@ -105,6 +105,7 @@ export function createServices(deps: AppDeps): Services {
       chargedCategories: config.CHARGED_CATEGORIES,
       windowHours: config.CONVERSATION_WINDOW_HOURS,
       statusCallbackUrl: (org) => webhookUrls(config, org).statusUrlWithCredentials,
+      kaleyraTimeoutMs: config.KALEYRA_TIMEOUT_MS,
     },
     log,
     now,

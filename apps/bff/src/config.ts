@@ -151,6 +151,8 @@ export const ConfigSchema = z.object({
   /** Ledger entries and charges (bills) are kept this many years, the accounting period. */
   RETENTION_ACCOUNTING_YEARS: z.coerce.number().int().min(1).default(6),
   RETENTION_CRON: z.string().default('23 3 * * *'),
+  /** How often one-on-one sends interrupted by a stopped process are closed and their conversation given back. */
+  INTERRUPTED_SENDS_CRON: z.string().default('* * * * *'),
   /** How often requested business-data deletions are looked for (L.11b). */
   BUSINESS_DELETION_CRON: z.string().default('*/5 * * * *'),
 });

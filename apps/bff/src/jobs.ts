@@ -17,7 +17,7 @@ export interface JobDeps {
   config: Config;
 }
 
-export const JOBS = { syncTemplates: 'templates-sync', syncBilling: 'billing-sync' } as const;
+export const JOBS = { syncTemplates: 'templates-sync', syncBilling: 'billing-sync', interruptedSends: 'interrupted-sends' } as const;
 
 /** Background work shared by every instance through pg-boss: each run is claimed by one instance. */
 export async function registerJobs(queue: Queue, deps: JobDeps) {
@@ -25,6 +25,8 @@ export async function registerJobs(queue: Queue, deps: JobDeps) {
   await registerBillingSync(queue, deps);
   await registerPlanCancellationRetries(queue, deps.services.planCancellations, deps.config.PLAN_CANCELLATION_RETRY_SECONDS, deps.log);
   // Issue 6: the retention purge (README "Data retention").
+  // Sends a stopped process left half-done: closed as `interrupted`, their conversation given back.
+  await registerScheduledJob(queue, JOBS.interruptedSends, deps.config.INTERRUPTED_SENDS_CRON, () => deps.services.messaging.sweepInterrupted());
   await registerScheduledJob(queue, RETENTION_JOB, deps.config.RETENTION_CRON, () => deps.services.privacy.retention.purge());
   // Issue 6 (L.11b): deletions requested by businesses that have since lost access (the uninstall webhook runs
   // them at once; this catches the rest, e.g. an operator's termination).

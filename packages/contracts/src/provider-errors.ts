@@ -50,6 +50,10 @@ const TABLE: Record<string, ProviderErrorInfo> = {
   },
   http429: { message: 'Kaleyra is throttling our requests. The message can be sent again in a moment.', retryable: true },
   timeout: { message: 'Kaleyra did not answer in time, so the message was not sent.', retryable: true },
+  interrupted: {
+    message: 'Our service stopped while handing this message to Kaleyra, so it may not have gone out. The conversation was given back; send it again if needed.',
+    retryable: true,
+  },
   network: { message: 'Kaleyra could not be reached, so the message was not sent.', retryable: true },
 };
 

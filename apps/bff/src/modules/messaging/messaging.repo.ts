@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, ne, notInArray, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { conversations, customerWindows, messageEvents, messages } from '../../db/schema.ts';
 
@@ -149,4 +149,27 @@ export function listOpenConversations(conn: Conn, numberId: string, recipient: s
       ),
     )
     .orderBy(desc(conversations.expiresAt));
+}
+
+/**
+ * One-on-one messages left `queued` with no Kaleyra id long after any send attempt would have ended: the
+ * process stopped between recording the message and hearing Kaleyra's answer. Campaign messages are left to
+ * the dispatcher, which recovers its own.
+ */
+export async function interruptedSends(conn: Conn, before: Date, limit: number): Promise<string[]> {
+  const rows = await conn
+    .select({ id: messages.id })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.status, 'queued'),
+        eq(messages.direction, 'outbound'),
+        isNull(messages.providerMessageId),
+        lt(messages.createdAt, before),
+        sql`not exists (select 1 from campaign_recipients r where r.message_id = ${messages.id})`,
+      ),
+    )
+    .orderBy(asc(messages.createdAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
 }

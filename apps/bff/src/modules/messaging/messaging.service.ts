@@ -34,6 +34,8 @@ export interface MessagingConfig {
   windowHours: number;
   /** Builds the v1 per-message status callback URL for an organization. */
   statusCallbackUrl: (org: OrganizationRow) => string;
+  /** Kaleyra's request timeout: a send still queued well after it was interrupted. */
+  kaleyraTimeoutMs: number;
 }
 
 /** Picks the template actually sent for a chosen one (e.g. its copy that carries the opt-out instruction). */
@@ -63,6 +65,9 @@ export function optedOutError(row: OptOutRow): DomainError {
 
 /** Status order for callbacks that arrive out of order: a later status never moves a message back. */
 const RANK: Record<MessageStatus, number> = { queued: 0, accepted: 1, sent: 2, delivered: 3, read: 4, failed: 5, not_sent: 5 };
+
+/** How long after Kaleyra's timeout a still-queued send counts as interrupted. */
+const INTERRUPTED_GRACE_MS = 60_000;
 
 export class MessagingService {
   constructor(
@@ -302,6 +307,26 @@ export class MessagingService {
     }
     const fresh = await repo.findMessageByClientRef(this.db, org.id, req.clientRef);
     return this.response(org.id, fresh ?? message, prepared.opened);
+  }
+
+  /**
+   * Sends the process stopped in the middle of (between recording the message and Kaleyra's answer) end as
+   * failed (`interrupted`) once no attempt can still be running, and an opening one gives its conversation back.
+   * Safe to run on several instances: each message is locked and a final status is never changed.
+   */
+  async sweepInterrupted(now = this.now()): Promise<number> {
+    const before = new Date(now.getTime() - this.config.kaleyraTimeoutMs - INTERRUPTED_GRACE_MS);
+    let swept = 0;
+    for (;;) {
+      const ids = await repo.interruptedSends(this.db, before, 200);
+      for (const id of ids) {
+        await this.db.transaction((tx) => this.applyStatusIn(tx, id, 'failed', 'interrupted', now));
+        swept++;
+      }
+      if (ids.length < 200) break;
+    }
+    if (swept) this.log.warn({ swept }, 'interrupted sends closed and their conversations given back');
+    return swept;
   }
 
   /**
