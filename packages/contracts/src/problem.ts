@@ -30,6 +30,8 @@ export const ErrorCode = {
   csvInvalid: 'csv_invalid',
   /** The campaign is not in a state that allows this (e.g. launching a cancelled one). */
   campaignState: 'campaign_state',
+  /** The number's plan does not include this (catalog limits, F.1), e.g. campaigns on Starter. */
+  planLimit: 'plan_limit',
   // issue 5: lifecycle, refunds, operators
   accountClosed: 'account_closed',
   refundNotEligible: 'refund_not_eligible',

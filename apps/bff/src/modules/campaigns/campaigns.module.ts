@@ -58,6 +58,7 @@ export function createCampaignServices(deps: CampaignDeps): { campaigns: Campaig
     campaignDispatcher,
     {
       chargedCategories: config.CHARGED_CATEGORIES,
+      catalog: config.CATALOG_JSON,
       numberRatePerSecond: config.CAMPAIGN_NUMBER_RATE_PER_SECOND,
       paceSafety: config.CAMPAIGN_PACE_SAFETY,
       maxRows: config.CAMPAIGN_MAX_ROWS,

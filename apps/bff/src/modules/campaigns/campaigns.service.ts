@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
+  type Catalog,
   countVariables,
   describeRecipientReason,
   ErrorCode,
@@ -37,9 +38,13 @@ import type { QuietHours } from './quiet-hours.ts';
 import { readRecipientFile, RecipientFileError, type ValidRows } from './recipient-file.ts';
 import { privacyBlocksAmong } from '../privacy/send-guard.ts';
 import type { SendBlock } from '../privacy/recipient-rights.service.ts';
+import { currentPlanCharges } from '../billing/billing.repo.ts';
+import { findPlan, parsePlanItem } from '../billing/catalog.ts';
 
 export interface CampaignsConfig {
   chargedCategories: readonly ConversationCategory[];
+  /** Plans and their limits (F.1): a plan without `campaigns` runs none. */
+  catalog: Catalog;
   numberRatePerSecond: number;
   paceSafety: number;
   maxRows: number;
@@ -85,6 +90,25 @@ export class CampaignsService {
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /**
+   * The number's plan must include campaigns (catalog limits, F.1). Checked when a campaign is created and
+   * whenever sending starts again (launch, resume, retry), as the plan may have changed in between.
+   */
+  private async assertPlanAllowsCampaigns(number: NumberRow): Promise<void> {
+    const charge = (await currentPlanCharges(this.db, [number.id])).get(number.id);
+    const parsed = charge ? parsePlanItem(charge.item) : null;
+    const plan = parsed ? findPlan(this.config.catalog, parsed.planId) : undefined;
+    if (plan && !plan.limits.campaigns) {
+      const better = this.config.catalog.plans.filter((p) => p.limits.campaigns).map((p) => p.name);
+      throw new DomainError(
+        409,
+        ErrorCode.planLimit,
+        'Not in this plan',
+        `The ${plan.name} plan of ${number.displayName} does not include campaigns.${better.length ? ` Choose the ${better.join(' or ')} plan for this number in Numbers to run them.` : ''}`,
+      );
+    }
+  }
 
   private costOf(category: ConversationCategory) {
     return this.config.chargedCategories.includes(category) ? 1 : 0;
@@ -193,6 +217,7 @@ export class CampaignsService {
   /** Checks the file and stores a draft with its report, in one transaction: a bad file creates nothing. */
   async create(identity: Identity, org: OrganizationRow, settings: CampaignUploadSettings, file: Readable): Promise<Campaign> {
     const number = await this.numbers.get(org.id, settings.numberId);
+    await this.assertPlanAllowsCampaigns(number);
     const template = await this.approvedTemplate(number, settings.templateName, settings.language);
     const { valid, report, rejected: rejectedAll } = await this.check(org, number, template, settings, file);
     if (!valid.e164.length) {
@@ -354,6 +379,7 @@ export class CampaignsService {
     const number = await this.numbers.get(org.id, c0.numberId);
     const refusal = cannotSendReason(org, number);
     if (refusal) throw new DomainError(409, ErrorCode.numberNotActive, 'Cannot send from this number', refusal);
+    await this.assertPlanAllowsCampaigns(number);
     await this.approvedTemplate(number, c0.templateName, c0.language);
     const scheduledAt = req.scheduledAt ? new Date(req.scheduledAt) : null;
     if (scheduledAt && scheduledAt.getTime() < this.now().getTime() - 60_000) {
@@ -418,6 +444,7 @@ export class CampaignsService {
     const number = await this.numbers.get(org.id, c.numberId);
     const refusal = cannotSendReason(org, number);
     if (refusal) throw new DomainError(409, ErrorCode.numberNotActive, 'Cannot send from this number', refusal);
+    await this.assertPlanAllowsCampaigns(number);
     const later = c.scheduledAt !== null && c.scheduledAt.getTime() > this.now().getTime();
     await this.db.transaction(async (tx) => {
       const locked = await repo.lockCampaign(tx, c.id);
@@ -477,6 +504,7 @@ export class CampaignsService {
     if (!retry.length) throw new DomainError(422, ErrorCode.csvInvalid, 'No matching rows', 'None of the failed recipients is in this file.');
 
     const number = await this.numbers.get(org.id, c0.numberId);
+    await this.assertPlanAllowsCampaigns(number);
     const refusal = cannotSendReason(org, number);
     if (refusal) throw new DomainError(409, ErrorCode.numberNotActive, 'Cannot send from this number', refusal);
     const now = this.now();

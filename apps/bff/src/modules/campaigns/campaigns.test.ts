@@ -187,8 +187,11 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     expect(resumed.body.campaign.status).toBe('running');
     const cancelled = await s.api(owner, `/api/campaigns/${id}/cancel`, { body: {} });
     expect(cancelled.body.campaign.status).toBe('cancelled');
-    const after = await poll(balance, (b) => b.reserved === 0);
-    const c = await campaignOf(s, owner, id);
+    await poll(balance, (b) => b.reserved === 0);
+    // A message that was already in a send slot when the campaign was cancelled still finishes (its conversation
+    // was spent when it was recorded): compare once nothing is in flight.
+    const c = await poll(() => campaignOf(s, owner, id), (x) => x.counts.sending === 0 && x.counts.pending === 0);
+    const after = await balance();
     const handed = c.counts.sent + c.counts.delivered + c.counts.read + c.counts.failed;
     expect(after.remaining).toBe(start.remaining - handed);
     expect(c.counts.cancelled + handed + c.counts.skipped).toBe(recipients.length);
@@ -233,6 +236,29 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     expect(sent.some((m) => m.to === a || m.to === b)).toBe(false);
     expect(sent.some((m) => m.to === c)).toBe(true);
     expect((await balance()).reserved).toBe(0);
+  });
+
+  it('F.1: a number on a plan without campaigns (Starter) can neither create nor launch one, and the owner is told which plans can', async () => {
+    const draft = await upload(s, owner, { numberId }, csvOf([[customer(), 'Al', '1']]));
+    expect(draft.status).toBe(201);
+    const [plan] = await s.database.query<{ id: string; item: string }>(
+      `select id, item from charges where number_id = $1 and kind = 'recurrent' order by created_at desc limit 1`,
+      [numberId],
+    );
+    await s.database.query(`update charges set item = 'plan:starter:monthly' where id = $1`, [plan!.id]);
+    try {
+      const refused = await upload(s, owner, { numberId }, csvOf([[customer(), 'Al', '1']]));
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('plan_limit');
+      expect(refused.body.detail).toMatch(/Starter plan .* does not include campaigns\. Choose the Standard or Full plan/);
+      const launch = await s.api(owner, `/api/campaigns/${draft.body.campaign.id}/launch`, { body: {} });
+      expect(launch.status).toBe(409);
+      expect(launch.body.code).toBe('plan_limit');
+      expect((await campaignOf(s, owner, draft.body.campaign.id)).status).toBe('draft');
+    } finally {
+      await s.database.query(`update charges set item = $2 where id = $1`, [plan!.id, plan!.item]);
+    }
+    expect((await s.api(owner, `/api/campaigns/${draft.body.campaign.id}`, { method: 'DELETE' })).status).toBe(204);
   });
 
   it('retry failed sends only retryable failures again, with new message ids, after the file is chosen again', async () => {

@@ -4,6 +4,7 @@ import type { WhatsAppNumber } from '@wa/contracts';
 import { InlineAlert } from '../../components/inline-alert.tsx';
 import { errorMessage } from '../../lib/api-client.ts';
 import { useMe } from '../../features/auth/api/get-me.ts';
+import { useCatalog } from '../../features/catalog/api/get-catalog.ts';
 import { CampaignsScreen, type TemplateChoice } from '../../features/campaigns/components/campaigns-screen.tsx';
 import { useNumbers } from '../../features/numbers/api/get-numbers.ts';
 import { SendingNumberField } from '../../features/numbers/components/sending-number-field.tsx';
@@ -19,6 +20,7 @@ import './campaigns.css';
 /** The number and template of a campaign, with the numbers and templates features' own fields. */
 function CampaignSource({ value, onChange }: { value: TemplateChoice | null; onChange: (v: TemplateChoice | null) => void }) {
   const numbers = useNumbers();
+  const catalog = useCatalog();
   const list: WhatsAppNumber[] = numbers.data ?? [];
   const [numberId, setNumberId] = useState<string | null>(value?.numberId ?? null);
   const number = list.find((n) => n.id === numberId) ?? list.find((n) => n.canSend) ?? list[0] ?? null;
@@ -54,6 +56,17 @@ function CampaignSource({ value, onChange }: { value: TemplateChoice | null; onC
           setKey(null);
         }}
       />
+      {(() => {
+        // F.1: the number's plan must include campaigns (the BFF refuses otherwise); say so before the upload.
+        const plan = catalog.data?.plans.find((p) => p.id === number.plan?.planId);
+        if (!plan || plan.limits.campaigns) return null;
+        const better = catalog.data!.plans.filter((p) => p.limits.campaigns).map((p) => p.name);
+        return (
+          <InlineAlert kind="warning" role="status" data-testid="campaign-plan-limit">
+            The {plan.name} plan of this number does not include campaigns.{better.length ? ` Choose the ${better.join(' or ')} plan for it in Numbers.` : ''}
+          </InlineAlert>
+        );
+      })()}
       {templates.isPending ? (
         <Loader size="small" />
       ) : templates.isError ? (
