@@ -136,6 +136,8 @@ export const ConfigSchema = z.object({
     .transform((v) => v === 'true'),
   /** Development and e2e only: mirror the sandbox's seeded organizations into the database at start. */
   DEV_SEED_SANDBOX_URL: url.optional(),
+  /** Development only: the catalog plan the seeded numbers pay for (the benchmark seeds the Full plan). */
+  DEV_SEED_PLAN: z.string().default('standard'),
   /** API requests per organization per minute (per instance). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   TEMPLATE_SYNC_CRON: z.string().default('*/15 * * * *'),

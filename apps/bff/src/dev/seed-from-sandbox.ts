@@ -19,10 +19,10 @@ interface SandboxOrg {
   accounts?: { account_id: string; email: string; name?: string; role: string }[];
 }
 
-/** What each seeded organization starts with, bought at catalog prices: the Standard plan and a 500 package. */
+/** What each seeded organization starts with, bought at catalog prices: a plan (DEV_SEED_PLAN, Standard) and a 500 package. */
 function seedItems(config: Config) {
   const catalog = config.CATALOG_JSON;
-  const plan = findPlan(catalog, 'standard') ?? catalog.plans[0]!;
+  const plan = findPlan(catalog, config.DEV_SEED_PLAN) ?? findPlan(catalog, 'standard') ?? catalog.plans[0]!;
   const pkg = findPackage(catalog, '500') ?? catalog.packages[0]!;
   const { price, months } = planPrice(plan, 'monthly');
   return {

@@ -1,6 +1,8 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { billingCredentials, charges, conversations, ledgerEntries, numbers, organizations } from '../../db/schema.ts';
+import type { Catalog, CatalogPlan } from '@wa/contracts';
+import { findPlan, parsePlanItem } from './catalog.ts';
 
 export type ChargeRow = typeof charges.$inferSelect;
 export type CredentialRow = typeof billingCredentials.$inferSelect;
@@ -64,6 +66,13 @@ export async function currentPlanCharges(conn: Conn, numberIds: string[]): Promi
     .where(and(eq(charges.kind, 'recurrent'), inArray(charges.numberId, numberIds)))
     .orderBy(charges.numberId, desc(charges.createdAt), desc(charges.id));
   return new Map(rows.map((r) => [r.numberId!, r]));
+}
+
+/** The catalog plan a number currently pays for (its latest recurrent charge), or undefined. */
+export async function currentPlanOf(conn: Conn, catalog: Catalog, numberId: string): Promise<CatalogPlan | undefined> {
+  const charge = (await currentPlanCharges(conn, [numberId])).get(numberId);
+  const parsed = charge ? parsePlanItem(charge.item) : null;
+  return parsed ? findPlan(catalog, parsed.planId) : undefined;
 }
 
 export async function isCurrentPlanCharge(conn: Conn, charge: Pick<ChargeRow, 'id' | 'numberId'>): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationCategory, MessageStatus } from '@wa/contracts';
+import type { Catalog, ConversationCategory, MessageStatus } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
 import { conversations, messageEvents, messages } from '../../db/schema.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -16,11 +16,15 @@ import { privacyBlocksAmong } from '../privacy/send-guard.ts';
 import { findOrganization, type OrganizationRow } from '../organizations/organizations.repo.ts';
 import * as repo from './campaigns.repo.ts';
 import type { QuietHours } from './quiet-hours.ts';
+import { currentPlanOf } from '../billing/billing.repo.ts';
+import { numberLimit } from './pace.ts';
 
 export const DISPATCH_JOB = 'campaign-dispatch';
 
 export interface DispatchConfig {
   numberRatePerSecond: number;
+  /** Plans and their limits (F.1): a plan's messagesPerSecond lowers its numbers' pace. */
+  catalog: Catalog;
   accountRatePerSecond: number;
   paceSafety: number;
   pairIntervalMs: number;
@@ -71,8 +75,10 @@ interface Lane {
   org: OrganizationRow;
   number: NumberRow;
   template: { name: string; language: string };
-  /** Messages per second for this campaign's number. */
+  /** Messages per second for this campaign. */
   pace: number;
+  /** The number's limit (configuration and plan), before the safety margin. */
+  numberRate: number;
   keys: string[];
 }
 
@@ -91,7 +97,7 @@ class SendWindow {
   private readonly times: number[] = [];
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly cap: number) {}
+  constructor(readonly cap: number) {}
 
   admit(): Promise<void> {
     const next = this.chain.then(async () => {
@@ -160,8 +166,8 @@ export class CampaignDispatcher {
     }
   }
 
-  private paceOf(campaign: repo.CampaignRow): number {
-    const limit = this.cfg.numberRatePerSecond * this.cfg.paceSafety;
+  private paceOf(campaign: repo.CampaignRow, numberRate: number): number {
+    const limit = numberRate * this.cfg.paceSafety;
     return Math.min(campaign.ratePerSecond ?? limit, limit);
   }
 
@@ -286,7 +292,9 @@ export class CampaignDispatcher {
     }
     const template = await this.deps.messaging.resolveTemplate(number, chosen);
     const keys = campaign.quietHours ? (await repo.outstanding(db, campaignId)).keys : [];
-    return { campaign, org, number, template: { name: template.name, language: template.language }, pace: this.paceOf(campaign), keys };
+    // The plan's messagesPerSecond (F.1), read at every slice: a plan change applies to a running campaign.
+    const numberRate = numberLimit(this.cfg.numberRatePerSecond, (await currentPlanOf(db, this.cfg.catalog, number.id))?.limits.messagesPerSecond);
+    return { campaign, org, number, template: { name: template.name, language: template.language }, pace: this.paceOf(campaign, numberRate), numberRate, keys };
   }
 
   private async sendAt(lane: Lane, item: SendItem, at: number): Promise<Outcome> {
@@ -295,8 +303,9 @@ export class CampaignDispatcher {
     // A timer that fires late (a busy event loop) must not bunch up with the next ones: this process never
     // sends more than the number's limit in a rolling second. (Taking a fresh slot instead would push every
     // later slot back under sustained load.)
+    const cap = Math.max(1, Math.floor(lane.numberRate * this.cfg.paceSafety));
     let window = this.windows.get(lane.number.id);
-    if (!window) this.windows.set(lane.number.id, (window = new SendWindow(Math.max(1, Math.floor(this.cfg.numberRatePerSecond * this.cfg.paceSafety)))));
+    if (!window || window.cap !== cap) this.windows.set(lane.number.id, (window = new SendWindow(cap)));
     await window.admit();
     const { number } = lane;
     const v1 = number.apiVersion === 'v1';

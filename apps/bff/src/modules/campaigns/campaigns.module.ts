@@ -38,6 +38,7 @@ export function createCampaignServices(deps: CampaignDeps): { campaigns: Campaig
     now: deps.now,
     config: {
       numberRatePerSecond: config.CAMPAIGN_NUMBER_RATE_PER_SECOND,
+      catalog: config.CATALOG_JSON,
       accountRatePerSecond: config.KALEYRA_ACCOUNT_RATE_PER_SECOND,
       paceSafety: config.CAMPAIGN_PACE_SAFETY,
       pairIntervalMs: config.CAMPAIGN_PAIR_INTERVAL_SECONDS * 1000,

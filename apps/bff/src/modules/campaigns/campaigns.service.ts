@@ -38,8 +38,8 @@ import type { QuietHours } from './quiet-hours.ts';
 import { readRecipientFile, RecipientFileError, type ValidRows } from './recipient-file.ts';
 import { privacyBlocksAmong } from '../privacy/send-guard.ts';
 import type { SendBlock } from '../privacy/recipient-rights.service.ts';
-import { currentPlanCharges } from '../billing/billing.repo.ts';
-import { findPlan, parsePlanItem } from '../billing/catalog.ts';
+import { currentPlanOf } from '../billing/billing.repo.ts';
+import { numberLimit } from './pace.ts';
 
 export interface CampaignsConfig {
   chargedCategories: readonly ConversationCategory[];
@@ -96,9 +96,7 @@ export class CampaignsService {
    * whenever sending starts again (launch, resume, retry), as the plan may have changed in between.
    */
   private async assertPlanAllowsCampaigns(number: NumberRow): Promise<void> {
-    const charge = (await currentPlanCharges(this.db, [number.id])).get(number.id);
-    const parsed = charge ? parsePlanItem(charge.item) : null;
-    const plan = parsed ? findPlan(this.config.catalog, parsed.planId) : undefined;
+    const plan = await currentPlanOf(this.db, this.config.catalog, number.id);
     if (plan && !plan.limits.campaigns) {
       const better = this.config.catalog.plans.filter((p) => p.limits.campaigns).map((p) => p.name);
       throw new DomainError(
@@ -114,9 +112,14 @@ export class CampaignsService {
     return this.config.chargedCategories.includes(category) ? 1 : 0;
   }
 
-  private pace(ratePerSecond: number | null | undefined) {
-    const limit = this.config.numberRatePerSecond * this.config.paceSafety;
+  /** The campaign's pace: its chosen rate, under the number's limit (configuration, and its plan's messagesPerSecond). */
+  private pace(ratePerSecond: number | null | undefined, planRate?: number) {
+    const limit = numberLimit(this.config.numberRatePerSecond, planRate) * this.config.paceSafety;
     return Math.min(ratePerSecond ?? limit, limit);
+  }
+
+  private async planRate(numberId: string): Promise<number | undefined> {
+    return (await currentPlanOf(this.db, this.config.catalog, numberId))?.limits.messagesPerSecond;
   }
 
   private async approvedTemplate(number: NumberRow, name: string, language: string): Promise<TemplateRow> {
@@ -138,7 +141,7 @@ export class CampaignsService {
     const variableCount = countVariables(template.body);
     const now = this.now();
     // A conversation counts as free if it outlasts the longest campaign a file can make.
-    const until = new Date(now.getTime() + (this.config.maxRows / this.pace(null)) * 1000 + OPEN_MARGIN_MS);
+    const until = new Date(now.getTime() + (this.config.maxRows / this.pace(null, await this.planRate(number.id))) * 1000 + OPEN_MARGIN_MS);
     // Opt-outs and open conversations are looked up batch by batch while the rest of the file is read.
     const lookups: Promise<[Set<string>, Map<string, string>, Map<string, SendBlock>]>[] = [];
     const parsed = await readRecipientFile(file, {
@@ -312,7 +315,7 @@ export class CampaignsService {
     const startMs = Math.max(now.getTime(), options.scheduledAt?.getTime() ?? 0);
     const all = await repo.pendingRecipients(this.db, c.id);
     const kept = options.sendLimit ? all.filter((r) => r.seq <= options.sendLimit!) : all;
-    const pace = this.pace(options.ratePerSecond);
+    const pace = this.pace(options.ratePerSecond, await this.planRate(c.numberId));
     const groupCounts = new Map<string | null, number>();
     for (const r of kept) groupCounts.set(c.quietHours ? r.policyKey : null, (groupCounts.get(c.quietHours ? r.policyKey : null) ?? 0) + 1);
     const groups: GroupCount[] = [...groupCounts.entries()].map(([key, count]) => ({ key, count }));
@@ -508,7 +511,7 @@ export class CampaignsService {
     const refusal = cannotSendReason(org, number);
     if (refusal) throw new DomainError(409, ErrorCode.numberNotActive, 'Cannot send from this number', refusal);
     const now = this.now();
-    const pace = this.pace(c0.ratePerSecond);
+    const pace = this.pace(c0.ratePerSecond, await this.planRate(c0.numberId));
     const open = await repo.openAmong(this.db, c0.numberId, c0.category, retry.map((r) => r.recipient), new Date(now.getTime() + (retry.length / pace) * 1000 + OPEN_MARGIN_MS));
     const needed = this.costOf(c0.category) ? retry.filter((r) => !open.has(r.recipient)).length : 0;
 
@@ -585,7 +588,7 @@ export class CampaignsService {
       const groups = await repo.pendingByGroup(this.db, c.id);
       const startMs = Math.max(now.getTime(), c.scheduledAt?.getTime() ?? 0);
       if (c.quietHours) for (const g of groups) if (g.key && !this.quietHours.isAllowed(g.key, now.getTime())) waiting += g.count;
-      if (c.status !== 'paused') finish = estimateFinish(groups, startMs, this.pace(c.ratePerSecond), c.quietHours ? this.quietHours : null);
+      if (c.status !== 'paused') finish = estimateFinish(groups, startMs, this.pace(c.ratePerSecond, await this.planRate(c.numberId)), c.quietHours ? this.quietHours : null);
     }
     return {
       id: c.id,

@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../db/client.ts';
-import { DB_KINDS, openTestDatabase } from '../../test/test-db.ts';
+import { DB_KINDS, openTestDatabase, type DbKind } from '../../test/test-db.ts';
 import { startStack, type Stack } from '../../test/stack.ts';
 import { takeSlots } from './campaigns.repo.ts';
 import { campaignOf, csvOf, customer, poll, sandboxMessages, upload, waitForStatus } from './campaign-test-kit.ts';
 import { DEFAULT_QUIET_HOURS_POLICY, type QuietHoursPolicy } from './quiet-hours.ts';
+import { DEFAULT_CATALOG } from '../billing/catalog.ts';
 
 // Whole stacks (BFF, sandbox, pg-boss workers) per suite: generous limits for a busy machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -43,6 +44,14 @@ describe.each(DB_KINDS)('send slots on %s', (kind) => {
   });
 });
 
+/** A stack with workers whose sandbox accepts far above our limits (what it accepts shows our pace, not its refusals). */
+async function pacingStack(kind: DbKind, env: Record<string, string>) {
+  const s = await startStack(kind, { workers: true, sandbox: { kaleyraCallbackDelayMs: 20, kaleyraRateLimitPerSecond: 1000 }, env });
+  const owner = await s.token(s.orgs[0]!, 'owner');
+  const n = (await s.api(owner, '/api/numbers')).body.numbers[0];
+  return { s, owner, numberId: n.id as string, acmeNumber: n.number as string };
+}
+
 describe.each(DB_KINDS)('dispatch pacing on %s', (kind) => {
   let s: Stack;
   let owner: string;
@@ -51,16 +60,7 @@ describe.each(DB_KINDS)('dispatch pacing on %s', (kind) => {
   const LIMIT = 20;
 
   beforeAll(async () => {
-    s = await startStack(kind, {
-      workers: true,
-      // Kaleyra's own counter is set far above our limit: what the sandbox accepts shows our pace, not its refusals.
-      sandbox: { kaleyraCallbackDelayMs: 20, kaleyraRateLimitPerSecond: 1000 },
-      env: { CAMPAIGN_NUMBER_RATE_PER_SECOND: String(LIMIT), CAMPAIGN_PAIR_INTERVAL_SECONDS: '2' },
-    });
-    owner = await s.token(s.orgs[0]!, 'owner');
-    const n = (await s.api(owner, '/api/numbers')).body.numbers[0];
-    numberId = n.id;
-    acmeNumber = n.number;
+    ({ s, owner, numberId, acmeNumber } = await pacingStack(kind, { CAMPAIGN_NUMBER_RATE_PER_SECOND: String(LIMIT), CAMPAIGN_PAIR_INTERVAL_SECONDS: '2' }));
   });
   afterAll(async () => {
     await s?.close();
@@ -166,5 +166,36 @@ describe.each(DB_KINDS)('quiet hours in dispatch on %s', (kind) => {
     expect(c.counts.failed).toBe(0);
     const wake = await s.database.query<{ wake_at: Date | string }>('select wake_at from campaigns where id = $1', [id]);
     expect(new Date(wake[0]!.wake_at).getTime()).toBe(windowStart);
+  });
+});
+
+describe.each(DB_KINDS)("a plan's messagesPerSecond on %s", (kind) => {
+  let s: Stack;
+  let owner: string;
+  let numberId: string;
+  let acmeNumber: string;
+  const PLAN_RATE = 5;
+
+  beforeAll(async () => {
+    // The seeded numbers pay for Standard; here Standard allows 5 messages a second, far under the configured 40.
+    const catalog = { ...DEFAULT_CATALOG, plans: DEFAULT_CATALOG.plans.map((p) => (p.id === 'standard' ? { ...p, limits: { ...p.limits, messagesPerSecond: PLAN_RATE } } : p)) };
+    ({ s, owner, numberId, acmeNumber } = await pacingStack(kind, { CAMPAIGN_NUMBER_RATE_PER_SECOND: '40', CAMPAIGN_PAIR_INTERVAL_SECONDS: '0', CATALOG_JSON: JSON.stringify(catalog) }));
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it("F.1: a campaign goes no faster than the number's plan allows, and the plan's estimate says so", async () => {
+    const to = Array.from({ length: 30 }, () => customer());
+    const id = (await upload(s, owner, { numberId }, csvOf(to.map((p) => [p, 'A', '1'])))).body.campaign.id;
+    const plan = (await s.api(owner, `/api/campaigns/${id}/plan`)).body;
+    // 30 messages at 5/s (less the safety margin) take about 6 s.
+    expect(Date.parse(plan.estimatedFinishAt) - Date.now()).toBeGreaterThan(5_000);
+    expect((await s.api(owner, `/api/campaigns/${id}/launch`, { body: {} })).status).toBe(200);
+    await waitForStatus(s, owner, id, ['completed'], 120_000);
+    const times = (await sandboxMessages(s, acmeNumber)).filter((m) => to.includes(m.to)).map((m) => Date.parse(m.accepted_at));
+    expect(times).toHaveLength(30);
+    expect(maxPerRollingSecond(times)).toBeLessThanOrEqual(PLAN_RATE + 1);
+    expect((Math.max(...times) - Math.min(...times)) / 1000).toBeGreaterThan(29 / PLAN_RATE - 0.5);
   });
 });
