@@ -71,7 +71,6 @@ describe.each(DB_KINDS)('dispatch pacing on %s', (kind) => {
     const b = Array.from({ length: 50 }, () => customer());
     const ca = (await upload(s, owner, { numberId, name: 'A' }, csvOf(a.map((p) => [p, 'A', '1'])))).body.campaign.id;
     const cb = (await upload(s, owner, { numberId, name: 'B' }, csvOf(b.map((p) => [p, 'B', '2'])))).body.campaign.id;
-    const started = Date.now();
     await Promise.all([s.api(owner, `/api/campaigns/${ca}/launch`, { body: {} }), s.api(owner, `/api/campaigns/${cb}/launch`, { body: {} })]);
     await Promise.all([waitForStatus(s, owner, ca, ['completed'], 120_000), waitForStatus(s, owner, cb, ['completed'], 120_000)]);
     const sent = (await sandboxMessages(s, acmeNumber)).filter((m) => a.includes(m.to) || b.includes(m.to));
@@ -82,11 +81,8 @@ describe.each(DB_KINDS)('dispatch pacing on %s', (kind) => {
     expect(maxPerRollingSecond(times)).toBeLessThanOrEqual(LIMIT + 2);
     const span = (Math.max(...times) - Math.min(...times)) / 1000;
     // 100 messages at 20/s take at least about 5 s. How close to the limit the pace gets is the benchmark's
-    // business (sandbox in its own process); here everything shares one busy event loop, so only a gross
-    // slowdown fails.
+    // business (`pnpm bench`, sandbox in its own process), not a timed test's.
     expect(span).toBeGreaterThan(99 / LIMIT - 0.3);
-    expect(span).toBeLessThan((99 / LIMIT) * 3);
-    expect(Date.now() - started).toBeLessThan(30_000);
     const recipients = [
       ...(await s.api(owner, `/api/campaigns/${ca}/recipients?limit=200`)).body.recipients,
       ...(await s.api(owner, `/api/campaigns/${cb}/recipients?limit=200`)).body.recipients,

@@ -108,22 +108,20 @@ export function privacyRoutes(p: PrivacyServices) {
       res.json(DataDeletionSchema.parse(await p.business.deletion(ctx(res).org.id)));
     }),
   );
-  r.post(
-    '/account/data-deletion',
-    requireManager,
-    handle(async (_req, res) => {
-      const c = ctx(res);
-      res.json(DataDeletionSchema.parse(await p.business.requestDeletion(c.org.id, actors.account(c.identity.accountId))));
-    }),
-  );
-  r.delete(
-    '/account/data-deletion',
-    requireManager,
-    handle(async (_req, res) => {
-      const c = ctx(res);
-      res.json(DataDeletionSchema.parse(await p.business.withdrawDeletion(c.org.id, actors.account(c.identity.accountId))));
-    }),
-  );
+  // POST asks for the deletion, DELETE withdraws a request that has not run yet.
+  for (const [method, act] of [
+    ['post', (org: string, actor: Actor) => p.business.requestDeletion(org, actor)],
+    ['delete', (org: string, actor: Actor) => p.business.withdrawDeletion(org, actor)],
+  ] as const) {
+    r[method](
+      '/account/data-deletion',
+      requireManager,
+      handle(async (_req, res) => {
+        const c = ctx(res);
+        res.json(DataDeletionSchema.parse(await act(c.org.id, actors.account(c.identity.accountId))));
+      }),
+    );
+  }
   r.use('/privacy/recipients', requireManager);
   recipientRoutes(r, '/privacy/recipients', p, async (res) => {
     const c = ctx(res);
