@@ -16,6 +16,9 @@ export const actors = {
   system: (what: string): Actor => ({ type: 'system', id: what }),
 };
 
+/** How an actor is written into a row's `…_by` column: `type:id`, e.g. `operator:anna`. */
+export const actorLabel = (actor: Actor): string => `${actor.type}:${actor.id ?? ''}`;
+
 export interface AuditInput {
   organizationId: string | null;
   actor: Actor;

@@ -7,7 +7,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { campaigns, organizations } from '../../db/schema.ts';
 import { DomainError, errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { actors, audit, type Actor } from '../audit/audit.ts';
+import { actorLabel, actors, audit, type Actor } from '../audit/audit.ts';
 import type { Identity } from '../auth/auth.service.ts';
 import { currentPlanCharges } from '../billing/billing.repo.ts';
 import { isRecurrentFinal } from '../billing/charge-state.ts';
@@ -278,7 +278,7 @@ export class LifecycleService {
         lossCause: cause,
         statusReason: opts.reason ?? null,
         statusChangedAt: at,
-        statusChangedBy: `${actor.type}:${actor.id ?? ''}`,
+        statusChangedBy: actorLabel(actor),
       });
 
       await audit.record(tx, {
@@ -327,7 +327,7 @@ export class LifecycleService {
       installationStartedAt: at,
       statusReason: null,
       statusChangedAt: at,
-      statusChangedBy: `${actor.type}:${actor.id ?? ''}`,
+      statusChangedBy: actorLabel(actor),
       accessLostAt: null,
       lossCause: null,
     });
@@ -354,7 +354,7 @@ export class LifecycleService {
       if (org.status !== 'active') throw this.closed(org.status);
       await repo.ensureLifecycle(tx, organizationId);
       await repo.setOrganizationStatus(tx, organizationId, 'suspended');
-      await repo.updateLifecycle(tx, organizationId, { statusReason: reason, statusChangedAt: at, statusChangedBy: `${actor.type}:${actor.id ?? ''}` });
+      await repo.updateLifecycle(tx, organizationId, { statusReason: reason, statusChangedAt: at, statusChangedBy: actorLabel(actor) });
       for (const handler of this.suspensionHandlers) await handler(tx, organizationId, { at, reason });
       await audit.record(tx, { organizationId, actor, action: AUDIT_ACTIONS.accountSuspended, target: { type: 'organization', id: organizationId }, metadata: { reason }, at });
       return { changed: true };
@@ -369,7 +369,7 @@ export class LifecycleService {
       if (org.status === 'active') return { changed: false };
       if (org.status !== 'suspended') throw this.closed(org.status);
       await repo.setOrganizationStatus(tx, organizationId, 'active');
-      await repo.updateLifecycle(tx, organizationId, { statusReason: null, statusChangedAt: at, statusChangedBy: `${actor.type}:${actor.id ?? ''}` });
+      await repo.updateLifecycle(tx, organizationId, { statusReason: null, statusChangedAt: at, statusChangedBy: actorLabel(actor) });
       await audit.record(tx, { organizationId, actor, action: AUDIT_ACTIONS.accountRestored, target: { type: 'organization', id: organizationId }, metadata: { reason }, at });
       return { changed: true };
     });

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { BusinessContact, BusinessContactResponse, DataDeletion } from '@wa/contracts';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db, Tx } from '../../db/client.ts';
 import { businessContacts, businessDataDeletions, organizations } from '../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { audit, type Actor } from '../audit/audit.ts';
+import { actorLabel, actors, audit, type Actor } from '../audit/audit.ts';
 import type { Identity } from '../auth/auth.service.ts';
 import { lockOrganization } from '../ledger/ledger.repo.ts';
+import { q } from './raw-sql.ts';
 
 export const BUSINESS_DELETION_JOB = 'business-data-deletion';
 
@@ -61,11 +62,6 @@ export const KEPT_TABLES: Record<string, string> = {
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-async function q<T>(conn: Db | Tx, text: string, params: unknown[]): Promise<T[]> {
-  const parts = text.split(/\$(\d+)/);
-  const chunks = parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${sql.param(params[Number(part) - 1])}`));
-  return ((await conn.execute(sql.join(chunks, sql.raw('')))) as unknown as { rows: T[] }).rows;
-}
 
 /**
  * The business's own rights (L.11a–b): see and correct its contact data, and have its data deleted after it
@@ -95,7 +91,7 @@ export class BusinessRightsService {
   async updateContact(organizationId: string, input: BusinessContact, actor: Actor, identity: Pick<Identity, 'name' | 'email'>): Promise<BusinessContactResponse> {
     await this.db.transaction(async (tx) => {
       const [before] = await tx.select().from(businessContacts).where(eq(businessContacts.organizationId, organizationId)).for('update');
-      const values = { ...input, updatedBy: `${actor.type}:${actor.id ?? ''}`, updatedAt: this.now() };
+      const values = { ...input, updatedBy: actorLabel(actor), updatedAt: this.now() };
       await tx.insert(businessContacts).values({ organizationId, ...values }).onConflictDoUpdate({ target: businessContacts.organizationId, set: values });
       const changed = (Object.keys(input) as (keyof BusinessContact)[]).filter((k) => (before?.[k] ?? null) !== input[k]);
       // Which fields changed, never their values (the audit log holds no contact data).
@@ -133,7 +129,7 @@ export class BusinessRightsService {
     const lost = await this.db.transaction(async (tx) => {
       await lockOrganization(tx, organizationId);
       const [row] = await tx.select().from(businessDataDeletions).where(eq(businessDataDeletions.organizationId, organizationId));
-      const values = { status: 'requested' as const, requestedBy: `${actor.type}:${actor.id ?? ''}`, requestedAt: this.now(), doneAt: null, deleted: null };
+      const values = { status: 'requested' as const, requestedBy: actorLabel(actor), requestedAt: this.now(), doneAt: null, deleted: null };
       if (!row) await tx.insert(businessDataDeletions).values({ organizationId, ...values });
       else if (row.status === 'done' && (await this.hasDataSince(tx, organizationId, row.doneAt!))) await tx.update(businessDataDeletions).set(values).where(eq(businessDataDeletions.organizationId, organizationId));
       else return this.lostAccess(tx, organizationId);
@@ -203,7 +199,7 @@ export class BusinessRightsService {
       await tx.update(businessDataDeletions).set({ status: 'done', doneAt, deleted }).where(eq(businessDataDeletions.organizationId, organizationId));
       await audit.record(tx, {
         organizationId,
-        actor: { type: 'system', id: 'data_deletion' },
+        actor: actors.system('data_deletion'),
         action: BUSINESS_AUDIT.dataDeleted,
         target: { type: 'organization', id: organizationId },
         metadata: { deleted },

@@ -1,19 +1,12 @@
 import { ErrorCode, type RecipientData } from '@wa/contracts';
-import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { audit, type Actor } from '../audit/audit.ts';
 import { RecipientHasher } from './recipient-hash.ts';
+import { q } from './raw-sql.ts';
 
 type Conn = Db | Tx;
 
-/** Raw SQL with $n placeholders, on a connection or a transaction (arrays bind as one parameter). */
-async function q<T>(conn: Conn, text: string, params: unknown[]): Promise<T[]> {
-  const parts = text.split(/\$(\d+)/);
-  const chunks = parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${sql.param(params[Number(part) - 1])}`));
-  const res = (await conn.execute(sql.join(chunks, sql.raw('')))) as unknown as { rows: T[] };
-  return res.rows;
-}
 
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : new Date(String(d)).toISOString());
 

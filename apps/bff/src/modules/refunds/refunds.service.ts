@@ -2,7 +2,7 @@ import { AUDIT_ACTIONS, ErrorCode, type Refund, type RefundCandidate, type Refun
 import type { Db, Tx } from '../../db/client.ts';
 import { DomainError, errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { actors, audit, type Actor } from '../audit/audit.ts';
+import { actorLabel, actors, audit, type Actor } from '../audit/audit.ts';
 import type { Identity } from '../auth/auth.service.ts';
 import { disconnectNumber, findCharge, listCharges, type ChargeRow } from '../billing/billing.repo.ts';
 import type { BillingService } from '../billing/billing.service.ts';
@@ -185,7 +185,7 @@ export class RefundsService {
         });
       }
       const charge = await findCharge(tx, locked.chargeId);
-      await repo.updateRefund(tx, refundId, { status: 'approved', decidedBy: `${actor.type}:${actor.id ?? ''}`, decidedAt: at, decisionReason: reason, planCancelled: true });
+      await repo.updateRefund(tx, refundId, { status: 'approved', decidedBy: actorLabel(actor), decidedAt: at, decisionReason: reason, planCancelled: true });
       if (remote) {
         await audit.record(tx, {
           organizationId: orgId,
@@ -232,7 +232,7 @@ export class RefundsService {
       if (locked.status === to) return;
       if (locked.status !== from) throw errors.conflict(`This refund is ${locked.status}; only a ${from} refund can be marked ${to}.`);
       const at = this.now();
-      const by = `${actor.type}:${actor.id ?? ''}`;
+      const by = actorLabel(actor);
       await repo.updateRefund(tx, refundId, to === 'paid' ? { status: 'paid', paidAt: at, paidBy: by } : { status: 'refused', decidedAt: at, decidedBy: by, decisionReason: reason });
       await audit.record(tx, {
         organizationId: locked.organizationId,
