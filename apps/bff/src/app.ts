@@ -229,7 +229,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   app.use(
     '/webhooks/livechat',
     express.json({ limit: '64kb' }),
-    livechatWebhookRoutes(config.APP_WEBHOOK_SECRET, services.billingSync, log, [(body) => services.lifecycle.onAppWebhook(body).then((r) => (r === 'uninstalled' ? runBusinessDeletions(services, log).then(() => r) : r))]),
+    livechatWebhookRoutes(config.APP_WEBHOOK_SECRET, services.billingSync, log, [(body) => services.lifecycle.onAppWebhook(body).then((r) => (r === 'uninstalled' || r === 'replayed' ? runBusinessDeletions(services, log).then(() => r) : r))]),
   );
 
   const api = express.Router();
@@ -271,7 +271,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   return { app, services };
 }
 
-/** L.11b: after an uninstall, the deletion the business asked for runs at once (the periodic job is the fallback). */
+/**
+ * L.11b: after an uninstall, the deletion the business asked for runs at once (the periodic job is the fallback).
+ * Also on a replayed uninstall: LiveChat retries a delivery whose first handling failed half-way.
+ */
 async function runBusinessDeletions(services: Services, log: Logger) {
   await services.privacy.business.runDue().catch((err: Error) => log.warn({ err: err.message }, 'business data deletion failed; the periodic job retries'));
 }

@@ -174,8 +174,25 @@ export class BusinessRightsService {
       [],
     );
     let n = 0;
-    for (const { organization_id } of due) if (await this.deleteNow(organization_id)) n++;
+    for (const { organization_id } of due) if (await this.deleteWithRetry(organization_id)) n++;
     return n;
+  }
+
+  /**
+   * The deletion touches many tables while requests of the same business may still write (a kept billing
+   * token, a late callback): PostgreSQL may pick it as a deadlock victim. The transaction is then simply run
+   * again, a few times, before the periodic job is left to it.
+   */
+  private async deleteWithRetry(organizationId: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deleteNow(organizationId);
+      } catch (err) {
+        const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+        if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw err;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
   }
 
   /**
