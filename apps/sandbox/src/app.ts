@@ -9,6 +9,9 @@ import { hostRouter } from './host/host.routes.ts';
 import { kaleyraControlRouter } from './kaleyra/kaleyra-control.routes.ts';
 import { kaleyraRouter } from './kaleyra/kaleyra.routes.ts';
 import { cors, requestLogger, sendProblem } from './lib/http.ts';
+import { agentChatRouter } from './livechat/agent-chat.routes.ts';
+import { customerChatRouter } from './livechat/customer-chat.routes.ts';
+import { livechatControlRouter } from './livechat/livechat-control.routes.ts';
 import { Scheduler } from './lib/scheduler.ts';
 import { SandboxState, type SandboxContext } from './state.ts';
 
@@ -37,7 +40,7 @@ const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
       res.status(status).json({ error: { body: 'malformed request body' } });
       return;
     }
-    if (req.path.startsWith('/v3/')) {
+    if (req.path.startsWith('/v3/') || req.path.startsWith('/v3.6/')) {
       res.status(status).json({ error: { type: 'validation', message: 'Malformed JSON body' } });
       return;
     }
@@ -68,6 +71,9 @@ export function createSandbox(overrides: Partial<SandboxConfig> = {}): Sandbox {
   app.use(kaleyraRouter(ctx));
   app.use(kaleyraControlRouter(ctx));
   app.use(controlRouter(ctx));
+  app.use(customerChatRouter(ctx));
+  app.use(agentChatRouter(ctx));
+  app.use(livechatControlRouter(ctx));
 
   app.use((req, res) => {
     sendProblem(res, 404, 'Not found', `${req.method} ${req.path} is not part of the sandbox.`);

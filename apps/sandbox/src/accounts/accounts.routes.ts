@@ -53,6 +53,8 @@ const TokenControlSchema = z.object({
   role: z.enum(['owner', 'agent']),
   expires_in: z.number().int().optional(),
   client_id: z.string().min(1).optional(),
+  /** Narrower scopes than the app's, to test refusals (space- or comma-separated). */
+  scope: z.string().optional(),
 });
 
 export function accountsRouter(ctx: SandboxContext): Router {
@@ -191,6 +193,7 @@ export function accountsRouter(ctx: SandboxContext): Router {
       organization_id: organization.id,
       client_id: input.client_id,
       expires_in: expiresIn,
+      scope: input.scope,
     });
     res.json({
       access_token: token.access_token,

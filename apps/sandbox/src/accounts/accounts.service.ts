@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { SeedAccount, SeedOrganization } from '../seed.ts';
 import { findAccount, type SandboxContext, type TokenRecord } from '../state.ts';
 
-export const DEFAULT_SCOPE = 'billing_manage--all accounts--my:ro';
+/**
+ * What the app's manifest asks for: billing, the account, and what a chat integration needs (customer identities
+ * through the agent-token grant, chats, chat webhooks, its bot, groups).
+ */
+export const DEFAULT_SCOPE =
+  'billing_manage--all accounts--my:ro customers:own chats--all:rw webhooks.configuration:rw agents-bot--my:rw groups--all:ro';
 export const DEFAULT_EXPIRES_IN = 3600;
 
 export function randomToken(prefix: string, bytes = 24): string {
@@ -11,7 +16,13 @@ export function randomToken(prefix: string, bytes = 24): string {
 
 export function issueToken(
   ctx: SandboxContext,
-  input: { account_id: string; organization_id: string; client_id?: string | undefined; expires_in?: number | undefined },
+  input: {
+    account_id: string;
+    organization_id: string;
+    client_id?: string | undefined;
+    expires_in?: number | undefined;
+    scope?: string | undefined;
+  },
 ): TokenRecord {
   const expiresIn = input.expires_in ?? DEFAULT_EXPIRES_IN;
   const record: TokenRecord = {
@@ -20,7 +31,7 @@ export function issueToken(
     account_id: input.account_id,
     organization_id: input.organization_id,
     client_id: input.client_id || ctx.config.livechatClientId,
-    scope: DEFAULT_SCOPE,
+    scope: input.scope ?? DEFAULT_SCOPE,
     expires_at: Date.now() + expiresIn * 1000,
     refresh_token: randomToken('dal:r_'),
   };

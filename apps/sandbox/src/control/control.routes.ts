@@ -4,6 +4,7 @@ import { parseOr400, sendProblem } from '../lib/http.ts';
 import { publicOrganizations } from '../seed.ts';
 import { findOrganization, type SandboxContext } from '../state.ts';
 import { sendAppWebhook } from '../webhooks/app-webhooks.ts';
+import { chatStoreOf } from '../livechat/chat-store.ts';
 
 const WebhookUrlInput = z.object({ url: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]) });
 const OrganizationInput = z.object({ organization: z.union([z.string().min(1), z.number().int()]) });
@@ -23,6 +24,7 @@ export function controlRouter(ctx: SandboxContext): Router {
   router.post('/sandbox/reset', (_req, res) => {
     ctx.scheduler.reset();
     ctx.state.reset();
+    chatStoreOf(ctx.state).reset();
     res.json({ ok: true });
   });
 
