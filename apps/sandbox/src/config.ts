@@ -9,6 +9,8 @@ export interface SandboxConfig {
   kaleyraSid: string;
   kaleyraApiKey: string;
   livechatClientId: string;
+  /** The app's client secret: the authorization-code and refresh grants must present it. */
+  livechatClientSecret: string;
   kaleyraCallbackDelayMs: number;
   kaleyraRateLimitPerSecond: number;
   /** plugin_id the host page gives the widgets. */
@@ -29,6 +31,7 @@ export const defaultConfig: SandboxConfig = {
   kaleyraSid: 'HXSANDBOX01',
   kaleyraApiKey: 'sandbox-kaleyra-key',
   livechatClientId: 'wa-livechat-app',
+  livechatClientSecret: 'sandbox-client-secret',
   kaleyraCallbackDelayMs: 250,
   kaleyraRateLimitPerSecond: 80,
   pluginId: 'whatsapp-business',
@@ -48,6 +51,7 @@ const EnvSchema = z.object({
   KALEYRA_SID: z.string().min(1).default(defaultConfig.kaleyraSid),
   KALEYRA_API_KEY: z.string().min(1).default(defaultConfig.kaleyraApiKey),
   LIVECHAT_CLIENT_ID: z.string().min(1).default(defaultConfig.livechatClientId),
+  LIVECHAT_CLIENT_SECRET: z.string().min(1).default(defaultConfig.livechatClientSecret),
   KALEYRA_CALLBACK_DELAY_MS: intFromEnv(0).default(defaultConfig.kaleyraCallbackDelayMs),
   KALEYRA_RATE_LIMIT_PER_SECOND: intFromEnv(1).default(defaultConfig.kaleyraRateLimitPerSecond),
   SANDBOX_LOG: z.enum(['0', '1', 'true', 'false']).default('1'),
@@ -81,6 +85,7 @@ export function loadEnv(env: NodeJS.ProcessEnv): LoadedEnv {
       kaleyraSid: e.KALEYRA_SID,
       kaleyraApiKey: e.KALEYRA_API_KEY,
       livechatClientId: e.LIVECHAT_CLIENT_ID,
+      livechatClientSecret: e.LIVECHAT_CLIENT_SECRET,
       kaleyraCallbackDelayMs: e.KALEYRA_CALLBACK_DELAY_MS,
       kaleyraRateLimitPerSecond: e.KALEYRA_RATE_LIMIT_PER_SECOND,
       log: e.SANDBOX_LOG === '1' || e.SANDBOX_LOG === 'true',

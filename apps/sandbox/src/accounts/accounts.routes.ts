@@ -99,12 +99,24 @@ export function accountsRouter(ctx: SandboxContext): Router {
   router.post('/v2/token', (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const grantType = String(body.grant_type ?? '');
+    // Both grants authenticate the app with its client secret.
+    if (
+      (grantType === 'authorization_code' || grantType === 'refresh_token') &&
+      (body.client_id !== ctx.config.livechatClientId || body.client_secret !== ctx.config.livechatClientSecret)
+    ) {
+      res.status(401).json({ error: 'invalid_client', error_description: 'Unknown client_id or wrong client_secret' });
+      return;
+    }
     let issued;
     if (grantType === 'authorization_code') {
       const code = ctx.state.authCodes.get(String(body.code ?? ''));
       ctx.state.authCodes.delete(String(body.code ?? ''));
       if (!code || code.expires_at <= Date.now()) {
         res.status(400).json({ error: 'invalid_grant', error_description: 'Unknown or expired authorization code' });
+        return;
+      }
+      if (code.redirect_uri && body.redirect_uri !== code.redirect_uri) {
+        res.status(400).json({ error: 'invalid_grant', error_description: 'redirect_uri does not match the authorization request' });
         return;
       }
       issued = issueToken(ctx, {
@@ -176,6 +188,21 @@ export function accountsRouter(ctx: SandboxContext): Router {
       account_id: token.account_id,
       organization_id: token.organization_id,
     });
+  });
+
+  // LiveChat refusing the app's refresh tokens (the owner revoked access): every kept refresh token stops working.
+  router.post('/sandbox/oauth/revoke-refresh-tokens', (req, res) => {
+    const key = (req.body as { organization?: string | number } | undefined)?.organization;
+    const organization = key === undefined ? undefined : findOrganization(key);
+    if (key !== undefined && !organization) return sendProblem(res, 404, 'Unknown organization', `No seeded organization ${String(key)}.`);
+    let revoked = 0;
+    for (const [refresh, access] of ctx.state.refreshTokens) {
+      const token = ctx.state.tokens.get(access);
+      if (organization && token?.organization_id !== organization.id) continue;
+      ctx.state.refreshTokens.delete(refresh);
+      revoked += 1;
+    }
+    res.json({ revoked });
   });
 
   router.post('/sandbox/tokens', (req, res) => {
