@@ -63,7 +63,7 @@ export class AuthService {
       throw errors.unauthenticated('Your LiveChat session is not valid. Sign in again.');
     }
     if (info.value.clientId !== this.clientId) {
-      throw new DomainError(401, ErrorCode.foreignClient, 'Not signed in', 'This token was issued to another application.');
+      throw new DomainError(ErrorCode.foreignClient, 'Not signed in', 'This token was issued to another application.');
     }
     if (info.value.expiresIn <= 0) {
       throw errors.unauthenticated('Your LiveChat session has expired. Sign in again.', ErrorCode.tokenExpired);

@@ -1,18 +1,13 @@
 import type { Balance } from '@wa/contracts';
 import type { Db } from '../../db/client.ts';
-import { findOrganization } from '../organizations/organizations.repo.ts';
-import { sumBalance, sumReserved } from './ledger.repo.ts';
+import { readAccountWithThreshold } from './ledger.repo.ts';
 
+/** The balance as the widget shows it: one read of the account row, whatever the size of the ledger. */
 export async function balanceOf(db: Db, organizationId: string): Promise<Balance> {
-  const [remaining, org, reserved] = await Promise.all([
-    sumBalance(db, organizationId),
-    findOrganization(db, organizationId),
-    sumReserved(db, organizationId),
-  ]);
-  const threshold = org?.lowBalanceThreshold ?? null;
+  const { remaining, reserved, lowBalanceThreshold: threshold } = await readAccountWithThreshold(db, organizationId);
   return {
     remaining,
-    reserved,
+    reserved: Math.max(0, reserved),
     lowBalanceThreshold: threshold,
     low: threshold !== null && remaining < threshold,
   };

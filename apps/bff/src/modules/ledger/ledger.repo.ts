@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { LedgerReason } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
-import { ledgerEntries, organizations } from '../../db/schema.ts';
+import { ledgerAccounts, ledgerEntries, organizations } from '../../db/schema.ts';
 
 type Conn = Db | Tx;
 
@@ -21,7 +21,9 @@ const scoped = (organizationId: string, key: string) => `${organizationId}:${key
 
 /**
  * Takes the organization's row lock for the rest of the transaction. Every balance-changing
- * transaction takes it first, so check-then-append is serialised per organization.
+ * transaction takes it first, so check-then-append is serialised per organization. The account row is read
+ * in a statement of its own after this one: a join here would, after waiting for the lock, still see the
+ * account row as it was before the waited-for transaction committed.
  */
 export async function lockOrganization(tx: Tx, organizationId: string): Promise<void> {
   const rows = await tx
@@ -32,24 +34,100 @@ export async function lockOrganization(tx: Tx, organizationId: string): Promise<
   if (rows.length === 0) throw new Error(`organization ${organizationId} does not exist`);
 }
 
-export async function sumBalance(conn: Conn, organizationId: string): Promise<number> {
+/** The organization's running totals, as its account row holds them (an organization without entries has none). */
+export interface AccountTotals {
+  /** Σ delta: conversations left to spend. */
+  remaining: number;
+  /** −Σ delta of reservations and their releases: conversations campaigns hold right now. */
+  reserved: number;
+}
+
+/** One primary-key read: the cost does not grow with the ledger. */
+export async function readAccount(conn: Conn, organizationId: string): Promise<AccountTotals> {
   const [row] = await conn
-    .select({ total: sql<string>`coalesce(sum(${ledgerEntries.delta}), 0)` })
+    .select({ remaining: ledgerAccounts.remaining, reserved: ledgerAccounts.reserved })
+    .from(ledgerAccounts)
+    .where(eq(ledgerAccounts.organizationId, organizationId));
+  return { remaining: Number(row?.remaining ?? 0), reserved: Number(row?.reserved ?? 0) };
+}
+
+/** The account row with the organization's low-balance threshold, in one round trip (the balance endpoint). */
+export async function readAccountWithThreshold(conn: Conn, organizationId: string): Promise<AccountTotals & { lowBalanceThreshold: number | null }> {
+  const [row] = await conn
+    .select({ remaining: ledgerAccounts.remaining, reserved: ledgerAccounts.reserved, lowBalanceThreshold: organizations.lowBalanceThreshold })
+    .from(organizations)
+    .leftJoin(ledgerAccounts, eq(ledgerAccounts.organizationId, organizations.id))
+    .where(eq(organizations.id, organizationId));
+  return { remaining: Number(row?.remaining ?? 0), reserved: Number(row?.reserved ?? 0), lowBalanceThreshold: row?.lowBalanceThreshold ?? null };
+}
+
+const RESERVATION_REASONS = sql`('reservation', 'reservation_released')`;
+
+/** The totals summed from the entries themselves: the truth the account row is checked against. */
+export async function sumEntries(conn: Conn, organizationId: string): Promise<AccountTotals> {
+  const [row] = await conn
+    .select({
+      remaining: sql<string>`coalesce(sum(${ledgerEntries.delta}), 0)`,
+      reserved: sql<string>`coalesce(sum(case when ${ledgerEntries.reason} in ${RESERVATION_REASONS} then -${ledgerEntries.delta} else 0 end), 0)`,
+    })
     .from(ledgerEntries)
     .where(eq(ledgerEntries.organizationId, organizationId));
-  return Number(row?.total ?? 0);
+  return { remaining: Number(row?.remaining ?? 0), reserved: Number(row?.reserved ?? 0) };
+}
+
+export interface AccountMismatch {
+  organizationId: string;
+  /** What the account row says. */
+  account: AccountTotals;
+  /** What the entries add up to. */
+  entries: AccountTotals;
 }
 
 /**
- * Conversations running campaigns hold right now: reservations minus what was released or converted into
- * opened conversations. Derived from the ledger alone, so it cannot drift from it.
+ * Every organization whose account row differs from the sum of its entries (a missing row counts as zeros), in one
+ * statement: one snapshot, so appends committing meanwhile cannot show up as a false mismatch.
  */
-export async function sumReserved(conn: Conn, organizationId: string): Promise<number> {
-  const [row] = await conn
-    .select({ total: sql<string>`coalesce(sum(${ledgerEntries.delta}), 0)` })
-    .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.organizationId, organizationId), inArray(ledgerEntries.reason, ['reservation', 'reservation_released'])));
-  return Math.max(0, -Number(row?.total ?? 0));
+export async function findAccountMismatches(conn: Conn, organizationId?: string): Promise<{ checked: number; mismatches: AccountMismatch[] }> {
+  const onlyEntries = organizationId ? sql`where e.organization_id = ${organizationId}` : sql``;
+  const onlyAccounts = organizationId ? sql`where a.organization_id = ${organizationId}` : sql``;
+  const rows = (await conn.execute(sql`
+    with sums as (
+      select e.organization_id, sum(e.delta) as remaining,
+             sum(case when e.reason in ${RESERVATION_REASONS} then -e.delta else 0 end) as reserved
+        from ledger_entries e ${onlyEntries}
+       group by e.organization_id
+    ), accounts as (
+      select a.organization_id, a.remaining, a.reserved from ledger_accounts a ${onlyAccounts}
+    )
+    select coalesce(s.organization_id, a.organization_id) as organization_id,
+           coalesce(a.remaining, 0)::text as account_remaining, coalesce(a.reserved, 0)::text as account_reserved,
+           coalesce(s.remaining, 0)::text as entries_remaining, coalesce(s.reserved, 0)::text as entries_reserved
+      from sums s full outer join accounts a on a.organization_id = s.organization_id
+     order by 1`)) as unknown as { rows: Record<string, string>[] } | Record<string, string>[];
+  const list = Array.isArray(rows) ? rows : rows.rows;
+  const mismatches: AccountMismatch[] = [];
+  for (const r of list) {
+    const account = { remaining: Number(r.account_remaining), reserved: Number(r.account_reserved) };
+    const entries = { remaining: Number(r.entries_remaining), reserved: Number(r.entries_reserved) };
+    if (account.remaining !== entries.remaining || account.reserved !== entries.reserved) {
+      mismatches.push({ organizationId: String(r.organization_id), account, entries });
+    }
+  }
+  return { checked: list.length, mismatches };
+}
+
+/**
+ * Sets account rows to the sum of their entries (all organizations, or one). For a history loaded behind the
+ * trigger's back (a bulk import); take the organizations' locks first when appends may run meanwhile.
+ */
+export async function rebuildAccounts(conn: Conn, organizationId?: string): Promise<void> {
+  const only = organizationId ? sql`where organization_id = ${organizationId}` : sql``;
+  await conn.execute(sql`
+    insert into ledger_accounts as a (organization_id, remaining, reserved)
+    select organization_id, sum(delta), sum(case when reason in ${RESERVATION_REASONS} then -delta else 0 end)
+      from ledger_entries ${only}
+     group by organization_id
+    on conflict (organization_id) do update set remaining = excluded.remaining, reserved = excluded.reserved`);
 }
 
 /** Inserts the entries whose keys are new, in one statement. Returns how many were created. */

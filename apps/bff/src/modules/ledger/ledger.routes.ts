@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import { BalanceSchema, LedgerResponseSchema } from '@wa/contracts';
+import { BalanceSchema, encodeCursor, LedgerQuerySchema, LedgerResponseSchema } from '@wa/contracts';
 import type { Db } from '../../db/client.ts';
-import { handle } from '../../lib/http.ts';
+import { handle, parse } from '../../lib/http.ts';
+import { streamCsv } from '../../lib/keyset.ts';
 import { ctx } from '../auth/auth.middleware.ts';
 import { balanceOf } from './balance.service.ts';
-import { listEntries } from './ledger.repo.ts';
+import { ledgerPage, ledgerPages } from './ledger-history.repo.ts';
 
 export function ledgerRoutes(db: Db) {
   const r = Router();
@@ -16,13 +17,15 @@ export function ledgerRoutes(db: Db) {
   );
   r.get(
     '/ledger',
-    handle(async (_req, res) => {
+    handle(async (req, res) => {
+      const q = parse(LedgerQuerySchema, req.query, 'query');
       const orgId = ctx(res).org.id;
-      const [entries, balance] = await Promise.all([listEntries(db, orgId), balanceOf(db, orgId)]);
+      const [page, balance] = await Promise.all([ledgerPage(db, orgId, { limit: q.limit, after: q.cursor }), balanceOf(db, orgId)]);
+      const last = page.rows[page.rows.length - 1];
       res.json(
         LedgerResponseSchema.parse({
           balance,
-          entries: entries.map((e) => ({
+          entries: page.rows.map((e) => ({
             id: e.id,
             delta: e.delta,
             reason: e.reason,
@@ -30,7 +33,22 @@ export function ledgerRoutes(db: Db) {
             numberId: e.numberId,
             createdAt: e.createdAt.toISOString(),
           })),
+          nextCursor: page.more && last ? encodeCursor([last.micros, last.id]) : null,
         }),
+      );
+    }),
+  );
+  r.get(
+    '/ledger.csv',
+    handle(async (_req, res) => {
+      const pages = async function* (rows: ReturnType<typeof ledgerPages>) {
+        for await (const page of rows) yield page.map((e) => [e.createdAt, e.id, e.delta, e.reason, e.reference, e.numberId]);
+      };
+      await streamCsv(
+        res,
+        `whatsapp-ledger-${new Date().toISOString().slice(0, 10)}.csv`,
+        ['time', 'entry_id', 'delta', 'reason', 'reference', 'number_id'],
+        pages(ledgerPages(db, ctx(res).org.id)),
       );
     }),
   );

@@ -2,7 +2,33 @@ import { AUDIT_ACTIONS, ErrorCode } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { actors, audit } from '../audit/audit.ts';
-import { appendMany, appendOnce, findByKey, lockOrganization, sumBalance, type LedgerRow, type NewEntry } from './ledger.repo.ts';
+import {
+  appendMany,
+  appendOnce,
+  findAccountMismatches,
+  findByKey,
+  lockOrganization,
+  readAccount,
+  type AccountMismatch,
+  type AccountTotals,
+  type LedgerRow,
+  type NewEntry,
+} from './ledger.repo.ts';
+
+export type { AccountMismatch, AccountTotals };
+
+/**
+ * The organization's ledger lock, for modules that never move conversations themselves but must not interleave
+ * with a transaction that does (refunds, data deletion). Holders of a LedgerService call `ledger.lockIn`.
+ */
+export function lockLedgerIn(tx: Tx, organizationId: string): Promise<void> {
+  return lockOrganization(tx, organizationId);
+}
+
+/** Conversations left, read in O(1) inside `tx`; for modules without a LedgerService (see `LedgerService.balanceIn`). */
+export async function ledgerBalanceIn(tx: Tx, organizationId: string): Promise<number> {
+  return (await readAccount(tx, organizationId)).remaining;
+}
 
 export class InsufficientBalanceError extends DomainError {
   constructor(
@@ -10,7 +36,6 @@ export class InsufficientBalanceError extends DomainError {
     public readonly available: number,
   ) {
     super(
-      402,
       ErrorCode.insufficientBalance,
       'Not enough conversations',
       `This needs ${needed} conversation${needed === 1 ? '' : 's'} but ${available} ${available === 1 ? 'is' : 'are'} left. Ask an owner to buy a package.`,
@@ -20,23 +45,51 @@ export class InsufficientBalanceError extends DomainError {
 
 /**
  * The only way conversations move. Every method is idempotent on its key and runs in one
- * transaction with the organization's row lock, so the balance can never go negative and never
- * drifts from the sum of the entries.
+ * transaction with the organization's row lock, so the balance can never go negative. The balance is read from
+ * the organization's account row, which the database changes in the statement that appends entries (see
+ * `ledgerAccounts` in db/schema.ts): it never drifts from the sum of the entries, and `verify` proves it.
  */
 export class LedgerService {
   constructor(private readonly db: Db) {}
 
-  balance(organizationId: string): Promise<number> {
-    return sumBalance(this.db, organizationId);
+  /** Conversations left: the account row, read in O(1). */
+  async balance(organizationId: string): Promise<number> {
+    return (await readAccount(this.db, organizationId)).remaining;
+  }
+
+  /** Remaining and reserved conversations, from the account row. */
+  totals(organizationId: string): Promise<AccountTotals> {
+    return readAccount(this.db, organizationId);
+  }
+
+  /**
+   * Takes the organization's ledger lock for the rest of `tx`. Every transaction that checks the balance and then
+   * appends takes it first; so do transactions that must not interleave with a send (suspension, loss of access).
+   */
+  lockIn(tx: Tx, organizationId: string): Promise<void> {
+    return lockOrganization(tx, organizationId);
+  }
+
+  /** Conversations left, read inside `tx`; after `lockIn` nothing can lower it until `tx` ends. */
+  async balanceIn(tx: Tx, organizationId: string): Promise<number> {
+    return (await readAccount(tx, organizationId)).remaining;
+  }
+
+  /**
+   * Compares every account row (or one organization's) with the sum of its entries. The ledger is the truth; a
+   * mismatch means the row was changed behind the ledger's back.
+   */
+  verify(organizationId?: string): Promise<{ checked: number; mismatches: AccountMismatch[] }> {
+    return findAccountMismatches(this.db, organizationId);
   }
 
   /** Spends `amount` inside an existing transaction. A replayed key returns the first entry. */
   async debitIn(tx: Tx, entry: Omit<NewEntry, 'delta'> & { amount: number }): Promise<{ row: LedgerRow; created: boolean }> {
     if (!Number.isInteger(entry.amount) || entry.amount <= 0) throw new Error('debit amount must be a positive integer');
-    await lockOrganization(tx, entry.organizationId);
+    await this.lockIn(tx, entry.organizationId);
     const existing = await findByKey(tx, entry.organizationId, entry.key);
     if (existing) return { row: existing, created: false };
-    const available = await sumBalance(tx, entry.organizationId);
+    const available = await this.balanceIn(tx, entry.organizationId);
     if (available < entry.amount) throw new InsufficientBalanceError(entry.amount, available);
     const { amount, ...rest } = entry;
     return appendOnce(tx, { ...rest, delta: -amount });
@@ -45,10 +98,10 @@ export class LedgerService {
   /** Adds `amount` inside an existing transaction; a replayed key is a no-op. */
   async creditIn(tx: Tx, entry: Omit<NewEntry, 'delta'> & { amount: number }): Promise<{ row: LedgerRow; created: boolean }> {
     if (!Number.isInteger(entry.amount) || entry.amount <= 0) throw new Error('credit amount must be a positive integer');
-    await lockOrganization(tx, entry.organizationId);
+    await this.lockIn(tx, entry.organizationId);
     const { amount, ...rest } = entry;
     const result = await appendOnce(tx, { ...rest, delta: amount });
-    // Money events are audited (issue 5); a paid package is one, recorded in the credit's transaction.
+    // Money events are audited; a paid package is one, recorded in the credit's transaction.
     if (result.created && entry.reason === 'purchase') {
       await audit.record(tx, {
         organizationId: entry.organizationId,
@@ -72,13 +125,13 @@ export class LedgerService {
     const net = entries.reduce((s, e) => s + e.delta, 0);
     // Movements that leave the balance as it is or raise it (a reservation turned into the conversations it
     // was for) cannot make it negative: only a net withdrawal needs the organization's lock and the check.
-    if (net < 0) await lockOrganization(tx, organizationId);
+    if (net < 0) await this.lockIn(tx, organizationId);
     const created = await appendMany(
       tx,
       entries.map((e) => ({ ...e, organizationId })),
     );
     if (net < 0) {
-      const after = await sumBalance(tx, organizationId);
+      const after = await this.balanceIn(tx, organizationId);
       if (after < 0) throw new InsufficientBalanceError(-net, after - net);
     }
     return created;

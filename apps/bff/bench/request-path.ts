@@ -1,0 +1,215 @@
+/**
+ * `pnpm bench`, part "request path" (BENCH_ONLY=request-path runs only this): costs that must stay flat as a
+ * business's ledger grows, and the authenticated request path under load. PostgreSQL only.
+ *
+ * a) GET /api/balance and a one-on-one template send, median of sequential calls, with about 1,000 ledger entries
+ *    for one organization, then with 1,000,000 (seeded directly in the database as a large business's history
+ *    would be, with the account row rebuilt from them). Goal: 1M ÷ 1k ≤ 1.2 for each.
+ * b) GET /api/balance at 200 requests/s for 20 s (autocannon). Goal: p99 ≤ 25 ms.
+ * c) POST /api/messages (template, fresh recipients, the sandbox answering at once) at 50 requests/s for 20 s.
+ *    Goal: p99 ≤ 60 ms.
+ *
+ * The BFF's per-organization rate limit is raised explicitly (RATE_LIMIT_PER_MINUTE) so that it measures the
+ * path, not the limiter's refusals.
+ */
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { openDatabase } from '../src/db/client.ts';
+import { rebuildAccounts } from '../src/modules/ledger/ledger.repo.ts';
+import { LedgerService } from '../src/modules/ledger/ledger.service.ts';
+import { call, createChildDatabase, ownerToken, startBffProcess, startSandboxProcess, type ChildDatabase, type Proc } from '../src/modules/campaigns/process-kit.ts';
+
+const ACME = '8c1f2a4e-6b0d-4c1e-9a57-00000000ac01';
+/** A second business on the same plan and API version, kept at about 1,000 entries: the side-by-side control. */
+const CEDAR = '6a2c4e8d-1f3b-4c5d-9e70-00000000ced1';
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const BALANCE_CALLS = Number(process.env.BENCH_BALANCE_CALLS ?? 300);
+const SEND_CALLS = Number(process.env.BENCH_SEND_CALLS ?? 100);
+const LARGE = Number(process.env.BENCH_LEDGER_ENTRIES ?? 1_000_000);
+
+let seq = 0;
+const base = Math.floor(Math.random() * 8_999_999);
+/** Fresh Polish mobile numbers, distinct within a run: every send opens a new conversation (the costly path). */
+const freshRecipient = () => `+4850${String(1_000_000 + ((base + ++seq * 7919) % 8_999_999))}`;
+
+async function timed(fn: () => Promise<{ status: number }>, expected: number): Promise<number> {
+  const t = process.hrtime.bigint();
+  const r = await fn();
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== expected) throw new Error(`expected ${expected}, got ${r.status}: ${JSON.stringify(r)}`);
+  return ms;
+}
+
+/** Appends `count` entries to the organization's history in one statement, then rebuilds its account row. */
+async function seedHistory(url: string, organizationId: string, from: number, count: number) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // A bulk load of history, as an import would write it: past the trigger, then the row rebuilt below.
+    await client.query('set session_replication_role = replica');
+    // Mostly opened conversations, a package every hundred entries: the balance stays positive.
+    await client.query(
+      `insert into ledger_entries (organization_id, delta, reason, idempotency_key, reference, created_at)
+       select $1, case when i % 100 = 0 then 150 else -1 end, case when i % 100 = 0 then 'purchase' else 'conversation_opened' end,
+              $1 || ':bench-history:' || i, 'bench', now() - (($2 + $3 - i) * interval '30 seconds')
+         from generate_series($2::int, $2::int + $3::int - 1) as i`,
+      [organizationId, from, count],
+    );
+    await client.query('reset session_replication_role');
+    await client.query('vacuum analyze ledger_entries');
+  } finally {
+    await client.end();
+  }
+  const database = await openDatabase({ url, poolSize: 2 });
+  try {
+    await database.db.transaction(async (tx) => {
+      const ledger = new LedgerService(database.db);
+      await ledger.lockIn(tx, organizationId);
+      await rebuildAccounts(tx, organizationId);
+    });
+    const { mismatches } = await new LedgerService(database.db).verify(organizationId);
+    if (mismatches.length) throw new Error(`account row does not match the seeded entries: ${JSON.stringify(mismatches)}`);
+  } finally {
+    await database.close();
+  }
+}
+
+async function entriesOf(url: string, organizationId: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number((await client.query('select count(*) as n from ledger_entries where organization_id = $1', [organizationId])).rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+interface Caller {
+  token: string;
+  numberId: string;
+}
+
+const balanceCall = (bff: Proc, c: Caller) => timed(() => call(`${bff.url}/api/balance`, { token: c.token }), 200);
+const sendCall = (bff: Proc, c: Caller) =>
+  timed(
+    () =>
+      call(`${bff.url}/api/messages`, {
+        token: c.token,
+        body: { kind: 'template', numberId: c.numberId, to: freshRecipient(), templateName: 'order_shipped', language: 'en_US', variables: ['Ann', '#1', 'Monday'], clientRef: randomUUID() },
+      }),
+    201,
+  );
+
+/**
+ * Medians of balance reads and sends, called one after another; with several callers, in turns (A, B, A, B, …), so
+ * the machine's load at any moment weighs on each alike.
+ */
+async function sequential(bff: Proc, callers: Caller[]) {
+  const balance = callers.map(() => [] as number[]);
+  const sends = callers.map(() => [] as number[]);
+  for (let i = 0; i < BALANCE_CALLS; i++) for (const [k, c] of callers.entries()) balance[k]!.push(await balanceCall(bff, c));
+  for (let i = 0; i < SEND_CALLS; i++) for (const [k, c] of callers.entries()) sends[k]!.push(await sendCall(bff, c));
+  return callers.map((_, k) => ({ balance: median(balance[k]!), send: median(sends[k]!) }));
+}
+
+function load(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+export async function benchRequestPath(kind: 'postgres' | 'pglite') {
+  console.log('\n3. Request path and ledger growth (one organization; BFF rate limit raised to 1,000,000/min for the run)');
+  if (kind !== 'postgres') {
+    console.log('   skipped: needs PostgreSQL (TEST_DATABASE_URL or 127.0.0.1:5432)');
+    return;
+  }
+  const procs: Proc[] = [];
+  let db: ChildDatabase | null = null;
+  try {
+    // The sandbox answers sends at once and holds status callbacks back, so the figures are the BFF's own.
+    const sandbox = await startSandboxProcess({ rateLimitPerSecond: 10_000, callbackDelayMs: 600_000 });
+    procs.push(sandbox);
+    db = await createChildDatabase('postgres');
+    const bff = await startBffProcess({ sandboxUrl: sandbox.url, database: db, env: { DEV_SEED_PLAN: 'full', RATE_LIMIT_PER_MINUTE: '1000000' } });
+    procs.push(bff);
+    const url = db.url!;
+    const caller = async (org: string): Promise<Caller> => {
+      const token = await ownerToken(sandbox.url, org);
+      return { token, numberId: (await call(`${bff.url}/api/numbers`, { token })).body.numbers[0].id as string };
+    };
+    const acme = await caller(ACME);
+    const cedar = await caller(CEDAR);
+    // Cedar is seeded as a brand-new customer: its owner accepts the terms before it can send.
+    await call(`${bff.url}/api/terms/acceptance`, { token: cedar.token, body: { version: (await call(`${bff.url}/api/public-config`)).body.termsVersion } });
+
+    // a) about a thousand entries for both...
+    await seedHistory(url, ACME, 1, 1_000 - (await entriesOf(url, ACME)));
+    await seedHistory(url, CEDAR, 1, 1_000 - (await entriesOf(url, CEDAR)));
+    await sequential(bff, [acme, cedar]); // warm-up: caches, JIT, connection pool
+    const acmeEntries = await entriesOf(url, ACME);
+    const [small] = await sequential(bff, [acme]);
+    // ...then a million for Acme, measured in turns with Cedar, which stays small.
+    const seedStarted = Date.now();
+    await seedHistory(url, ACME, 1_000_000, LARGE - acmeEntries - SEND_CALLS * 2);
+    const seedS = (Date.now() - seedStarted) / 1000;
+    const [large, control] = await sequential(bff, [acme, cedar]);
+    const [largeEntries, controlEntries] = [await entriesOf(url, ACME), await entriesOf(url, CEDAR)];
+    console.log(`   a) medians of ${BALANCE_CALLS} balance reads and ${SEND_CALLS} one-on-one template sends (new conversation each), one after another`);
+    console.log(`      one business, before: ${acmeEntries.toLocaleString('en')} entries: GET /api/balance ${fmt(small!.balance)} ms, POST /api/messages ${fmt(small!.send)} ms`);
+    console.log(`      one business, after:  ${largeEntries.toLocaleString('en')} entries (seeded in ${fmt(seedS, 0)} s): GET /api/balance ${fmt(large!.balance)} ms, POST /api/messages ${fmt(large!.send)} ms`);
+    console.log(`      ratio after ÷ before: balance ${fmt(large!.balance / small!.balance)}, send ${fmt(large!.send / small!.send)}   (goal ≤ 1.2 each)`);
+    console.log(
+      `      side by side, in turns: ${controlEntries.toLocaleString('en')}-entry business: balance ${fmt(control!.balance)} ms, send ${fmt(control!.send)} ms → ratio 1M ÷ 1k: balance ${fmt(large!.balance / control!.balance)}, send ${fmt(large!.send / control!.send)}`,
+    );
+    console.log(`      load average: ${loadavg().map((x) => fmt(x, 2)).join(' / ')}`);
+
+    const token = acme.token;
+    const numberId = acme.numberId;
+    // b) the balance under a steady 200 requests per second.
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const balance = await load({ url: `${bff.url}/api/balance`, headers, overallRate: 200, duration: 20, connections: 20 });
+    console.log(
+      `   b) GET /api/balance at 200/s for 20 s: ${balance.requests.total} requests, ${balance.non2xx} not 2xx, latency p50 ${balance.latency.p50} ms, p99 ${balance.latency.p99} ms, max ${balance.latency.max} ms   (goal p99 ≤ 25 ms)`,
+    );
+    console.log(`      load average: ${loadavg().map((x) => fmt(x, 2)).join(' / ')}`);
+
+    // c) template sends to fresh recipients at 50 per second.
+    const sends = await load({
+      url: `${bff.url}/api/messages`,
+      headers,
+      method: 'POST',
+      overallRate: 50,
+      duration: 20,
+      connections: 20,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({ kind: 'template', numberId, to: freshRecipient(), templateName: 'order_shipped', language: 'en_US', variables: ['Ann', '#1', 'Monday'], clientRef: randomUUID() }),
+          }),
+        },
+      ],
+    });
+    console.log(
+      `   c) POST /api/messages (template, fresh recipients) at 50/s for 20 s: ${sends.requests.total} requests, ${sends.non2xx} not 2xx, latency p50 ${sends.latency.p50} ms, p99 ${sends.latency.p99} ms, max ${sends.latency.max} ms   (goal p99 ≤ 60 ms)`,
+    );
+    console.log(`      load average: ${loadavg().map((x) => fmt(x, 2)).join(' / ')}`);
+    const check = await openDatabase({ url, poolSize: 1 });
+    try {
+      const { checked, mismatches } = await new LedgerService(check.db).verify();
+      console.log(`   ledger check after the run: ${checked} account rows, ${mismatches.length} mismatches`);
+    } finally {
+      await check.close();
+    }
+  } catch (err) {
+    console.log(`   could not run: ${(err as Error).message}`);
+  } finally {
+    for (const p of procs.reverse()) await p.kill('SIGTERM');
+    await db?.drop();
+  }
+}
