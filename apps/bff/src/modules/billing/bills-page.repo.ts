@@ -1,0 +1,36 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { charges, ledgerEntries, numbers } from '../../db/schema.ts';
+import { beforeKey, microsOf, pageOf } from '../../lib/keyset.ts';
+
+type Conn = Db | Tx;
+
+/**
+ * A page of the organization's charges, newest first (ties broken by charge id), with the number and what the
+ * ledger credited for each. Keyset on (organization_id, created_at, id); the credited sum uses the partial index
+ * on purchase entries by reference, so neither grows with the ledger.
+ */
+export async function billsPage(conn: Conn, organizationId: string, options: { limit: number; after?: readonly [micros: string, id: string] | undefined }) {
+  const rows = await conn
+    .select({
+      charge: charges,
+      number: numbers.number,
+      micros: microsOf(charges.createdAt),
+      credited: sql<string>`coalesce((
+        select sum(${ledgerEntries.delta}) from ${ledgerEntries}
+        where ${ledgerEntries.organizationId} = ${charges.organizationId}
+          and ${ledgerEntries.reason} = 'purchase' and ${ledgerEntries.reference} = ${charges.id}
+      ), 0)`,
+    })
+    .from(charges)
+    .leftJoin(numbers, eq(numbers.id, charges.numberId))
+    .where(
+      and(
+        eq(charges.organizationId, organizationId),
+        options.after ? beforeKey(charges.createdAt, charges.id, options.after[0], options.after[1], 'text') : undefined,
+      ),
+    )
+    .orderBy(desc(charges.createdAt), desc(charges.id))
+    .limit(options.limit + 1);
+  return pageOf(rows, options.limit);
+}
