@@ -13,6 +13,10 @@ export interface SandboxConfig {
   livechatClientSecret: string;
   kaleyraCallbackDelayMs: number;
   kaleyraRateLimitPerSecond: number;
+  /** v2 ref de-duplication (24 h); off to test that the app never needs it. */
+  kaleyraDedupeRefs: boolean;
+  /** How long undelivered status callbacks are retried (0: two quick retries). */
+  kaleyraCallbackRetrySeconds: number;
   /** plugin_id the host page gives the widgets. */
   pluginId: string;
   /** One log line per request (never headers). */
@@ -34,6 +38,8 @@ export const defaultConfig: SandboxConfig = {
   livechatClientSecret: 'sandbox-client-secret',
   kaleyraCallbackDelayMs: 250,
   kaleyraRateLimitPerSecond: 80,
+  kaleyraDedupeRefs: true,
+  kaleyraCallbackRetrySeconds: 0,
   pluginId: 'whatsapp-business',
   log: true,
   timeoutHangMs: 35_000,
@@ -54,6 +60,8 @@ const EnvSchema = z.object({
   LIVECHAT_CLIENT_SECRET: z.string().min(1).default(defaultConfig.livechatClientSecret),
   KALEYRA_CALLBACK_DELAY_MS: intFromEnv(0).default(defaultConfig.kaleyraCallbackDelayMs),
   KALEYRA_RATE_LIMIT_PER_SECOND: intFromEnv(1).default(defaultConfig.kaleyraRateLimitPerSecond),
+  KALEYRA_DEDUPE_REFS: z.enum(['true', 'false']).default(defaultConfig.kaleyraDedupeRefs ? 'true' : 'false'),
+  KALEYRA_CALLBACK_RETRY_SECONDS: intFromEnv(0).default(defaultConfig.kaleyraCallbackRetrySeconds),
   SANDBOX_LOG: z.enum(['0', '1', 'true', 'false']).default('1'),
 });
 
@@ -88,6 +96,8 @@ export function loadEnv(env: NodeJS.ProcessEnv): LoadedEnv {
       livechatClientSecret: e.LIVECHAT_CLIENT_SECRET,
       kaleyraCallbackDelayMs: e.KALEYRA_CALLBACK_DELAY_MS,
       kaleyraRateLimitPerSecond: e.KALEYRA_RATE_LIMIT_PER_SECOND,
+      kaleyraDedupeRefs: e.KALEYRA_DEDUPE_REFS === 'true',
+      kaleyraCallbackRetrySeconds: e.KALEYRA_CALLBACK_RETRY_SECONDS,
       log: e.SANDBOX_LOG === '1' || e.SANDBOX_LOG === 'true',
     },
   };

@@ -36,7 +36,7 @@ export interface SeedOrganization {
 
 export const ACME_ORG_ID = '8c1f2a4e-6b0d-4c1e-9a57-00000000ac01';
 export const BISTRO_ORG_ID = '3d7e9b10-2f4a-4b8c-8e21-00000000b157';
-/** A brand-new customer (issue 5): the BFF's dev seed does not accept the terms for it, to show the first-use flow. */
+/** A brand-new customer: the BFF's dev seed does not accept the terms for it, to show the first-use flow. */
 export const CEDAR_ORG_ID = '6a2c4e8d-1f3b-4c5d-9e70-00000000ced1';
 
 export const organizations: readonly SeedOrganization[] = [

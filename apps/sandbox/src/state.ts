@@ -136,6 +136,9 @@ export interface KaleyraMessage {
   template_name: string | null;
   params: string[];
   lang_code: string | null;
+  /** Rich templates: the header as sent (media link or text value) and the button parameters (the phone's record). */
+  header?: { type: string; link?: string; text?: string } | null;
+  buttons?: { index: number; sub_type: string; value: string }[];
   body?: string;
   ref?: string;
   ref1?: string;
@@ -191,6 +194,14 @@ export interface KaleyraRuntimeConfig {
   callback_delay_ms: number;
   /** Opt-in: free text outside the 24 h customer-service window fails with 131047 (like Meta). */
   enforce_service_window: boolean;
+  /**
+   * On (the default): a v2 send repeating a `ref` seen in the last 24 h is answered with the first message and
+   * nothing new goes out. Kaleyra documents `ref` only as a tracking field, so tests turn this off to prove
+   * the app never relies on it.
+   */
+  dedupe_refs: boolean;
+  /** How long an undelivered status callback keeps being retried (0: two quick retries only). */
+  callback_retry_seconds: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -225,7 +236,7 @@ export class SandboxState {
   callbacks: CallbackRecord[] = [];
   /** `${business digits}:${customer digits}` → epoch ms of the customer's last message. */
   lastIncoming = new Map<string, number>();
-  kaleyraConfig: KaleyraRuntimeConfig = { rate_limit_per_second: 80, callback_delay_ms: 250, enforce_service_window: false };
+  kaleyraConfig: KaleyraRuntimeConfig = { rate_limit_per_second: 80, callback_delay_ms: 250, enforce_service_window: false, dedupe_refs: true, callback_retry_seconds: 0 };
 
   constructor(private readonly config: SandboxConfig) {
     this.reset();
@@ -261,6 +272,8 @@ export class SandboxState {
       rate_limit_per_second: this.config.kaleyraRateLimitPerSecond,
       callback_delay_ms: this.config.kaleyraCallbackDelayMs,
       enforce_service_window: false,
+      dedupe_refs: this.config.kaleyraDedupeRefs,
+      callback_retry_seconds: this.config.kaleyraCallbackRetrySeconds,
     };
   }
 

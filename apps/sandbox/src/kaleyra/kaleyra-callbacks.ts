@@ -71,6 +71,17 @@ function record(ctx: SandboxContext, base: Omit<CallbackRecord, 'id' | 'delivere
 }
 
 /**
+ * Retries of one status callback: two quick ones by default; with `callback_retry_seconds` set, attempts spaced
+ * 0.5 s, 1 s, 1.5 s, … until that horizon (a receiver that was down for a while still hears what happened).
+ */
+function retryOptions(ctx: SandboxContext, signal: AbortSignal | undefined) {
+  const horizon = ctx.state.kaleyraConfig.callback_retry_seconds;
+  let retries = 2;
+  if (horizon > 0) for (retries = 2; 0.25 * retries * (retries + 1) < horizon; retries++);
+  return { ...(signal ? { signal } : {}), ...(horizon > 0 ? { retries, retryDelayMs: 500 } : {}) };
+}
+
+/**
  * Records one status on the message and delivers its callback: v1 → GET on the message's callback_url, v2 → POST to
  * the number's callback profile. Without a target the status is only recorded.
  */
@@ -103,7 +114,7 @@ export async function deliverStatus(
       query.error_code = update.errorCode;
       query.error_reason = errors?.[0]?.title ?? update.errorCode;
     }
-    const result = await deliver(ctx.scheduler, { method: 'GET', url, query }, signal ? { signal } : {});
+    const result = await deliver(ctx.scheduler, { method: 'GET', url, query }, retryOptions(ctx, signal));
     return record(
       ctx,
       { kind: 'status', api_version: 'v1', business_number: number.number, message_id: message.id, status: update.status, payload: query },
@@ -150,7 +161,7 @@ export async function deliverStatus(
   const result = await deliver(
     ctx.scheduler,
     { method: 'POST', url, json: payload, basicAuth: basicAuthOf(number) },
-    signal ? { signal } : {},
+    retryOptions(ctx, signal),
   );
   return record(
     ctx,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setReviewMode, type ReviewMode } from './kaleyra-template-studio.ts';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { parseOr400, sendProblem } from '../lib/http.ts';
@@ -44,6 +45,8 @@ const ConfigInput = z.object({
   rate_limit_per_second: z.number().int().min(1).optional(),
   callback_delay_ms: z.number().int().min(0).optional(),
   enforce_service_window: z.boolean().optional(),
+  dedupe_refs: z.boolean().optional(),
+  callback_retry_seconds: z.number().int().min(0).max(3600).optional(),
 });
 
 const FailNextInput = z.object({
@@ -71,6 +74,12 @@ const StatusInput = z.object({
 const TemplateStatusInput = z.object({
   status: z.enum(['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED']),
   rejected_reason: z.string().optional(),
+});
+
+const ReviewModeInput = z.object({
+  waba: z.string().min(1),
+  mode: z.enum(['instant', 'manual', 'delayed']),
+  delay_ms: z.number().int().min(0).max(600_000).optional(),
 });
 
 export function kaleyraControlRouter(ctx: SandboxContext): Router {
@@ -125,6 +134,8 @@ export function kaleyraControlRouter(ctx: SandboxContext): Router {
       rate_limit_per_second: input.rate_limit_per_second ?? state.kaleyraConfig.rate_limit_per_second,
       callback_delay_ms: input.callback_delay_ms ?? state.kaleyraConfig.callback_delay_ms,
       enforce_service_window: input.enforce_service_window ?? state.kaleyraConfig.enforce_service_window,
+      dedupe_refs: input.dedupe_refs ?? state.kaleyraConfig.dedupe_refs,
+      callback_retry_seconds: input.callback_retry_seconds ?? state.kaleyraConfig.callback_retry_seconds,
     };
     res.json(state.kaleyraConfig);
   });
@@ -203,6 +214,15 @@ export function kaleyraControlRouter(ctx: SandboxContext): Router {
     const number = state.findNumber(input.to);
     if (!number) return sendProblem(res, 404, 'Unknown number', `Kaleyra knows no number ${input.to}.`);
     res.json(await deliverIncoming(ctx, number, input));
+  });
+
+  // How new templates are reviewed, per WABA ('*' for all): at once, after a delay, or only by the status call below.
+  router.post('/sandbox/kaleyra/templates/review-mode', (req, res) => {
+    const input = parseOr400(ReviewModeInput, req.body, res);
+    if (!input) return;
+    const mode: ReviewMode = input.mode === 'delayed' ? { mode: 'delayed', delay_ms: input.delay_ms ?? 2000 } : { mode: input.mode };
+    setReviewMode(ctx, input.waba, mode);
+    res.json({ waba: input.waba, ...mode });
   });
 
   router.post('/sandbox/kaleyra/templates/:waba/:name/status', (req, res) => {

@@ -14,6 +14,7 @@ import {
 import { scheduleStatusFlow } from './kaleyra-callbacks.ts';
 import { KaleyraError, errorReply, type KaleyraReply } from './kaleyra-errors.ts';
 import { parseV1Params, templateProblem } from './kaleyra-templates.ts';
+import { richOfV2, richSendProblem } from './kaleyra-template-studio.ts';
 
 const E164 = /^\+?[1-9]\d{6,14}$/;
 const REF_TTL_MS = 24 * 60 * 60 * 1000;
@@ -24,6 +25,8 @@ interface ParsedSend {
   to: string;
   type: 'template' | 'text' | 'media';
   template_name: string | null;
+  /** Rich templates: the header's media link or value and the button parameters (v2 components, v1 fields). */
+  rich?: ReturnType<typeof richOfV2>;
   lang_code: string | null;
   params: string[];
   body?: string;
@@ -68,8 +71,10 @@ function parseV1(body: unknown): ParsedSend {
 
   if (channel !== 'whatsapp') fields.channel = channel ? 'invalid channel' : 'required';
   if (!E164.test(to)) fields.to = 'invalid number';
-  if (type !== 'template' && type !== 'text' && type !== 'media') fields.type = type ? 'invalid type' : 'required';
-  if (type === 'template' && !templateName) fields.template_name = 'required';
+  const mediaTemplate = type === 'mediatemplate';
+  if (mediaTemplate && !/^https:\/\//.test(str(form.media_url) ?? '')) fields.media_url = 'required (https)';
+  if (!mediaTemplate && type !== 'template' && type !== 'text' && type !== 'media') fields.type = type ? 'invalid type' : 'required';
+  if ((type === 'template' || mediaTemplate) && !templateName) fields.template_name = 'required';
   if (type === 'text' && !text?.trim()) fields.body = 'required';
   if (text && text.length > 4096) fields.body = 'too long';
   if (callbackUrl) {
@@ -82,12 +87,24 @@ function parseV1(body: unknown): ParsedSend {
   }
   if (Object.keys(fields).length > 0) throw new KaleyraError('WA400', fields);
 
+  const mediaUrl = str(form.media_url)?.trim();
+  const headerParam = str(form.param_header)?.trim();
+  const urlParam = str(form.param_url)?.trim();
+  const rich =
+    mediaUrl || headerParam || urlParam
+      ? {
+          header: mediaUrl ? { type: 'media', link: mediaUrl } : headerParam ? { type: 'text', text: headerParam } : null,
+          buttons: urlParam ? [{ index: -1, sub_type: 'url', value: urlParam }] : [],
+        }
+      : undefined;
+  const isTemplate = type === 'template' || mediaTemplate;
   return {
     to: digitsOf(to),
-    type: type as ParsedSend['type'],
-    template_name: type === 'template' ? templateName : null,
+    type: isTemplate ? 'template' : (type as ParsedSend['type']),
+    template_name: isTemplate ? templateName : null,
     lang_code: str(form.lang_code)?.trim() || null,
-    params: type === 'template' ? parseV1Params(str(form.params)) : [],
+    params: isTemplate ? parseV1Params(str(form.params)) : [],
+    ...(rich ? { rich } : {}),
     ...(text !== undefined && text !== '' ? { body: text } : {}),
     ...(callbackUrl ? { callback_url: callbackUrl } : {}),
   };
@@ -166,6 +183,9 @@ function parseV2(body: unknown): ParsedSend {
     template_name: mo.template?.name ?? null,
     lang_code: mo.template?.language.code ?? null,
     params,
+    ...(mo.type === 'template' && (mo.template?.components ?? []).some((c) => c.type !== 'body')
+      ? { rich: richOfV2(mo.template?.components as Record<string, unknown>[] | undefined) }
+      : {}),
     ...(mo.text ? { body: mo.text.body } : {}),
     ...(extra?.ref !== undefined ? { ref: extra.ref } : {}),
     ...(extra?.ref1 !== undefined ? { ref1: extra.ref1 } : {}),
@@ -275,10 +295,12 @@ export function processSend(ctx: SandboxContext, request: SendRequest): SendOutc
         );
       }
       category = check.template.category.toLowerCase();
+      const richProblem = version === 'v2' ? richSendProblem(check.template, parsed.rich ?? { header: null, buttons: [] }) : null;
+      if (richProblem) throw new KaleyraError('WA400', { 'messaging_object.template': richProblem }, 'Invalid template');
     }
 
     const now = Date.now();
-    if (parsed.ref !== undefined) {
+    if (parsed.ref !== undefined && ctx.state.kaleyraConfig.dedupe_refs) {
       const seen = ctx.state.refs.get(`${number.digits}:${parsed.ref}`);
       const existing = seen && now - seen.at < REF_TTL_MS ? ctx.state.messageById.get(seen.messageId) : undefined;
       if (existing) {
@@ -311,6 +333,7 @@ export function processSend(ctx: SandboxContext, request: SendRequest): SendOutc
       template_name: parsed.template_name,
       params: parsed.params,
       lang_code: parsed.lang_code,
+      ...(parsed.rich ? { header: parsed.rich.header, buttons: parsed.rich.buttons } : {}),
       ...(parsed.body !== undefined ? { body: parsed.body } : {}),
       ...(parsed.ref !== undefined ? { ref: parsed.ref } : {}),
       ...(parsed.ref1 !== undefined ? { ref1: parsed.ref1 } : {}),

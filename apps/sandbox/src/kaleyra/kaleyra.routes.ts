@@ -1,4 +1,5 @@
-import { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
+import { asComponents, metaTemplateErrors, recordUpload, startReview } from './kaleyra-template-studio.ts';
 import { z } from 'zod';
 import type { SandboxContext, StoredTemplate } from '../state.ts';
 import { KaleyraError, errorReply, sendReply } from './kaleyra-errors.ts';
@@ -28,29 +29,19 @@ function templateView(template: StoredTemplate) {
     category: template.category,
     status: template.status,
     ...(template.status === 'REJECTED' && template.rejected_reason ? { rejected_reason: template.rejected_reason } : {}),
+    // Meta rates a template's quality once customers have received it; the sandbox rates approved ones green.
+    quality_score: { score: template.status === 'APPROVED' ? 'GREEN' : 'UNKNOWN' },
     components: template.components,
   };
 }
 
-const ComponentInput = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('HEADER'), format: z.literal('TEXT'), text: z.string().min(1).max(60) }),
-  z.object({ type: z.literal('BODY'), text: z.string().min(1).max(1024) }),
-  z.object({ type: z.literal('FOOTER'), text: z.string().min(1).max(60) }),
-  z.object({
-    type: z.literal('BUTTONS'),
-    buttons: z.array(z.object({ type: z.literal('QUICK_REPLY'), text: z.string().min(1).max(25) })).min(1).max(10),
-  }),
-]);
-
 const TemplateInput = z.object({
-  name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'lowercase letters, digits and underscores only'),
+  name: z.string(),
   language: z.string().min(2),
   category: z.enum(['MARKETING', 'UTILITY', 'AUTHENTICATION']),
-  components: z
-    .array(ComponentInput)
-    .refine((list) => list.some((c) => c.type === 'BODY'), 'a BODY component is required'),
-  /** Sandbox extension: the status the template starts in (real WABAs start at PENDING, then get reviewed). */
-  status: z.enum(['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED']).default('APPROVED'),
+  components: z.array(z.object({ type: z.string().transform((t) => t.toUpperCase()) }).loose()),
+  /** Sandbox extension: the status the template starts in; without it, Meta's review (see kaleyra-template-studio.ts). */
+  status: z.enum(['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED']).optional(),
   rejected_reason: z.string().optional(),
 });
 
@@ -118,6 +109,10 @@ export function kaleyraRouter(ctx: SandboxContext): Router {
       return sendReply(res, errorReply('v2', new KaleyraError('WA400', fields)));
     }
     const input = parsed.data;
+    const metaErrors = metaTemplateErrors(ctx, input, waba);
+    if (Object.keys(metaErrors).length) {
+      return sendReply(res, errorReply('v2', new KaleyraError('WA400', metaErrors, Object.values(metaErrors)[0])));
+    }
     if (list.some((t) => t.name === input.name && t.language === input.language)) {
       return sendReply(
         res,
@@ -131,7 +126,10 @@ export function kaleyraRouter(ctx: SandboxContext): Router {
     const creates = (ctx.state.templateCreates.get(waba) ?? []).filter((t) => now - t < 3_600_000);
     if (creates.length >= TEMPLATE_CREATES_PER_HOUR) {
       ctx.state.templateCreates.set(waba, creates);
-      return sendReply(res, errorReply('v2', new KaleyraError('TEMPLATE_LIMIT')));
+      // Retry-After: when the oldest create of the last hour leaves the window.
+      const reply = errorReply('v2', new KaleyraError('TEMPLATE_LIMIT'));
+      const wait = Math.max(1, Math.ceil((Math.min(...creates) + 3_600_000 - now) / 1000));
+      return sendReply(res, { ...reply, headers: { 'Retry-After': String(wait) } });
     }
     creates.push(now);
     ctx.state.templateCreates.set(waba, creates);
@@ -140,12 +138,22 @@ export function kaleyraRouter(ctx: SandboxContext): Router {
       name: input.name,
       language: input.language,
       category: input.category,
-      status: input.status,
+      status: input.status ?? 'PENDING',
       ...(input.rejected_reason ? { rejected_reason: input.rejected_reason } : {}),
-      components: input.components,
+      components: asComponents(input.components),
     };
+    if (!input.status) startReview(ctx, waba, template);
     list.push(template);
     res.status(201).json({ id: template.id, status: template.status, category: template.category });
+  });
+
+  // Meta's resumable upload for a media header's sample (the handle goes into example.header_handle).
+  router.post('/v2/:sid/whatsapp/:waba/uploads', express.raw({ type: () => true, limit: '20mb' }), (req, res) => {
+    if (!authorise(req, res)) return;
+    const size = Buffer.isBuffer(req.body) ? req.body.length : 0;
+    const type = String(req.query.file_type ?? req.get('content-type') ?? '');
+    if (!size) return sendReply(res, errorReply('v2', new KaleyraError('WA400', { file: 'empty upload' })));
+    res.json({ h: recordUpload(ctx, size, type) });
   });
 
   router.delete(templatesPath, (req, res) => {

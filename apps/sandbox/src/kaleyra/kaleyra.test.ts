@@ -145,6 +145,20 @@ describe('Kaleyra send wire formats', () => {
     expect(body.messages).toHaveLength(1);
     expect(body.duplicate_refs_seen).toBe(1);
   });
+
+  it('with ref de-duplication switched off, sends a repeated v2 ref again as a new message', async () => {
+    expect((await sb.call('POST', '/sandbox/kaleyra/config', { json: { dedupe_refs: false } })).body.dedupe_refs).toBe(false);
+    try {
+      const first = await sendV2(v2Template('order-78'));
+      const second = await sendV2(v2Template('order-78'));
+      expect(second.status).toBe(202);
+      expect(second.body.data.message_id).not.toBe(first.body.data.message_id);
+      const { body } = await sb.call('GET', '/sandbox/kaleyra/messages?ref=order-78');
+      expect(body.messages).toHaveLength(2);
+    } finally {
+      await sb.call('POST', '/sandbox/kaleyra/config', { json: { dedupe_refs: true } });
+    }
+  });
 });
 
 describe('Kaleyra limits and failure injection', () => {

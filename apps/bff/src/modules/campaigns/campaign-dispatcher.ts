@@ -1,23 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { Catalog, ConversationCategory, MessageStatus } from '@wa/contracts';
+import { ErrorCode, type Catalog, type ConversationCategory, type MessageStatus } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
 import { conversations, messageEvents, messages } from '../../db/schema.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { recordCampaignOutcomes } from '../../lib/metrics.ts';
 import { backoffMs, sleep } from '../../providers/http.ts';
 import { ProviderError, type KaleyraPort } from '../../providers/kaleyra/kaleyra.port.ts';
 import type { Queue } from '../../queue/queue.ts';
-import { lockOrganization, sumBalance } from '../ledger/ledger.repo.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import type { MessagingService } from '../messaging/messaging.service.ts';
 import { findNumber, findTemplate, type NumberRow } from '../numbers/numbers.repo.ts';
-import { cannotSendReason } from '../numbers/numbers.service.ts';
-import { optedOutAmong } from '../optouts/optouts.repo.ts';
-import { privacyBlocksAmong } from '../privacy/send-guard.ts';
+import type { SendPolicy, SendSubject } from '../sending/send-policy.ts';
 import { findOrganization, type OrganizationRow } from '../organizations/organizations.repo.ts';
 import * as repo from './campaigns.repo.ts';
 import type { QuietHours } from './quiet-hours.ts';
 import { currentPlanOf } from '../billing/billing.repo.ts';
 import { numberLimit } from './pace.ts';
+import { campaignMessageParts } from '../templates/rich-send.ts';
 
 export const DISPATCH_JOB = 'campaign-dispatch';
 
@@ -29,6 +28,8 @@ export interface DispatchConfig {
   paceSafety: number;
   pairIntervalMs: number;
   claimTimeoutMs: number;
+  /** How long a send whose outcome is unknown waits for Kaleyra's callbacks before it is sent again (v2). */
+  confirmWindowMs: number;
   lanes: number;
   chargedCategories: readonly ConversationCategory[];
   windowHours: number;
@@ -40,6 +41,8 @@ export interface DispatchDeps {
   db: Db;
   ledger: LedgerService;
   messaging: MessagingService;
+  /** The one send policy, asked at every claim inside its transaction. */
+  sendPolicy: SendPolicy;
   kaleyra: KaleyraPort;
   quietHours: QuietHours;
   config: DispatchConfig;
@@ -57,6 +60,16 @@ const HANDOVER_MS = 3_000;
 /** Claim the next batch this long before the current batch's last slot, to keep the pace without gaps. */
 const LOOKAHEAD_MS = 1_000;
 const FLUSH_MS = 100;
+/**
+ * Leases (dispatch_leases): a live dispatcher renews its own and its lanes' every RENEW_MS; LEASE_MS after a
+ * process dies, any other instance takes over its lanes and its `sending` recipients.
+ */
+const LEASE_MS = 2_500;
+const RENEW_MS = 750;
+/** How often a lane looks for abandoned and confirming recipients. */
+const RECOVER_MS = 2_000;
+/** A lane job that lands on an instance other than the one its lane is spread to is passed on this often at most. */
+const MAX_BOUNCES = 3;
 /** Transient refusals (429, 5xx, timeouts) of one message before it counts as failed. */
 const MAX_ATTEMPTS = 8;
 /** Kaleyra refusals that concern the account or the number, not this recipient: the campaign pauses. */
@@ -68,13 +81,16 @@ interface SendItem {
   to: string;
   params: string[];
   attempts: number;
+  /** When this claim was made (epoch ms). */
+  claimedAtMs: number;
 }
 
 interface Lane {
   campaign: repo.CampaignRow;
   org: OrganizationRow;
   number: NumberRow;
-  template: { name: string; language: string };
+  /** `components`: Meta's, for templates with a media header or button values (see templates/rich-send.ts). */
+  template: { name: string; language: string; components?: Record<string, unknown>[] };
   /** Messages per second for this campaign. */
   pace: number;
   /** The number's limit (configuration and plan), before the safety margin. */
@@ -87,7 +103,9 @@ type Outcome =
   | { kind: 'failed'; item: SendItem; code: string }
   | { kind: 'retry'; item: SendItem; notBefore: Date }
   | { kind: 'unknown'; item: SendItem }
-  | { kind: 'pause'; item: SendItem; code: string };
+  | { kind: 'pause'; item: SendItem; code: string }
+  /** Not sent: the claim grew too old in memory, or was taken over; the recovery settles it. */
+  | { kind: 'dropped'; item: SendItem };
 
 /**
  * At most `cap` sends per rolling second from this process, in call order. Slots already space the sends; this
@@ -128,16 +146,28 @@ class SendWindow {
  * - Outcomes: accepted → sent, values erased in the same statement (Part G); 429/5xx/timeouts → back to
  *   pending later with backoff and jitter, same message; definite refusals → failed, the opened conversation
  *   released; account-level refusals pause the campaign.
- * - Crashes: a recipient left `sending` by a dead instance is reclaimed after the claim timeout: on v2 it is
- *   sent again with the same ref (Kaleyra answers with the first message, nothing new goes out); on v1, which
- *   has no ref, it is settled from the status callbacks (its callback URL carries our id) or, if none ever
- *   came, marked `unconfirmed` rather than risk a duplicate.
+ * - Instances: every dispatcher holds a short lease it renews (dispatch_leases), and so does every lane it runs.
+ *   Lanes of a campaign are spread over the live instances; when one dies, its lanes and its `sending`
+ *   recipients are taken over as soon as its lease lapses, not after the long claim timeout.
+ * - Unknown outcomes (the instance died after handing the message over, or Kaleyra's answer timed out) are
+ *   never simply sent again: the recipient waits as `confirming` while Kaleyra's status callbacks (they carry
+ *   our ref, and on v1 our id in the callback URL) tell what happened. Only if nothing arrives within the
+ *   confirmation window is a v2 message sent again, with the same ref; v1, which has no ref, ends
+ *   `unconfirmed` rather than risk a duplicate. A recipient whose call never started goes back to the queue.
  */
 export class CampaignDispatcher {
   private queue: Queue | null = null;
   private stopping = false;
   private readonly staleCheckedAt = new Map<string, number>();
   private readonly windows = new Map<string, SendWindow>();
+  /** This process's identity in dispatch_leases (its `sending` recipients carry it). */
+  readonly workerId = randomUUID();
+  /** Lane lease keys this process runs, with how many of its jobs run each (a hand-over overlaps briefly). */
+  private readonly laneJobs = new Map<string, number>();
+  /** Lane leases another instance took over (this one stalled past its lease): their jobs stop. */
+  private readonly lostLanes = new Set<string>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private sweeps = 0;
 
   constructor(private readonly deps: DispatchDeps) {}
 
@@ -147,6 +177,70 @@ export class CampaignDispatcher {
 
   stop() {
     this.stopping = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  // ---- leases: this process and its lanes are alive -------------------------------------------
+
+  /** Takes this process's lease and keeps renewing it (with its lanes') until `stop`. */
+  async startHeartbeat(): Promise<void> {
+    await this.renewLeases();
+    this.heartbeat = setInterval(
+      () => void this.renewLeases().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'dispatch lease renewal failed')),
+      RENEW_MS,
+    );
+    this.heartbeat.unref();
+  }
+
+  private async renewLeases(): Promise<void> {
+    const lanes = [...this.laneJobs.keys()];
+    const now = Date.now();
+    const held = await repo.renewLeases(this.deps.db, this.workerId, [`worker:${this.workerId}`, ...lanes], now + LEASE_MS, now);
+    for (const k of lanes) if (!held.has(k)) this.lostLanes.add(k);
+  }
+
+  /** Gives up this process's leases at once (a clean shutdown), so others need not wait for them to lapse. */
+  async releaseLeases(): Promise<void> {
+    await repo.releaseLeases(this.deps.db, this.workerId, [`worker:${this.workerId}`, ...this.laneJobs.keys()]);
+  }
+
+  /**
+   * Joins a lane: takes its lease, or waits while the job before it (a hand-over from another instance) ends.
+   * False when another live job keeps the lane: this one is redundant.
+   */
+  private async enterLane(key: string): Promise<boolean> {
+    const deadline = Date.now() + HANDOVER_MS + 2 * LEASE_MS;
+    for (;;) {
+      if ((this.laneJobs.get(key) ?? 0) > 0) break;
+      const now = Date.now();
+      if ((await repo.renewLeases(this.deps.db, this.workerId, [key], now + LEASE_MS, now)).has(key)) break;
+      if (this.stopping || Date.now() > deadline) return false;
+      await sleep(250);
+    }
+    this.lostLanes.delete(key);
+    this.laneJobs.set(key, (this.laneJobs.get(key) ?? 0) + 1);
+    return true;
+  }
+
+  private async leaveLane(key: string): Promise<void> {
+    const n = (this.laneJobs.get(key) ?? 1) - 1;
+    if (n > 0) {
+      this.laneJobs.set(key, n);
+      return;
+    }
+    this.laneJobs.delete(key);
+    const lost = this.lostLanes.delete(key);
+    if (!lost) await repo.releaseLeases(this.deps.db, this.workerId, [key]).catch(() => {});
+  }
+
+  /** The live instance a lane is spread to: lanes go round the instances, each campaign starting elsewhere. */
+  private async preferredWorker(campaignId: string, lane: number): Promise<string | null> {
+    const workers = await repo.liveLeases(this.deps.db, 'worker:', Date.now());
+    if (workers.length <= 1) return null;
+    let h = 0;
+    for (const ch of campaignId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+    return workers[(lane + h) % workers.length]!.holder;
   }
 
   private get cfg() {
@@ -154,16 +248,20 @@ export class CampaignDispatcher {
   }
 
   /** Offers one job per lane; pg-boss keeps at most one queued job per lane, so repeated kicks are free. */
-  async kick(campaignId: string, startAfter?: Date): Promise<void> {
+  async kick(campaignId: string, startAfter?: Date, lanes?: number[], bounce = 0): Promise<void> {
     if (!this.queue) return;
-    const after = startAfter && startAfter.getTime() > Date.now() + 500 ? startAfter : undefined;
-    for (let lane = 0; lane < this.cfg.lanes; lane++) {
+    const after = startAfter && startAfter.getTime() > Date.now() + (bounce ? 0 : 500) ? startAfter : undefined;
+    for (const lane of lanes ?? Array.from({ length: this.cfg.lanes }, (_, i) => i)) {
       await this.queue.send(
         DISPATCH_JOB,
-        { campaignId, lane },
+        { campaignId, lane, ...(bounce ? { bounce } : {}) },
         { singletonKey: `${campaignId}:${lane}`, retryLimit: 0, expireInSeconds: 300, ...(after ? { startAfter: after } : {}) },
       );
     }
+  }
+
+  private subjectOf(c: repo.CampaignRow): SendSubject {
+    return { path: 'campaign_dispatch', organizationId: c.organizationId, numberId: c.numberId };
   }
 
   private paceOf(campaign: repo.CampaignRow, numberRate: number): number {
@@ -177,8 +275,29 @@ export class CampaignDispatcher {
 
   // ---- the lane: claim, pace, send, record ----------------------------------------------------
 
-  /** One pg-boss job: dispatches for up to SLICE_MS, then hands over to a follow-up job or finishes. */
-  async runLane(campaignId: string): Promise<void> {
+  /**
+   * One pg-boss job: dispatches one lane for up to SLICE_MS, then hands over to a follow-up job or finishes.
+   * A job that lands on another instance than the lane's is passed on (a few times at most), so the lanes of
+   * a campaign spread over the instances.
+   */
+  async runLane(campaignId: string, laneNo = 0, bounce = 0): Promise<void> {
+    if (bounce < MAX_BOUNCES) {
+      const preferred = await this.preferredWorker(campaignId, laneNo);
+      if (preferred && preferred !== this.workerId) {
+        await this.kick(campaignId, new Date(Date.now() + 200), [laneNo], bounce + 1);
+        return;
+      }
+    }
+    const key = `lane:${campaignId}:${laneNo}`;
+    if (!(await this.enterLane(key))) return;
+    try {
+      await this.runLaneSlice(campaignId, key);
+    } finally {
+      await this.leaveLane(key);
+    }
+  }
+
+  private async runLaneSlice(campaignId: string, key: string): Promise<void> {
     const lane = await this.prepare(campaignId);
     if (!lane) return;
     const deadline = Date.now() + SLICE_MS * (0.8 + 0.4 * Math.random());
@@ -199,6 +318,11 @@ export class CampaignDispatcher {
       // The shared slot row is read once; after that, this lane's own last slot tells when to claim again.
       let nextSlot = await repo.peekSlot(this.deps.db, `number:${lane.number.id}`);
       while (!this.stopping && Date.now() < deadline) {
+        if (this.lostLanes.has(key)) {
+          // Another instance runs this lane now (this one stalled past its lease): it carries on from here.
+          stopped = true;
+          break;
+        }
         if (!handedOver && Date.now() > deadline - HANDOVER_MS) {
           handedOver = true;
           await this.kick(lane.campaign.id);
@@ -208,6 +332,9 @@ export class CampaignDispatcher {
           if (Date.now() + ahead > deadline) break;
           await sleep(ahead);
         }
+        // A starved process (a busy machine) sends later than its slots: at most two seconds of sends wait in
+        // memory, so claims never pile up (and never outlive the claim timeout there).
+        while (inflight.size > Math.max(2 * batchSize, 2 * lane.pace)) await Promise.race(inflight);
         const claim = await this.claim(lane, batchSize);
         if (claim.stopped) {
           stopped = true;
@@ -279,12 +406,14 @@ export class CampaignDispatcher {
       return null;
     }
     const [org, number] = await Promise.all([findOrganization(db, campaign.organizationId), findNumber(db, campaign.organizationId, campaign.numberId)]);
-    if (!org || !number) return null;
-    const refusal = cannotSendReason(org, number);
+    if (!org) return null;
+    // A number disconnected since the launch is refused here too (number_not_active), not left running.
+    const refusal = await this.deps.sendPolicy.senderRefusal(db, this.subjectOf(campaign));
     if (refusal) {
-      await this.pause(campaignId, number.sendingRevoked ? 'sending_revoked' : org.status !== 'active' ? 'organization_inactive' : 'number_not_active');
+      await this.pause(campaignId, refusal.code);
       return null;
     }
+    if (!number) return null;
     const chosen = await findTemplate(db, number.id, campaign.templateName, campaign.language);
     if (!chosen || chosen.status !== 'approved') {
       await this.pause(campaignId, 'template_not_approved');
@@ -294,7 +423,7 @@ export class CampaignDispatcher {
     const keys = campaign.quietHours ? (await repo.outstanding(db, campaignId)).keys : [];
     // The plan's messagesPerSecond (F.1), read at every slice: a plan change applies to a running campaign.
     const numberRate = numberLimit(this.cfg.numberRatePerSecond, (await currentPlanOf(db, this.cfg.catalog, number.id))?.limits.messagesPerSecond);
-    return { campaign, org, number, template: { name: template.name, language: template.language }, pace: this.paceOf(campaign, numberRate), numberRate, keys };
+    return { campaign, org, number, template: { name: template.name, language: template.language, components: chosen.components }, pace: this.paceOf(campaign, numberRate), numberRate, keys };
   }
 
   private async sendAt(lane: Lane, item: SendItem, at: number): Promise<Outcome> {
@@ -310,14 +439,17 @@ export class CampaignDispatcher {
     const { number } = lane;
     const v1 = number.apiVersion === 'v1';
     // v1 has no idempotency ref: record that the call starts, so a crash before it is known to be harmless.
-    if (v1) await repo.markCalled(this.deps.db, item.recipientId, this.deps.now());
+    // A claim that waited in memory for half the claim timeout is left to the recovery rather than raced.
+    if (Date.now() - item.claimedAtMs > this.cfg.claimTimeoutMs / 2) return { kind: 'dropped', item };
+    // Only while the recipient is still this process's: one taken over is not called from here.
+    if (v1 && !(await repo.markCalled(this.deps.db, item.recipientId, this.deps.now(), this.workerId, new Date(item.claimedAtMs)))) return { kind: 'dropped', item };
     try {
       const callback = v1 ? this.cfg.statusCallbackUrl(lane.org) : undefined;
       const result = await this.deps.kaleyra.send({
         apiVersion: number.apiVersion,
         from: number.number,
         to: item.to,
-        message: { kind: 'template', name: lane.template.name, language: lane.template.language, params: item.params },
+        message: { kind: 'template', name: lane.template.name, language: lane.template.language, ...campaignMessageParts(lane.template.components, number.apiVersion, item.params) },
         ref: item.messageId,
         // v1 has no idempotency ref: our id rides in the callback URL so a crash can be reconciled from callbacks.
         ...(callback ? { callbackUrl: `${callback}${callback.includes('?') ? '&' : '?'}ref=${item.messageId}` } : {}),
@@ -327,7 +459,8 @@ export class CampaignDispatcher {
     } catch (err) {
       const e = err instanceof ProviderError ? err : new ProviderError('network', true, 'send failed');
       if (CAMPAIGN_LEVEL_CODES.has(e.code)) return { kind: 'pause', item, code: e.code };
-      if (v1 && (e.code === 'timeout' || e.code === 'network')) return { kind: 'unknown', item };
+      // No answer: Kaleyra may have sent it. Its callbacks tell; sending again now could be a duplicate.
+      if (e.code === 'timeout' || e.code === 'network') return { kind: 'unknown', item };
       if (e.retryable || e.code === 'timeout') {
         if (item.attempts >= MAX_ATTEMPTS) return { kind: 'failed', item, code: e.code };
         const delay = Math.max(e.retryAfterMs ?? 0, backoffMs(item.attempts - 1, 500, 30_000));
@@ -344,6 +477,8 @@ export class CampaignDispatcher {
     const failed = batch.filter((o): o is Extract<Outcome, { kind: 'failed' }> => o.kind === 'failed');
     const retry = batch.filter((o): o is Extract<Outcome, { kind: 'retry' | 'pause' }> => o.kind === 'retry' || o.kind === 'pause');
     const pause = batch.find((o): o is Extract<Outcome, { kind: 'pause' }> => o.kind === 'pause');
+    const unknown = batch.filter((o) => o.kind === 'unknown');
+    const dropped = batch.filter((o) => o.kind === 'dropped');
     await this.deps.db.transaction(async (tx) => {
       // The campaign row first, as claims and cancels do: a cancel cannot slip between reading the status and
       // requeueing. (Lock order everywhere: campaign, recipients, messages, organization.)
@@ -359,6 +494,16 @@ export class CampaignDispatcher {
         now,
       );
       await this.fail(tx, failed.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId, code: o.code })), now);
+      await repo.markConfirming(tx, unknown.map((o) => o.item.recipientId), now);
+      // Never called from here: back to the queue at once, if this process still holds them (a cancelled
+      // campaign's are settled by the sweeper's recovery).
+      if (current?.status !== 'cancelled') {
+        await repo.requeue(
+          tx,
+          dropped.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId, notBefore: now, claimedAt: new Date(o.item.claimedAtMs) })),
+          this.workerId,
+        );
+      }
       if (current?.status === 'cancelled') {
         // Cancelled while this send was being refused: it is not tried again, and its conversation goes back.
         for (const o of retry) await this.deps.messaging.applyStatusIn(tx, o.item.messageId, 'not_sent', 'not-sent', now);
@@ -370,6 +515,7 @@ export class CampaignDispatcher {
         );
       }
     });
+    recordCampaignOutcomes(batch);
     if (pause) await this.pause(lane.campaign.id, pause.code);
     for (const o of failed) this.deps.log.warn({ campaignId: lane.campaign.id, messageId: o.item.messageId, code: o.code }, 'campaign message refused');
   }
@@ -407,6 +553,13 @@ export class CampaignDispatcher {
       // only when the balance itself is read or debited, so claims do not queue behind every other send).
       const c = await repo.lockCampaign(tx, campaign.id);
       if (!c || c.status !== 'running') return { stopped: true, items: [], touched: false };
+      // The business, the number and its plan, as they are now: a refusal pauses with the code a send would get.
+      const refusal = await this.deps.sendPolicy.senderRefusal(tx, this.subjectOf(c));
+      if (refusal) {
+        await repo.updateCampaign(tx, c.id, { status: 'paused', pausedReason: refusal.code });
+        this.deps.log.warn({ campaignId: c.id, reason: refusal.code }, 'campaign paused');
+        return { stopped: true, items: [], touched: false };
+      }
       const now = this.deps.now();
       const items: SendItem[] = [];
       // Every claim says the campaign is alive (the sweeper restarts campaigns whose heartbeat went quiet).
@@ -416,11 +569,11 @@ export class CampaignDispatcher {
         return { stopped: false, items, touched };
       };
 
-      // 1. Recipients a dead dispatcher left in `sending` (looked for every few seconds, not every batch).
-      if (now.getTime() - (this.staleCheckedAt.get(c.id) ?? 0) > 2_000) {
+      // 1. Recipients a dead dispatcher left in `sending`, and unknown outcomes the callbacks may have settled
+      //    (looked at every couple of seconds, not every batch).
+      if (now.getTime() - (this.staleCheckedAt.get(c.id) ?? 0) > RECOVER_MS) {
         this.staleCheckedAt.set(c.id, now.getTime());
-        const stale = await repo.claimStale(tx, c.id, new Date(now.getTime() - this.cfg.claimTimeoutMs), limit);
-        if (stale.length) items.push(...(await this.reclaim(tx, lane, stale, now)));
+        await this.recoverIn(tx, c, number.apiVersion, now, 'wait');
       }
 
       // 2. Due recipients, in file order, whose quiet hours (if any) are open.
@@ -428,28 +581,21 @@ export class CampaignDispatcher {
       const due = room > 0 ? await repo.claimDue(tx, c.id, now, this.allowedKeys(lane, now), room) : [];
       if (!due.length) return finishClaim(false);
 
-      // Opt-outs recorded since the launch are honoured for the rest of the campaign (F.4).
-      const opted = await optedOutAmong(tx, c.organizationId, due.map((r) => r.recipient));
-      // Issue 6 (L.11b–c): restricted recipients (reported as such) and erased numbers that opted out are skipped too.
-      const restricted = new Set<string>();
-      for (const [r, block] of await privacyBlocksAmong(this.deps.db, tx, c.organizationId, due.map((r) => r.recipient))) {
-        opted.add(r);
-        if (block.code === 'restricted') restricted.add(r);
+      // Opt-outs (F.4), restrictions (L.11c) and erased numbers that opted out (L.11b) recorded since the launch
+      // count: each is skipped with the code the send policy refuses it with on every path.
+      const refused = await this.deps.sendPolicy.recipientRefusals(tx, this.subjectOf(c), due.map((r) => r.recipient));
+      const skipped = due.filter((r) => refused.has(r.recipient));
+      for (const r of skipped) {
+        if (r.messageId) await this.deps.messaging.applyStatusIn(tx, r.messageId, 'not_sent', 'not-sent', now);
+        await repo.updateRecipients(tx, [r.id], { status: 'skipped', reason: refused.get(r.recipient)!.code, variables: null, claimedAt: null });
       }
-      const skipped = due.filter((r) => opted.has(r.recipient));
-      if (skipped.length) {
-        for (const r of skipped) if (r.messageId) await this.deps.messaging.applyStatusIn(tx, r.messageId, 'not_sent', 'not-sent', now);
-        for (const reason of ['opted_out', 'restricted'] as const) {
-          const ids = skipped.filter((r) => restricted.has(r.recipient) === (reason === 'restricted')).map((r) => r.id);
-          if (ids.length) await repo.updateRecipients(tx, ids, { status: 'skipped', reason, variables: null, claimedAt: null });
-        }
-      }
-      let rest = due.filter((r) => !opted.has(r.recipient));
+      let rest = due.filter((r) => !refused.has(r.recipient));
 
       // Meta's pair rate: one message per recipient every few seconds from this number.
       if (this.cfg.pairIntervalMs > 0 && rest.length) {
         const recent = await repo.lastSentTo(
           tx,
+          c.organizationId,
           number.id,
           rest.map((r) => r.recipient),
           new Date(now.getTime() - this.cfg.pairIntervalMs),
@@ -471,7 +617,7 @@ export class CampaignDispatcher {
       const sending: { id: string; messageId: string; attempts: number }[] = [];
       for (const r of again) {
         sending.push({ id: r.id, messageId: r.messageId!, attempts: r.attempts + 1 });
-        items.push({ recipientId: r.id, messageId: r.messageId!, to: r.recipient, params: r.variables ?? [], attempts: r.attempts + 1 });
+        items.push({ recipientId: r.id, messageId: r.messageId!, to: r.recipient, params: r.variables ?? [], attempts: r.attempts + 1, claimedAtMs: now.getTime() });
       }
 
       if (fresh.length) {
@@ -484,15 +630,14 @@ export class CampaignDispatcher {
         let refused = new Set<string>();
         if (uncovered > 0) {
           // A window that closed after the launch needs a conversation the reservation did not count.
-          await lockOrganization(tx, c.organizationId);
-          const available = Math.max(0, await sumBalance(tx, c.organizationId));
+          const { available } = await this.deps.sendPolicy.fundsFor(tx, c.organizationId, uncovered);
           if (available < uncovered) {
             refused = new Set(opening.slice(covered + available).map((r) => r.id));
             uncovered = available;
           }
         }
         if (refused.size) {
-          await repo.updateRecipients(tx, [...refused], { status: 'failed', reason: 'insufficient_balance', variables: null, claimedAt: null, dispatchedAt: now });
+          await repo.updateRecipients(tx, [...refused], { status: 'failed', reason: ErrorCode.insufficientBalance, variables: null, claimedAt: null, dispatchedAt: now });
         }
         const expires = new Date(now.getTime() + this.cfg.windowHours * 3_600_000);
         const newConversations: (typeof conversations.$inferInsert)[] = [];
@@ -541,7 +686,7 @@ export class CampaignDispatcher {
             updatedAt: now,
           });
           sending.push({ id: r.id, messageId, attempts: r.attempts + 1 });
-          items.push({ recipientId: r.id, messageId, to: r.recipient, params: r.variables ?? [], attempts: r.attempts + 1 });
+          items.push({ recipientId: r.id, messageId, to: r.recipient, params: r.variables ?? [], attempts: r.attempts + 1, claimedAtMs: now.getTime() });
         }
         covered = converted;
         if (newConversations.length) await tx.insert(conversations).values(newConversations);
@@ -552,57 +697,65 @@ export class CampaignDispatcher {
         if (entries.length) await ledger.appendManyIn(tx, c.organizationId, entries);
         heldAfter = c.reservedHeld - covered;
       }
-      await repo.markSending(tx, sending, now);
+      await repo.markSending(tx, sending, now, this.workerId);
       return finishClaim(true);
     });
   }
 
-  /** Stale `sending` rows: v2 is asked again with the same ref; v1 is settled from what its callbacks told us. */
-  private async reclaim(tx: Tx, lane: Lane, stale: repo.ClaimRow[], now: Date): Promise<SendItem[]> {
-    const items: SendItem[] = [];
-    if (lane.number.apiVersion === 'v2') {
-      const rows = stale.filter((r) => r.messageId);
-      await repo.markSending(tx, rows.map((r) => ({ id: r.id, messageId: r.messageId!, attempts: r.attempts })), now);
-      for (const r of rows) items.push({ recipientId: r.id, messageId: r.messageId!, to: r.recipient, params: r.variables ?? [], attempts: r.attempts });
-      return items;
-    }
-    // Never called in this attempt: nothing went out, so it simply goes back to the queue (same message).
-    const notCalled = stale.filter((r) => r.messageId && (!r.calledAt || !r.claimedAt || r.calledAt < r.claimedAt));
-    await repo.requeue(tx, notCalled.map((r) => ({ id: r.id, messageId: r.messageId!, notBefore: now })));
-    await this.settleFromCallbacks(tx, stale.filter((r) => !notCalled.includes(r)), now, 'wait');
-    return items;
-  }
-
   /**
-   * Settles `sending` rows whose provider answer was lost, from the message status the callbacks recorded:
-   * went out → sent; failed → failed; nothing after the confirmation window → unconfirmed (never resent).
-   * `cancel` settles the silent ones as cancelled right away (the campaign was cancelled).
+   * Takes over the `sending` recipients of dead (or stuck) dispatchers and settles the `confirming` ones:
+   * - a v1 call that never started goes back to the queue (or is cancelled), as nothing went out;
+   * - every other abandoned recipient becomes `confirming`: its outcome is unknown;
+   * - a `confirming` recipient whose message Kaleyra reported on (status callbacks) is sent or failed;
+   * - one that heard nothing within the confirmation window is sent again with the same ref (v2), ends
+   *   `unconfirmed` (v1, no ref to make a second call safe), or is cancelled (`cancel`: the campaign was).
    */
-  private async settleFromCallbacks(tx: Tx, rows: repo.ClaimRow[], now: Date, silent: 'wait' | 'cancel') {
-    const byId = new Map((await repo.messagesByIds(tx, rows.map((r) => r.messageId).filter((x): x is string => !!x))).map((m) => [m.id, m]));
-    const confirmBefore = now.getTime() - 2 * this.cfg.claimTimeoutMs;
-    for (const r of rows) {
-      const m = r.messageId ? byId.get(r.messageId) : undefined;
-      const status = (m?.status ?? 'queued') as MessageStatus;
-      if (m && status !== 'queued') {
-        const failed = status === 'failed' || status === 'not_sent';
-        await repo.markDispatched(tx, [{ id: r.id, messageId: m.id, status: failed ? 'failed' : 'sent', reason: failed ? (m.errorCode ?? 'not-sent') : null }], now);
-      } else if (silent === 'cancel' || !r.claimedAt || r.claimedAt.getTime() < confirmBefore) {
-        if (m) await this.deps.messaging.applyStatusIn(tx, m.id, 'failed', silent === 'cancel' ? 'not-sent' : 'unconfirmed', now);
-        const code = silent === 'cancel' ? 'cancelled' : 'unconfirmed';
-        if (m) await repo.markDispatched(tx, [{ id: r.id, messageId: m.id, status: 'failed', reason: code }], now);
-        else await repo.updateRecipients(tx, [r.id], { status: silent === 'cancel' ? 'cancelled' : 'failed', reason: code, variables: null, claimedAt: null });
-        if (silent === 'cancel' && m) await repo.updateRecipients(tx, [r.id], { status: 'cancelled' });
+  private async recoverIn(tx: Tx, c: repo.CampaignRow, apiVersion: string, now: Date, mode: 'wait' | 'cancel'): Promise<void> {
+    const { messaging } = this.deps;
+    const abandoned = await repo.claimAbandoned(tx, c.id, new Date(now.getTime() - this.cfg.claimTimeoutMs), now.getTime(), 500, this.workerId);
+    if (abandoned.length) {
+      const neverCalled = apiVersion === 'v1' ? abandoned.filter((r) => r.messageId && (!r.calledAt || !r.claimedAt || r.calledAt < r.claimedAt)) : [];
+      const unknown = abandoned.filter((r) => r.messageId && !neverCalled.includes(r));
+      if (mode === 'cancel') {
+        for (const r of neverCalled) await messaging.applyStatusIn(tx, r.messageId!, 'not_sent', 'not-sent', now);
+        await repo.settleCancelled(tx, neverCalled.map((r) => ({ id: r.id, messageId: r.messageId! })));
+      } else {
+        await repo.requeue(tx, neverCalled.map((r) => ({ id: r.id, messageId: r.messageId!, notBefore: now })));
+      }
+      await repo.markConfirming(tx, unknown.map((r) => r.id), null);
+      const orphans = abandoned.filter((r) => !r.messageId).map((r) => r.id);
+      if (orphans.length) await repo.updateRecipients(tx, orphans, { status: mode === 'cancel' ? 'cancelled' : 'pending', claimedAt: null, claimedBy: null, notBefore: now });
+    }
+    const ready = await repo.confirmable(tx, c.id, new Date(now.getTime() - this.cfg.confirmWindowMs), 500);
+    const settled: { id: string; messageId: string; status: 'sent' | 'failed'; reason: string | null }[] = [];
+    const again: { id: string; messageId: string; notBefore: Date }[] = [];
+    const cancelled: { id: string; messageId: string }[] = [];
+    for (const r of ready) {
+      if (r.messageStatus === 'failed' || r.messageStatus === 'not_sent') {
+        settled.push({ id: r.id, messageId: r.messageId, status: 'failed', reason: r.errorCode ?? 'not-sent' });
+      } else if (r.messageStatus !== 'queued') {
+        settled.push({ id: r.id, messageId: r.messageId, status: 'sent', reason: null });
+      } else if (mode === 'cancel') {
+        await messaging.applyStatusIn(tx, r.messageId, 'not_sent', 'not-sent', now);
+        cancelled.push({ id: r.id, messageId: r.messageId });
+      } else if (apiVersion === 'v2') {
+        again.push({ id: r.id, messageId: r.messageId, notBefore: now });
+      } else {
+        await messaging.applyStatusIn(tx, r.messageId, 'failed', 'unconfirmed', now);
+        settled.push({ id: r.id, messageId: r.messageId, status: 'failed', reason: 'unconfirmed' });
       }
     }
+    await repo.markDispatched(tx, settled, now);
+    await repo.requeue(tx, again);
+    await repo.settleCancelled(tx, cancelled);
+    if (again.length) this.deps.log.warn({ campaignId: c.id, count: again.length }, 'no word from Kaleyra within the confirmation window: sending again with the same ref');
   }
 
-  /** A cancelled campaign's rows left `sending` by a dead instance. */
+  /** A cancelled campaign's rows left `sending` or `confirming`: settled from the callbacks, else cancelled. */
   private async settleOrphans(campaign: repo.CampaignRow) {
-    const before = new Date(this.deps.now().getTime() - this.cfg.claimTimeoutMs);
+    const number = await findNumber(this.deps.db, campaign.organizationId, campaign.numberId);
     await this.deps.db.transaction(async (tx) => {
-      const stale = await repo.claimStale(tx, campaign.id, before, 1000);
-      if (stale.length) await this.settleFromCallbacks(tx, stale, this.deps.now(), 'cancel');
+      await this.recoverIn(tx, campaign, number?.apiVersion ?? 'v2', this.deps.now(), 'cancel');
     });
   }
 
@@ -668,23 +821,34 @@ export class CampaignDispatcher {
 
   // ---- the sweeper: restarts what a crash or a lost job left behind ---------------------------
 
+  /**
+   * Runs every second on every instance. A running campaign that is due but claimed nothing lately and has
+   * lanes nobody holds (their instance died, or a job was lost) gets those lanes restarted at once.
+   */
   async sweep(): Promise<void> {
     const { db } = this.deps;
     const now = this.deps.now();
-    const quiet = now.getTime() - Math.max(10_000, SLICE_MS);
-    const list = await repo.campaignsInStatus(db, ['running', 'scheduled', 'cancelled']);
+    const thorough = this.sweeps++ % 5 === 0;
+    const quiet = now.getTime() - LEASE_MS;
+    const list = await repo.campaignsInStatus(db, thorough ? ['running', 'scheduled', 'cancelled'] : ['running', 'scheduled']);
     for (const c of list) {
       if (c.status === 'scheduled') {
         if (!c.scheduledAt || c.scheduledAt.getTime() <= now.getTime() + 1000) await this.kick(c.id);
       } else if (c.status === 'running') {
         const silent = !c.heartbeatAt || c.heartbeatAt.getTime() < quiet;
         const due = !c.wakeAt || c.wakeAt.getTime() <= now.getTime();
-        if (silent && due) await this.kick(c.id);
+        if (!silent || !due) continue;
+        const held = new Set((await repo.liveLeases(db, `lane:${c.id}:`, Date.now())).map((l) => Number(l.key.slice(l.key.lastIndexOf(':') + 1))));
+        const dead = Array.from({ length: this.cfg.lanes }, (_, i) => i).filter((i) => !held.has(i));
+        if (dead.length) await this.kick(c.id, undefined, dead);
       } else if (c.finishedAt && now.getTime() - c.finishedAt.getTime() < 86_400_000) {
         await this.settleOrphans(c);
       }
     }
-    await repo.deleteDraftsOlderThan(db, new Date(now.getTime() - 86_400_000));
+    if (thorough) {
+      await repo.deleteDraftsOlderThan(db, new Date(now.getTime() - 86_400_000));
+      await repo.deleteLeasesExpiredBefore(db, Date.now() - 3_600_000);
+    }
   }
 }
 
@@ -692,20 +856,23 @@ export class CampaignDispatcher {
 export async function startCampaignWorkers(queue: Queue, dispatcher: CampaignDispatcher, log: Logger, options: { concurrency?: number; sweepMs?: number } = {}) {
   await queue.createQueue(DISPATCH_JOB, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
   dispatcher.attach(queue);
-  await queue.work<{ campaignId: string; lane: number }>(
+  // The lease first: recipients this process claims carry its id, and others must see it alive.
+  await dispatcher.startHeartbeat();
+  await queue.work<{ campaignId: string; lane?: number; bounce?: number }>(
     DISPATCH_JOB,
     { localConcurrency: options.concurrency ?? 4, pollingIntervalSeconds: 0.5, batchSize: 1 },
     async ([job]) => {
       if (!job) return;
-      await dispatcher.runLane(job.data.campaignId);
+      await dispatcher.runLane(job.data.campaignId, job.data.lane ?? 0, job.data.bounce ?? 0);
     },
   );
   const sweep = () => dispatcher.sweep().catch((err: Error) => log.warn({ err: err.message }, 'campaign sweep failed'));
-  const timer = setInterval(sweep, options.sweepMs ?? 5_000);
+  const timer = setInterval(sweep, options.sweepMs ?? 1_000);
   timer.unref();
   queue.on('stopped', () => {
     clearInterval(timer);
     dispatcher.stop();
+    void dispatcher.releaseLeases().catch(() => {});
   });
   await sweep();
 }

@@ -7,6 +7,7 @@ import type { LedgerService } from '../ledger/ledger.service.ts';
 import type { MessagingService } from '../messaging/messaging.service.ts';
 import type { NumbersService } from '../numbers/numbers.service.ts';
 import type { OrganizationRow } from '../organizations/organizations.repo.ts';
+import type { SendPolicy } from '../sending/send-policy.ts';
 import { CampaignDispatcher } from './campaign-dispatcher.ts';
 import { CampaignsService } from './campaigns.service.ts';
 import { QuietHours } from './quiet-hours.ts';
@@ -17,6 +18,8 @@ export interface CampaignDeps {
   ledger: LedgerService;
   messaging: MessagingService;
   numbers: NumbersService;
+  /** Asked by launch, resume, the test send, retries and every dispatch claim. */
+  sendPolicy: SendPolicy;
   kaleyra: KaleyraPort;
   balanceOf: (organizationId: string) => Promise<Balance>;
   statusCallbackUrl: (org: OrganizationRow) => string;
@@ -32,6 +35,7 @@ export function createCampaignServices(deps: CampaignDeps): { campaigns: Campaig
     db: deps.db,
     ledger: deps.ledger,
     messaging: deps.messaging,
+    sendPolicy: deps.sendPolicy,
     kaleyra: deps.kaleyra,
     quietHours,
     log: deps.log,
@@ -43,6 +47,7 @@ export function createCampaignServices(deps: CampaignDeps): { campaigns: Campaig
       paceSafety: config.CAMPAIGN_PACE_SAFETY,
       pairIntervalMs: config.CAMPAIGN_PAIR_INTERVAL_SECONDS * 1000,
       claimTimeoutMs: config.CAMPAIGN_CLAIM_TIMEOUT_MS ?? config.KALEYRA_TIMEOUT_MS + 20_000,
+      confirmWindowMs: config.SEND_CONFIRM_WINDOW_SECONDS * 1000,
       lanes: config.CAMPAIGN_DISPATCH_LANES,
       chargedCategories: config.CHARGED_CATEGORIES,
       windowHours: config.CONVERSATION_WINDOW_HOURS,
@@ -57,6 +62,7 @@ export function createCampaignServices(deps: CampaignDeps): { campaigns: Campaig
     deps.balanceOf,
     quietHours,
     campaignDispatcher,
+    deps.sendPolicy,
     {
       chargedCategories: config.CHARGED_CATEGORIES,
       catalog: config.CATALOG_JSON,

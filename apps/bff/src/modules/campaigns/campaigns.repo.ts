@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { RecipientStatus } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
-import { campaignRecipients, campaignRejections, campaigns, dispatchRateSlots, messages } from '../../db/schema.ts';
+import { campaignRecipients, campaignRejections, campaigns, dispatchLeases, dispatchRateSlots, messages } from '../../db/schema.ts';
 import type { RejectedRow } from '@wa/contracts';
 import type { ValidRows } from './recipient-file.ts';
 
@@ -146,7 +146,7 @@ export async function countByStatus(conn: Conn, campaignId: string): Promise<Rec
     sql`select ${EFFECTIVE} as s, count(*) as n from campaign_recipients r left join messages m on m.id = r.message_id
         where r.campaign_id = ${campaignId}::uuid group by 1`,
   );
-  const out: Record<RecipientStatus, number> = { pending: 0, sending: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, cancelled: 0 };
+  const out: Record<RecipientStatus, number> = { pending: 0, sending: 0, confirming: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, cancelled: 0 };
   for (const r of rows) out[r.s] = Number(r.n);
   return out;
 }
@@ -157,7 +157,7 @@ export async function countByOwnStatus(conn: Conn, campaignId: string): Promise<
     conn,
     sql`select status as s, count(*) as n from campaign_recipients where campaign_id = ${campaignId}::uuid group by 1`,
   );
-  const out: Record<RecipientStatus, number> = { pending: 0, sending: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, cancelled: 0 };
+  const out: Record<RecipientStatus, number> = { pending: 0, sending: 0, confirming: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, cancelled: 0 };
   for (const r of rows) out[r.s] = Number(r.n);
   return out;
 }
@@ -213,21 +213,19 @@ const VIEW_COLUMNS = sql`r.id, r.seq, r.line, r.recipient, ${EFFECTIVE} as statu
 export async function recipientsPage(
   conn: Conn,
   campaignId: string,
-  options: { status?: RecipientStatus | undefined; digits?: string | undefined; limit: number; offset: number },
-): Promise<{ rows: RecipientView[]; total: number }> {
+  options: { status?: RecipientStatus | undefined; digits?: string | undefined; limit: number; offset: number; afterSeq?: number | undefined },
+): Promise<{ rows: RecipientView[]; total: number; more: boolean }> {
   const filters: SQL[] = [sql`r.campaign_id = ${campaignId}::uuid`];
   if (options.status) filters.push(sql`${EFFECTIVE} = ${options.status}`);
   if (options.digits) filters.push(sql`r.recipient like ${`%${options.digits}%`}`);
   const where = sql.join(filters, sql` and `);
+  // Keyset on (campaign_id, seq) when continuing after a page; offset stays for older clients.
+  const page = options.afterSeq === undefined ? sql`${where} order by r.seq limit ${options.limit + 1} offset ${options.offset}` : sql`${where} and r.seq > ${options.afterSeq} order by r.seq limit ${options.limit + 1}`;
   const [rows, total] = await Promise.all([
-    rowsOf<Record<string, unknown>>(
-      conn,
-      sql`select ${VIEW_COLUMNS} from campaign_recipients r left join messages m on m.id = r.message_id
-          where ${where} order by r.seq limit ${options.limit} offset ${options.offset}`,
-    ),
+    rowsOf<Record<string, unknown>>(conn, sql`select ${VIEW_COLUMNS} from campaign_recipients r left join messages m on m.id = r.message_id where ${page}`),
     rowsOf<{ n: string | number }>(conn, sql`select count(*) as n from campaign_recipients r left join messages m on m.id = r.message_id where ${where}`),
   ]);
-  return { rows: rows.map(viewOf), total: Number(total[0]?.n ?? 0) };
+  return { rows: rows.slice(0, options.limit).map(viewOf), total: Number(total[0]?.n ?? 0), more: rows.length > options.limit };
 }
 
 /** Every recipient in file order, a page at a time (the CSV report streams these). */
@@ -268,7 +266,7 @@ export async function dispatchedSince(conn: Conn, campaignId: string, since: Dat
 export async function pendingByGroup(conn: Conn, campaignId: string): Promise<{ key: string | null; count: number }[]> {
   const rows = await rowsOf<{ k: string | null; n: string | number }>(
     conn,
-    sql`select policy_key as k, count(*) as n from campaign_recipients where campaign_id = ${campaignId}::uuid and status in ('pending', 'sending') group by 1`,
+    sql`select policy_key as k, count(*) as n from campaign_recipients where campaign_id = ${campaignId}::uuid and status in ('pending', 'sending', 'confirming') group by 1`,
   );
   return rows.map((r) => ({ key: r.k, count: Number(r.n) }));
 }
@@ -320,15 +318,71 @@ export function claimDue(tx: Tx, campaignId: string, now: Date, allowedKeys: str
     .for('update', { skipLocked: true });
 }
 
-/** Recipients claimed before `before` with no outcome recorded: their dispatcher died (or hangs). */
-export function claimStale(tx: Tx, campaignId: string, before: Date, limit: number): Promise<ClaimRow[]> {
-  return tx
-    .select(claimColumns)
-    .from(campaignRecipients)
-    .where(and(eq(campaignRecipients.campaignId, campaignId), eq(campaignRecipients.status, 'sending'), lt(campaignRecipients.claimedAt, before)))
-    .orderBy(asc(campaignRecipients.seq))
-    .limit(limit)
-    .for('update', { skipLocked: true });
+/**
+ * `sending` recipients nobody is working on any more: their dispatcher's lease lapsed (the process died), or
+ * (the backstop for a live but stuck one) they were claimed before `before`. `self` never counts as dead: a
+ * process that reads its own lease as lapsed was only slow to renew it.
+ */
+export async function claimAbandoned(tx: Tx, campaignId: string, before: Date, nowMs: number, limit: number, self: string): Promise<ClaimRow[]> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    tx,
+    sql`select r.id, r.recipient, r.variables, r.message_id, r.attempts, r.round, r.policy_key,
+               (extract(epoch from r.claimed_at) * 1000)::float8 as claimed_ms, (extract(epoch from r.called_at) * 1000)::float8 as called_ms
+        from campaign_recipients r
+        where r.campaign_id = ${campaignId}::uuid and r.status = 'sending'
+          and (r.claimed_at < ${before.toISOString()}::timestamptz
+               or (r.claimed_by is not null and r.claimed_by <> ${self} and not exists (
+                 select 1 from dispatch_leases l where l.key = 'worker:' || r.claimed_by and l.expires_at > ${nowMs}::float8)))
+        order by r.seq limit ${limit}
+        for update of r skip locked`,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    recipient: String(r.recipient),
+    variables: (r.variables as string[] | null) ?? null,
+    messageId: (r.message_id as string | null) ?? null,
+    attempts: Number(r.attempts),
+    round: Number(r.round),
+    claimedAt: toDate(r.claimed_ms),
+    calledAt: toDate(r.called_ms),
+    policyKey: (r.policy_key as string | null) ?? null,
+  }));
+}
+
+/**
+ * Recipients whose send has an unknown outcome wait as `confirming` (no holder) for Kaleyra's status callbacks.
+ * `since` starts the confirmation window (the claim, or now); null keeps the claim time.
+ */
+export async function markConfirming(tx: Tx, ids: string[], since: Date | null): Promise<void> {
+  if (!ids.length) return;
+  await tx.execute(sql`
+    update campaign_recipients set status = 'confirming', claimed_by = null,
+      claimed_at = ${since ? sql`${since.toISOString()}::timestamptz` : sql`claimed_at`}, updated_at = now()
+    where id = any(${sql.param(ids)}::uuid[]) and status in ('sending', 'confirming')`);
+}
+
+export interface ConfirmRow {
+  id: string;
+  messageId: string;
+  /** The message's status as the callbacks left it (`queued`: nothing heard). */
+  messageStatus: string;
+  errorCode: string | null;
+}
+
+/**
+ * `confirming` recipients ready to settle: Kaleyra told us something about their message, or the window
+ * (claims before `expiredBefore`) ran out. Locked, so one dispatcher settles each.
+ */
+export async function confirmable(tx: Tx, campaignId: string, expiredBefore: Date, limit: number): Promise<ConfirmRow[]> {
+  const rows = await rowsOf<{ id: string; message_id: string; status: string; error_code: string | null }>(
+    tx,
+    sql`select r.id, r.message_id, m.status, m.error_code from campaign_recipients r join messages m on m.id = r.message_id
+        where r.campaign_id = ${campaignId}::uuid and r.status = 'confirming'
+          and (m.status <> 'queued' or r.claimed_at < ${expiredBefore.toISOString()}::timestamptz)
+        order by r.seq limit ${limit}
+        for update of r skip locked`,
+  );
+  return rows.map((r) => ({ id: r.id, messageId: r.message_id, messageStatus: r.status, errorCode: r.error_code }));
 }
 
 export async function updateRecipients(conn: Conn, ids: string[], values: Partial<typeof campaignRecipients.$inferInsert>): Promise<void> {
@@ -340,17 +394,19 @@ export async function updateRecipients(conn: Conn, ids: string[], values: Partia
 }
 
 /** Marks claimed rows as being sent, each with its message. */
-export async function markSending(tx: Tx, rows: { id: string; messageId: string; attempts: number }[], now: Date): Promise<void> {
+export async function markSending(tx: Tx, rows: { id: string; messageId: string; attempts: number }[], now: Date, holder: string): Promise<void> {
   if (!rows.length) return;
   await tx.execute(sql`
-    update campaign_recipients r set status = 'sending', message_id = t.m, attempts = t.a, claimed_at = ${now.toISOString()}::timestamptz, updated_at = now()
+    update campaign_recipients r set status = 'sending', message_id = t.m, attempts = t.a, claimed_at = ${now.toISOString()}::timestamptz,
+      claimed_by = ${holder}, updated_at = now()
     from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.messageId))}::uuid[], ${sql.param(rows.map((r) => r.attempts))}::int[]) as t(id, m, a)
     where r.id = t.id`);
 }
 
 /**
- * Part G: the values go in the same statement that records the dispatch. Only rows still `sending` with this
- * message change, so a late answer never overrides a reconciliation that already settled the recipient.
+ * Part G: the values go in the same statement that records the dispatch. Only rows still on the way (`sending`,
+ * or `confirming` after a takeover) with this message change, so a late answer never overrides a
+ * reconciliation that already settled the recipient.
  */
 export async function markDispatched(
   tx: Tx,
@@ -362,37 +418,57 @@ export async function markDispatched(
     tx,
     sql`
     update campaign_recipients r set status = t.s, reason = t.c, variables = null, dispatched_at = ${now.toISOString()}::timestamptz,
-      claimed_at = null, updated_at = now()
+      claimed_at = null, claimed_by = null, updated_at = now()
     from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.messageId))}::uuid[],
                 ${sql.param(rows.map((r) => r.status))}::text[], ${sql.param(rows.map((r) => r.reason))}::text[]) as t(id, m, s, c)
-    where r.id = t.id and r.status = 'sending' and r.message_id = t.m
+    where r.id = t.id and r.status in ('sending', 'confirming') and r.message_id = t.m
     returning r.id`,
   );
   return updated.map((r) => r.id);
 }
 
-/** v1: the provider call is about to start (see campaignRecipients.calledAt). */
-export async function markCalled(conn: Conn, id: string, at: Date): Promise<void> {
-  await conn.update(campaignRecipients).set({ calledAt: at }).where(eq(campaignRecipients.id, id));
+/**
+ * v1: the provider call is about to start (see campaignRecipients.calledAt). False when this claim (`holder`,
+ * `claimedAt`) no longer holds the row: it was taken over, and perhaps claimed again.
+ */
+export async function markCalled(conn: Conn, id: string, at: Date, holder: string, claimedAt: Date): Promise<boolean> {
+  const rows = await conn
+    .update(campaignRecipients)
+    .set({ calledAt: at })
+    .where(
+      and(
+        eq(campaignRecipients.id, id),
+        eq(campaignRecipients.status, 'sending'),
+        eq(campaignRecipients.claimedBy, holder),
+        eq(campaignRecipients.claimedAt, claimedAt),
+      ),
+    )
+    .returning({ id: campaignRecipients.id });
+  return rows.length > 0;
 }
 
-/** Back to the queue after a transient refusal: same message (same idempotency ref), later. */
-export async function requeue(tx: Tx, rows: { id: string; messageId: string; notBefore: Date }[]): Promise<void> {
+/**
+ * Back to the queue after a transient refusal: same message (same idempotency ref), later. With `holder`, only
+ * rows that dispatcher still holds (a send it never started).
+ */
+export async function requeue(tx: Tx, rows: { id: string; messageId: string; notBefore: Date; claimedAt?: Date }[], holder?: string): Promise<void> {
   if (!rows.length) return;
   await tx.execute(sql`
-    update campaign_recipients r set status = 'pending', not_before = t.nb, claimed_at = null, updated_at = now()
+    update campaign_recipients r set status = 'pending', not_before = t.nb, claimed_at = null, claimed_by = null, updated_at = now()
     from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.messageId))}::uuid[],
-                ${sql.param(rows.map((r) => r.notBefore.toISOString()))}::timestamptz[]) as t(id, m, nb)
-    where r.id = t.id and r.status = 'sending' and r.message_id = t.m`);
+                ${sql.param(rows.map((r) => r.notBefore.toISOString()))}::timestamptz[],
+                ${sql.param(rows.map((r) => (r.claimedAt ?? r.notBefore).toISOString()))}::timestamptz[]) as t(id, m, nb, ca)
+    where r.id = t.id and r.status in ('sending', 'confirming') and r.message_id = t.m
+      ${holder === undefined ? sql`` : sql`and r.status = 'sending' and r.claimed_by = ${holder} and r.claimed_at = t.ca`}`);
 }
 
 /** Rows of a cancelled campaign whose send was in flight and did not go out: cancelled, values erased. */
 export async function settleCancelled(tx: Tx, rows: { id: string; messageId: string }[]): Promise<void> {
   if (!rows.length) return;
   await tx.execute(sql`
-    update campaign_recipients r set status = 'cancelled', reason = 'cancelled', variables = null, claimed_at = null, updated_at = now()
+    update campaign_recipients r set status = 'cancelled', reason = 'cancelled', variables = null, claimed_at = null, claimed_by = null, updated_at = now()
     from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.messageId))}::uuid[]) as t(id, m)
-    where r.id = t.id and r.status = 'sending' and r.message_id = t.m`);
+    where r.id = t.id and r.status in ('sending', 'confirming') and r.message_id = t.m`);
 }
 
 /** Accepted messages: provider id and `accepted` where nothing later arrived first (callbacks can overtake us). */
@@ -413,19 +489,21 @@ export async function messagesByIds(conn: Conn, ids: string[]) {
   return conn.select().from(messages).where(inArray(messages.id, ids));
 }
 
-/** Counts of recipients still on the way, and when the earliest waiting one is due. */
-export async function outstanding(conn: Conn, campaignId: string): Promise<{ pending: number; sending: number; nextDueAt: Date | null; keys: string[] }> {
+/** Counts of recipients still on the way (`sending` includes `confirming`), and when the earliest waiting one is due. */
+export async function outstanding(conn: Conn, campaignId: string): Promise<{ pending: number; sending: number; confirming: number; nextDueAt: Date | null; keys: string[] }> {
   const rows = await rowsOf<{ status: string; n: string | number; due: number | null; keys: string[] | null }>(
     conn,
     sql`select status, count(*) as n, (extract(epoch from min(not_before)) * 1000)::float8 as due,
                array_agg(distinct policy_key) filter (where policy_key is not null) as keys
-        from campaign_recipients where campaign_id = ${campaignId}::uuid and status in ('pending', 'sending') group by status`,
+        from campaign_recipients where campaign_id = ${campaignId}::uuid and status in ('pending', 'sending', 'confirming') group by status`,
   );
   const pending = rows.find((r) => r.status === 'pending');
   const sending = rows.find((r) => r.status === 'sending');
+  const confirming = rows.find((r) => r.status === 'confirming');
   return {
     pending: Number(pending?.n ?? 0),
-    sending: Number(sending?.n ?? 0),
+    sending: Number(sending?.n ?? 0) + Number(confirming?.n ?? 0),
+    confirming: Number(confirming?.n ?? 0),
     nextDueAt: pending?.due ? new Date(Number(pending.due)) : null,
     keys: pending?.keys ?? [],
   };
@@ -474,14 +552,53 @@ export async function peekSlot(conn: Conn, key: string): Promise<number> {
   return row ? Number(row.nextAt) : 0;
 }
 
-/** Latest outbound message per recipient from this number since `since` (Meta's per-pair rate). */
-export async function lastSentTo(conn: Conn, numberId: string, recipients: string[], since: Date, excludeIds: string[]): Promise<Map<string, Date>> {
+// ---- leases (which dispatcher is alive, who runs which lane) --------------------------------------
+
+/**
+ * Takes or renews leases for `holder` until `expiresAt` (epoch ms), in one statement; returns the keys it holds
+ * now. A key held by someone else is taken only once their lease lapsed.
+ */
+export async function renewLeases(conn: Conn, holder: string, keys: string[], expiresAt: number, nowMs: number): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const rows = await rowsOf<{ key: string }>(
+    conn,
+    sql`insert into dispatch_leases (key, holder, expires_at) select k, ${holder}, ${expiresAt}::float8 from unnest(${sql.param(keys)}::text[]) as t(k)
+        on conflict (key) do update set holder = excluded.holder, expires_at = excluded.expires_at
+        where dispatch_leases.holder = excluded.holder or dispatch_leases.expires_at <= ${nowMs}::float8
+        returning key`,
+  );
+  return new Set(rows.map((r) => r.key));
+}
+
+export async function releaseLeases(conn: Conn, holder: string, keys: string[]): Promise<void> {
+  if (!keys.length) return;
+  await conn.delete(dispatchLeases).where(and(eq(dispatchLeases.holder, holder), inArray(dispatchLeases.key, keys)));
+}
+
+/** Live holders of the keys starting with `prefix`, with their keys. */
+export async function liveLeases(conn: Conn, prefix: string, nowMs: number): Promise<{ key: string; holder: string }[]> {
+  return rowsOf<{ key: string; holder: string }>(
+    conn,
+    sql`select key, holder from dispatch_leases where key like ${`${prefix}%`} and expires_at > ${nowMs}::float8 order by key`,
+  );
+}
+
+export async function deleteLeasesExpiredBefore(conn: Conn, beforeMs: number): Promise<void> {
+  await conn.delete(dispatchLeases).where(lt(dispatchLeases.expiresAt, beforeMs));
+}
+
+/**
+ * Latest outbound message per recipient from this number since `since` (Meta's per-pair rate). The organization
+ * leads the (organization, recipient, created_at) index, so this stays an index look-up however many messages
+ * the business has sent.
+ */
+export async function lastSentTo(conn: Conn, organizationId: string, numberId: string, recipients: string[], since: Date, excludeIds: string[]): Promise<Map<string, Date>> {
   const out = new Map<string, Date>();
   if (!recipients.length) return out;
   const rows = await rowsOf<{ recipient: string; at: number }>(
     conn,
     sql`select recipient, (extract(epoch from max(created_at)) * 1000)::float8 as at from messages
-        where number_id = ${numberId}::uuid and direction = 'outbound' and created_at >= ${since.toISOString()}::timestamptz
+        where organization_id = ${organizationId} and number_id = ${numberId}::uuid and direction = 'outbound' and created_at >= ${since.toISOString()}::timestamptz
           and recipient = any(${sql.param(recipients)}::text[])
           and status not in ('failed', 'not_sent')
           and not (id = any(${sql.param(excludeIds)}::uuid[]))

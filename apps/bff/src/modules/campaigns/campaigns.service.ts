@@ -3,7 +3,9 @@ import type { Readable } from 'node:stream';
 import {
   type Catalog,
   countVariables,
+  slotValueProblem,
   describeRecipientReason,
+  encodeCursor,
   ErrorCode,
   type Balance,
   type Campaign,
@@ -21,7 +23,7 @@ import {
   type RetryFailedResponse,
   type TestSendResponse,
 } from '@wa/contracts';
-import Papa from 'papaparse';
+import { toCsv, toCsvRows } from '@wa/contracts/csv';
 import type { Db } from '../../db/client.ts';
 import { DomainError, errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -29,17 +31,18 @@ import type { Identity } from '../auth/auth.service.ts';
 import { InsufficientBalanceError, type LedgerService } from '../ledger/ledger.service.ts';
 import type { MessagingService } from '../messaging/messaging.service.ts';
 import { findTemplate, type NumberRow, type TemplateRow } from '../numbers/numbers.repo.ts';
-import { cannotSendReason, type NumbersService } from '../numbers/numbers.service.ts';
+import type { NumbersService } from '../numbers/numbers.service.ts';
 import type { OrganizationRow } from '../organizations/organizations.repo.ts';
 import type { CampaignDispatcher } from './campaign-dispatcher.ts';
 import * as repo from './campaigns.repo.ts';
 import { estimateFinish, type GroupCount } from './estimate.ts';
 import type { QuietHours } from './quiet-hours.ts';
 import { readRecipientFile, RecipientFileError, type ValidRows } from './recipient-file.ts';
-import { privacyBlocksAmong } from '../privacy/send-guard.ts';
+import type { SendPolicy } from '../sending/send-policy.ts';
 import type { SendBlock } from '../privacy/recipient-rights.service.ts';
 import { currentPlanOf } from '../billing/billing.repo.ts';
 import { numberLimit } from './pace.ts';
+import { assertCampaignSendable, campaignSendValues, campaignSlots } from '../templates/rich-send.ts';
 
 export interface CampaignsConfig {
   chargedCategories: readonly ConversationCategory[];
@@ -64,14 +67,14 @@ const OPEN_MARGIN_MS = 10 * 60_000;
 
 const asDomainError = (err: unknown): never => {
   if (err instanceof RecipientFileError) {
-    throw new DomainError(err.status, ErrorCode.csvInvalid, 'The recipient file cannot be used', err.message, {
+    throw new DomainError(err.status === 413 ? ErrorCode.fileTooLarge : ErrorCode.csvInvalid, 'The recipient file cannot be used', err.message, {
       errors: [{ path: err.field ?? 'file', message: err.message }],
     });
   }
   throw err;
 };
 
-const stateError = (detail: string) => new DomainError(409, ErrorCode.campaignState, 'Not possible in this state', detail);
+const stateError = (detail: string) => new DomainError(ErrorCode.campaignState, 'Not possible in this state', detail);
 
 /**
  * Campaigns as owners and admins see them: check a file, plan, reserve and launch, pause, resume, cancel,
@@ -86,6 +89,7 @@ export class CampaignsService {
     private readonly balanceOf: (organizationId: string) => Promise<Balance>,
     private readonly quietHours: QuietHours,
     private readonly dispatcher: CampaignDispatcher,
+    private readonly policy: SendPolicy,
     private readonly config: CampaignsConfig,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
@@ -100,7 +104,6 @@ export class CampaignsService {
     if (plan && !plan.limits.campaigns) {
       const better = this.config.catalog.plans.filter((p) => p.limits.campaigns).map((p) => p.name);
       throw new DomainError(
-        409,
         ErrorCode.planLimit,
         'Not in this plan',
         `The ${plan.name} plan of ${number.displayName} does not include campaigns.${better.length ? ` Choose the ${better.join(' or ')} plan for this number in Numbers to run them.` : ''}`,
@@ -126,7 +129,7 @@ export class CampaignsService {
     const template = await findTemplate(this.db, number.id, name, language);
     if (!template) throw errors.validation([{ path: 'templateName', message: 'No such template on this number. Sync templates and try again.' }]);
     if (template.status !== 'approved') {
-      throw new DomainError(422, ErrorCode.templateNotApproved, 'Template not approved', `"${template.name}" is ${template.status}; only approved templates can be sent.`);
+      throw new DomainError(ErrorCode.templateNotApproved, 'Template not approved', `"${template.name}" is ${template.status}; only approved templates can be sent.`);
     }
     return template;
   }
@@ -138,7 +141,10 @@ export class CampaignsService {
    * conversations for the valid ones and weigh the conversations needed against the balance.
    */
   async check(org: OrganizationRow, number: NumberRow, template: TemplateRow, settings: CampaignUploadSettings, file: Readable): Promise<CheckResult> {
-    const variableCount = countVariables(template.body);
+    // Body variables, then a media header's link and button values: one slot each, validated row by row.
+    const slots = campaignSlots(template, number.apiVersion);
+    assertCampaignSendable(template, number.apiVersion);
+    const variableCount = slots.length;
     const now = this.now();
     // A conversation counts as free if it outlasts the longest campaign a file can make.
     const until = new Date(now.getTime() + (this.config.maxRows / this.pace(null, await this.planRate(number.id))) * 1000 + OPEN_MARGIN_MS);
@@ -146,15 +152,16 @@ export class CampaignsService {
     const lookups: Promise<[Set<string>, Map<string, string>, Map<string, SendBlock>]>[] = [];
     const parsed = await readRecipientFile(file, {
       mapping: settings,
-      fallbacks: settings.fallbacks,
+      fallbacks: slots.map((slot, i) => settings.fallbacks[i] || slot.defaultValue),
       variableCount,
+      checkValue: (i, value) => (slots[i] ? slotValueProblem(slots[i], value) : null),
       quietHours: template.category === 'marketing' ? this.quietHours : null,
       maxRows: this.config.maxRows,
       onValid: (batch) => {
         const p = Promise.all([
           repo.optedOutIn(this.db, org.id, batch),
           repo.openAmong(this.db, number.id, template.category, batch, until),
-          privacyBlocksAmong(this.db, this.db, org.id, batch),
+          this.policy.privacyBlocks(this.db, org.id, batch),
         ]);
         p.catch(() => {}); // awaited below; a failed read must not leave an unhandled rejection behind
         lookups.push(p);
@@ -163,7 +170,7 @@ export class CampaignsService {
     const [found, balance] = await Promise.all([Promise.all(lookups), this.balanceOf(org.id)]);
     const opted = new Set<string>();
     const openAll = new Set<string>();
-    // Issue 6 (L.11c): restricted at the customer's request (an erased number's opt-out counts as opted out).
+    // L.11c: restricted at the customer's request (an erased number's opt-out counts as opted out).
     const restricted = new Set<string>();
     for (const [o, c, blocked] of found) {
       for (const r of o) opted.add(r);
@@ -171,10 +178,11 @@ export class CampaignsService {
       for (const [r, block] of blocked) (block.code === 'restricted' ? restricted : opted).add(r);
     }
     for (const r of restricted) opted.delete(r);
-    let valid = parsed.valid;
+    const valid = parsed.valid;
     const rejected = parsed.rejected;
     if (opted.size || restricted.size) {
-      const kept: ValidRows = { e164: [], line: [], country: [], policyKey: [], variables: [] };
+      // Compacted in place: 100,000 rows would otherwise be copied into five new arrays for a few removals.
+      let kept = 0;
       for (let i = 0; i < valid.e164.length; i++) {
         const phone = valid.e164[i]!;
         if (restricted.has(phone)) {
@@ -185,13 +193,16 @@ export class CampaignsService {
           rejected.push({ line: valid.line[i]!, phone, kind: 'opted_out', reason: 'Opted out of your messages' });
           continue;
         }
-        kept.e164.push(phone);
-        kept.line.push(valid.line[i]!);
-        kept.country.push(valid.country[i]!);
-        kept.policyKey.push(valid.policyKey[i]!);
-        kept.variables.push(valid.variables[i]!);
+        if (kept !== i) {
+          valid.e164[kept] = phone;
+          valid.line[kept] = valid.line[i]!;
+          valid.country[kept] = valid.country[i]!;
+          valid.policyKey[kept] = valid.policyKey[i]!;
+          valid.variables[kept] = valid.variables[i]!;
+        }
+        kept++;
       }
-      valid = kept;
+      for (const column of [valid.e164, valid.line, valid.country, valid.policyKey, valid.variables]) column.length = kept;
       rejected.sort((a, b) => a.line - b.line);
     }
     let alreadyOpen = 0;
@@ -224,11 +235,11 @@ export class CampaignsService {
     const template = await this.approvedTemplate(number, settings.templateName, settings.language);
     const { valid, report, rejected: rejectedAll } = await this.check(org, number, template, settings, file);
     if (!valid.e164.length) {
-      throw new DomainError(422, ErrorCode.csvInvalid, 'No valid recipients', 'None of the rows can be messaged. Download the rejected rows to see why.', {
+      throw new DomainError(ErrorCode.csvInvalid, 'No valid recipients', 'None of the rows can be messaged. Download the rejected rows to see why.', {
         errors: rejectedAll.slice(0, 20).map((r) => ({ path: `line.${r.line}`, message: r.reason })),
       });
     }
-    const variableCount = countVariables(template.body);
+    const variableCount = campaignSlots(template, number.apiVersion).length;
     const campaign = await this.db.transaction(async (tx) => {
       const c = await repo.insertCampaign(tx, {
         organizationId: org.id,
@@ -270,6 +281,12 @@ export class CampaignsService {
 
   // ---- step 4: test send --------------------------------------------------------------------
 
+  /** A recipient's stored values as a one-on-one send takes them: body variables, then a rich template's extras. */
+  private async sendValues(c: { organizationId: string; numberId: string; templateName: string; language: string }, values: string[]) {
+    const number = await this.numbers.get(c.organizationId, c.numberId);
+    return campaignSendValues(await findTemplate(this.db, c.numberId, c.templateName, c.language), number.apiVersion, values);
+  }
+
   async testSend(identity: Identity, org: OrganizationRow, id: string, to: string): Promise<TestSendResponse> {
     const c = await this.get(org.id, id);
     const first = await repo.firstRecipient(this.db, c.id);
@@ -280,9 +297,9 @@ export class CampaignsService {
       to,
       templateName: c.templateName,
       language: c.language,
-      variables: first.variables,
+      ...(await this.sendValues(c, first.variables)),
       clientRef: randomUUID(),
-    });
+    }, 'campaign_test_send');
     return { message: sent.message, balance: sent.balance };
   }
 
@@ -380,9 +397,9 @@ export class CampaignsService {
     const c0 = await this.get(org.id, id);
     if (c0.status !== 'draft') throw stateError(`This campaign is ${c0.status}; only a draft can be launched.`);
     const number = await this.numbers.get(org.id, c0.numberId);
-    const refusal = cannotSendReason(org, number);
-    if (refusal) throw new DomainError(409, ErrorCode.numberNotActive, 'Cannot send from this number', refusal);
-    await this.assertPlanAllowsCampaigns(number);
+    // What dispatch will ask at every claim, asked now so a launch that cannot send says so at once.
+    const refusal = await this.policy.senderRefusal(this.db, { path: 'campaign_dispatch', organizationId: org.id, numberId: number.id });
+    if (refusal) throw refusal;
     await this.approvedTemplate(number, c0.templateName, c0.language);
     const scheduledAt = req.scheduledAt ? new Date(req.scheduledAt) : null;
     if (scheduledAt && scheduledAt.getTime() < this.now().getTime() - 60_000) {
@@ -408,7 +425,6 @@ export class CampaignsService {
           if (!(err instanceof InsufficientBalanceError)) throw err;
           const missing = err.needed - err.available;
           throw new DomainError(
-            402,
             ErrorCode.insufficientBalance,
             'Not enough conversations',
             `This campaign needs ${err.needed} conversation${err.needed === 1 ? '' : 's'} but ${err.available} ${err.available === 1 ? 'is' : 'are'} left: ${missing} missing. Buy a package, or send to the first ${p.affordable} recipients.`,
@@ -444,10 +460,8 @@ export class CampaignsService {
   async resume(org: OrganizationRow, id: string): Promise<Campaign> {
     const c = await this.get(org.id, id);
     if (c.status !== 'paused') throw stateError(`This campaign is ${c.status}; only a paused one can be resumed.`);
-    const number = await this.numbers.get(org.id, c.numberId);
-    const refusal = cannotSendReason(org, number);
-    if (refusal) throw new DomainError(409, ErrorCode.numberNotActive, 'Cannot send from this number', refusal);
-    await this.assertPlanAllowsCampaigns(number);
+    const refusal = await this.policy.senderRefusal(this.db, { path: 'campaign_dispatch', organizationId: org.id, numberId: c.numberId });
+    if (refusal) throw refusal;
     const later = c.scheduledAt !== null && c.scheduledAt.getTime() > this.now().getTime();
     await this.db.transaction(async (tx) => {
       const locked = await repo.lockCampaign(tx, c.id);
@@ -489,7 +503,7 @@ export class CampaignsService {
     let values = new Map<string, string[]>();
     if (c0.variableCount > 0) {
       if (!file) {
-        throw new DomainError(409, ErrorCode.csvInvalid, 'Choose the file again', 'The personal values of these messages were erased after sending. Choose the same CSV file again to retry them.', {
+        throw new DomainError(ErrorCode.campaignState, 'Choose the file again', 'The personal values of these messages were erased after sending. Choose the same CSV file again to retry them.', {
           errors: [{ path: 'file', message: 'required' }],
         });
       }
@@ -504,12 +518,9 @@ export class CampaignsService {
     }
     const retry = c0.variableCount > 0 ? failed.filter((r) => values.has(r.recipient)) : failed;
     const notInFile = failed.length - retry.length;
-    if (!retry.length) throw new DomainError(422, ErrorCode.csvInvalid, 'No matching rows', 'None of the failed recipients is in this file.');
+    if (!retry.length) throw new DomainError(ErrorCode.csvInvalid, 'No matching rows', 'None of the failed recipients is in this file.');
 
-    const number = await this.numbers.get(org.id, c0.numberId);
-    await this.assertPlanAllowsCampaigns(number);
-    const refusal = cannotSendReason(org, number);
-    if (refusal) throw new DomainError(409, ErrorCode.numberNotActive, 'Cannot send from this number', refusal);
+    await this.numbers.get(org.id, c0.numberId);
     const now = this.now();
     const pace = this.pace(c0.ratePerSecond, await this.planRate(c0.numberId));
     const open = await repo.openAmong(this.db, c0.numberId, c0.category, retry.map((r) => r.recipient), new Date(now.getTime() + (retry.length / pace) * 1000 + OPEN_MARGIN_MS));
@@ -519,10 +530,19 @@ export class CampaignsService {
       const c = await repo.lockCampaign(tx, c0.id);
       if (!c || !['completed', 'running', 'paused'].includes(c.status)) throw stateError('The campaign changed in the meantime; try again.');
       const round = c.reservationRound + 1;
+      const verdict = await this.policy.decide(tx, { path: 'campaign_retry', organizationId: org.id, numberId: c.numberId }, retry.map((r) => r.recipient));
+      if (verdict.sender) throw verdict.sender;
+      await this.policy.assertFunds(tx, org.id, needed);
       if (needed > 0) {
         await this.ledger.debitIn(tx, { organizationId: org.id, amount: needed, reason: 'reservation', key: `campaign-reserve:${c.id}:${round}`, reference: c.id, numberId: c.numberId });
       }
       for (const r of retry) {
+        // Refused now (an opt-out or a restriction since): recorded with the code every send path refuses with.
+        const refused = verdict.recipients.get(r.recipient);
+        if (refused) {
+          await repo.updateRecipients(tx, [r.id], { status: 'skipped', reason: refused.code, round, claimedAt: null, variables: null });
+          continue;
+        }
         await repo.updateRecipients(tx, [r.id], {
           status: 'pending',
           reason: null,
@@ -619,37 +639,32 @@ export class CampaignsService {
     };
   }
 
-  async recipients(org: OrganizationRow, id: string, q: RecipientsQuery): Promise<{ recipients: CampaignRecipient[]; total: number }> {
+  async recipients(org: OrganizationRow, id: string, q: RecipientsQuery): Promise<{ recipients: CampaignRecipient[]; total: number; nextCursor: string | null }> {
     const c = await this.get(org.id, id);
     const digits = q.q?.replace(/\D/g, '') || undefined;
-    const page = await repo.recipientsPage(this.db, c.id, { status: q.status, digits, limit: q.limit, offset: q.offset });
-    return { recipients: page.rows.map(toRecipientDto), total: page.total };
+    const page = await repo.recipientsPage(this.db, c.id, { status: q.status, digits, limit: q.limit, offset: q.offset, afterSeq: q.cursor?.[0] });
+    const last = page.rows[page.rows.length - 1];
+    return { recipients: page.rows.map(toRecipientDto), total: page.total, nextCursor: page.more && last ? encodeCursor([last.seq]) : null };
   }
 
   /** The per-recipient report as CSV pages (metadata only: no variable values). */
   async *reportCsv(org: OrganizationRow, id: string): AsyncGenerator<string> {
     const c = await this.get(org.id, id);
-    yield `${Papa.unparse([['line', 'phone', 'status', 'reason', 'attempts', 'message_id', 'dispatched_at']])}\r\n`;
+    yield toCsvRows([['line', 'phone', 'status', 'reason', 'attempts', 'message_id', 'dispatched_at']]);
     let after = 0;
     for (;;) {
       const rows = await repo.recipientsAfter(this.db, c.id, after, 5_000);
       if (!rows.length) return;
       after = rows[rows.length - 1]!.seq;
       const dto = rows.map(toRecipientDto);
-      yield `${Papa.unparse(
-        dto.map((r) => [r.line, r.recipient, r.status, r.reason ?? '', r.attempts, r.messageId ?? '', r.dispatchedAt ?? '']),
-        { escapeFormulae: /^[=@\t\r]/ },
-      )}\r\n`;
+      yield toCsvRows(dto.map((r) => [r.line, r.recipient, r.status, r.reason ?? '', r.attempts, r.messageId ?? '', r.dispatchedAt ?? '']));
     }
   }
 
   async rejectedCsv(org: OrganizationRow, id: string): Promise<string> {
     const c = await this.get(org.id, id);
     const rows = await repo.rejections(this.db, c.id);
-    return `${Papa.unparse(
-      [['line', 'phone', 'problem', 'reason'], ...rows.map((r) => [r.line, r.phone, r.kind, r.reason])],
-      { escapeFormulae: /^[=@\t\r]/ },
-    )}\r\n`;
+    return toCsv(['line', 'phone', 'problem', 'reason'], rows.map((r) => [r.line, r.phone, r.kind, r.reason]));
   }
 
   quietHoursView() {

@@ -66,7 +66,7 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     expect(file.headers.get('content-type')).toContain('text/csv');
     const text = await file.text();
     expect(text.split('\r\n')[0]).toBe('line,phone,problem,reason');
-    expect(text).toContain('5,' + a + ',duplicate,Same number as line 2');
+    expect(text).toContain(`5,'${a},duplicate,Same number as line 2`); // the apostrophe keeps a spreadsheet from reading +48… as a formula
     // A draft can be discarded, its rows with it.
     expect((await s.api(owner, `/api/campaigns/${r.body.campaign.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await s.api(owner, `/api/campaigns/${r.body.campaign.id}`)).status).toBe(404);
@@ -83,7 +83,7 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     for (const [body, status, message] of cases) {
       const r = await upload(s, owner, { numberId }, body);
       expect(r.status, String(message)).toBe(status);
-      expect(r.body.code).toBe('csv_invalid');
+      expect(r.body.code).toBe(status === 413 ? 'file_too_large' : 'csv_invalid');
       expect(r.body.detail).toMatch(message);
     }
     const after = await s.database.query<{ n: string }>('select (select count(*) from campaigns) + (select count(*) from campaign_recipients) as n');
@@ -231,7 +231,7 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     const done = await waitForStatus(s, owner, id, ['completed'], 30_000);
     expect(done.counts.skipped).toBe(1);
     const skipped = (await s.api(owner, `/api/campaigns/${id}/recipients?status=skipped`)).body.recipients;
-    expect(skipped).toEqual([expect.objectContaining({ recipient: b, reasonCode: 'restricted', reason: expect.stringContaining('restricted') })]);
+    expect(skipped).toEqual([expect.objectContaining({ recipient: b, reasonCode: 'recipient_restricted', reason: expect.stringContaining('restricted') })]);
     const sent = await sandboxMessages(s, acmeNumber);
     expect(sent.some((m) => m.to === a || m.to === b)).toBe(false);
     expect(sent.some((m) => m.to === c)).toBe(true);
@@ -304,7 +304,7 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     expect((await balance()).reserved).toBe(0);
   });
 
-  it('429s and 5xx answers are retried with backoff and the same reference, and never duplicate', async () => {
+  it('429s and 5xx answers are retried with backoff and the same reference; a timeout is confirmed, never duplicated', async () => {
     const recipients = Array.from({ length: 5 }, () => customer());
     const created = await upload(s, owner, { numberId }, csvOf(recipients.map((p) => [p, 'Al', '1'])));
     const id = created.body.campaign.id;
@@ -317,7 +317,8 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     const sent = (await sandboxMessages(s, acmeNumber)).filter((m) => recipients.includes(m.to));
     expect(sent).toHaveLength(5);
     const attempts = (await s.api(owner, `/api/campaigns/${id}/recipients`)).body.recipients.map((r: any) => r.attempts);
-    expect(attempts.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThanOrEqual(10);
+    // Two 429s and two 503s were tried again; the timed-out send was settled from Kaleyra's callbacks instead.
+    expect(attempts.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThanOrEqual(9);
   });
 
   it('an account-level refusal (Kaleyra out of credit) pauses the campaign instead of failing everyone', async () => {

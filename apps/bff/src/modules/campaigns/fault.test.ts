@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { csvOf, customer } from './campaign-test-kit.ts';
@@ -10,11 +11,32 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
  * The BFF as production runs it, in a child process: killed with SIGKILL in the middle of a campaign (no
  * shutdown hook runs), then started again on the same database. Every campaign must complete, and Kaleyra
  * (the sandbox, in its own process) must have received at most one message per recipient.
+ *
+ * Kaleyra documents `ref` as a tracking field, not an idempotency key: the sandbox's ref de-duplication is off
+ * here, so a message sent twice with the same ref would reach the customer twice and be counted. Sends whose
+ * outcome the dead process never recorded must be settled from Kaleyra's status callbacks (which the sandbox
+ * retries while the BFF is down, as webhook senders do), not by sending again. The long claim timeout is set
+ * far beyond the test: the takeover must come from the dead process's lease lapsing.
  */
 
 const ACME = '8c1f2a4e-6b0d-4c1e-9a57-00000000ac01'; // v2 number
 const BISTRO = '3d7e9b10-2f4a-4b8c-8e21-00000000b157'; // v1 number
-const FAST_RECOVERY = { CAMPAIGN_CLAIM_TIMEOUT_MS: '4000', KALEYRA_TIMEOUT_MS: '3000', CAMPAIGN_NUMBER_RATE_PER_SECOND: '25' };
+const CALLBACK_RETRY_SECONDS = 60;
+const FAST_RECOVERY = {
+  CAMPAIGN_CLAIM_TIMEOUT_MS: '600000',
+  KALEYRA_TIMEOUT_MS: '3000',
+  CAMPAIGN_NUMBER_RATE_PER_SECOND: '25',
+  // Longer than the callbacks are retried, so whatever Kaleyra accepted is heard of before anything is resent.
+  SEND_CONFIRM_WINDOW_SECONDS: String(CALLBACK_RETRY_SECONDS + 15),
+};
+const noDedupe = { dedupeRefs: false, callbackRetrySeconds: CALLBACK_RETRY_SECONDS };
+
+/** Refs Kaleyra received more than once: each is a message that reached its customer twice. */
+function resentRefs(messages: { ref?: string }[]): string[] {
+  const seen = new Map<string, number>();
+  for (const m of messages) if (m.ref) seen.set(m.ref, (seen.get(m.ref) ?? 0) + 1);
+  return [...seen].filter(([, n]) => n > 1).map(([ref]) => ref);
+}
 
 interface Launched {
   id: string;
@@ -53,7 +75,7 @@ describe.each(DB_KINDS)('a BFF killed with SIGKILL mid-campaign, on %s', (kind) 
   let bff: Proc | null = null;
 
   beforeAll(async () => {
-    sandbox = await startSandboxProcess({ callbackDelayMs: 50 });
+    sandbox = await startSandboxProcess({ callbackDelayMs: 50, ...noDedupe });
     db = await createChildDatabase(kind);
   }, 120_000);
   afterAll(async () => {
@@ -62,7 +84,7 @@ describe.each(DB_KINDS)('a BFF killed with SIGKILL mid-campaign, on %s', (kind) 
     await db?.drop();
   });
 
-  it('restarts, resumes and completes both campaigns (v2 and v1) with no duplicate at Kaleyra', async () => {
+  it('restarts, resumes and completes both campaigns (v2 and v1) with no message sent twice, and none lost on v2', async () => {
     bff = await startBffProcess({ sandboxUrl: sandbox.url, database: db, env: FAST_RECOVERY });
     const port = bff.port;
     const v2 = await launchCampaign(bff, sandbox.url, ACME, 150);
@@ -83,7 +105,7 @@ describe.each(DB_KINDS)('a BFF killed with SIGKILL mid-campaign, on %s', (kind) 
       const done = await until(
         () => call(`${bff!.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign),
         (x) => x.status === 'completed',
-        120_000,
+        240_000,
       );
       results.push(done);
       // Every recipient ended in exactly one terminal state.
@@ -92,11 +114,12 @@ describe.each(DB_KINDS)('a BFF killed with SIGKILL mid-campaign, on %s', (kind) 
       expect(done.reserved).toBe(0);
     }
     const { body } = await call(`${sandbox.url}/sandbox/kaleyra/messages`);
+    expect(resentRefs(body.messages)).toEqual([]);
     const perRecipient = new Map<string, number>();
     for (const m of body.messages as { to: string }[]) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
     // No duplicate, for either API version.
     for (const r of [...v2.recipients, ...v1.recipients]) expect(perRecipient.get(r) ?? 0, r).toBeLessThanOrEqual(1);
-    // v2: everyone got exactly one message (a lost answer is asked again with the same ref).
+    // v2: everyone got exactly one message (a lost answer is settled from the callbacks, an unsent one sent).
     for (const r of v2.recipients) expect(perRecipient.get(r), r).toBe(1);
     expect(results[0].counts.failed).toBe(0);
     // v1: a recipient whose call had started but whose answer was not recorded before the kill (and whose
@@ -106,7 +129,7 @@ describe.each(DB_KINDS)('a BFF killed with SIGKILL mid-campaign, on %s', (kind) 
     for (const f of v1Failed) expect(f.reasonCode).toBe('unconfirmed');
     expect(v1Failed.length).toBeLessThan(150);
     for (const r of v1.recipients) if (!v1Failed.some((f) => f.recipient === r)) expect(perRecipient.get(r), r).toBe(1);
-  }, 300_000);
+  }, 420_000);
 });
 
 describe.each(DB_KINDS.filter((k) => k === 'postgres'))('two BFF instances on one %s', (kind) => {
@@ -116,7 +139,7 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('two BFF instances on on
 
   beforeAll(async () => {
     // Kaleyra's own counter at the number's limit: whatever slips past our pace is refused (429) and retried.
-    sandbox = await startSandboxProcess({ callbackDelayMs: 50, rateLimitPerSecond: 40 });
+    sandbox = await startSandboxProcess({ callbackDelayMs: 50, rateLimitPerSecond: 40, ...noDedupe });
     db = await createChildDatabase(kind);
   }, 120_000);
   afterAll(async () => {
@@ -125,7 +148,7 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('two BFF instances on on
     await db?.drop();
   });
 
-  it('dispatch one campaign together, under one pace, with no duplicate; either may die', async () => {
+  it('dispatch one campaign together, lanes spread, under one pace, with no duplicate; the survivor takes over', async () => {
     const env = { ...FAST_RECOVERY, CAMPAIGN_NUMBER_RATE_PER_SECOND: '40', CAMPAIGN_DISPATCH_LANES: '4' };
     const a = await startBffProcess({ sandboxUrl: sandbox.url, database: db, env });
     instances.push(a);
@@ -133,15 +156,28 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('two BFF instances on on
     const b = await startBffProcess({ sandboxUrl: sandbox.url, database: db, seed: false, publicBaseUrl: a.url, env });
     instances.push(b);
     const c = await launchCampaign(b, sandbox.url, ACME, 300);
+    // The campaign's lanes run on both instances (each holds some of their leases).
+    const pool = new pg.Pool({ connectionString: db.url!, max: 1 });
+    try {
+      const holders = await until(
+        async () => (await pool.query<{ holder: string }>(`select distinct holder from dispatch_leases where key like $1 and expires_at > $2`, [`lane:${c.id}:%`, Date.now()])).rows.map((r) => r.holder),
+        (h) => h.length >= 2,
+        60_000,
+      );
+      expect(new Set(holders).size).toBe(2);
+    } finally {
+      await pool.end();
+    }
     // Both answer for the same campaign while it runs.
     await until(() => call(`${a.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign), (x) => handedOver(x) >= 100, 60_000);
     await b.kill('SIGKILL');
     await expect(fetch(`${b.url}/api/health`)).rejects.toThrow();
-    const done = await until(() => call(`${a.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign), (x) => x.status === 'completed', 120_000);
+    const done = await until(() => call(`${a.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign), (x) => x.status === 'completed', 240_000);
     expect(done.counts.failed).toBe(0);
     expect(done.reserved).toBe(0);
     const { body } = await call(`${sandbox.url}/sandbox/kaleyra/messages?from=${encodeURIComponent(c.from)}`);
-    const to = (body.messages as { to: string; accepted_at: string }[]).filter((m) => c.recipients.includes(m.to));
+    const to = (body.messages as { to: string; accepted_at: string; ref?: string }[]).filter((m) => c.recipients.includes(m.to));
+    expect(resentRefs(to)).toEqual([]);
     expect(to).toHaveLength(300);
     expect(new Set(to.map((m) => m.to)).size).toBe(300);
     // One pace for the number across both instances: Kaleyra's limiter had little to refuse (two instances
@@ -155,5 +191,5 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('two BFF instances on on
     const times = to.map((m) => Date.parse(m.accepted_at));
     const span = (Math.max(...times) - Math.min(...times)) / 1000;
     expect(span).toBeGreaterThan(299 / 40 - 0.5);
-  }, 300_000);
+  }, 420_000);
 });

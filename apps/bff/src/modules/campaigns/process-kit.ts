@@ -103,7 +103,17 @@ function launch(cwd: string, env: Record<string, string>, port: number, healthPa
   );
 }
 
-export async function startSandboxProcess(options: { port?: number; callbackDelayMs?: number; rateLimitPerSecond?: number } = {}): Promise<Proc> {
+export async function startSandboxProcess(
+  options: {
+    port?: number;
+    callbackDelayMs?: number;
+    rateLimitPerSecond?: number;
+    /** false: Kaleyra's ref de-duplication off (every send goes out, whatever its ref). */
+    dedupeRefs?: boolean;
+    /** Keep retrying undelivered status callbacks this long (a BFF that restarts still hears them). */
+    callbackRetrySeconds?: number;
+  } = {},
+): Promise<Proc> {
   const port = options.port ?? (await freePort());
   return launch(
     sandboxDir,
@@ -112,6 +122,8 @@ export async function startSandboxProcess(options: { port?: number; callbackDela
       SANDBOX_LOG: '0',
       KALEYRA_CALLBACK_DELAY_MS: String(options.callbackDelayMs ?? 100),
       KALEYRA_RATE_LIMIT_PER_SECOND: String(options.rateLimitPerSecond ?? 80),
+      KALEYRA_DEDUPE_REFS: options.dedupeRefs === false ? 'false' : 'true',
+      KALEYRA_CALLBACK_RETRY_SECONDS: String(options.callbackRetrySeconds ?? 0),
     },
     port,
     '/sandbox/health',

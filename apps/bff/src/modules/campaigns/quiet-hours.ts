@@ -201,14 +201,27 @@ export class QuietHours {
   private readonly prefixRules: Rule[];
   private readonly countryRules = new Map<string, Rule>();
   private readonly cache = new Map<string, { from: number; to: number; intervals: Interval[] }>();
+  /** Countries no prefix rule names: their key depends on the country alone (computed once per check of 100,000 rows). */
+  private readonly prefixCountries: Set<string>;
+  private readonly byCountry = new Map<string, string>();
 
   constructor(readonly policy: QuietHoursPolicy) {
     this.prefixRules = policy.rules.filter((r) => r.prefixes?.length);
+    this.prefixCountries = new Set(this.prefixRules.map((r) => r.country));
     for (const r of policy.rules) if (!r.prefixes?.length && !this.countryRules.has(r.country)) this.countryRules.set(r.country, r);
   }
 
   /** `<rule id>|<zone source>`: zone source is `tz:<IANA>` (the contact's), `cc:<country>` or `rule`. */
   keyFor(e164: string, country: string | undefined, contactZone?: string | null): string {
+    if (!contactZone && country && !this.prefixCountries.has(country)) {
+      let key = this.byCountry.get(country);
+      if (key === undefined) this.byCountry.set(country, (key = this.keyByRules(e164, country, null)));
+      return key;
+    }
+    return this.keyByRules(e164, country, contactZone);
+  }
+
+  private keyByRules(e164: string, country: string | undefined, contactZone?: string | null): string {
     let rule: Rule | undefined;
     for (const r of this.prefixRules) {
       if ((!country || r.country === country) && r.prefixes!.some((p) => e164.startsWith(p))) {

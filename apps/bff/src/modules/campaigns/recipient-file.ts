@@ -27,6 +27,8 @@ export interface RecipientFileOptions {
   /** Values for empty cells, by variable index. */
   fallbacks: readonly string[];
   variableCount: number;
+  /** A value WhatsApp would refuse (a media link that is not https, a link ending with spaces): the row's reason. */
+  checkValue?: (index: number, value: string) => string | null;
   /** When set, every valid row gets its quiet-hours group. */
   quietHours: QuietHours | null;
   maxRows?: number;
@@ -243,6 +245,12 @@ export function readRecipientFile(source: Source, options: RecipientFileOptions)
       missingVariables++;
       const names = missing.map((i) => (mapping.variableColumns[i] ? `{{${i + 1}}} ("${mapping.variableColumns[i]}")` : `{{${i + 1}}}`));
       reject({ line: rowLine, phone, kind: 'missing_variables', reason: `Empty ${names.join(', ')} and no fallback value` });
+      return;
+    }
+    const badValue = options.checkValue ? vars.map((v, i) => options.checkValue!(i, v)).find((p) => p !== null) : undefined;
+    if (badValue) {
+      invalid++;
+      reject({ line: rowLine, phone, kind: 'invalid', reason: badValue });
       return;
     }
     valid.e164.push(check.e164);

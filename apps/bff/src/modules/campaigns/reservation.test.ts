@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
+import { expectLedgerInvariant } from '../../test/ledger-invariant.ts';
 import { startStack, type Stack } from '../../test/stack.ts';
 import { optOut } from '../optouts/optouts.repo.ts';
 import { campaignOf, csvOf, customer, poll, sandboxMessages, upload } from './campaign-test-kit.ts';
@@ -66,6 +67,8 @@ describe.each(DB_KINDS)('reservation accounting on %s', (kind) => {
           const final = await poll(
             async () => {
               balances.push(await ledgerSum());
+              // Mid-campaign too: the account row agrees with the entries whatever is in flight.
+              await expectLedgerInvariant(s.database.db, orgId);
               const c = await campaignOf(s, owner, id);
               const handed = c.counts.sent + c.counts.delivered + c.counts.read + c.counts.failed;
               if (optOutIndex !== null && optedOut === null && handed >= 1) {
@@ -117,6 +120,8 @@ describe.each(DB_KINDS)('reservation accounting on %s', (kind) => {
             [id],
           );
           expect(await ledgerSum()).toBe(start - Number(open[0]!.n));
+          await expectLedgerInvariant(s.database.db, orgId);
+          expect((await s.services.ledger.totals(orgId)).reserved).toBe(0);
 
           // At most one message per recipient reached Kaleyra, and nobody opted out got one after opting out.
           const sent = (await sandboxMessages(s, acmeNumber)).filter((m) => recipients.includes(m.to));
