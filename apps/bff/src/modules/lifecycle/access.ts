@@ -4,7 +4,6 @@ import type { OrgStatus } from './lifecycle.repo.ts';
 
 export interface Block {
   code: ErrorCode;
-  status: number;
   reason: string;
 }
 
@@ -19,19 +18,16 @@ export function blockOf(input: { status: OrgStatus; statusReason: string | null;
     case 'terminated':
       return {
         code: ErrorCode.accountClosed,
-        status: 409,
         reason: `This WhatsApp Business account was terminated by the service operator: nothing can be sent or bought, and its conversations are lost.${why}`,
       };
     case 'uninstalled':
       return {
         code: ErrorCode.accountClosed,
-        status: 409,
         reason: 'The WhatsApp Business app was uninstalled (or the LiveChat account closed): nothing can be sent or bought, and its conversations are lost.',
       };
     case 'suspended':
       return {
         code: ErrorCode.suspended,
-        status: 409,
         reason: `Your WhatsApp Business account is suspended by the service operator: nothing can be sent or bought until it is restored.${why}`,
       };
     case 'active':
@@ -40,7 +36,6 @@ export function blockOf(input: { status: OrgStatus; statusReason: string | null;
   if (input.termsRequired) {
     return {
       code: ErrorCode.termsNotAccepted,
-      status: 403,
       reason: 'The owner of your LiveChat organization has to accept the WhatsApp Business terms before anything can be sent or bought.',
     };
   }
@@ -50,5 +45,5 @@ export function blockOf(input: { status: OrgStatus; statusReason: string | null;
 export function blockError(block: Block): DomainError {
   const title =
     block.code === ErrorCode.termsNotAccepted ? 'Terms not accepted' : block.code === ErrorCode.suspended ? 'Account suspended' : 'Account closed';
-  return new DomainError(block.status, block.code, title, block.reason);
+  return new DomainError(block.code, title, block.reason);
 }

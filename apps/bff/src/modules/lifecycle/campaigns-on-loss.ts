@@ -14,8 +14,11 @@ const IN_FLIGHT = ['scheduled', 'running', 'paused'];
 export function cancelCampaignsOnLossOfAccess(dispatcher: Pick<CampaignDispatcher, 'releaseIn'>): LossOfAccessHandler {
   return async (tx, organizationId, event) => {
     const list = (await listCampaigns(tx, organizationId, 100_000)).filter((c) => IN_FLIGHT.includes(c.status));
-    for (const c0 of list) {
-      const c = await lockCampaign(tx, c0.id);
+    // Every campaign is locked before the first release touches the ledger's account row: a dispatcher holds its
+    // campaign's lock while it appends, so locking one, releasing, then waiting for the next could deadlock.
+    const locked = [];
+    for (const c0 of list) locked.push(await lockCampaign(tx, c0.id));
+    for (const c of locked) {
       if (!c || !IN_FLIGHT.includes(c.status)) continue;
       const skipped = await cancelPending(tx, c.id);
       const released = c.reservedHeld;

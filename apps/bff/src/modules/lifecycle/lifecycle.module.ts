@@ -15,7 +15,8 @@ import { OpsService } from '../ops/ops.service.ts';
 import { refundsRoutes } from '../refunds/refunds.routes.ts';
 import { RefundsService } from '../refunds/refunds.service.ts';
 import { cancelCampaignsOnLossOfAccess, pauseCampaignsOnSuspension } from './campaigns-on-loss.ts';
-import { guardTransactions, lifecycleRoutes } from './lifecycle.routes.ts';
+import { provideBusinessBlock } from './business-guard.ts';
+import { lifecycleRoutes } from './lifecycle.routes.ts';
 import { LifecycleService } from './lifecycle.service.ts';
 import { PlanCancellationService } from './plan-cancellation.service.ts';
 import type { TermsConfig } from './terms.ts';
@@ -29,14 +30,12 @@ export interface LifecycleServices {
 }
 
 export function termsConfig(config: Config): TermsConfig {
+  // The configuration refuses a TERMS_VERSION that is not a date without TERMS_EFFECTIVE_DATE (config.ts).
   const effectiveDate = config.TERMS_EFFECTIVE_DATE ?? config.TERMS_VERSION;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(effectiveDate)) {
-    throw new Error('TERMS_EFFECTIVE_DATE is required when TERMS_VERSION is not a date (YYYY-MM-DD).');
-  }
   return { version: config.TERMS_VERSION, url: config.TERMS_URL, effectiveDate, earlierUrl: config.TERMS_EARLIER_URL ?? null };
 }
 
-/** Issue 5: account lifecycle, terms, refunds, operators and the audit log, built on the billing and campaign services. */
+/** The account lifecycle, terms, refunds, operators and the audit log, built on the billing and campaign services. */
 export function createLifecycleServices(deps: {
   db: Db;
   config: Config;
@@ -61,12 +60,12 @@ export function createLifecycleServices(deps: {
 }
 
 /**
- * Mounted on the authenticated /api router, before the routes that send or buy: the guard refuses them until the
- * terms are accepted, while suspended, and after access was lost.
+ * Mounted on the authenticated /api router before the other modules' routes: routes that buy add
+ * `requireActiveBusiness` (business-guard.ts) beside `requireManager`; sends ask the send policy instead.
  */
 export function lifecycleApiRoutes(s: LifecycleServices, deps: { billingSync: BillingSyncService; auth: AuthService; log: Logger }): Router {
   const r = Router();
-  r.use(guardTransactions(s.lifecycle));
+  r.use(provideBusinessBlock(s.lifecycle));
   r.use(lifecycleRoutes(s.lifecycle));
   r.use(refundsRoutes(s.refunds, deps.billingSync, deps.auth, deps.log));
   r.use(auditRoutes(s.audit));

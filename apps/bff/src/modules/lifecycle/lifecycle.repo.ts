@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
+import { forgetOrganization } from '../organizations/organization-cache.ts';
 import { numbers, organizationLifecycle, organizations, planCancellations, termsAcceptances } from '../../db/schema.ts';
 
 type Conn = Db | Tx;
@@ -31,6 +32,7 @@ export async function updateLifecycle(conn: Conn, organizationId: string, values
 
 export async function setOrganizationStatus(conn: Conn, organizationId: string, status: OrgStatus) {
   await conn.update(organizations).set({ status }).where(eq(organizations.id, organizationId));
+  forgetOrganization(organizationId);
 }
 
 export async function findAcceptance(conn: Conn, organizationId: string, installation: number, version: string): Promise<AcceptanceRow | undefined> {

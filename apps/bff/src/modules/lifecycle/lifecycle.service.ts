@@ -11,7 +11,6 @@ import { actorLabel, actors, audit, type Actor } from '../audit/audit.ts';
 import type { Identity } from '../auth/auth.service.ts';
 import { currentPlanCharges } from '../billing/billing.repo.ts';
 import { isRecurrentFinal } from '../billing/charge-state.ts';
-import { lockOrganization, sumBalance } from '../ledger/ledger.repo.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import type { OrganizationRow } from '../organizations/organizations.repo.ts';
 import { blockError, blockOf, type Block } from './access.ts';
@@ -141,19 +140,10 @@ export class LifecycleService {
     };
   }
 
-  /** Why this business may not send or buy now, or null. */
-  async blockFor(organizationId: string): Promise<Block | null> {
-    const org = await this.org(this.db, organizationId);
-    return (await this.stateOf(this.db, org)).block;
-  }
-
-  /**
-   * For background work that sends or buys on the business's behalf (campaign dispatch, scheduled launches):
-   * throws the same problem the API would answer with.
-   */
-  async assertCanTransact(organizationId: string): Promise<void> {
-    const block = await this.blockFor(organizationId);
-    if (block) throw blockError(block);
+  /** Why this business may not send or buy now, or null; `conn` lets a send read it inside its own transaction. */
+  async blockFor(organizationId: string, conn: Db | Tx = this.db): Promise<Block | null> {
+    const org = await this.org(conn, organizationId);
+    return (await this.stateOf(conn, org)).block;
   }
 
   /** The business's time zone (H: refund days are counted in it). */
@@ -180,7 +170,7 @@ export class LifecycleService {
       throw errors.validation([{ path: 'timeZone', message: 'Unknown time zone' }]);
     }
     await this.db.transaction(async (tx) => {
-      await lockOrganization(tx, org.id);
+      await this.ledger.lockIn(tx, org.id);
       const lifecycle = await repo.ensureLifecycle(tx, org.id);
       const { row, created } = await repo.insertAcceptance(tx, {
         organizationId: org.id,
@@ -209,7 +199,7 @@ export class LifecycleService {
 
   async lossPreview(organizationId: string): Promise<LossPreview> {
     const [remaining, nums, reserved] = await Promise.all([
-      sumBalance(this.db, organizationId),
+      this.ledger.balance(organizationId),
       repo.connectedNumbers(this.db, organizationId),
       this.db
         .select({ held: sql<string>`coalesce(sum(${campaigns.reservedHeld}), 0)` })
@@ -240,7 +230,7 @@ export class LifecycleService {
   async loseAccess(organizationId: string, cause: LossCause, actor: Actor, opts: { reason?: string | null; at?: Date; metadata?: Record<string, unknown> } = {}): Promise<LossOfAccessResult> {
     const at = opts.at ?? this.now();
     const outcome = await this.db.transaction(async (tx) => {
-      await lockOrganization(tx, organizationId);
+      await this.ledger.lockIn(tx, organizationId);
       const org = await this.org(tx, organizationId);
       if (org.status === 'terminated' || org.status === 'uninstalled') return null;
       const lifecycle = await repo.ensureLifecycle(tx, organizationId);
@@ -248,7 +238,7 @@ export class LifecycleService {
 
       for (const handler of this.lossHandlers) await handler(tx, organizationId, event);
 
-      const balance = await sumBalance(tx, organizationId);
+      const balance = await this.ledger.balanceIn(tx, organizationId);
       let forfeitEntry: string | null = null;
       if (balance > 0) {
         const { row } = await this.ledger.debitIn(tx, {
@@ -348,7 +338,7 @@ export class LifecycleService {
   async suspend(organizationId: string, actor: Actor, reason: string | null): Promise<{ changed: boolean }> {
     const at = this.now();
     return this.db.transaction(async (tx) => {
-      await lockOrganization(tx, organizationId);
+      await this.ledger.lockIn(tx, organizationId);
       const org = await this.org(tx, organizationId);
       if (org.status === 'suspended') return { changed: false };
       if (org.status !== 'active') throw this.closed(org.status);
@@ -364,7 +354,7 @@ export class LifecycleService {
   async restore(organizationId: string, actor: Actor, reason: string | null): Promise<{ changed: boolean }> {
     const at = this.now();
     return this.db.transaction(async (tx) => {
-      await lockOrganization(tx, organizationId);
+      await this.ledger.lockIn(tx, organizationId);
       const org = await this.org(tx, organizationId);
       if (org.status === 'active') return { changed: false };
       if (org.status !== 'suspended') throw this.closed(org.status);
@@ -377,7 +367,7 @@ export class LifecycleService {
 
   async setSendingRevoked(organizationId: string, numberId: string, revoked: boolean, actor: Actor, reason: string | null): Promise<{ changed: boolean }> {
     return this.db.transaction(async (tx) => {
-      await lockOrganization(tx, organizationId);
+      await this.ledger.lockIn(tx, organizationId);
       const n = await repo.findAnyNumber(tx, organizationId, numberId);
       if (!n || n.disconnectedAt) throw errors.notFound('The connected WhatsApp number');
       if (n.sendingRevoked === revoked) return { changed: false };
@@ -396,7 +386,7 @@ export class LifecycleService {
   /** A migrated customer's real start (it decides the terms version they are on and whether they are new). */
   async setStartedAt(organizationId: string, startedAt: Date, actor: Actor, reason: string | null): Promise<{ changed: boolean }> {
     return this.db.transaction(async (tx) => {
-      await lockOrganization(tx, organizationId);
+      await this.ledger.lockIn(tx, organizationId);
       const lifecycle = await repo.ensureLifecycle(tx, organizationId);
       if (lifecycle.startedAt?.getTime() === startedAt.getTime()) return { changed: false };
       await repo.updateLifecycle(tx, organizationId, { startedAt });
@@ -457,7 +447,7 @@ export class LifecycleService {
       if (!known) {
         await tx.insert(organizations).values({ id: hook.organizationID, webhookSecret: randomBytes(24).toString('base64url') }).onConflictDoNothing();
       }
-      await lockOrganization(tx, hook.organizationID);
+      await this.ledger.lockIn(tx, hook.organizationID);
       const org = await this.org(tx, hook.organizationID);
       const lifecycle = await repo.ensureLifecycle(tx, org.id);
       if (lifecycle.licenseId && licenseId && lifecycle.licenseId !== licenseId) return 'ignored';
@@ -491,7 +481,7 @@ export class LifecycleService {
   async reactivate(identity: Identity, organizationId: string): Promise<void> {
     if (identity.role !== 'owner') throw errors.forbidden('Only the owner of your LiveChat organization can start the app again.');
     await this.db.transaction(async (tx) => {
-      await lockOrganization(tx, organizationId);
+      await this.ledger.lockIn(tx, organizationId);
       const org = await this.org(tx, organizationId);
       if (org.status !== 'uninstalled') throw errors.conflict(org.status === 'terminated' ? 'This business was terminated by the service operator.' : 'The app is already active.');
       await this.reinstallIn(tx, organizationId, actors.account(identity.accountId), this.now(), { via: 'owner' });

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOrganization } from '../organizations/organizations.repo.ts';
 import { csvOf, customer, upload } from '../campaigns/campaign-test-kit.ts';
 import { auditOf, balanceOf, ledgerOf, ops, OPS_TEST_ENV, routeAppWebhooks, sendOne } from '../ops/ops-test-kit.ts';
+import { expectLedgerInvariant } from '../../test/ledger-invariant.ts';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { dumpTables, startStack, waitFor, type SandboxOrg, type Stack } from '../../test/stack.ts';
-import { NEW_CUSTOMER_ORG_IDS } from './dev-seed.ts';
+import { NEW_CUSTOMER_ORG_IDS } from '../../dev/terms-seed.ts';
 
 describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
   let s: Stack;
@@ -202,6 +203,8 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
     expect(forfeits[0]!.delta).toBe(-(balance + 3));
     expect(ledger.filter((e) => e.reason === 'reservation_released').reduce((a, e) => a + e.delta, 0)).toBe(3);
     expect(await balanceOf(s, acme.id)).toBe(0);
+    await expectLedgerInvariant(s.database.db, acme.id);
+    expect((await s.services.ledger.totals(acme.id))).toEqual({ remaining: 0, reserved: 0 });
     expect((await s.database.query<{ status: string }>('select status from campaigns where id = $1', [created.body.campaign.id]))[0]!.status).toBe('cancelled');
     expect(await s.database.query(`select id from numbers where organization_id = $1 and disconnected_at is null`, [acme.id])).toHaveLength(0);
     // Every number's plan is cancelled through the Billing API, and mirrored.

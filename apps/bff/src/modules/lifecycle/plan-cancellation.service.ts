@@ -54,7 +54,6 @@ export class PlanCancellationService {
     const token = await this.keptToken(organizationId);
     if (!token) {
       throw new DomainError(
-        409,
         ErrorCode.planCancellationFailed,
         "Can't cancel the plan yet",
         "LiveChat's Billing API needs the session of an owner or admin of this business, and none is kept right now. It is kept as soon as one of them opens the WhatsApp app; try again then.",
@@ -67,8 +66,7 @@ export class PlanCancellationService {
     } catch (err) {
       this.log.warn({ chargeId, err: (err as Error).message }, 'plan cancellation failed');
       throw new DomainError(
-        502,
-        ErrorCode.planCancellationFailed,
+        ErrorCode.upstreamRefused,
         "Can't cancel the plan",
         "LiveChat's Billing API did not cancel the plan's recurrent charge, so nothing was changed. Try again in a moment.",
       );

@@ -8,7 +8,8 @@ import { errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { actorLabel, actors, audit, type Actor } from '../audit/audit.ts';
 import type { Identity } from '../auth/auth.service.ts';
-import { lockOrganization } from '../ledger/ledger.repo.ts';
+import { lockLedgerIn } from '../ledger/ledger.service.ts';
+import { forgetOrganization } from '../organizations/organization-cache.ts';
 import { q } from './raw-sql.ts';
 
 export const BUSINESS_DELETION_JOB = 'business-data-deletion';
@@ -53,6 +54,8 @@ export const KEPT_TABLES: Record<string, string> = {
   organization_lifecycle: 'installation dates and why access ended',
   business_data_deletions: 'the record of this deletion',
   ledger_entries: 'accounting',
+  ledger_accounts: 'accounting (the running totals of the ledger entries)',
+  api_rate_limits: 'not the business’s data: a request counter per organization that expires within a minute',
   charges: 'accounting',
   refunds: 'accounting',
   plan_cancellations: 'accounting',
@@ -65,7 +68,7 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /**
  * The business's own rights (L.11a–b): see and correct its contact data, and have its data deleted after it
- * uninstalls, except what the retention duty keeps (README "Data retention").
+ * uninstalls, except what the retention duty keeps (docs/privacy.md, "Data retention").
  */
 export class BusinessRightsService {
   constructor(
@@ -127,7 +130,7 @@ export class BusinessRightsService {
    */
   async requestDeletion(organizationId: string, actor: Actor): Promise<DataDeletion> {
     const lost = await this.db.transaction(async (tx) => {
-      await lockOrganization(tx, organizationId);
+      await lockLedgerIn(tx, organizationId);
       const [row] = await tx.select().from(businessDataDeletions).where(eq(businessDataDeletions.organizationId, organizationId));
       const values = { status: 'requested' as const, requestedBy: actorLabel(actor), requestedAt: this.now(), doneAt: null, deleted: null };
       if (!row) await tx.insert(businessDataDeletions).values({ organizationId, ...values });
@@ -143,7 +146,7 @@ export class BusinessRightsService {
   /** Withdraws a request that has not run yet. */
   async withdrawDeletion(organizationId: string, actor: Actor): Promise<DataDeletion> {
     await this.db.transaction(async (tx) => {
-      await lockOrganization(tx, organizationId);
+      await lockLedgerIn(tx, organizationId);
       const [row] = await tx.select().from(businessDataDeletions).where(eq(businessDataDeletions.organizationId, organizationId)).for('update');
       if (!row || row.status !== 'requested') throw errors.conflict('There is no pending request to delete your data.');
       await tx.delete(businessDataDeletions).where(eq(businessDataDeletions.organizationId, organizationId));
@@ -202,7 +205,7 @@ export class BusinessRightsService {
    */
   async deleteNow(organizationId: string): Promise<boolean> {
     const counts = await this.db.transaction(async (tx) => {
-      await lockOrganization(tx, organizationId);
+      await lockLedgerIn(tx, organizationId);
       const [row] = await tx.select().from(businessDataDeletions).where(eq(businessDataDeletions.organizationId, organizationId)).for('update');
       if (!row || row.status !== 'requested' || !(await this.lostAccess(tx, organizationId))) return null;
       const deleted: Record<string, number> = {};
@@ -212,6 +215,7 @@ export class BusinessRightsService {
       }
       deleted.billing_credentials = (await this.dropCredentialsIfSettled(tx, organizationId)) ? 1 : 0;
       await tx.update(organizations).set({ webhookSecret: randomBytes(24).toString('base64url'), lowBalanceThreshold: null }).where(eq(organizations.id, organizationId));
+      forgetOrganization(organizationId);
       const doneAt = this.now();
       await tx.update(businessDataDeletions).set({ status: 'done', doneAt, deleted }).where(eq(businessDataDeletions.organizationId, organizationId));
       await audit.record(tx, {

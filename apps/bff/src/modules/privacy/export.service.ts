@@ -1,5 +1,5 @@
 import { PassThrough, type Writable } from 'node:stream';
-import Papa from 'papaparse';
+import { toCsvRows } from '@wa/contracts/csv';
 import yazl from 'yazl';
 import type { Database } from '../../db/client.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -17,8 +17,8 @@ const LINKED: Record<string, string> = {
   campaign_rejections: 'campaign_id in (select id from campaigns where organization_id = $1)',
 };
 
-/** Tables holding nothing about any organization (shared pacing state). */
-export const GLOBAL_TABLES = new Set(['dispatch_rate_slots']);
+/** Tables holding nothing about any organization's business (shared pacing state, per-minute request counters). */
+export const GLOBAL_TABLES = new Set(['dispatch_rate_slots', 'dispatch_leases', 'api_rate_limits']);
 
 const PAGE = 2_000;
 
@@ -106,7 +106,7 @@ export class ExportService {
     const cols = t.columns.map((c) => `"${c}"`).join(', ');
     let n = 0;
     if (format === 'json') await write('[');
-    else await write(Papa.unparse({ fields: t.columns, data: [] }, { newline: '\n' }).trimEnd() + '\n');
+    else await write(toCsvRows([t.columns], '\n'));
     for (let offset = 0; ; offset += PAGE) {
       if (aborted()) break;
       const rows = await this.database.query<Record<string, unknown>>(
@@ -115,7 +115,7 @@ export class ExportService {
       );
       for (const row of rows) {
         if (format === 'json') await write(`${n ? ',' : ''}\n${JSON.stringify(row)}`);
-        else await write(Papa.unparse([t.columns.map((c) => csvCell(row[c]))], { newline: '\n' }) + '\n');
+        else await write(toCsvRows([t.columns.map((c) => row[c])], '\n'));
         n++;
       }
       if (rows.length < PAGE) break;
@@ -124,11 +124,4 @@ export class ExportService {
     stream.end();
     return n;
   }
-}
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
 }

@@ -27,18 +27,21 @@ const END_USER: Record<string, string> = {
 
 /** Every other column: about the business, its LiveChat accounts, billing, or message metadata. */
 const NOT_END_USER = `
+api_rate_limits: expire key points
 audit_events: action actor_id actor_type at id idempotency_key metadata organization_id target_id target_type
 billing_credentials: account_id expires_at organization_id token_ciphertext updated_at
 business_contacts: address company_name contact_name email organization_id phone tax_id updated_at updated_by
 business_data_deletions: deleted done_at organization_id requested_at requested_by status
-campaign_recipients: attempts called_at campaign_id claimed_at dispatched_at id line message_id not_before organization_id reason round seq status updated_at
+campaign_recipients: attempts called_at campaign_id claimed_at claimed_by dispatched_at id line message_id not_before organization_id reason round seq status updated_at
 campaign_rejections: campaign_id kind line reason
 campaigns: category created_at created_by finished_at heartbeat_at id language launched_at mapping name number_id organization_id paused_reason quiet_hours rate_per_second report reservation_round reserved_held scheduled_at send_limit status template_name updated_at variable_count wake_at
 charges: conversations created_at created_by id item kind months name next_charge_at number_id organization_id price_cents quantity status updated_at
 conversations: category cost expires_at id number_id opened_at opening_message_id organization_id status
 customer_windows: number_id organization_id
 dispatch_rate_slots: key next_at
+dispatch_leases: expires_at holder key
 ledger_entries: created_at delta id idempotency_key number_id organization_id reason reference
+ledger_accounts: organization_id remaining reserved
 message_events: at error_code id message_id status
 messages: account_id category chat_id client_ref conversation_id created_at direction error_code id kind number_id organization_id provider_message_id status template_name updated_at
 number_opt_out_settings: append_instruction instruction number_id organization_id updated_at updated_by
@@ -49,7 +52,7 @@ organizations: created_at id low_balance_threshold status webhook_secret
 plan_cancellations: attempts cause charge_id created_at done_at last_error number_id organization_id status
 recipient_restrictions: created_at created_by organization_id
 refunds: amount_cents charge_id currency decided_at decided_by decision_reason id number_id organization_id paid_at paid_by plan_cancelled requested_at requested_by status
-templates: body buttons category footer header language name number_id rejected_reason status synced_at
+templates: body body_samples buttons category changed_at components footer header language name number_id quality rejected_reason status synced_at
 terms_acceptances: accepted_at account_id account_name id installation organization_id version
 `
   .trim()

@@ -6,7 +6,6 @@ import { ExportService } from './export.service.ts';
 import { RecipientHasher } from './recipient-hash.ts';
 import { RecipientRightsService } from './recipient-rights.service.ts';
 import { RetentionService } from './retention.service.ts';
-import { registerPrivacyChecks } from './send-guard.ts';
 
 export interface PrivacyServices {
   business: BusinessRightsService;
@@ -15,10 +14,9 @@ export interface PrivacyServices {
   retention: RetentionService;
 }
 
-/** Issue 6: the organization's export (L.11e), a recipient's rights (L.11a–d) and retention. */
+/** The organization's export (L.11e), a recipient's rights (L.11a–d) and retention. */
 export function createPrivacyServices(d: { database: Database; config: Config; log: Logger; now: () => Date }): PrivacyServices {
   const recipients = new RecipientRightsService(d.database.db, new RecipientHasher(d.config));
-  registerPrivacyChecks(d.database.db, recipients);
   return {
     business: new BusinessRightsService(d.database.db, d.config, d.log, d.now),
     recipients,

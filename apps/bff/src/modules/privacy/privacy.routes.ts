@@ -71,7 +71,7 @@ function recipientRoutes(r: Router, base: string, p: PrivacyServices, who: (res:
   );
 }
 
-/** Issue 6 (G, L.11): the organization's data export and a recipient's rights, for owners and admins. */
+/** G, L.11: the organization's data export and a recipient's rights, for owners and admins. */
 export function privacyRoutes(p: PrivacyServices) {
   const r = Router();
   r.get(
@@ -130,7 +130,7 @@ export function privacyRoutes(p: PrivacyServices) {
   return r;
 }
 
-/** The same rights for operators, on any business (mounted at /ops next to issue 5's operator surface). */
+/** The same rights for operators, on any business (mounted at /ops next to the rest of the operator surface). */
 export function privacyOpsRoutes(p: PrivacyServices, db: Db, d: { credentials: readonly OperatorCredential[]; failuresPer15Min: number; log: Logger }) {
   const r = Router();
   r.use('/businesses/:organizationId/recipients', express.json({ limit: '16kb' }), ...operatorAuth(d.credentials, d.failuresPer15Min, d.log));

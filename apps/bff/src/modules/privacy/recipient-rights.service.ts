@@ -1,6 +1,5 @@
-import { ErrorCode, type RecipientData } from '@wa/contracts';
+import type { RecipientData } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
-import { DomainError } from '../../lib/errors.ts';
 import { audit, type Actor } from '../audit/audit.ts';
 import { RecipientHasher } from './recipient-hash.ts';
 import { q } from './raw-sql.ts';
@@ -13,7 +12,7 @@ const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : new Date(Stri
 /** From this many recipients on, `blockedAmong` first asks whether there is anything to find at all. */
 const LARGE_LIST = 500;
 
-/** Why nothing may be sent to a recipient beyond the ordinary opt-out (issue 6, L.11b–c). */
+/** Why nothing may be sent to a recipient beyond the ordinary opt-out (L.11b–c). */
 export interface SendBlock {
   code: 'restricted' | 'erased_opted_out';
   reason: string | null;
@@ -131,8 +130,7 @@ export class RecipientRightsService {
   }
 
   /**
-   * The shared send check (L.11b–c) for one-on-one sends and campaign dispatch, on top of the ordinary opt-out
-   * check: a restriction (under the number or its hash), or an opt-out recorded under the hash of an erased number.
+   * What the send policy (modules/sending) asks on every send path, on top of the ordinary opt-out check: a restriction (under the number or its hash), or an opt-out recorded under the hash of an erased number.
    */
   async blockedAmong(conn: Conn, organizationId: string, recipients: string[]): Promise<Map<string, SendBlock>> {
     const out = new Map<string, SendBlock>();
@@ -168,16 +166,6 @@ export class RecipientRightsService {
     for (const o of rows) if (o.kind === 'o') out.set(byKey.get(o.recipient)!, { code: 'erased_opted_out', reason: o.reason, source: o.source ?? 'manual', at: new Date(iso(o.created_at)) });
     for (const r of rows) if (r.kind === 'r') out.set(byKey.get(r.recipient)!, { code: 'restricted', reason: r.reason ?? '', at: new Date(iso(r.created_at)) });
     return out;
-  }
-
-  /** One-on-one sends: throws the refusal the agent sees when the recipient may not be messaged. */
-  async assertMaySend(conn: Conn, organizationId: string, recipient: string): Promise<void> {
-    const block = (await this.blockedAmong(conn, organizationId, [recipient])).get(recipient);
-    if (!block) return;
-    if (block.code === 'restricted') {
-      throw new DomainError(409, ErrorCode.recipientRestricted, 'Processing restricted', 'This customer asked to restrict processing of their data, so nothing can be sent to them.');
-    }
-    throw new DomainError(409, ErrorCode.optedOut, 'Customer opted out', 'This customer opted out of WhatsApp messages from your business, so nothing was sent.');
   }
 }
 

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { dumpTables, startStack, type Stack } from '../../test/stack.ts';
 import { OPS_TEST_ENV, ops } from '../ops/ops-test-kit.ts';
-import { privacyBlocksAmong } from './send-guard.ts';
 
 describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
   let s: Stack;
@@ -82,11 +81,11 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
     const again = await send(to);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('opted_out');
-    expect([...(await privacyBlocksAmong(s.database.db, s.database.db, orgId, [to, phone()])).keys()]).toEqual([to]);
+    expect([...(await s.services.privacy.recipients.blockedAmong(s.database.db, orgId, [to, phone()])).keys()]).toEqual([to]);
     // A campaign-sized list takes the short cut (nothing hashed unless something was erased) and still finds it.
     const many = [...Array.from({ length: 700 }, phone).filter((p) => p !== to), to];
-    expect([...(await privacyBlocksAmong(s.database.db, s.database.db, orgId, many)).keys()]).toEqual([to]);
-    expect((await privacyBlocksAmong(s.database.db, s.database.db, s.orgs[1]!.id, many)).size).toBe(0);
+    expect([...(await s.services.privacy.recipients.blockedAmong(s.database.db, orgId, many)).keys()]).toEqual([to]);
+    expect((await s.services.privacy.recipients.blockedAmong(s.database.db, s.orgs[1]!.id, many)).size).toBe(0);
     const status = await s.api(agent, `/api/conversations/status?numberId=${numberId}&to=${encodeURIComponent(to)}`);
     expect(status.body).toMatchObject({ optOut: { source: 'consent_withdrawn' }, canSendTemplates: false });
     // The suppression list and its CSV still work, and show no hash as if it were a number.
@@ -119,10 +118,10 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('recipient_restricted');
     // The check campaign dispatch runs for each batch.
-    const blocked = await privacyBlocksAmong(s.database.db, s.database.db, orgId, [to]);
+    const blocked = await s.services.privacy.recipients.blockedAmong(s.database.db, orgId, [to]);
     expect(blocked.get(to)).toEqual({ code: 'restricted', reason: 'Customer objected by e-mail', at: expect.any(Date) });
     const many = [...Array.from({ length: 700 }, phone).filter((p) => p !== to), to];
-    expect((await privacyBlocksAmong(s.database.db, s.database.db, orgId, many)).get(to)).toMatchObject({ code: 'restricted' });
+    expect((await s.services.privacy.recipients.blockedAmong(s.database.db, orgId, many)).get(to)).toMatchObject({ code: 'restricted' });
     // The sidebar's status says so before the agent tries.
     const status = await s.api(agent, `/api/conversations/status?numberId=${numberId}&to=${encodeURIComponent(to)}`);
     expect(status.body).toMatchObject({ restriction: { reason: 'Customer objected by e-mail' }, canSendTemplates: false, canSendText: false });

@@ -18,7 +18,7 @@ const monthsBefore = (d: Date, months: number) => {
 export type PurgeCounts = Record<'message_events' | 'messages' | 'conversations' | 'customer_windows' | 'campaigns' | 'charges', number>;
 
 /**
- * Retention (README "Data retention"): message and campaign metadata older than RETENTION_METADATA_MONTHS is
+ * Retention (docs/privacy.md, "Data retention"): message and campaign metadata older than RETENTION_METADATA_MONTHS is
  * deleted; charges (the bills) are kept for RETENTION_ACCOUNTING_YEARS and then deleted once final. Ledger
  * entries are the balance itself and hold no personal data: they are never purged here.
  */
@@ -46,7 +46,7 @@ export class RetentionService {
       c.conversations = await run(sql`delete from conversations where expires_at < ${metadata} returning 1`);
       c.customer_windows = await run(sql`delete from customer_windows where last_inbound_at < ${metadata} returning 1`);
       c.charges = await run(
-        // Only charges that can change no more (README "Billing"): a live plan is never purged.
+        // Only charges that can change no more (docs/billing.md): a live plan is never purged.
         sql`delete from charges where updated_at < ${accounting}
               and ((kind = 'direct' and status in (${list(DIRECT_FINAL)})) or (kind = 'recurrent' and status in (${list(RECURRENT_FINAL)}))) returning 1`,
       );
