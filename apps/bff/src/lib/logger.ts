@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { currentRequestId } from './request-context.ts';
 
 /**
  * Paths that may carry credentials. Redaction is a second line of defence: the code never logs
@@ -27,7 +28,19 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'bff' } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { service: 'bff' },
+      // The request id of the request or job this line was written in, so one request can be followed into its jobs.
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
+    },
+    destination,
+  );
 }
 
 /** Removes userinfo and secret path segments from URLs before they reach a log line. */
