@@ -27,7 +27,7 @@ const shared = {
   LIVECHAT_CLIENT_ID: process.env.LIVECHAT_CLIENT_ID ?? 'wa-livechat-app',
 };
 const appWebhookSecret = process.env.APP_WEBHOOK_SECRET ?? 'dev-app-webhook-secret-0123456789abcdef';
-// The operator of `pnpm ops` (issue 5) locally and in e2e: OPS_CREDENTIAL=dev-operator:dev-operator-secret-0123456789abcdef.
+// The operator of `pnpm ops` locally and in e2e: OPS_CREDENTIAL=dev-operator:dev-operator-secret-0123456789abcdef.
 const opsCredentials = process.env.OPS_CREDENTIALS ?? 'dev-operator:dev-operator-secret-0123456789abcdef';
 
 if (!args.has('--no-build')) {
