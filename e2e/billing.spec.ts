@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type FrameLocator, type Page } from '@playwright/test';
+import { expect, test, type FrameLocator, type Locator, type Page } from '@playwright/test';
 import { BFF, balanceIn, detailsFrame, expectBalance, freshCustomer, fullscreenFrame, orgs, sandbox, signIn, type SandboxOrg } from './support';
 
 /** A random valid UK number, so every run connects a number nobody has. */
@@ -13,6 +13,18 @@ async function acme(): Promise<SandboxOrg> {
 }
 
 const emailOf = (org: SandboxOrg, role: 'owner' | 'agent') => org.accounts.find((a) => a.role === role)!.email;
+
+/** Lists page by cursor: press "Load more" until the list says everything is shown, then count its rows. */
+async function loadAll(app: FrameLocator, loadMore: string, rows: Locator): Promise<number> {
+  const more = app.getByTestId(loadMore);
+  while (await more.isVisible()) {
+    const shown = await rows.count();
+    await more.click();
+    await expect(rows).not.toHaveCount(shown);
+  }
+  return rows.count();
+}
+const wholeHistory = (app: FrameLocator) => loadAll(app, 'ledger-load-more', app.getByTestId('ledger-entry'));
 
 /** The agent app's left-nav "WhatsApp Business" icon, then sign in inside the fullscreen app. */
 async function openApp(page: Page, email: string): Promise<FrameLocator> {
@@ -123,7 +135,7 @@ test.describe('billing: numbers, plans, packages, balance and bills', () => {
     await expect(app.getByTestId('package-500')).toContainText('$49.00');
     const before = await balanceIn(app);
     await expect(app.getByTestId('ledger-table')).toBeVisible();
-    const historyBefore = await app.getByTestId('ledger-entry').count();
+    const historyBefore = await wholeHistory(app);
 
     await app.getByTestId('package-buy-500').click();
     await expect(page.getByTestId('payment-modal')).toBeVisible();
@@ -134,7 +146,7 @@ test.describe('billing: numbers, plans, packages, balance and bills', () => {
     await expect(app.getByTestId('checkout-status')).toHaveAttribute('data-tone', 'success');
     await expect(app.getByTestId('checkout-status')).toContainText('500 conversations were added');
     await expectBalance(app, before + 500);
-    await expect(app.getByTestId('ledger-entry')).toHaveCount(historyBefore + 1);
+    await expect.poll(() => wholeHistory(app)).toBe(historyBefore + 1);
     await expect(app.getByTestId('ledger-entry').first()).toHaveAttribute('data-reason', 'purchase');
     await expect(app.getByTestId('ledger-entry').first()).toHaveAttribute('data-delta', '500');
     const bill = app.getByTestId('bills-table').locator('tbody tr').first();
@@ -149,7 +161,7 @@ test.describe('billing: numbers, plans, packages, balance and bills', () => {
     await app.getByTestId('tab-billing').click();
     const before = await balanceIn(app);
     await expect(app.getByTestId('ledger-table')).toBeVisible();
-    const historyBefore = await app.getByTestId('ledger-entry').count();
+    const historyBefore = await wholeHistory(app);
 
     await app.getByTestId('package-buy-1000').click();
     await expect(page.getByTestId('payment-modal')).toBeVisible();
@@ -161,7 +173,7 @@ test.describe('billing: numbers, plans, packages, balance and bills', () => {
     await expect(app.getByTestId('bills-table').locator('tbody tr').first()).toContainText('Declined');
     await page.waitForTimeout(1_000);
     expect(await balanceIn(app)).toBe(before);
-    await expect(app.getByTestId('ledger-entry')).toHaveCount(historyBefore);
+    expect(await wholeHistory(app)).toBe(historyBefore);
     await page.screenshot({ path: 'e2e/screenshots/billing-declined.png' });
   });
 
@@ -228,7 +240,10 @@ test.describe('billing: numbers, plans, packages, balance and bills', () => {
     expect(cols).toEqual(expect.arrayContaining(['date', 'charge_id', 'item', 'price', 'status', 'credited_conversations']));
     // Our descriptions and ids hold no commas or quotes, so a plain split reads every row.
     const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
+    await expect(app.getByTestId('bills-table')).toBeVisible();
+    await loadAll(app, 'bills-load-more', app.getByTestId('bills-table').locator('tbody tr'));
     await expect(app.getByTestId('bills-table').locator('tbody tr')).toHaveCount(rows.length);
+    await wholeHistory(app);
 
     // Every credited conversation in the CSV is a purchase in the ledger's history, and nothing else is.
     const purchases = await app.locator('[data-testid="ledger-entry"][data-reason="purchase"]').evaluateAll((els) =>

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
 import { freshCustomer, fullscreenFrame, orgs, sandbox, signIn, type SandboxOrg } from './support';
 
-/** Issue 7: an owner runs campaigns from the fullscreen app's Campaigns tab. */
+/** An owner runs campaigns from the fullscreen app's Campaigns tab. */
 
 async function acme(): Promise<SandboxOrg> {
   return (await orgs())[0]!;

@@ -2,7 +2,7 @@ import { expect, test, type FrameLocator, type Page, type Route } from '@playwri
 import { readFile } from 'node:fs/promises';
 import { acme, apiAs, balanceIn, detailsFrame, expectBalance, freshCustomer, fullscreenFrame, orgs, SANDBOX, sandbox, signIn } from './support';
 
-/** Issue 4: one-on-one messaging that knows WhatsApp's rules (window, templates, opt-outs, plain errors). */
+/** One-on-one messaging that knows WhatsApp's rules (window, templates, opt-outs, plain errors). */
 
 async function openSidebar(page: Page, email: string): Promise<FrameLocator> {
   await page.goto('/');

@@ -1,7 +1,7 @@
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
 import { acme, apiAs, detailsFrame, freshCustomer, fullscreenFrame, sandbox, signIn } from './support';
 
-/** Issue 6 (L.11a–d): an owner acts on a customer's rights from the fullscreen app's "Customer data" tab. */
+/** L.11a–d: an owner acts on a customer's rights from the fullscreen app's "Customer data" tab. */
 
 type Api = Awaited<ReturnType<typeof apiAs>>;
 

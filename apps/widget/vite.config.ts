@@ -19,9 +19,9 @@ export default defineConfig(({ mode }) => ({
     emptyOutDir: true,
     sourcemap: true,
     rolldownOptions: {
-      // Separate entries, so the sidebar never loads fullscreen-only code. `floor` is a measuring stick:
-      // the same framework pieces rendered trivially, to compare the sidebar's JS against.
-      input: { details: page('details'), fullscreen: page('fullscreen'), floor: page('floor') },
+      // Separate entries, so the sidebar never loads fullscreen-only code. The bundle-size floor page is built by
+      // vite.floor.config.ts, never shipped here.
+      input: { details: page('details'), fullscreen: page('fullscreen') },
       output: {
         // Name the shared vendor chunks after what they hold, so the size report and the network panel read well.
         // Only packages every page loads up front are grouped; lazily loaded ones keep their own chunks.

@@ -8,7 +8,9 @@ import type { Database } from './db/client.ts';
 import { DomainError } from './lib/errors.ts';
 import { problemHandler } from './lib/http.ts';
 import { safeUrl, type Logger } from './lib/logger.ts';
-import { authenticate, organizationRateLimit } from './modules/auth/auth.middleware.ts';
+import { authenticate } from './modules/auth/auth.middleware.ts';
+import { organizationRateLimit, sharedRateLimiter } from './modules/auth/rate-limit.ts';
+import { OrganizationCache } from './modules/organizations/organization-cache.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
 import { balanceOf } from './modules/ledger/balance.service.ts';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
@@ -16,6 +18,8 @@ import { LedgerService } from './modules/ledger/ledger.service.ts';
 import { messagingRoutes } from './modules/messaging/messaging.routes.ts';
 import { MessagingService } from './modules/messaging/messaging.service.ts';
 import { numbersRoutes } from './modules/numbers/numbers.routes.ts';
+import { templatesRoutes } from './modules/templates/templates.routes.ts';
+import { TemplatesService } from './modules/templates/templates.service.ts';
 import { BillingSyncService } from './modules/billing/billing-sync.service.ts';
 import { billingRoutes, rememberManagersForSync } from './modules/billing/billing.routes.ts';
 import { BillingService } from './modules/billing/billing.service.ts';
@@ -38,9 +42,14 @@ import { kaleyraWebhookRoutes } from './modules/webhooks/kaleyra-webhook.routes.
 import { createLifecycleServices, lifecycleApiRoutes, opsRouter, type LifecycleServices } from './modules/lifecycle/lifecycle.module.ts';
 import { KaleyraWebhookService } from './modules/webhooks/kaleyra-webhook.service.ts';
 import { buildOpenApi } from './openapi.ts';
+import { keepRequestContext, requestIdMiddleware } from './lib/request-context.ts';
+import { healthRoutes, httpMetrics } from './modules/health/health.routes.ts';
+import { Readiness } from './modules/health/readiness.ts';
+import { webhookMetrics } from './modules/health/webhook-metrics.ts';
 import { createPrivacyServices, type PrivacyServices } from './modules/privacy/privacy.module.ts';
 import { privacyOpsRoutes, privacyRoutes } from './modules/privacy/privacy.routes.ts';
-import { privacySendGuard } from './modules/privacy/send-guard.ts';
+import { sendFacts } from './modules/sending/send-facts.ts';
+import { SendPolicy } from './modules/sending/send-policy.ts';
 import type { AccountsPort } from './providers/livechat-accounts/accounts.port.ts';
 import type { KaleyraPort } from './providers/kaleyra/kaleyra.port.ts';
 
@@ -53,13 +62,17 @@ export interface AppDeps {
   /** LiveChat Billing API; defaults to the real client at LIVECHAT_BILLING_URL. */
   billing?: BillingPort;
   now?: () => Date;
+  /** What /api/ready reports on (pg-boss state, shutdown); main.ts moves it. Default: from config.WORKERS. */
+  readiness?: Readiness;
 }
 
-/** Issue 5's services (lifecycle, planCancellations, refunds, ops, audit) are in LifecycleServices. */
+/** The account lifecycle's services (lifecycle, planCancellations, refunds, ops, audit) are in LifecycleServices. */
 export interface Services extends LifecycleServices {
   auth: AuthService;
   ledger: LedgerService;
   numbers: NumbersService;
+  /** The template studio: create, list, delete templates. */
+  templates: TemplatesService;
   messaging: MessagingService;
   kaleyraWebhooks: KaleyraWebhookService;
   billing: BillingService;
@@ -68,7 +81,7 @@ export interface Services extends LifecycleServices {
   optOuts: OptOutsService;
   campaigns: CampaignsService;
   campaignDispatcher: CampaignDispatcher;
-  /** Issue 6: export, a recipient's rights, retention. */
+  /** Privacy: the data export, a recipient's rights, retention. */
   privacy: PrivacyServices;
 }
 
@@ -90,37 +103,50 @@ export function webhookUrls(config: Config, org: Pick<OrganizationRow, 'id' | 'w
 
 export function createServices(deps: AppDeps): Services {
   const { config, database, log } = deps;
+  // Each module logs through its own child logger: every line says which module wrote it.
+  const logFor = (module: string) => log.child({ module });
   const now = deps.now ?? (() => new Date());
   const db = database.db;
   const auth = new AuthService(deps.accounts, config.LIVECHAT_CLIENT_ID, () => now().getTime());
   const ledger = new LedgerService(db);
-  const numbers = new NumbersService(db, deps.kaleyra, log, config.CATALOG_JSON);
-  const messaging = new MessagingService(
+  const numbers = new NumbersService(db, deps.kaleyra, logFor('numbers'), config.CATALOG_JSON);
+  const templates = new TemplatesService(db, deps.kaleyra, numbers, logFor('templates'), now);
+  // The one send policy: built first, it reads lifecycle, privacy and messaging (created below) when a send asks.
+  const sendPolicy: SendPolicy = new SendPolicy(
+    sendFacts({
+      catalog: config.CATALOG_JSON,
+      lifecycle: () => lifecycleServices.lifecycle,
+      rights: () => privacy.recipients,
+      customerWindowUntil: (conn, numberId, recipient, at) => messaging.customerWindowUntil(conn, numberId, recipient, at),
+    }),
+    now,
+  );
+  const messaging: MessagingService = new MessagingService(
     db,
     ledger,
     deps.kaleyra,
     numbers,
+    sendPolicy,
     (orgId) => balanceOf(db, orgId),
     {
       chargedCategories: config.CHARGED_CATEGORIES,
       windowHours: config.CONVERSATION_WINDOW_HOURS,
       statusCallbackUrl: (org) => webhookUrls(config, org).statusUrlWithCredentials,
       kaleyraTimeoutMs: config.KALEYRA_TIMEOUT_MS,
+      confirmWindowMs: config.SEND_CONFIRM_WINDOW_SECONDS * 1000,
     },
-    log,
+    logFor('messaging'),
     now,
   );
-  const kaleyraWebhooks = new KaleyraWebhookService(db, messaging, log);
-  // Issue 4 (F.4): opt-out keywords on incoming messages, the opt-out instruction of marketing templates.
-  const optOuts = new OptOutsService(db, deps.kaleyra, numbers, new KeywordMatcher(config.OPT_OUT_KEYWORDS, config.OPT_IN_KEYWORDS), log);
+  const kaleyraWebhooks = new KaleyraWebhookService(db, messaging, logFor('webhooks'));
+  // F.4: opt-out keywords on incoming messages, the opt-out instruction of marketing templates.
+  const optOuts = new OptOutsService(db, deps.kaleyra, numbers, new KeywordMatcher(config.OPT_OUT_KEYWORDS, config.OPT_IN_KEYWORDS), logFor('optouts'));
   kaleyraWebhooks.onIncoming(optOuts.onIncoming);
   numbers.onSynced(optOuts.afterSync);
   messaging.useTemplateResolver((n, t) => optOuts.templateToSend(n, t));
-  // Issue 3 (Part C, F.1): plans per number, packages, charge verification and the billing sync.
+  // Part C, F.1: plans per number, packages, charge verification and the billing sync.
   const billingPort = deps.billing ?? new BillingClient(config.LIVECHAT_BILLING_URL);
-  if (!config.BILLING_TOKEN_KEY && config.NODE_ENV === 'production') {
-    throw new Error('BILLING_TOKEN_KEY is required in production (32 random bytes, base64): it seals the billing sync token.');
-  }
+  // BILLING_TOKEN_KEY is required in production by the configuration (config.ts, productionProblems).
   const vault = config.BILLING_TOKEN_KEY ? new TokenVault(config.BILLING_TOKEN_KEY) : TokenVault.ephemeral();
   const billingOptions = { returnUrl: config.PUBLIC_BASE_URL, testCharges: config.BILLING_TEST_CHARGES };
   const billing = new BillingService(
@@ -129,30 +155,31 @@ export function createServices(deps: AppDeps): Services {
     billingPort,
     config.CATALOG_JSON,
     { ...billingOptions, pendingTtlMs: config.BILLING_PENDING_TTL_MINUTES * 60_000 },
-    log,
+    logFor('billing'),
     now,
   );
-  const billingSync = new BillingSyncService(db, billing, billingPort, vault, { clientId: config.LIVECHAT_CLIENT_ID, testCharges: config.BILLING_TEST_CHARGES }, log, now);
-  const numberPlans = new NumberPlansService(db, numbers, billing, billingPort, billingOptions, log, now);
-  // Issue 7: campaigns (bulk sends) and their background dispatcher.
+  const billingSync = new BillingSyncService(db, billing, billingPort, vault, { clientId: config.LIVECHAT_CLIENT_ID, testCharges: config.BILLING_TEST_CHARGES }, logFor('billing'), now);
+  const numberPlans = new NumberPlansService(db, numbers, billing, billingPort, billingOptions, logFor('numbers'), now);
+  // Campaigns (bulk sends) and their background dispatcher.
   const { campaigns, campaignDispatcher } = createCampaignServices({
     db,
     config,
     ledger,
     messaging,
     numbers,
+    sendPolicy,
     kaleyra: deps.kaleyra,
     balanceOf: (orgId) => balanceOf(db, orgId),
     statusCallbackUrl: (org) => webhookUrls(config, org).statusUrlWithCredentials,
-    log,
+    log: logFor('campaigns'),
     now,
   });
-  // Issue 5: account lifecycle, terms, refunds, operators and the audit log.
-  const lifecycleServices = createLifecycleServices({ db, config, ledger, billing, vault, campaignDispatcher, log, now });
-  const privacy = createPrivacyServices({ database, config, log, now });
+  // The account lifecycle, terms, refunds, operators and the audit log.
+  const lifecycleServices = createLifecycleServices({ db, config, ledger, billing, vault, campaignDispatcher, log: logFor('lifecycle'), now });
+  const privacy = createPrivacyServices({ database, config, log: logFor('privacy'), now });
   // L.11b: a deleted business's billing credential goes once no plan cancellation is owed any more.
   lifecycleServices.planCancellations.onAllSettled((id) => privacy.business.afterPlanCancellations(id));
-  return { auth, ledger, numbers, messaging, kaleyraWebhooks, optOuts, billing, billingSync, numberPlans, campaigns, campaignDispatcher, ...lifecycleServices, privacy };
+  return { auth, ledger, numbers, templates, messaging, kaleyraWebhooks, optOuts, billing, billingSync, numberPlans, campaigns, campaignDispatcher, ...lifecycleServices, privacy };
 }
 
 export function createApp(deps: AppDeps): { app: Express; services: Services } {
@@ -161,6 +188,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   const services = createServices(deps);
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpMetrics());
+  app.use(requestIdMiddleware());
   app.set('trust proxy', 1);
   app.set('query parser', 'simple');
 
@@ -198,13 +227,11 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: safeUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === '/api/health' || (req.url ?? '').startsWith('/widget/') },
+      autoLogging: { ignore: (req) => req.url === '/api/health' || req.url === '/api/ready' || req.url === '/metrics' || (req.url ?? '').startsWith('/widget/') },
     }),
   );
 
-  app.get('/api/health', (_req, res) => {
-    res.json({ status: 'ok', database: database.kind });
-  });
+  app.use(healthRoutes({ database, readiness: deps.readiness ?? new Readiness(config.WORKERS), metricsToken: config.METRICS_TOKEN }));
   app.get('/api/openapi.json', (_req, res) => {
     res.json(buildOpenApi('1.0.0'));
   });
@@ -221,21 +248,27 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
 
   app.use(
     '/webhooks/kaleyra',
+    webhookMetrics('kaleyra'),
     express.json({ limit: '256kb' }),
     express.urlencoded({ extended: false, limit: '256kb' }),
+    keepRequestContext(),
     kaleyraWebhookRoutes(services.kaleyraWebhooks, now),
   );
 
   app.use(
     '/webhooks/livechat',
+    webhookMetrics('livechat'),
     express.json({ limit: '64kb' }),
+    keepRequestContext(),
     livechatWebhookRoutes(config.APP_WEBHOOK_SECRET, services.billingSync, log, [(body) => services.lifecycle.onAppWebhook(body).then((r) => (r === 'uninstalled' || r === 'replayed' ? runBusinessDeletions(services, log).then(() => r) : r))]),
   );
 
   const api = express.Router();
+  api.use(keepRequestContext());
+  // Cheapest first: the caller and their organization from memory, the shared budget (one upsert), then the body.
+  api.use(authenticate(services.auth, new OrganizationCache(database.db, config.ORG_CACHE_TTL_MS)));
+  api.use(organizationRateLimit(sharedRateLimiter(database, config.RATE_LIMIT_PER_MINUTE)));
   api.use(express.json({ limit: '1mb' }));
-  api.use(authenticate(services.auth, database.db));
-  api.use(organizationRateLimit(config.RATE_LIMIT_PER_MINUTE));
   api.use(rememberManagersForSync(services.billingSync, services.auth, log));
   api.use(lifecycleApiRoutes(services, { billingSync: services.billingSync, auth: services.auth, log }));
   api.get('/me', (_req, res) => {
@@ -244,6 +277,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   });
   api.use(ledgerRoutes(database.db));
   api.use(numbersRoutes(services.numbers));
+  api.use(templatesRoutes(services.templates));
   api.use(
     numberPlansRoutes(services.numberPlans, services.billingSync, services.auth, (org) => {
       const { statusUrl, incomingUrl, username, password } = webhookUrls(config, org);
@@ -251,8 +285,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     }),
   );
   api.use(billingRoutes(services.billing, services.billingSync, services.auth));
-  api.use(privacySendGuard(services.privacy.recipients, database.db));
-  api.use(messagingRoutes(services.messaging));
+  api.use(messagingRoutes(services.messaging, database.db));
   api.use(optOutsRoutes(services.optOuts));
   api.use(campaignsRoutes(services.campaigns));
   api.use(privacyRoutes(services.privacy));
@@ -265,9 +298,9 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   }
 
   app.use((req, _res, next) => {
-    next(new DomainError(404, ErrorCode.notFound, 'Not found', `No route for ${req.method} ${req.path}.`));
+    next(new DomainError(ErrorCode.notFound, 'Not found', `No route for ${req.method} ${req.path}.`));
   });
-  app.use(problemHandler(log));
+  app.use(problemHandler(log.child({ module: 'http' })));
   return { app, services };
 }
 

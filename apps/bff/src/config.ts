@@ -47,7 +47,7 @@ export const ConfigSchema = z.object({
   /** The earlier terms, for businesses that started before TERMS_EFFECTIVE_DATE (the terms' "History of changes"). */
   TERMS_EARLIER_URL: url.optional(),
   /**
-   * Operators of the /ops API and `pnpm ops` (issue 5): `name:secret` pairs, comma-separated; each secret at least
+   * Operators of the /ops API and `pnpm ops`: `name:secret` pairs, comma-separated; each secret at least
    * 24 random characters. Unset: the operator surface answers 404. Never LiveChat tokens.
    */
   OPS_CREDENTIALS: z
@@ -71,7 +71,7 @@ export const ConfigSchema = z.object({
   /** How often plan cancellations owed to LiveChat (uninstall, refund) are retried. */
   PLAN_CANCELLATION_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 
-  /** Conversation categories that draw from the prepaid package (see README, "Conversation accounting"). */
+  /** Conversation categories that draw from the prepaid package (docs/billing.md, "Conversation accounting"). */
   CHARGED_CATEGORIES: list
     .pipe(z.array(z.enum(['marketing', 'utility', 'authentication', 'service'])))
     .default(['marketing', 'utility', 'authentication', 'service']),
@@ -87,7 +87,7 @@ export const ConfigSchema = z.object({
   CATALOG_JSON: CatalogJsonSchema,
   /**
    * 32 random bytes (base64 or hex) that encrypt, with AES-256-GCM, the LiveChat token the billing sync keeps while
-   * an organization has charges to watch (README "Billing"). Required in production; elsewhere a per-process key.
+   * an organization has charges to watch (docs/billing.md). Required in production; elsewhere a per-process key.
    */
   BILLING_TOKEN_KEY: z
     .string()
@@ -111,7 +111,7 @@ export const ConfigSchema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
 
-  // ---- campaigns (issue 7) ----
+  // ---- campaigns ----
   /** Quiet hours of marketing campaigns (D.5) as JSON; unset: the defaults in modules/campaigns/quiet-hours.ts. */
   QUIET_HOURS_POLICY_JSON: QuietHoursJsonSchema,
   /** Messages per second one WhatsApp number may send (Meta: 80; 1,000 after an upgrade). */
@@ -126,6 +126,11 @@ export const ConfigSchema = z.object({
   CAMPAIGN_CLAIM_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   /** Dispatch jobs per campaign; instances share a campaign through them. */
   CAMPAIGN_DISPATCH_LANES: z.coerce.number().int().min(1).max(16).default(2),
+  /**
+   * A send whose outcome is unknown (handed to Kaleyra, answer lost) waits this long for Kaleyra's status
+   * callbacks before it is sent again (campaigns, v2) or closed as failed (one-on-one, and v1 without a ref).
+   */
+  SEND_CONFIRM_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   CAMPAIGN_MAX_ROWS: z.coerce.number().int().positive().default(100_000),
 
   WIDGET_DIST: z.string().default(fileURLToPath(new URL('../../widget/dist', import.meta.url))),
@@ -138,17 +143,25 @@ export const ConfigSchema = z.object({
   DEV_SEED_SANDBOX_URL: url.optional(),
   /** Development only: the catalog plan the seeded numbers pay for (the benchmark seeds the Full plan). */
   DEV_SEED_PLAN: z.string().default('standard'),
-  /** API requests per organization per minute (per instance). */
+  /** API requests per organization per minute, counted in PostgreSQL: the budget is shared by every instance. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+  /**
+   * How long an instance reuses an organization's row for authenticated requests before reading it again. Writes
+   * in the same instance clear it at once; other instances see them within this time. Sends and money re-check in
+   * their transaction (docs/billing.md, "The balance").
+   */
+  ORG_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** When the ledger's invariant check runs (account row = sum of entries; docs/operations.md). */
+  LEDGER_VERIFY_CRON: z.string().default('41 2 * * *'),
   TEMPLATE_SYNC_CRON: z.string().default('*/15 * * * *'),
 
-  // ---- privacy (issue 6) ----
+  // ---- privacy ----
   /**
    * Key of the keyed hash (HMAC-SHA256) that replaces an erased phone number (L.11b), at least 32 characters.
    * Unset: derived from APP_WEBHOOK_SECRET. Changing it makes earlier erased opt-outs unmatchable: keep it.
    */
   PRIVACY_HASH_KEY: z.string().min(32).optional(),
-  /** Message and campaign metadata older than this many months is purged (README "Data retention"). */
+  /** Message and campaign metadata older than this many months is purged (docs/privacy.md, "Data retention"). */
   RETENTION_METADATA_MONTHS: z.coerce.number().int().min(1).default(13),
   /** Ledger entries and charges (bills) are kept this many years, the accounting period. */
   RETENTION_ACCOUNTING_YEARS: z.coerce.number().int().min(1).default(6),
@@ -157,6 +170,17 @@ export const ConfigSchema = z.object({
   INTERRUPTED_SENDS_CRON: z.string().default('* * * * *'),
   /** How often requested business-data deletions are looked for (L.11b). */
   BUSINESS_DELETION_CRON: z.string().default('*/5 * * * *'),
+
+  // ---- operations: metrics and shutdown ----
+  /** Bearer token that /metrics requires (at least 24 characters). Unset: /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 random characters').optional(),
+  /** On SIGTERM: how long in-flight requests and running jobs get before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(25_000),
+}).superRefine((c, ctx) => {
+  // The terms' version history counts from a date: TERMS_VERSION is one, unless it is a name.
+  if (!c.TERMS_EFFECTIVE_DATE && !/^\d{4}-\d{2}-\d{2}$/.test(c.TERMS_VERSION)) {
+    ctx.addIssue({ code: 'custom', path: ['TERMS_EFFECTIVE_DATE'], message: 'required when TERMS_VERSION is not a date (YYYY-MM-DD)' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -170,8 +194,43 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = ConfigSchema.safeParse(cleaned);
+  // Production's refusals are reported together with the schema's, so one start names every variable to fix.
+  const production = cleaned.NODE_ENV === 'production' ? productionProblems(cleaned) : [];
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError([...issues, ...production.filter((p) => !issues.some((i) => i.split(':')[0] === p.split(':')[0]))]);
   }
+  if (production.length) throw new ConfigError(production);
   return result.data;
+}
+
+/** Secrets that the development scripts, the sandbox and the tests use: never valid in production. */
+const KNOWN_DEVELOPMENT_SECRETS = [/^dev-/, /^test-/, /^sandbox-/, /^process-kit-/, /0123456789abcdef$/];
+
+/**
+ * What NODE_ENV=production refuses: settings whose development default is harmless on a laptop and harmful in
+ * production (a per-process key, a key derived from another secret, the embedded database, a sandbox's
+ * secrets). Each problem names its variable.
+ */
+export function productionProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const need = (name: string, why: string) => {
+    if (!env[name]) problems.push(`${name}: required in production (${why})`);
+  };
+  need('DATABASE_URL', 'PostgreSQL; the embedded PGlite is for development');
+  need('PUBLIC_BASE_URL', 'the public https URL LiveChat and Kaleyra call; the default is this machine');
+  need('BILLING_TOKEN_KEY', 'otherwise a per-process random key: sealed billing tokens would not survive a restart or be readable by other instances; openssl rand -base64 32');
+  need('PRIVACY_HASH_KEY', 'otherwise derived from APP_WEBHOOK_SECRET, so rotating that secret would unmatch erased opt-outs; openssl rand -base64 32');
+  if (env.DEV_SEED_SANDBOX_URL) problems.push('DEV_SEED_SANDBOX_URL: development only; unset it in production');
+  const secrets: [string, string | undefined][] = [
+    ['APP_WEBHOOK_SECRET', env.APP_WEBHOOK_SECRET],
+    ['KALEYRA_API_KEY', env.KALEYRA_API_KEY],
+    ['PRIVACY_HASH_KEY', env.PRIVACY_HASH_KEY],
+    ['METRICS_TOKEN', env.METRICS_TOKEN],
+    ...(env.OPS_CREDENTIALS ?? '').split(',').map((p) => ['OPS_CREDENTIALS', p.slice(p.indexOf(':') + 1).trim()] as [string, string]),
+  ];
+  for (const [name, value] of secrets) {
+    if (value && KNOWN_DEVELOPMENT_SECRETS.some((re) => re.test(value))) problems.push(`${name}: a development or sandbox value; use a random secret in production`);
+  }
+  return [...new Set(problems)];
 }

@@ -7,6 +7,7 @@ import type { Logger } from './lib/logger.ts';
 import type { Queue } from './queue/queue.ts';
 import { startCampaignWorkers } from './modules/campaigns/campaign-dispatcher.ts';
 import { registerPlanCancellationRetries } from './modules/lifecycle/lifecycle.jobs.ts';
+import { registerLedgerVerification } from './modules/ledger/ledger.jobs.ts';
 import { registerScheduledJob, RETENTION_JOB } from './modules/privacy/retention.service.ts';
 import { BUSINESS_DELETION_JOB } from './modules/privacy/business-rights.service.ts';
 
@@ -24,11 +25,13 @@ export async function registerJobs(queue: Queue, deps: JobDeps) {
   await startCampaignWorkers(queue, deps.services.campaignDispatcher, deps.log);
   await registerBillingSync(queue, deps);
   await registerPlanCancellationRetries(queue, deps.services.planCancellations, deps.config.PLAN_CANCELLATION_RETRY_SECONDS, deps.log);
-  // Issue 6: the retention purge (README "Data retention").
+  // Nightly: every account row against the sum of its ledger entries (docs/operations.md).
+  await registerLedgerVerification(queue, deps.services.ledger, deps.config.LEDGER_VERIFY_CRON, deps.log);
+  // The retention purge (docs/privacy.md, "Data retention").
   // Sends a stopped process left half-done: closed as `interrupted`, their conversation given back.
   await registerScheduledJob(queue, JOBS.interruptedSends, deps.config.INTERRUPTED_SENDS_CRON, () => deps.services.messaging.sweepInterrupted());
   await registerScheduledJob(queue, RETENTION_JOB, deps.config.RETENTION_CRON, () => deps.services.privacy.retention.purge());
-  // Issue 6 (L.11b): deletions requested by businesses that have since lost access (the uninstall webhook runs
+  // L.11b: deletions requested by businesses that have since lost access (the uninstall webhook runs
   // them at once; this catches the rest, e.g. an operator's termination).
   await registerScheduledJob(queue, BUSINESS_DELETION_JOB, deps.config.BUSINESS_DELETION_CRON, () => deps.services.privacy.business.runDue());
   await queue.createQueue(JOBS.syncTemplates);
@@ -49,7 +52,7 @@ export async function registerJobs(queue: Queue, deps: JobDeps) {
 }
 
 /**
- * The billing sync (README "Billing"): every BILLING_SYNC_INTERVAL_SECONDS each worker instance offers a job
+ * The billing sync (docs/billing.md): every BILLING_SYNC_INTERVAL_SECONDS each worker instance offers a job
  * keyed to that time slot, so pg-boss runs one pass per slot however many instances offer it.
  */
 async function registerBillingSync(queue: Queue, deps: JobDeps) {

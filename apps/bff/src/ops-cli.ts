@@ -38,6 +38,10 @@ Refunds (H)
 Audit
   audit [--business <business>] [--limit n] [--csv]         the audit log (all businesses unless --business)
 
+Ledger
+  verify-ledger [business]                                  compare every account row with the sum of its entries;
+                                                            prints mismatches and exits 2 when there is any
+
 <business> is an organization id or a unique prefix of one. --json prints the API's answer as it is.`;
 
 class CliError extends Error {}
@@ -264,6 +268,25 @@ async function main() {
           ['at', 'organizationId', 'actor', 'action', 'targetId', 'details'],
         ),
       );
+    }
+    case 'verify-ledger': {
+      const org = args[0] ? await business(args[0]) : null;
+      const out = await call('GET', `/ledger/verify${org ? `?organizationId=${encodeURIComponent(org)}` : ''}`);
+      print(out, () => {
+        const head = `Checked ${out.checked} account${out.checked === 1 ? '' : 's'}: ${out.mismatches.length ? `${out.mismatches.length} MISMATCH${out.mismatches.length === 1 ? '' : 'ES'}` : 'every account row equals the sum of its entries.'}`;
+        if (!out.mismatches.length) return head;
+        const rows = out.mismatches.map((m: any) => ({
+          organizationId: m.organizationId,
+          'row remaining': m.account.remaining,
+          'entries remaining': m.entries.remaining,
+          'row reserved': m.account.reserved,
+          'entries reserved': m.entries.reserved,
+        }));
+        return `${head}\n${table(rows, ['organizationId', 'row remaining', 'entries remaining', 'row reserved', 'entries reserved'])}`;
+      });
+      // Non-zero on any mismatch, so a cron or CI step fails loudly.
+      if (out.mismatches.length) process.exitCode = 2;
+      return;
     }
     default:
       throw new CliError(`Unknown command "${command}". Run \`pnpm ops help\`.`);

@@ -3,15 +3,25 @@
 // <link rel="modulepreload"> tags (what the browser fetches before the page can run), and, on top, the chunks
 // it can import lazily later (found by following import("...") in those chunks). No dependencies.
 //
-//   node apps/widget/scripts/size.mjs [distDir]
+// The floor page (a trivial render of the same framework pieces) is built apart, into dist-floor/, by
+// vite.floor.config.ts; `pnpm --filter @wa/widget size` builds both and runs this.
+//
+//   node apps/widget/scripts/size.mjs [distDir] [floorDistDir]
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, posix, resolve } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const dist = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist'));
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const widgetRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = resolve(args[0] ?? join(widgetRoot, 'dist'));
+const floorDist = resolve(args[1] ?? join(widgetRoot, 'dist-floor'));
 const BASE = '/widget/';
-const PAGES = ['details', 'fullscreen', 'floor'];
+const PAGES = [
+  { page: 'details', dir: dist },
+  { page: 'fullscreen', dir: dist },
+  { page: 'floor', dir: floorDist },
+];
 
 /** dist-relative path of a URL written in the HTML or a chunk, or null for anything outside dist. */
 function toDistPath(url, fromFile) {
@@ -22,28 +32,33 @@ function toDistPath(url, fromFile) {
 }
 
 const gz = new Map();
+/** Files are absolute paths from here on: the widget and the floor live in different directories. */
 function gzipBytes(file) {
   if (!gz.has(file)) {
-    const buf = readFileSync(join(dist, file));
+    const buf = readFileSync(file);
     gz.set(file, { raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length });
   }
   return gz.get(file);
 }
 
-function htmlScripts(htmlFile) {
-  const html = readFileSync(join(dist, htmlFile), 'utf8');
+function htmlScripts(dir, htmlFile) {
+  const html = readFileSync(join(dir, htmlFile), 'utf8');
   const files = new Set();
   for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"[^>]*>/g)) files.add(m[1]);
   for (const m of html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*>/g)) {
     const href = /\bhref="([^"]+)"/.exec(m[0]);
     if (href) files.add(href[1]);
   }
-  return [...files].map((u) => toDistPath(u, htmlFile)).filter((f) => f && f.endsWith('.js') && existsSync(join(dist, f)));
+  return [...files]
+    .map((u) => toDistPath(u, htmlFile))
+    .filter((f) => f && f.endsWith('.js') && existsSync(join(dir, f)))
+    .map((f) => join(dir, f));
 }
 
 /** Static imports (`from "./x.js"`, `import "./x.js"`) and dynamic ones (`import("./x.js")`) of a chunk. */
-function chunkImports(file) {
-  const code = readFileSync(join(dist, file), 'utf8');
+function chunkImports(dir, file) {
+  const code = readFileSync(file, 'utf8');
+  const rel = relative(dir, file).split(sep).join('/');
   const statics = new Set();
   const dynamics = new Set();
   for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*)["']([^"']+\.js)["']/g)) statics.add(m[1]);
@@ -52,19 +67,20 @@ function chunkImports(file) {
   for (const m of code.matchAll(/["']((?:\.{1,2}\/|assets\/)[\w./-]+\.js)["']/g)) if (!statics.has(m[1])) dynamics.add(m[1]);
   const resolveAll = (set) =>
     [...set]
-      .map((u) => (u.startsWith('assets/') ? u : toDistPath(u, file)))
-      .filter((f) => f && existsSync(join(dist, f)));
+      .map((u) => (u.startsWith('assets/') ? u : toDistPath(u, rel)))
+      .filter((f) => f && existsSync(join(dir, f)))
+      .map((f) => join(dir, f));
   return { statics: resolveAll(statics), dynamics: resolveAll(dynamics) };
 }
 
-function closure(start, includeDynamic) {
+function closure(dir, start, includeDynamic) {
   const seen = new Set();
   const queue = [...start];
   while (queue.length) {
     const f = queue.pop();
     if (seen.has(f)) continue;
     seen.add(f);
-    const { statics, dynamics } = chunkImports(f);
+    const { statics, dynamics } = chunkImports(dir, f);
     queue.push(...statics, ...(includeDynamic ? dynamics : []));
   }
   return seen;
@@ -79,12 +95,13 @@ if (!existsSync(dist)) {
 }
 
 const rows = [];
-for (const page of PAGES) {
+for (const { page, dir } of PAGES) {
   const html = `${page}.html`;
-  if (!existsSync(join(dist, html))) continue;
-  const initial = closure(htmlScripts(html), false);
-  const all = closure(initial, true);
-  rows.push({ page, initial: sum(initial), all: sum(all), files: [...initial], lazy: [...all].filter((f) => !initial.has(f)) });
+  if (!existsSync(join(dir, html))) continue;
+  const initial = closure(dir, htmlScripts(dir, html), false);
+  const all = closure(dir, initial, true);
+  const show = (f) => relative(dir, f).split(sep).join('/');
+  rows.push({ page, initial: sum(initial), all: sum(all), files: [...initial].map(show), lazy: [...all].filter((f) => !initial.has(f)).map(show), dir });
 }
 
 console.log(`JS per HTML entry in ${dist} (KB; gzip -9)\n`);
@@ -104,7 +121,7 @@ if (floor) {
 if (process.argv.includes('--files') || process.env.SIZE_FILES) {
   for (const r of rows) {
     console.log(`\n${r.page}:`);
-    for (const f of r.files) console.log(`  ${kb(gzipBytes(f).gzip)}  ${f}`);
-    for (const f of r.lazy) console.log(`  ${kb(gzipBytes(f).gzip)}  ${f}  (lazy)`);
+    for (const f of r.files) console.log(`  ${kb(gzipBytes(join(r.dir, f)).gzip)}  ${f}`);
+    for (const f of r.lazy) console.log(`  ${kb(gzipBytes(join(r.dir, f)).gzip)}  ${f}  (lazy)`);
   }
 }

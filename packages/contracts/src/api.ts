@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { E164_PATTERN } from './phone-pattern.ts';
+import { nextCursorField, pageLimit, TimeUuidCursorSchema } from './pagination.ts';
 
 const isoDate = z.iso.datetime({ offset: true });
 const id = z.string().min(1).max(100);
@@ -59,7 +60,16 @@ export const LedgerEntrySchema = z.object({
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
-export const LedgerResponseSchema = z.object({ entries: z.array(LedgerEntrySchema), balance: BalanceSchema }).meta({ id: 'Ledger' });
+/** A page of the ledger, newest first (ties broken by id); `cursor` continues after the previous page. */
+export const LedgerQuerySchema = z.object({
+  limit: pageLimit(100, 500),
+  cursor: TimeUuidCursorSchema.optional(),
+});
+export type LedgerQuery = z.infer<typeof LedgerQuerySchema>;
+
+export const LedgerResponseSchema = z
+  .object({ entries: z.array(LedgerEntrySchema), balance: BalanceSchema, ...nextCursorField })
+  .meta({ id: 'Ledger' });
 export type LedgerResponse = z.infer<typeof LedgerResponseSchema>;
 
 // ---- numbers & templates --------------------------------------------------------------------
@@ -124,6 +134,11 @@ export const TemplateSchema = z
     buttons: z.array(z.object({ type: z.string(), text: z.string() })),
     variableCount: z.number().int().nonnegative(),
     rejectedReason: z.string().nullable(),
+    /** Media header format, dynamic URL buttons and their indexes: what a send has to fill beyond the body. */
+    headerFormat: z.enum(['none', 'text', 'image', 'video', 'document', 'location']).optional(),
+    richButtons: z
+      .array(z.object({ type: z.string(), text: z.string(), url: z.string().nullable(), dynamic: z.boolean() }))
+      .optional(),
   })
   .meta({ id: 'Template' });
 export type Template = z.infer<typeof TemplateSchema>;
@@ -181,6 +196,10 @@ export const SendTemplateRequestSchema = z.object({
   templateName: z.string().min(1).max(512),
   language: z.string().min(2).max(15),
   variables: z.array(z.string().max(1024)).max(20),
+  /** Rich templates: the text header's value, the media header's https link, a value per button (URL suffix, quick-reply payload). */
+  headerText: z.string().max(60).optional(),
+  headerMediaUrl: z.string().max(2000).optional(),
+  buttonValues: z.array(z.string().max(1000)).max(10).optional(),
 });
 export const SendTextRequestSchema = z.object({
   ...sendBase,
@@ -218,12 +237,31 @@ export const SendMessageResponseSchema = z
   .meta({ id: 'SendMessageResponse' });
 export type SendMessageResponse = z.infer<typeof SendMessageResponseSchema>;
 
-export const MessagesQuerySchema = z.object({ to: E164Schema, numberId: id.optional() });
+/** A page of one recipient's messages, newest first; `cursor` continues after the previous page. */
+export const MessagesQuerySchema = z.object({
+  to: E164Schema,
+  numberId: id.optional(),
+  limit: pageLimit(50, 200),
+  cursor: TimeUuidCursorSchema.optional(),
+});
 export type MessagesQuery = z.infer<typeof MessagesQuerySchema>;
-export const MessagesResponseSchema = z.object({ messages: z.array(MessageSchema) }).meta({ id: 'Messages' });
+export const MessagesResponseSchema = z.object({ messages: z.array(MessageSchema), ...nextCursorField }).meta({ id: 'Messages' });
 export type MessagesResponse = z.infer<typeof MessagesResponseSchema>;
 
 export const HealthResponseSchema = z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) });
+
+/** Readiness (200 ready, 503 not): what was checked, and in words what is not ready. */
+export const ReadinessResponseSchema = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  ready: z.boolean(),
+  checks: z.object({
+    database: z.enum(['ok', 'unreachable']),
+    migrations: z.enum(['ok', 'pending', 'unknown']),
+    queue: z.enum(['not_run_here', 'starting', 'started', 'stopped']),
+    shutdown: z.enum(['no', 'in_progress']),
+  }),
+  notReady: z.array(z.string()),
+});
 
 /** What the widget needs before sign-in. Served by the BFF so one widget build runs against any environment. */
 export const PublicConfigSchema = z

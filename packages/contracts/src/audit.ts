@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nextCursorField, TimeUuidCursorSchema } from './pagination.ts';
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -33,6 +34,9 @@ export const AUDIT_ACTIONS = {
   refundApproved: 'refund.approved',
   refundRefused: 'refund.refused',
   refundPaid: 'refund.paid',
+  templateSubmitted: 'template.submitted',
+  templateStatusChanged: 'template.status_changed',
+  templateDeleted: 'template.deleted',
 } as const;
 
 export const AuditEventSchema = z
@@ -53,10 +57,12 @@ export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
 export const AuditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
-  /** Events strictly older than this ISO time (paging). */
+  /** Events strictly older than this ISO time. */
   before: isoDate.optional(),
+  /** Continues after the previous page (newest first, ties broken by id). */
+  cursor: TimeUuidCursorSchema.optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
-export const AuditResponseSchema = z.object({ events: z.array(AuditEventSchema) }).meta({ id: 'AuditLog' });
+export const AuditResponseSchema = z.object({ events: z.array(AuditEventSchema), ...nextCursorField }).meta({ id: 'AuditLog' });
 export type AuditResponse = z.infer<typeof AuditResponseSchema>;

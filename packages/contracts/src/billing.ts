@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nextCursorField, pageLimit, TimeTextCursorSchema } from './pagination.ts';
 import { ApiVersionSchema, BalanceSchema, BillingCycleSchema, E164Schema, WhatsAppNumberSchema, type BillingCycle } from './api.ts';
 
 const isoDate = z.iso.datetime({ offset: true });
@@ -96,7 +97,14 @@ export const BillSchema = z
   .meta({ id: 'Bill' });
 export type Bill = z.infer<typeof BillSchema>;
 
-export const BillsResponseSchema = z.object({ bills: z.array(BillSchema) }).meta({ id: 'Bills' });
+/** A page of bills, newest first (ties broken by charge id); `cursor` continues after the previous page. */
+export const BillsQuerySchema = z.object({
+  limit: pageLimit(50, 200),
+  cursor: TimeTextCursorSchema.optional(),
+});
+export type BillsQuery = z.infer<typeof BillsQuerySchema>;
+
+export const BillsResponseSchema = z.object({ bills: z.array(BillSchema), ...nextCursorField }).meta({ id: 'Bills' });
 export type BillsResponse = z.infer<typeof BillsResponseSchema>;
 
 export const ChargeParamsSchema = z.object({ chargeId: id });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nextCursorField, SeqCursorSchema } from './pagination.ts';
 import { E164Schema, MessageSchema, BalanceSchema, TemplateCategorySchema } from './api.ts';
 import { describeProviderError, type ProviderErrorInfo } from './provider-errors.ts';
 
@@ -8,7 +9,7 @@ const id = z.string().min(1).max(100);
 // ---- limits shared by the widget and the BFF -------------------------------------------------
 
 export const CAMPAIGN_LIMITS = {
-  /** Data rows a CSV may hold (issue 7). */
+  /** Data rows a campaign CSV may hold. */
   maxRows: 100_000,
   /** A physical line longer than this is not a recipient list (a binary file, a pasted document). */
   maxLineBytes: 64 * 1024,
@@ -23,11 +24,13 @@ export const CampaignStatusSchema = z.enum(['draft', 'scheduled', 'running', 'pa
 export type CampaignStatus = z.infer<typeof CampaignStatusSchema>;
 
 /**
- * Where one recipient stands. `pending` and `sending` are on the way; every other value is terminal
+ * Where one recipient stands. `pending`, `sending` and `confirming` are on the way; every other value is terminal
  * (delivery statuses keep moving sent → delivered → read as WhatsApp reports them, and a message WhatsApp
- * later rejects becomes `failed`).
+ * later rejects becomes `failed`). `confirming`: the message was handed to Kaleyra by an instance that stopped
+ * before recording the answer; Kaleyra's status callbacks settle it, and only if none arrives in time is it
+ * sent again.
  */
-export const RecipientStatusSchema = z.enum(['pending', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled']);
+export const RecipientStatusSchema = z.enum(['pending', 'sending', 'confirming', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled']);
 export type RecipientStatus = z.infer<typeof RecipientStatusSchema>;
 export const TERMINAL_RECIPIENT_STATUSES: readonly RecipientStatus[] = ['sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled'];
 
@@ -35,6 +38,13 @@ export const TERMINAL_RECIPIENT_STATUSES: readonly RecipientStatus[] = ['sent', 
 const OWN_REASONS: Record<string, ProviderErrorInfo> = {
   opted_out: { message: 'The customer opted out of your messages, so they were not sent this one.', retryable: false },
   restricted: { message: "Processing of this customer's data is restricted at their request, so they were not sent this one.", retryable: false },
+  // The send policy's refusals: the same codes a one-on-one send is refused with (problem+json `code`).
+  recipient_restricted: { message: "Processing of this customer's data is restricted at their request, so they were not sent this one.", retryable: false },
+  terms_not_accepted: { message: 'The owner has to accept the WhatsApp Business terms before anything can be sent.', retryable: true },
+  organization_suspended: { message: 'Your WhatsApp Business account is suspended by the service operator.', retryable: true },
+  account_closed: { message: 'Your WhatsApp Business account is closed, so nothing can be sent.', retryable: false },
+  plan_limit: { message: "This number's plan does not include campaigns.", retryable: true },
+  window_closed: { message: 'The customer has not written in the last 24 hours, so only an approved template can be sent.', retryable: false },
   not_included: { message: 'Left out when the campaign was launched for the first recipients only.', retryable: false },
   insufficient_balance: {
     message: 'The conversation balance ran out before this customer could be messaged. Buy more conversations, then retry.',
@@ -168,6 +178,7 @@ export const RecipientCountsSchema = z.object({
   total: z.number().int().nonnegative(),
   pending: z.number().int().nonnegative(),
   sending: z.number().int().nonnegative(),
+  confirming: z.number().int().nonnegative(),
   sent: z.number().int().nonnegative(),
   delivered: z.number().int().nonnegative(),
   read: z.number().int().nonnegative(),
@@ -320,12 +331,15 @@ export const RecipientsQuerySchema = z.object({
   status: RecipientStatusSchema.optional(),
   q: z.string().trim().max(32).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Rows to skip; prefer `cursor`, which stays exact while statuses change. */
   offset: z.coerce.number().int().min(0).default(0),
+  /** Continues after the previous page (file order). */
+  cursor: SeqCursorSchema.optional(),
 });
 export type RecipientsQuery = z.infer<typeof RecipientsQuerySchema>;
 
 export const RecipientsResponseSchema = z
-  .object({ recipients: z.array(CampaignRecipientSchema), total: z.number().int().nonnegative() })
+  .object({ recipients: z.array(CampaignRecipientSchema), total: z.number().int().nonnegative(), ...nextCursorField })
   .meta({ id: 'CampaignRecipients' });
 export type RecipientsResponse = z.infer<typeof RecipientsResponseSchema>;
 

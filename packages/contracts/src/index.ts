@@ -2,6 +2,8 @@ export * from './problem.ts';
 export * from './phone.ts';
 export * from './phone-pattern.ts';
 export * from './templates.ts';
+export * from './templates-studio.ts';
+export * from './pagination.ts';
 export * from './api.ts';
 export * from './billing.ts';
 export * from './routes.ts';

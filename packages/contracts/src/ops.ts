@@ -115,3 +115,15 @@ export const OpsRefundResponseSchema = z.object({ refund: RefundSchema }).meta({
 
 export const OpsAuditQuerySchema = AuditQuerySchema.extend({ organizationId: id.optional() });
 export type OpsAuditQuery = z.infer<typeof OpsAuditQuerySchema>;
+
+/** `pnpm ops verify-ledger`: account rows compared with the sum of their entries. */
+export const OpsLedgerVerifyQuerySchema = z.object({ organizationId: id.optional() });
+const LedgerTotalsSchema = z.object({ remaining: z.number().int(), reserved: z.number().int() });
+export const OpsLedgerVerifyResponseSchema = z
+  .object({
+    /** Organizations compared (those with an account row or entries). */
+    checked: z.number().int().nonnegative(),
+    mismatches: z.array(z.object({ organizationId: id, account: LedgerTotalsSchema, entries: LedgerTotalsSchema })),
+  })
+  .meta({ id: 'OpsLedgerVerify' });
+export type OpsLedgerVerifyResponse = z.infer<typeof OpsLedgerVerifyResponseSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { E164Schema } from './api.ts';
+import { nextCursorField, TimeTextCursorSchema } from './pagination.ts';
 
 const isoDate = z.iso.datetime({ offset: true });
 const id = z.string().min(1).max(100);
@@ -30,7 +31,10 @@ export const OptOutsQuerySchema = z.object({
   /** Part of a phone number; digits only are compared, so "+48 601" finds +48601…. */
   q: z.string().trim().max(32).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Rows to skip; prefer `cursor`, which stays exact while the list changes. */
   offset: z.coerce.number().int().min(0).default(0),
+  /** Continues after the previous page (newest first, ties broken by phone number). */
+  cursor: TimeTextCursorSchema.optional(),
 });
 export type OptOutsQuery = z.infer<typeof OptOutsQuerySchema>;
 
@@ -50,6 +54,7 @@ export const OptOutsResponseSchema = z
     /** Entries matching the search, all pages. */
     total: z.number().int().nonnegative(),
     keywords: OptOutKeywordsSchema,
+    ...nextCursorField,
   })
   .meta({ id: 'OptOuts' });
 export type OptOutsResponse = z.infer<typeof OptOutsResponseSchema>;

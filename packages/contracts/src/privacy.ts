@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { E164Schema } from './api.ts';
 
-/** Issue 6 (L.11a–d): what is held about one recipient of one organization, and their rights. */
+/** L.11a–d: what is held about one recipient of one organization, and their rights. */
 const isoDate = z.string();
 
 export const RecipientQuerySchema = z.object({ phone: E164Schema }).meta({ id: 'RecipientQuery' });
@@ -83,7 +83,7 @@ export const BusinessContactResponseSchema = z
   .meta({ id: 'BusinessContactResponse' });
 export type BusinessContactResponse = z.infer<typeof BusinessContactResponseSchema>;
 
-/** What deleting a business's data keeps, and why (the retention duty, README "Data retention"). */
+/** What deleting a business's data keeps, and why (the retention duty, docs/privacy.md "Data retention"). */
 export const KeptDataSchema = z.object({ data: z.string(), why: z.string(), keptForYears: z.number().int().positive().nullable() });
 
 export const DataDeletionSchema = z

@@ -16,7 +16,7 @@ export const ErrorCode = {
   templateVariables: 'template_variables',
   windowClosed: 'window_closed',
   optedOut: 'opted_out',
-  /** Issue 6 (L.11c): the recipient asked to restrict processing. */
+  /** L.11c: the recipient asked to restrict processing. */
   recipientRestricted: 'recipient_restricted',
   providerError: 'provider_error',
   providerUnavailable: 'provider_unavailable',
@@ -28,11 +28,17 @@ export const ErrorCode = {
   chargeNotPayable: 'charge_not_payable',
   /** A recipient file that is not a usable CSV (encoding, missing column, a huge line, too many rows). */
   csvInvalid: 'csv_invalid',
+  /** An upload larger than the service takes (bytes or rows). */
+  fileTooLarge: 'file_too_large',
+  /** The request body is not of a type the endpoint takes (e.g. a recipient file sent as a form). */
+  unsupportedMediaType: 'unsupported_media_type',
+  /** A service we depend on answered, but refused or failed the request (nothing was changed). */
+  upstreamRefused: 'upstream_refused',
   /** The campaign is not in a state that allows this (e.g. launching a cancelled one). */
   campaignState: 'campaign_state',
   /** The number's plan does not include this (catalog limits, F.1), e.g. campaigns on Starter. */
   planLimit: 'plan_limit',
-  // issue 5: lifecycle, refunds, operators
+  // lifecycle, refunds, operators
   accountClosed: 'account_closed',
   refundNotEligible: 'refund_not_eligible',
   planCancellationFailed: 'plan_cancellation_failed',

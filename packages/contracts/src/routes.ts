@@ -9,6 +9,7 @@ import * as refunds from './refunds.ts';
 import * as audit from './audit.ts';
 import * as ops from './ops.ts';
 import * as privacy from './privacy.ts';
+import * as studio from './templates-studio.ts';
 
 /**
  * Every HTTP route of the BFF's public API, with its schemas. The BFF generates /api/openapi.json
@@ -33,10 +34,12 @@ export interface RouteSpec {
 
 export const routes: RouteSpec[] = [
   { method: 'get', path: '/api/health', summary: 'Liveness and database kind', auth: 'none', response: api.HealthResponseSchema },
+  { method: 'get', path: '/api/ready', summary: 'Readiness: database reachable, migrations applied, pg-boss started where workers run (503 with what is not ready otherwise)', auth: 'none', response: api.ReadinessResponseSchema },
   { method: 'get', path: '/api/public-config', summary: 'Accounts URL and client id for the sign-in popup', auth: 'none', response: api.PublicConfigSchema },
   { method: 'get', path: '/api/me', summary: 'The signed-in LiveChat account, its organization and role', auth: 'member', response: api.MeResponseSchema },
   { method: 'get', path: '/api/balance', summary: 'Remaining conversations (sum of the ledger)', auth: 'member', response: api.BalanceSchema },
-  { method: 'get', path: '/api/ledger', summary: 'Every ledger movement with its reason', auth: 'member', response: api.LedgerResponseSchema },
+  { method: 'get', path: '/api/ledger', summary: 'Every ledger movement with its reason, a page at a time (follow nextCursor)', auth: 'member', query: api.LedgerQuerySchema, response: api.LedgerResponseSchema },
+  { method: 'get', path: '/api/ledger.csv', summary: 'Every ledger movement as CSV (streamed)', auth: 'member', responseContentType: 'text/csv' },
   { method: 'get', path: '/api/numbers', summary: "The organization's WhatsApp numbers", auth: 'member', response: api.NumbersResponseSchema },
   {
     method: 'get',
@@ -54,6 +57,30 @@ export const routes: RouteSpec[] = [
     params: api.NumberParamsSchema,
     response: api.TemplatesResponseSchema,
   },
+  // The template studio.
+  { method: 'get', path: '/api/templates', summary: "Every template of the organization's WhatsApp Business Accounts", auth: 'member', response: studio.StudioTemplatesResponseSchema },
+  { method: 'post', path: '/api/templates/sync', summary: 'Sync every WhatsApp Business Account now', auth: 'member', response: studio.StudioTemplatesResponseSchema },
+  {
+    method: 'post',
+    path: '/api/templates',
+    summary: "Submit a template for WhatsApp's review (Meta's rules checked first; idempotent by account, name and language)",
+    auth: 'manager',
+    body: studio.TemplateDraftSchema,
+    response: studio.CreateTemplateResponseSchema,
+    status: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/templates/samples',
+    summary: "A media header's sample file (the raw body) passed to Kaleyra for the review; returns its handle",
+    auth: 'manager',
+    query: studio.TemplateSampleQuerySchema,
+    requestContentType: 'application/octet-stream',
+    response: studio.TemplateSampleResponseSchema,
+    status: 201,
+  },
+  { method: 'get', path: '/api/templates/{numberId}/{name}/usage', summary: 'What uses a template name (campaigns, opt-out copies) and whether it can be deleted', auth: 'member', params: studio.TemplateKeyParamsSchema, response: studio.TemplateUsageSchema },
+  { method: 'delete', path: '/api/templates/{numberId}/{name}', summary: 'Delete a template name in every language (refused while a scheduled, running or paused campaign uses it)', auth: 'manager', params: studio.TemplateKeyParamsSchema, response: studio.TemplateUsageSchema },
   {
     method: 'get',
     path: '/api/conversations/quote',
@@ -62,7 +89,7 @@ export const routes: RouteSpec[] = [
     query: api.QuoteQuerySchema,
     response: api.QuoteSchema,
   },
-  // ---- issue 4: messaging rules (window, opt-outs) ----
+  // ---- messaging rules (window, opt-outs) ----
   {
     method: 'get',
     path: '/api/conversations/status',
@@ -111,6 +138,7 @@ export const routes: RouteSpec[] = [
     auth: 'manager',
     response: optouts.ExportOptOutsResponseSchema,
   },
+  { method: 'get', path: '/api/opt-outs.csv', summary: 'The whole suppression list as a streamed CSV download', auth: 'manager', responseContentType: 'text/csv' },
   {
     method: 'get',
     path: '/api/numbers/{numberId}/opt-out-instruction',
@@ -145,7 +173,7 @@ export const routes: RouteSpec[] = [
     query: api.MessagesQuerySchema,
     response: api.MessagesResponseSchema,
   },
-  // ---- issue 3: numbers, plans, packages, balance and bills (Part C, F.1) ----
+  // ---- numbers, plans, packages, balance and bills (Part C, F.1) ----
   { method: 'get', path: '/api/catalog', summary: 'Plans and conversation packages with their prices (F.1)', auth: 'member', response: billing.CatalogSchema },
   {
     method: 'post',
@@ -198,7 +226,7 @@ export const routes: RouteSpec[] = [
     params: billing.ChargeParamsSchema,
     response: billing.ConfirmChargeResponseSchema,
   },
-  { method: 'get', path: '/api/billing/charges', summary: 'Bills: every charge with date, item, price and status (C.3)', auth: 'member', response: billing.BillsResponseSchema },
+  { method: 'get', path: '/api/billing/charges', summary: 'Bills: every charge with date, item, price and status (C.3), a page at a time (follow nextCursor)', auth: 'member', query: billing.BillsQuerySchema, response: billing.BillsResponseSchema },
   { method: 'get', path: '/api/billing/charges.csv', summary: 'Bills as CSV, with the conversations the ledger credited for each', auth: 'member' },
   {
     method: 'get',
@@ -217,7 +245,7 @@ export const routes: RouteSpec[] = [
     response: api.BalanceSchema,
   },
   { method: 'post', path: '/webhooks/livechat/{secret}', summary: 'LiveChat app webhooks (payment_collected, …): hints, re-verified', auth: 'webhook' },
-  // ---- issue 5: account lifecycle, terms, refunds, audit (Parts C.5, E, F, H, I, J) ----
+  // ---- account lifecycle, terms, refunds, audit (Parts C.5, E, F, H, I, J) ----
   { method: 'get', path: '/api/account', summary: 'Account status, terms version and acceptance, and whether sending and buying are allowed', auth: 'member', response: lifecycle.AccountSchema },
   {
     method: 'post',
@@ -242,7 +270,7 @@ export const routes: RouteSpec[] = [
   },
   { method: 'get', path: '/api/audit', summary: "The organization's audit log: money, number, permission and lifecycle events", auth: 'manager', query: audit.AuditQuerySchema, response: audit.AuditResponseSchema },
   { method: 'get', path: '/api/audit.csv', summary: "The organization's audit log as CSV", auth: 'manager', responseContentType: 'text/csv' },
-  // ---- issue 5: operator surface (/ops, operator credentials from configuration, never LiveChat tokens) ----
+  // ---- operator surface (/ops, operator credentials from configuration, never LiveChat tokens) ----
   { method: 'get', path: '/ops/businesses', summary: 'Every business with status, balance, numbers and pending refunds', auth: 'operator', query: ops.OpsBusinessesQuerySchema, response: ops.OpsBusinessesResponseSchema },
   { method: 'get', path: '/ops/businesses/{organizationId}', summary: 'One business: balance, numbers, charges, refunds, recent audit', auth: 'operator', params: ops.OpsBusinessParamsSchema, response: ops.OpsBusinessSchema },
   { method: 'post', path: '/ops/businesses/{organizationId}/suspend', summary: 'Suspend (F.2, J): no sending, no buying', auth: 'operator', params: ops.OpsBusinessParamsSchema, body: ops.OpsReasonRequestSchema, response: ops.OpsActionResponseSchema },
@@ -259,7 +287,8 @@ export const routes: RouteSpec[] = [
   { method: 'post', path: '/ops/refunds/{refundId}/paid', summary: 'Record that an approved refund was paid out', auth: 'operator', params: ops.OpsRefundParamsSchema, body: ops.OpsReasonRequestSchema, response: ops.OpsRefundResponseSchema },
   { method: 'get', path: '/ops/audit', summary: 'The audit log of every business (or one)', auth: 'operator', query: ops.OpsAuditQuerySchema, response: audit.AuditResponseSchema },
   { method: 'get', path: '/ops/audit.csv', summary: 'The audit log as CSV', auth: 'operator', query: ops.OpsAuditQuerySchema, responseContentType: 'text/csv' },
-  // ---- issue 7: campaigns (bulk sends) ----
+  { method: 'get', path: '/ops/ledger/verify', summary: 'Compare every account row (or one business’s) with the sum of its ledger entries', auth: 'operator', query: ops.OpsLedgerVerifyQuerySchema, response: ops.OpsLedgerVerifyResponseSchema },
+  // ---- campaigns (bulk sends) ----
   { method: 'get', path: '/api/campaigns', summary: "The organization's campaigns, newest first", auth: 'manager', response: campaigns.CampaignsResponseSchema },
   {
     method: 'post',
@@ -338,7 +367,7 @@ export const routes: RouteSpec[] = [
   },
   { method: 'get', path: '/api/campaigns/{campaignId}/report.csv', summary: 'Per-recipient report as CSV (metadata only)', auth: 'manager', params: campaigns.CampaignParamsSchema, responseContentType: 'text/csv' },
   { method: 'get', path: '/api/campaigns/{campaignId}/rejected.csv', summary: 'Rejected rows of the check (line, phone, reason) as CSV', auth: 'manager', params: campaigns.CampaignParamsSchema, responseContentType: 'text/csv' },
-  // ---- issue 6: privacy (G, L.11) ----
+  // ---- privacy (G, L.11) ----
   { method: 'get', path: '/api/privacy/export.zip', summary: 'L.11e: everything held about the organization, as a ZIP of JSON and CSV per table', auth: 'manager', responseContentType: 'application/zip' },
   { method: 'get', path: '/api/privacy/recipients', summary: 'L.11a: what is held about one phone number', auth: 'manager', query: privacy.RecipientQuerySchema, response: privacy.RecipientDataSchema },
   { method: 'post', path: '/api/privacy/recipients/erase', summary: 'L.11b: erase a phone number (anonymised under a keyed hash; opt-outs stay)', auth: 'manager', body: privacy.RecipientPhoneRequestSchema, response: privacy.RecipientEraseResponseSchema },

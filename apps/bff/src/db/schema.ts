@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   doublePrecision,
   index,
@@ -66,6 +67,14 @@ export const templates = pgTable(
     buttons: jsonb('buttons').$type<{ type: string; text: string }[]>().notNull().default([]),
     rejectedReason: text('rejected_reason'),
     syncedAt: ts('synced_at').notNull(),
+    /** Meta's components as the provider lists them (media header format, URL and phone buttons). */
+    components: jsonb('components').$type<Record<string, unknown>[]>().notNull().default([]),
+    /** Meta's quality rating (high, medium, low, unknown). */
+    quality: text('quality').notNull().default('unknown'),
+    /** When its status or content last changed, as far as we saw (created here, or a sync noticing a change). */
+    changedAt: ts('changed_at'),
+    /** Sample values it was submitted with from this app (business content, kept for "edit and resubmit"). */
+    bodySamples: jsonb('body_samples').$type<string[]>().notNull().default([]),
   },
   (t) => [primaryKey({ columns: [t.numberId, t.name, t.language] })],
 );
@@ -96,7 +105,12 @@ export const ledgerEntries = pgTable(
     numberId: uuid('number_id'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('ledger_idempotency_key').on(t.idempotencyKey), index('ledger_org').on(t.organizationId, t.createdAt)],
+  (t) => [
+    uniqueIndex('ledger_idempotency_key').on(t.idempotencyKey),
+    // History pages walk (created_at, id) by keyset; bills sum an organization's purchases by charge.
+    index('ledger_org_page').on(t.organizationId, t.createdAt, t.id),
+    index('ledger_purchase_reference').on(t.organizationId, t.reference).where(sql`${t.reason} = 'purchase'`),
+  ],
 );
 
 /** A 24-hour window per (our number, recipient, category). Opening one spends one conversation. */
@@ -142,7 +156,7 @@ export const messages = pgTable(
   },
   (t) => [
     uniqueIndex('messages_client_ref').on(t.organizationId, t.clientRef),
-    index('messages_recipient').on(t.organizationId, t.recipient, t.createdAt),
+    index('messages_recipient_page').on(t.organizationId, t.recipient, t.createdAt, t.id),
     index('messages_provider_id').on(t.providerMessageId),
   ],
 );
@@ -192,7 +206,7 @@ export const charges = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('charges_org').on(t.organizationId, t.createdAt)],
+  (t) => [index('charges_org_page').on(t.organizationId, t.createdAt, t.id)],
 );
 
 /**
@@ -209,13 +223,13 @@ export const optOuts = pgTable(
     createdBy: text('created_by'),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.organizationId, t.recipient] })],
+  (t) => [primaryKey({ columns: [t.organizationId, t.recipient] }), index('opt_outs_page').on(t.organizationId, t.createdAt, t.recipient)],
 );
 
 /**
- * Per number (issue 4, F.4): add an opt-out instruction to marketing templates. WhatsApp sends an approved
+ * Per number (F.4): add an opt-out instruction to marketing templates. WhatsApp sends an approved
  * template's text exactly as reviewed, so the instruction goes into an approved copy of each marketing
- * template (footer = instruction) that is sent in its place; see README "Opt-out (F.4)".
+ * template (footer = instruction) that is sent in its place; see docs/messaging.md, "Opt-out instruction".
  */
 export const numberOptOutSettings = pgTable('number_opt_out_settings', {
   numberId: uuid('number_id')
@@ -229,7 +243,7 @@ export const numberOptOutSettings = pgTable('number_opt_out_settings', {
 });
 
 /**
- * The LiveChat access token the billing sync uses for one organization (README "Billing"): the latest owner's or
+ * The LiveChat access token the billing sync uses for one organization (docs/billing.md): the latest owner's or
  * admin's, AES-256-GCM encrypted, kept only while the organization has charges to watch and never past the
  * token's own expiry. The Billing API accepts nothing but a user's token, and webhooks carry none.
  */
@@ -244,7 +258,7 @@ export const billingCredentials = pgTable('billing_credentials', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
-// ---- issue 7: campaigns (bulk sends) ----------------------------------------------------------
+// ---- campaigns (bulk sends) -----------------------------------------------------------------
 
 /**
  * A bulk send of one approved template from one number to the recipients of a CSV. The column mapping is
@@ -306,7 +320,7 @@ export const campaignRecipients = pgTable(
     /** Quiet-hours group (see quiet-hours.ts); null when quiet hours do not apply. */
     policyKey: text('policy_key'),
     variables: jsonb('variables').$type<string[]>(),
-    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'skipped', 'cancelled'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'sending', 'confirming', 'sent', 'failed', 'skipped', 'cancelled'] }).notNull().default('pending'),
     /** Provider or own code for failed and skipped recipients. */
     reason: text('reason'),
     /** "Retry failed" rounds; part of each message's client_ref, so a retry is a new message. */
@@ -317,6 +331,8 @@ export const campaignRecipients = pgTable(
     claimedAt: ts('claimed_at'),
     /** v1 only: set right before the provider call, so a crash tells "never called" from "outcome unknown". */
     calledAt: ts('called_at'),
+    /** The dispatcher (its lease in dispatch_rate_slots) holding this `sending` row; a dead holder's rows are taken over. */
+    claimedBy: text('claimed_by'),
     dispatchedAt: ts('dispatched_at'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -324,6 +340,7 @@ export const campaignRecipients = pgTable(
     uniqueIndex('campaign_recipients_unique').on(t.campaignId, t.recipient),
     index('campaign_recipients_dispatch').on(t.campaignId, t.status, t.seq),
     index('campaign_recipients_message').on(t.messageId),
+    index('campaign_recipients_seq').on(t.campaignId, t.seq),
   ],
 );
 
@@ -351,7 +368,7 @@ export const dispatchRateSlots = pgTable('dispatch_rate_slots', {
   nextAt: doublePrecision('next_at').notNull(),
 });
 
-// ---- issue 5: account lifecycle, terms, refunds, audit (Parts C.5, E, F, H, I, J) -------------------------
+// ---- account lifecycle, terms, refunds, audit (Parts C.5, E, F, H, I, J) -------------------------
 
 /**
  * One row per organization once anything lifecycle-related happened to it (created on demand). `installation`
@@ -461,13 +478,13 @@ export const auditEvents = pgTable(
     idempotencyKey: text('idempotency_key'),
   },
   (t) => [
-    index('audit_events_org').on(t.organizationId, t.at),
-    index('audit_events_at').on(t.at),
+    index('audit_events_org_page').on(t.organizationId, t.at, t.id),
+    index('audit_events_at_page').on(t.at, t.id),
     uniqueIndex('audit_events_key').on(t.idempotencyKey),
   ],
 );
 
-// ---- issue 6: privacy (L.11) ------------------------------------------------------------------
+// ---- privacy (L.11) -------------------------------------------------------------------------
 
 /**
  * Recipients whose processing is restricted (L.11c): nothing is sent to them, by agents or campaigns, until the
@@ -485,7 +502,7 @@ export const recipientRestrictions = pgTable(
   (t) => [primaryKey({ columns: [t.organizationId, t.recipient] })],
 );
 
-// ---- issue 6: the business's own rights (L.11a–b) ---------------------------------------------
+// ---- the business's own rights (L.11a–b) ---------------------------------------------
 
 /** The business's contact data, as its owner or an admin gave it (and may correct at any time). */
 export const businessContacts = pgTable('business_contacts', {
@@ -516,4 +533,43 @@ export const businessDataDeletions = pgTable('business_data_deletions', {
   requestedAt: ts('requested_at').notNull().defaultNow(),
   doneAt: ts('done_at'),
   deleted: jsonb('deleted').$type<Record<string, number>>(),
+});
+
+// ---- the ledger's running totals and the shared request budget ------------------------------
+
+/**
+ * One row per organization with ledger entries: the running totals of its entries, so the balance is read, not
+ * summed. Derived from `ledger_entries` only: a statement trigger on that table (migration 0010_ledger_accounts) adds every
+ * insert's deltas in the inserting statement, so the row changes in the same transaction as the entries, under
+ * the organization's lock the appends already take. `remaining` = Σ delta; `reserved` = −Σ delta of
+ * reservation and reservation_released entries. `pnpm ops verify-ledger` checks both against the entries.
+ */
+export const ledgerAccounts = pgTable('ledger_accounts', {
+  organizationId: text('organization_id')
+    .primaryKey()
+    .references(() => organizations.id),
+  remaining: bigint('remaining', { mode: 'number' }).notNull().default(0),
+  reserved: bigint('reserved', { mode: 'number' }).notNull().default(0),
+});
+
+/**
+ * Per-organization API request counters shared by every instance (rate-limiter-flexible's PostgreSQL store; its
+ * column names). Unlogged: a counter lost in a crash only forgives part of a minute's budget.
+ */
+export const apiRateLimits = pgTable('api_rate_limits', {
+  key: text('key').primaryKey(),
+  points: integer('points').notNull().default(0),
+  expire: bigint('expire', { mode: 'number' }),
+});
+
+/**
+ * Short leases of the campaign dispatchers, shared by every instance: `worker:<id>` says a dispatcher process is
+ * alive (its `sending` recipients are its own), `lane:<campaign>:<n>` which dispatcher runs a lane. A live holder
+ * renews every second; an expired lease lets any other instance take the work over at once.
+ */
+export const dispatchLeases = pgTable('dispatch_leases', {
+  key: text('key').primaryKey(),
+  holder: text('holder').notNull(),
+  /** Epoch milliseconds. */
+  expiresAt: doublePrecision('expires_at').notNull(),
 });

@@ -7,7 +7,7 @@ import type { Logger } from '../lib/logger.ts';
 import { insertCharge } from '../modules/billing/billing.repo.ts';
 import { findPackage, findPlan, packageChargeName, packageItem, planChargeName, planItem, planPrice } from '../modules/billing/catalog.ts';
 import { ensureOrganization } from '../modules/organizations/organizations.repo.ts';
-import { seedTermsAcceptance } from '../modules/lifecycle/dev-seed.ts';
+import { seedTermsAcceptance } from './terms-seed.ts';
 import { sleep } from '../providers/http.ts';
 import type { BillingPort } from '../providers/livechat-billing/billing.port.ts';
 

@@ -1,5 +1,5 @@
-import type { OrganizationRow } from '../organizations/organizations.repo.ts';
-import type { LifecycleService } from './lifecycle.service.ts';
+import type { OrganizationRow } from '../modules/organizations/organizations.repo.ts';
+import type { LifecycleService } from '../modules/lifecycle/lifecycle.service.ts';
 
 /**
  * Development and e2e only. Seeded organizations behave like businesses whose owner accepted the terms on first

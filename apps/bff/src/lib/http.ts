@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ErrorCode, PROBLEM_CONTENT_TYPE, type Problem } from '@wa/contracts';
 import { z } from 'zod';
-import { DomainError, errors } from './errors.ts';
+import { DomainError, errors, statusOf } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 /** Parses `data` with `schema` or throws a 400 naming every failing field. */
@@ -35,7 +35,7 @@ export function problemHandler(log: Logger) {
       problem = {
         type: `https://whatsapp-livechat.app/problems/${err.code}`,
         title: err.title,
-        status: err.status,
+        status: statusOf(err.code),
         code: err.code,
         ...(err.detail ? { detail: err.detail } : {}),
         ...(err.extra.errors ? { errors: err.extra.errors } : {}),

@@ -20,17 +20,18 @@ export const queryKeys = {
     all: ['messages'] as const,
     forRecipient: (q: { to: string; numberId?: string | undefined }) => ['messages', q.to, q.numberId ?? 'any'] as const,
   },
-  // Issue 4: the customer's window and opt-out (sidebar), the suppression list and the opt-out instruction.
+  // Messaging rules: the customer's window and opt-out (sidebar), the suppression list and the opt-out instruction.
   conversationStatus: {
     all: ['conversations', 'status'] as const,
     one: (q: { numberId: string; to: string }) => ['conversations', 'status', q.numberId, q.to] as const,
   },
   optOuts: {
     all: ['opt-outs'] as const,
-    list: (q: { q: string; offset: number; limit: number }) => ['opt-outs', 'list', q.q, q.offset, q.limit] as const,
+    /** Cursor-paged list (all pages loaded so far) for one search. */
+    pages: (q: { q: string; limit: number }) => ['opt-outs', 'pages', q.q, q.limit] as const,
     instruction: (numberId: string) => ['numbers', numberId, 'opt-out-instruction'] as const,
   },
-  // Issue 3: catalog, bills, usage, ledger history, Kaleyra callback settings.
+  // Billing: catalog, bills, usage, ledger history, Kaleyra callback settings.
   billing: {
     all: ['billing'] as const,
     catalog: ['billing', 'catalog'] as const,
@@ -39,32 +40,38 @@ export const queryKeys = {
     usage: (q: { days: number; tz: string }) => ['billing', 'usage', q.days, q.tz] as const,
   },
   callbackSettings: ['numbers', 'callback-settings'] as const,
-  // Issue 5: account status and terms, what uninstalling loses, refunds, the audit log.
+  // Account lifecycle: account status and terms, what uninstalling loses, refunds, the audit log.
   account: {
     all: ['account'] as const,
     status: ['account', 'status'] as const,
     lossPreview: ['account', 'loss-preview'] as const,
   },
-  // Issue 6 (L.11a–b): the business's contact data and the deletion of its data after uninstalling.
+  // L.11a–b: the business's contact data and the deletion of its data after uninstalling.
   business: {
     contact: ['account', 'contact'] as const,
     deletion: ['account', 'data-deletion'] as const,
   },
   refunds: ['refunds'] as const,
   audit: ['audit'] as const,
-  // Issue 7: campaigns (bulk sends).
+  // Campaigns (bulk sends).
   campaigns: {
     all: ['campaigns'] as const,
     list: ['campaigns', 'list'] as const,
     detail: (id: string) => ['campaigns', id] as const,
     plan: (id: string, q: { scheduledAt?: string | undefined; sendLimit?: number | undefined; ratePerSecond?: number | undefined }) =>
       ['campaigns', id, 'plan', q.scheduledAt ?? 'now', q.sendLimit ?? 'all', q.ratePerSecond ?? 'max'] as const,
-    /** `version` changes whenever the campaign's counts do, so the table follows the progress. */
-    recipients: (id: string, q: { status?: string | undefined; q?: string | undefined; offset: number; version: string }) =>
-      ['campaigns', id, 'recipients', q.status ?? 'all', q.q ?? '', q.offset, q.version] as const,
+    /** Cursor-paged recipients (all pages loaded so far) for one filter. */
+    recipientPages: (id: string, q: { status?: string | undefined; q?: string | undefined }) =>
+      ['campaigns', id, 'recipient-pages', q.status ?? 'all', q.q ?? ''] as const,
     quietHours: ['campaigns', 'quiet-hours'] as const,
   },
-  // Issue 6 (L.11a–d): what is held about one customer's number.
+  // L.11a–d: what is held about one customer's number.
+  // The template studio: every template of the organization's WhatsApp Business Accounts.
+  templateStudio: {
+    all: ['template-studio'] as const,
+    list: ['template-studio', 'list'] as const,
+    usage: (numberId: string, name: string) => ['template-studio', 'usage', numberId, name] as const,
+  },
   privacy: {
     all: ['privacy'] as const,
     recipient: (phone: string) => ['privacy', 'recipient', phone] as const,

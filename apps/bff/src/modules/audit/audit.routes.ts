@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import { AuditQuerySchema, AuditResponseSchema } from '@wa/contracts';
 import { handle, parse } from '../../lib/http.ts';
+import { streamCsv } from '../../lib/keyset.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
-import type { AuditService } from './audit.service.ts';
+import { AuditService } from './audit.service.ts';
 
 /** The organization's own audit log (owners and admins); operators read everyone's through /ops. */
 export function auditRoutes(audit: AuditService) {
@@ -12,15 +13,15 @@ export function auditRoutes(audit: AuditService) {
     requireManager,
     handle(async (req, res) => {
       const q = parse(AuditQuerySchema, req.query, 'query');
-      res.json(AuditResponseSchema.parse({ events: await audit.list(ctx(res).org.id, q) }));
+      res.json(AuditResponseSchema.parse(await audit.page(ctx(res).org.id, q)));
     }),
   );
   r.get(
     '/audit.csv',
     requireManager,
     handle(async (_req, res) => {
-      const csv = await audit.csv(ctx(res).org.id);
-      res.type('text/csv; charset=utf-8').attachment(`whatsapp-audit-${new Date().toISOString().slice(0, 10)}.csv`).send(csv);
+      const name = `whatsapp-audit-${new Date().toISOString().slice(0, 10)}.csv`;
+      await streamCsv(res, name, AuditService.CSV_HEADER, audit.csvRows(ctx(res).org.id));
     }),
   );
   return r;

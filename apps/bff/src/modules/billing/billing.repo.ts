@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
+import { forgetOrganization } from '../organizations/organization-cache.ts';
 import { billingCredentials, charges, conversations, ledgerEntries, numbers, organizations } from '../../db/schema.ts';
 import type { Catalog, CatalogPlan } from '@wa/contracts';
 import { findPlan, parsePlanItem } from './catalog.ts';
@@ -144,6 +145,7 @@ export async function deleteExpiredCredentials(conn: Conn, now: Date): Promise<n
 
 export async function setLowBalanceThreshold(conn: Conn, organizationId: string, threshold: number | null) {
   await conn.update(organizations).set({ lowBalanceThreshold: threshold }).where(eq(organizations.id, organizationId));
+  forgetOrganization(organizationId);
 }
 
 /** Conversations that spent from the balance (and were not given back), per local day and number. */

@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import {
   BalanceSchema,
+  BillsQuerySchema,
   BillsResponseSchema,
   BuyPackageRequestSchema,
   CatalogSchema,
@@ -12,11 +13,13 @@ import {
   UsageSchema,
 } from '@wa/contracts';
 import { handle, parse } from '../../lib/http.ts';
+import { streamCsv } from '../../lib/keyset.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
+import { requireActiveBusiness } from '../lifecycle/business-guard.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { BillingSyncService } from './billing-sync.service.ts';
-import type { BillingService } from './billing.service.ts';
+import { BillingService } from './billing.service.ts';
 import { callerOf } from './caller.ts';
 
 /** Catalog, packages, charge confirmation, bills, usage and the low-balance threshold (Part C, F.1). */
@@ -31,6 +34,7 @@ export function billingRoutes(billing: BillingService, sync: BillingSyncService,
   r.post(
     '/billing/packages',
     requireManager,
+    requireActiveBusiness,
     handle(async (req, res) => {
       const { packageId } = parse(BuyPackageRequestSchema, req.body);
       const caller = callerOf(req, res, auth);
@@ -52,18 +56,16 @@ export function billingRoutes(billing: BillingService, sync: BillingSyncService,
   );
   r.get(
     '/billing/charges',
-    handle(async (_req, res) => {
-      res.json(BillsResponseSchema.parse({ bills: await billing.bills(ctx(res).org.id) }));
+    handle(async (req, res) => {
+      const q = parse(BillsQuerySchema, req.query, 'query');
+      res.json(BillsResponseSchema.parse(await billing.billsPage(ctx(res).org.id, q)));
     }),
   );
   r.get(
     '/billing/charges.csv',
     handle(async (_req, res) => {
-      const csv = await billing.billsCsv(ctx(res).org.id);
-      res
-        .type('text/csv; charset=utf-8')
-        .attachment(`whatsapp-bills-${new Date().toISOString().slice(0, 10)}.csv`)
-        .send(csv);
+      const name = `whatsapp-bills-${new Date().toISOString().slice(0, 10)}.csv`;
+      await streamCsv(res, name, BillingService.BILLS_CSV_HEADER, billing.billsCsvRows(ctx(res).org.id));
     }),
   );
   r.get(

@@ -1,5 +1,4 @@
-import { ErrorCode, type Balance, type Bill, type Catalog, type ChargeStatus, type ConfirmChargeResponse, type LiveChatCharge, type Usage, type UsageQuery } from '@wa/contracts';
-import Papa from 'papaparse';
+import { encodeCursor, ErrorCode, type Balance, type Bill, type BillsQuery, type Catalog, type ChargeStatus, type ConfirmChargeResponse, type LiveChatCharge, type Usage, type UsageQuery } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
 import { DomainError, errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -7,6 +6,7 @@ import { BillingError, type BillingPort, type DirectCharge, type RecurrentCharge
 import { balanceOf } from '../ledger/balance.service.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import * as repo from './billing.repo.ts';
+import { billsPage } from './bills-page.repo.ts';
 import type { ChargeRow } from './billing.repo.ts';
 import { findPackage, packageChargeName, packageItem } from './catalog.ts';
 import {
@@ -45,7 +45,7 @@ export function billingUnavailable(err: unknown): DomainError {
     return errors.unauthenticated('LiveChat billing did not accept your session. Sign in again.', ErrorCode.tokenExpired);
   }
   if (err instanceof BillingError && err.status < 500 && err.status !== 404) {
-    return new DomainError(502, ErrorCode.upstreamUnavailable, 'LiveChat billing refused', `LiveChat billing refused the request. Nothing was charged.`);
+    return new DomainError(ErrorCode.upstreamRefused, 'LiveChat billing refused', `LiveChat billing refused the request. Nothing was charged.`);
   }
   return errors.upstream('LiveChat billing');
 }
@@ -277,26 +277,33 @@ export class BillingService {
     };
   }
 
-  /** The bills as CSV (papaparse), one row per charge, with what the ledger credited for each. */
-  async billsCsv(organizationId: string): Promise<string> {
-    const bills = await this.bills(organizationId);
-    return Papa.unparse({
-      fields: ['date', 'charge_id', 'item', 'description', 'number', 'status', 'price', 'currency', 'conversations', 'credited_conversations', 'next_charge_at'],
-      data: bills.map((b) => [
-        b.createdAt,
-        b.id,
-        b.item,
-        b.description,
-        b.number ?? '',
-        b.status,
-        (b.priceCents / 100).toFixed(2),
-        b.currency,
-        b.conversations ?? '',
-        b.credited,
-        b.nextChargeAt ?? '',
-      ]),
-    });
+  /** A page of bills, newest first, and where the next page starts (null on the last). */
+  async billsPage(organizationId: string, q: BillsQuery): Promise<{ bills: Bill[]; nextCursor: string | null }> {
+    const page = await billsPage(this.db, organizationId, { limit: q.limit, after: q.cursor });
+    const last = page.rows[page.rows.length - 1];
+    return {
+      bills: page.rows.map((r) => this.toBill(r.charge, r.number, Number(r.credited))),
+      nextCursor: page.more && last ? encodeCursor([last.micros, last.charge.id]) : null,
+    };
   }
+
+  static readonly BILLS_CSV_HEADER = ['date', 'charge_id', 'item', 'description', 'number', 'status', 'price', 'currency', 'conversations', 'credited_conversations', 'next_charge_at'];
+
+  /** Every bill, newest first, a page at a time, as CSV rows, with what the ledger credited for each. */
+  async *billsCsvRows(organizationId: string, pageSize = 1_000): AsyncGenerator<unknown[][]> {
+    let after: readonly [string, string] | undefined;
+    for (;;) {
+      const page = await billsPage(this.db, organizationId, { limit: pageSize, after });
+      yield page.rows.map(({ charge, number, credited }) => {
+        const b = this.toBill(charge, number, Number(credited));
+        return [b.createdAt, b.id, b.item, b.description, b.number, b.status, (b.priceCents / 100).toFixed(2), b.currency, b.conversations, b.credited, b.nextChargeAt];
+      });
+      const last = page.rows[page.rows.length - 1];
+      if (!page.more || !last) return;
+      after = [last.micros, last.charge.id];
+    }
+  }
+
 
   async setLowBalanceThreshold(organizationId: string, threshold: number | null): Promise<Balance> {
     await repo.setLowBalanceThreshold(this.db, organizationId, threshold);

@@ -173,3 +173,38 @@ export async function interruptedSends(conn: Conn, before: Date, limit: number):
     .limit(limit);
   return rows.map((r) => r.id);
 }
+
+/**
+ * A status callback that only moves a message forward (accepted, sent, delivered, read), in one statement:
+ * finds the message by our ref or Kaleyra's id, records the event, and raises the status when it is ahead
+ * (never over a final one). Returns whether the message is ours. Failures take the longer path, which can
+ * give a conversation back.
+ */
+export async function applyProgressStatus(
+  conn: Conn,
+  organizationId: string,
+  ref: string | null,
+  providerMessageId: string | null,
+  status: 'accepted' | 'sent' | 'delivered' | 'read',
+  rank: number,
+  at: Date,
+): Promise<boolean> {
+  const match = [];
+  if (ref && UUID.test(ref)) match.push(sql`id = ${ref}::uuid`);
+  if (providerMessageId) match.push(sql`provider_message_id = ${providerMessageId}`);
+  if (!match.length) return false;
+  const result = (await conn.execute(sql`
+    with m as (
+      select id, status from messages
+      where organization_id = ${organizationId} and direction = 'outbound' and (${sql.join(match, sql` or `)})
+      limit 1 for update
+    ), ev as (
+      insert into message_events (message_id, status, at) select id, ${status}, ${at.toISOString()}::timestamptz from m
+    ), up as (
+      update messages set status = ${status}, updated_at = now() from m
+      where messages.id = m.id
+        and (case m.status when 'queued' then 0 when 'accepted' then 1 when 'sent' then 2 when 'delivered' then 3 when 'read' then 4 else 5 end) < ${rank}
+    )
+    select id from m`)) as unknown as { rows: unknown[] };
+  return result.rows.length > 0;
+}

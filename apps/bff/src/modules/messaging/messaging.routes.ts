@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import {
+  encodeCursor,
   ConversationStatusQuerySchema,
   ConversationStatusSchema,
   MessagesQuerySchema,
@@ -10,10 +11,13 @@ import {
   SendMessageResponseSchema,
 } from '@wa/contracts';
 import { handle, parse } from '../../lib/http.ts';
+import type { Db } from '../../db/client.ts';
 import { ctx } from '../auth/auth.middleware.ts';
+import { messagesPage } from './message-history.repo.ts';
+import { toMessageDto } from './message-dto.ts';
 import type { MessagingService } from './messaging.service.ts';
 
-export function messagingRoutes(messaging: MessagingService) {
+export function messagingRoutes(messaging: MessagingService, db: Db) {
   const r = Router();
   r.get(
     '/conversations/quote',
@@ -41,7 +45,14 @@ export function messagingRoutes(messaging: MessagingService) {
     '/messages',
     handle(async (req, res) => {
       const q = parse(MessagesQuerySchema, req.query, 'query');
-      res.json(MessagesResponseSchema.parse({ messages: await messaging.list(ctx(res).org.id, q.to, q.numberId) }));
+      const page = await messagesPage(db, ctx(res).org.id, { recipient: q.to, numberId: q.numberId, limit: q.limit, after: q.cursor });
+      const last = page.rows[page.rows.length - 1];
+      res.json(
+        MessagesResponseSchema.parse({
+          messages: page.rows.map((r) => toMessageDto(r.message, r.events, r.spent)),
+          nextCursor: page.more && last ? encodeCursor([last.micros, last.message.id]) : null,
+        }),
+      );
     }),
   );
   return r;

@@ -17,16 +17,17 @@ import type { Db, Tx } from '../../db/client.ts';
 import { DomainError, errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { ProviderError, type KaleyraPort, type OutboundMessage } from '../../providers/kaleyra/kaleyra.port.ts';
+import { messageSends, safeCode } from '../../lib/metrics.ts';
 import type { Identity } from '../auth/auth.service.ts';
-import { lockOrganization } from '../ledger/ledger.repo.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import { findTemplate, type NumberRow, type TemplateRow } from '../numbers/numbers.repo.ts';
-import { cannotSendReason, type NumbersService } from '../numbers/numbers.service.ts';
-import { findOptOut, type OptOutRow, type OptOutSource } from '../optouts/optouts.repo.ts';
-import { privacyBlocksAmong } from '../privacy/send-guard.ts';
+import type { NumbersService } from '../numbers/numbers.service.ts';
+import { findOptOut, type OptOutSource } from '../optouts/optouts.repo.ts';
+import type { SendPath, SendPolicy } from '../sending/send-policy.ts';
 import type { OrganizationRow } from '../organizations/organizations.repo.ts';
 import { conversationToRideOn, customerWindowAt } from './conversation-window.ts';
 import * as repo from './messaging.repo.ts';
+import { assertRichSend, richParts } from '../templates/rich-send.ts';
 import { toMessageDto } from './message-dto.ts';
 
 export interface MessagingConfig {
@@ -36,32 +37,12 @@ export interface MessagingConfig {
   statusCallbackUrl: (org: OrganizationRow) => string;
   /** Kaleyra's request timeout: a send still queued well after it was interrupted. */
   kaleyraTimeoutMs: number;
+  /** How long a send whose outcome is unknown waits for Kaleyra's status callbacks before it is closed. */
+  confirmWindowMs?: number;
 }
 
 /** Picks the template actually sent for a chosen one (e.g. its copy that carries the opt-out instruction). */
 export type TemplateResolver = (number: NumberRow, template: TemplateRow) => Promise<TemplateRow>;
-
-const OPT_OUT_HOW: Record<OptOutRow['source'], string> = {
-  keyword: 'they replied STOP or a similar word',
-  button: 'they tapped the Stop button',
-  manual: 'an owner added them to the suppression list',
-  import: 'an owner imported them into the suppression list',
-  consent_withdrawn: 'they withdrew consent',
-};
-
-/** F.4: the refusal an agent sees when the customer opted out. */
-export function optedOutError(row: OptOutRow): DomainError {
-  const day = row.createdAt.toISOString().slice(0, 10);
-  const self = row.source === 'keyword' || row.source === 'button' || row.source === 'consent_withdrawn';
-  return new DomainError(
-    409,
-    ErrorCode.optedOut,
-    'Customer opted out',
-    `This customer opted out of WhatsApp messages from your business on ${day} (${OPT_OUT_HOW[row.source]}${row.reason ? `: ${row.reason}` : ''}), so nothing was sent. ${
-      self ? 'They can opt back in by sending START.' : 'An owner can remove them from the suppression list in the WhatsApp app.'
-    }`,
-  );
-}
 
 /** Status order for callbacks that arrive out of order: a later status never moves a message back. */
 const RANK: Record<MessageStatus, number> = { queued: 0, accepted: 1, sent: 2, delivered: 3, read: 4, failed: 5, not_sent: 5 };
@@ -75,6 +56,8 @@ export class MessagingService {
     private readonly ledger: LedgerService,
     private readonly kaleyra: KaleyraPort,
     private readonly numbers: NumbersService,
+    /** Whether a message may go (the business, the number, the recipient, the window, the balance): asked inside every send's transaction. */
+    private readonly policy: SendPolicy,
     private readonly balanceOf: (organizationId: string) => Promise<Balance>,
     private readonly config: MessagingConfig,
     private readonly log: Logger,
@@ -138,9 +121,9 @@ export class MessagingService {
       repo.findCustomerWindow(this.db, number.id, q.to),
       repo.listOpenConversations(this.db, number.id, q.to, now),
       findOptOut(this.db, org.id, q.to),
-      privacyBlocksAmong(this.db, this.db, org.id, [q.to]),
+      this.policy.privacyBlocks(this.db, org.id, [q.to]),
     ]);
-    // Issue 6: an erased number's opt-out is held under its keyed hash; a restriction blocks every send.
+    // Privacy (L.11b–c): an erased number's opt-out is held under its keyed hash; a restriction blocks every send.
     const block = blocks.get(q.to);
     const optOut = listed
       ? { source: listed.source, reason: listed.reason, at: listed.createdAt.toISOString() }
@@ -171,18 +154,12 @@ export class MessagingService {
     };
   }
 
-  async send(identity: Identity, org: OrganizationRow, req: SendMessageRequest): Promise<SendMessageResponse> {
+  /** One message to one customer; `path` names the send path for the policy (a campaign's test send is one too). */
+  async send(identity: Identity, org: OrganizationRow, req: SendMessageRequest, path: SendPath = req.kind): Promise<SendMessageResponse> {
     const replay = await repo.findMessageByClientRef(this.db, org.id, req.clientRef);
     if (replay) return this.response(org.id, replay, false);
 
     const number = await this.numbers.get(org.id, req.numberId);
-    const refusal = cannotSendReason(org, number);
-    if (refusal) {
-      const code = org.status === 'suspended' ? ErrorCode.suspended : number.sendingRevoked ? ErrorCode.sendingRevoked : ErrorCode.numberNotActive;
-      throw new DomainError(409, code, 'Cannot send from this number', refusal);
-    }
-    const optedOut = await findOptOut(this.db, org.id, req.to);
-    if (optedOut) throw optedOutError(optedOut);
 
     const now = this.now();
     let category: ConversationCategory;
@@ -194,7 +171,6 @@ export class MessagingService {
       }
       if (chosen.status !== 'approved') {
         throw new DomainError(
-          422,
           ErrorCode.templateNotApproved,
           'Template not approved',
           `"${chosen.name}" is ${chosen.status}${chosen.rejectedReason ? ` (${chosen.rejectedReason})` : ''}; only approved templates can be sent.`,
@@ -202,38 +178,32 @@ export class MessagingService {
       }
       const missing = missingVariables(chosen.body, req.variables);
       if (missing.length) {
-        throw new DomainError(422, ErrorCode.templateVariables, 'Fill every variable', 'Every template variable needs a value.', {
+        throw new DomainError(ErrorCode.templateVariables, 'Fill every variable', 'Every template variable needs a value.', {
           errors: missing.map((i) => ({ path: `variables.${i}`, message: `Variable ${i + 1} is empty` })),
         });
       }
+      // Media header, dynamic URL suffixes, quick-reply payloads: checked field by field, carried as Meta's components.
+      const extras = { headerText: req.headerText, headerMediaUrl: req.headerMediaUrl, buttonValues: req.buttonValues };
+      assertRichSend(chosen, number.apiVersion, extras);
       // A marketing template may go out as its copy that carries the opt-out instruction (F.4).
       const template = await this.resolveTemplate(number, chosen);
       category = template.category;
-      outbound = { kind: 'template', name: template.name, language: template.language, params: req.variables.map((v) => v.trim()) };
+      const params = req.variables.map((v) => v.trim());
+      outbound = { kind: 'template', name: template.name, language: template.language, params, ...richParts(chosen, number.apiVersion, params, extras) };
     } else {
-      const until = await this.customerWindowUntil(this.db, number.id, req.to, now);
-      if (!until) {
-        throw new DomainError(
-          409,
-          ErrorCode.windowClosed,
-          'Customer window closed',
-          'The customer has not written in the last 24 hours, so WhatsApp only allows an approved template.',
-        );
-      }
       category = 'service';
       outbound = { kind: 'text', body: req.text };
     }
 
     const prepared = await this.db.transaction(async (tx) => {
       // The organization lock serialises concurrent sends of one clientRef and the window check.
-      await lockOrganization(tx, org.id);
+      await this.ledger.lockIn(tx, org.id);
       const costIfOpening = this.costOf(category);
       const raced = await repo.findMessageByClientRef(tx, org.id, req.clientRef);
       if (raced) return { message: raced, opened: false, replay: true };
-      // A STOP may have been recorded since the check above: look again right before the message is.
-      const stopped = await findOptOut(tx, org.id, req.to);
-      if (stopped) throw optedOutError(stopped);
       const open = await this.rideOn(tx, number.id, req.to, category, now);
+      // Under the lock, right before the message is recorded: a STOP, a restriction or a suspension of a moment ago counts.
+      await this.policy.assertMaySend(tx, { path, organizationId: org.id, numberId: number.id, recipient: req.to, conversations: open ? 0 : costIfOpening });
       let conversationId: string;
       let opened = false;
       if (open) {
@@ -295,13 +265,15 @@ export class MessagingService {
         await repo.updateMessage(tx, message.id, { providerMessageId: result.providerMessageId });
         await this.applyStatusIn(tx, message.id, 'accepted', null, this.now());
       });
+      messageSends.inc({ kind: 'one_to_one', outcome: 'accepted', provider_code: 'none' });
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
       const status: MessageStatus = err.code === 'not-sent' ? 'not_sent' : 'failed';
       await this.db.transaction((tx) => this.applyStatusIn(tx, message.id, status, err.code, this.now()));
+      messageSends.inc({ kind: 'one_to_one', outcome: status, provider_code: safeCode(err.code) });
       this.log.warn({ messageId: message.id, code: err.code, httpStatus: err.httpStatus }, 'provider refused a send');
       const info = describeProviderError(err.code);
-      throw new DomainError(err.retryable ? 503 : 502, ErrorCode.providerError, 'WhatsApp message not sent', info.message, {
+      throw new DomainError(ErrorCode.providerError, 'WhatsApp message not sent', info.message, {
         providerCode: err.code,
       });
     }
@@ -312,10 +284,14 @@ export class MessagingService {
   /**
    * Sends the process stopped in the middle of (between recording the message and Kaleyra's answer) end as
    * failed (`interrupted`) once no attempt can still be running, and an opening one gives its conversation back.
+   * Its outcome is unknown until then: Kaleyra's status callbacks (they carry our id as the ref) settle it
+   * first, and only a send that heard nothing within the confirmation window is closed. It is never sent
+   * again by itself (the agent sees it failed and decides: a late copy of a chat message can mislead).
    * Safe to run on several instances: each message is locked and a final status is never changed.
    */
   async sweepInterrupted(now = this.now()): Promise<number> {
-    const before = new Date(now.getTime() - this.config.kaleyraTimeoutMs - INTERRUPTED_GRACE_MS);
+    const wait = Math.max(this.config.kaleyraTimeoutMs + INTERRUPTED_GRACE_MS, this.config.confirmWindowMs ?? 0);
+    const before = new Date(now.getTime() - wait);
     let swept = 0;
     for (;;) {
       const ids = await repo.interruptedSends(this.db, before, 200);
@@ -327,6 +303,21 @@ export class MessagingService {
     }
     if (swept) this.log.warn({ swept }, 'interrupted sends closed and their conversations given back');
     return swept;
+  }
+
+  /**
+   * Applies one Kaleyra status callback; false when the message is not this organization's. A status that only
+   * moves the message forward costs one statement (callbacks outnumber sends three to one); a failure goes
+   * through `applyStatusIn`, which gives an opening message's conversation back.
+   */
+  async applyCallbackStatus(organizationId: string, u: { ref: string | null; providerMessageId: string | null; status: MessageStatus; errorCode: string | null; at: Date }): Promise<boolean> {
+    if (u.status === 'accepted' || u.status === 'sent' || u.status === 'delivered' || u.status === 'read') {
+      return repo.applyProgressStatus(this.db, organizationId, u.ref, u.providerMessageId, u.status, RANK[u.status], u.at);
+    }
+    const message = await repo.findMessageForCallback(this.db, organizationId, u.ref, u.providerMessageId);
+    if (!message) return false;
+    await this.db.transaction((tx) => this.applyStatusIn(tx, message.id, u.status, u.errorCode, u.at));
+    return true;
   }
 
   /**
@@ -350,7 +341,7 @@ export class MessagingService {
     // The send's lock: a send that is choosing this conversation right now either commits its message first
     // (and carries the conversation below) or sees it released and opens a new one. Without it, a send could
     // ride for free on a conversation given back a moment later.
-    await lockOrganization(tx, organizationId);
+    await this.ledger.lockIn(tx, organizationId);
     const conversation = await repo.findConversation(tx, conversationId);
     if (!conversation || conversation.status !== 'open' || conversation.openingMessageId !== messageId) return;
     const others = await repo.liveMessagesOf(tx, conversationId, messageId);

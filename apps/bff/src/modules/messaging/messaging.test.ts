@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
+import { expectLedgerInvariant } from '../../test/ledger-invariant.ts';
 import { startStack, waitFor, type Stack } from '../../test/stack.ts';
 
 let seq = 0;
@@ -58,6 +59,7 @@ describe.each(DB_KINDS)('one-on-one sending on %s', (kind) => {
     expect(new Set(results.map((r) => r.body.message.id)).size).toBe(1);
     expect(await atSandbox(to)).toHaveLength(1);
     expect(await balance()).toBe(start - 1);
+    await expectLedgerInvariant(s.database.db);
   });
 
   it('C.2: concurrent sends to a new customer open exactly one conversation', async () => {
@@ -67,6 +69,7 @@ describe.each(DB_KINDS)('one-on-one sending on %s', (kind) => {
     expect(results.every((r) => r.status === 201)).toBe(true);
     expect(results.filter((r) => r.body.openedConversation)).toHaveLength(1);
     expect(await balance()).toBe(start - 1);
+    await expectLedgerInvariant(s.database.db);
   });
 
   it('C.2: an opening message that is never sent gives its conversation back', async () => {

@@ -16,7 +16,7 @@ const EXPECTED: Record<string, RegExp> = {
 };
 
 describe('plain-language provider errors', () => {
-  it('every code the issue lists maps to its own actionable message', () => {
+  it('every provider error code an agent can meet maps to its own actionable message', () => {
     const messages = new Set<string>();
     for (const [code, pattern] of Object.entries(EXPECTED)) {
       expect(KNOWN_PROVIDER_CODES, code).toContain(code);

@@ -10,6 +10,7 @@ import {
 } from '@wa/contracts';
 import { handle, parse } from '../../lib/http.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
+import { requireActiveBusiness } from '../lifecycle/business-guard.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { BillingSyncService } from '../billing/billing-sync.service.ts';
 import { callerOf } from '../billing/caller.ts';
@@ -34,6 +35,7 @@ export function numberPlansRoutes(
   r.post(
     '/numbers',
     requireManager,
+    requireActiveBusiness,
     handle(async (req, res) => {
       const body = parse(ConnectNumberRequestSchema, req.body);
       const caller = callerOf(req, res, auth);
@@ -45,6 +47,7 @@ export function numberPlansRoutes(
   r.post(
     '/numbers/:numberId/plan',
     requireManager,
+    requireActiveBusiness,
     handle(async (req, res) => {
       const { numberId } = parse(NumberParamsSchema, req.params, 'params');
       const body = parse(ChoosePlanRequestSchema, req.body);

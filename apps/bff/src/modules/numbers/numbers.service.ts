@@ -1,4 +1,4 @@
-import { countVariables, type Catalog, type NumberPlan, type Template, type WhatsAppNumber } from '@wa/contracts';
+import { contentFromComponents, countVariables, type Catalog, type NumberPlan, type Template, type WhatsAppNumber } from '@wa/contracts';
 import type { Db } from '../../db/client.ts';
 import { errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -68,7 +68,15 @@ export function toTemplateDto(t: TemplateRow): Template {
     buttons: t.buttons,
     variableCount: countVariables(t.body),
     rejectedReason: t.rejectedReason,
+    ...richParts(t),
   };
+}
+
+/** What a send fills beyond the body: the header's format and the buttons with their dynamic URLs. */
+function richParts(t: TemplateRow): Pick<Template, 'headerFormat' | 'richButtons'> {
+  if (!t.components.length) return {};
+  const c = contentFromComponents(t.components);
+  return { headerFormat: c.headerFormat, richButtons: c.buttons.map((b) => ({ type: b.type, text: b.text, url: b.url, dynamic: b.dynamic })) };
 }
 
 export class NumbersService {

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { ledgerEntries, numbers, organizationLifecycle, organizations, refunds} from '../../db/schema.ts';
+import { ledgerAccounts, numbers, organizationLifecycle, organizations, refunds } from '../../db/schema.ts';
 
 /** Every business with what an operator scans for: status, balance, numbers, refunds waiting, terms. */
 export function businessRows(db: Db, filter: { status?: string | undefined; organizationId?: string | undefined }) {
@@ -11,7 +11,8 @@ export function businessRows(db: Db, filter: { status?: string | undefined; orga
     .select({
       org: organizations,
       lifecycle: organizationLifecycle,
-      balance: sql<string>`(select coalesce(sum(${ledgerEntries.delta}), 0) from ${ledgerEntries} where ${ledgerEntries.organizationId} = ${organizations.id})`,
+      // The ledger's account row: O(1) per business, however long its history.
+      balance: sql<string>`coalesce((select ${ledgerAccounts.remaining} from ${ledgerAccounts} where ${ledgerAccounts.organizationId} = ${organizations.id}), 0)`,
       numbers: sql<string>`(select count(*) from ${numbers} where ${numbers.organizationId} = ${organizations.id} and ${numbers.disconnectedAt} is null)`,
       pendingRefunds: sql<string>`(select count(*) from ${refunds} where ${refunds.organizationId} = ${organizations.id} and ${refunds.status} = 'requested')`,
     })

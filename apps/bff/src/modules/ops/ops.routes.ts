@@ -10,6 +10,8 @@ import {
   OpsCloseRequestSchema,
   OpsCreditRequestSchema,
   OpsCreditResponseSchema,
+  OpsLedgerVerifyQuerySchema,
+  OpsLedgerVerifyResponseSchema,
   OpsNumberParamsSchema,
   OpsReasonRequestSchema,
   OpsRefundParamsSchema,
@@ -19,9 +21,10 @@ import {
   OpsStartDateRequestSchema,
 } from '@wa/contracts';
 import { handle, parse } from '../../lib/http.ts';
+import { streamCsv } from '../../lib/keyset.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { actors } from '../audit/audit.ts';
-import type { AuditService } from '../audit/audit.service.ts';
+import { AuditService } from '../audit/audit.service.ts';
 import type { LifecycleService, LossOfAccessResult } from '../lifecycle/lifecycle.service.ts';
 import type { RefundsService } from '../refunds/refunds.service.ts';
 import { operatorAuth, operatorOf, type OperatorCredential } from './operator-auth.ts';
@@ -151,17 +154,24 @@ export function opsRoutes(d: OpsDeps) {
   }
 
   r.get(
+    '/ledger/verify',
+    handle(async (req, res) => {
+      const q = parse(OpsLedgerVerifyQuerySchema, req.query, 'query');
+      res.json(OpsLedgerVerifyResponseSchema.parse(await d.ops.verifyLedger(q.organizationId)));
+    }),
+  );
+  r.get(
     '/audit',
     handle(async (req, res) => {
       const q = parse(OpsAuditQuerySchema, req.query, 'query');
-      res.json(AuditResponseSchema.parse({ events: await d.audit.list(q.organizationId, q) }));
+      res.json(AuditResponseSchema.parse(await d.audit.page(q.organizationId, q)));
     }),
   );
   r.get(
     '/audit.csv',
     handle(async (req, res) => {
       const q = parse(OpsAuditQuerySchema, req.query, 'query');
-      res.type('text/csv; charset=utf-8').attachment('whatsapp-audit.csv').send(await d.audit.csv(q.organizationId));
+      await streamCsv(res, 'whatsapp-audit.csv', AuditService.CSV_HEADER, d.audit.csvRows(q.organizationId));
     }),
   );
   return r;

@@ -7,7 +7,6 @@ import { actors, audit } from '../audit/audit.ts';
 import { listAudit } from '../audit/audit.repo.ts';
 import { toAuditDto } from '../audit/audit.service.ts';
 import { listCharges } from '../billing/billing.repo.ts';
-import { lockOrganization, sumBalance } from '../ledger/ledger.repo.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import { allNumbers, findAcceptance, pendingCancellations } from '../lifecycle/lifecycle.repo.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle.service.ts';
@@ -42,6 +41,11 @@ export class OpsService {
       numbers: Number(row.numbers),
       pendingRefunds: Number(row.pendingRefunds),
     };
+  }
+
+  /** Account rows that differ from the sum of their entries (all businesses, or one). */
+  verifyLedger(organizationId?: string) {
+    return this.ledger.verify(organizationId);
   }
 
   async list(status?: string): Promise<OpsBusinessSummary[]> {
@@ -110,7 +114,7 @@ export class OpsService {
   async credit(organizationId: string, operator: string, input: OpsCreditRequest): Promise<OpsCreditResponse> {
     await this.business(organizationId);
     return this.db.transaction(async (tx) => {
-      await lockOrganization(tx, organizationId);
+      await this.ledger.lockIn(tx, organizationId);
       const [org] = await tx.select({ status: organizations.status }).from(organizations).where(eq(organizations.id, organizationId));
       if (org && (org.status === 'terminated' || org.status === 'uninstalled')) {
         throw errors.conflict('This business has lost access to conversations; a credit would be lost with them.');
@@ -131,7 +135,7 @@ export class OpsService {
           metadata: { conversations: input.conversations, reason: input.reason },
         });
       }
-      return { ledgerEntryId: row.id, created, balance: await sumBalance(tx, organizationId) };
+      return { ledgerEntryId: row.id, created, balance: await this.ledger.balanceIn(tx, organizationId) };
     });
   }
 }

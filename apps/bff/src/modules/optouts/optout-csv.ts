@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import { checkPhone, type CsvRowError } from '@wa/contracts';
+import { fromCsvCell, toCsv } from '@wa/contracts/csv';
 
 export interface CsvOptOutRow {
   line: number;
@@ -21,7 +22,7 @@ const MAX_REASON = 500;
 const header = (cell: string) => cell.trim().toLowerCase().replace(/[_-]+/g, ' ');
 
 /** Our export guards cells against spreadsheet formulas with a leading apostrophe; take it off again. */
-const unguard = (cell: string) => cell.trim().replace(/^'(?=[=+\-@])/, '');
+const unguard = (cell: string) => fromCsvCell(cell.trim());
 
 /**
  * Reads a suppression list: one number per row, in international format, optionally with a reason, with or
@@ -116,15 +117,12 @@ export interface CsvOptOutExportRow {
 }
 
 /**
- * The list as CSV that `parseOptOutCsv` reads back. Cells that a spreadsheet would run as a formula
- * (=, +, -, @) get a leading apostrophe: that also keeps the + of phone numbers.
+ * The list as CSV that `parseOptOutCsv` reads back. The shared CSV writer neutralises cells a spreadsheet would
+ * run as a formula with a leading apostrophe, which also keeps the + of phone numbers.
  */
 export function toOptOutCsv(rows: CsvOptOutExportRow[]): string {
-  return Papa.unparse(
-    {
-      fields: ['phone', 'reason', 'source', 'opted_out_at', 'added_by'],
-      data: rows.map((r) => [r.recipient, r.reason ?? '', r.source, r.createdAt.toISOString(), r.createdBy ?? '']),
-    },
-    { escapeFormulae: true, newline: '\r\n' },
+  return toCsv(
+    ['phone', 'reason', 'source', 'opted_out_at', 'added_by'],
+    rows.map((r) => [r.recipient, r.reason ?? '', r.source, r.createdAt, r.createdBy ?? '']),
   );
 }

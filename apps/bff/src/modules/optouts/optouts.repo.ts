@@ -1,6 +1,7 @@
-import { and, asc, count, desc, eq, inArray, like, notLike } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, like, notLike } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { numberOptOutSettings, optOuts } from '../../db/schema.ts';
+import { beforeKey, microsOf } from '../../lib/keyset.ts';
 
 type Conn = Db | Tx;
 export type OptOutRow = typeof optOuts.$inferSelect;
@@ -55,7 +56,7 @@ export async function optIn(conn: Conn, organizationId: string, recipient: strin
   return rows.length > 0;
 }
 
-// ---- issue 4: the suppression list screens, keywords and the per-number instruction ----------
+// ---- the suppression list screens, keywords and the per-number instruction ----------
 
 export async function findOptOut(conn: Conn, organizationId: string, recipient: string): Promise<OptOutRow | undefined> {
   const [row] = await conn
@@ -65,22 +66,33 @@ export async function findOptOut(conn: Conn, organizationId: string, recipient: 
   return row;
 }
 
-/** A page of the list, newest first; `digits` filters on part of the number. */
+/**
+ * A page of the list, newest first, ties broken by number; `digits` filters on part of the number. `after` (a
+ * previous page's last row) continues by keyset on the (organization_id, created_at, recipient) index; `offset`
+ * remains for older clients. `limit + 1` rows are read so the caller knows whether another page follows.
+ */
 export async function listOptOuts(
   conn: Conn,
   organizationId: string,
-  options: { digits?: string | undefined; limit: number; offset: number },
-): Promise<{ rows: OptOutRow[]; total: number }> {
+  options: { digits?: string | undefined; limit: number; offset: number; after?: readonly [micros: string, recipient: string] | undefined; count?: boolean },
+): Promise<{ rows: (OptOutRow & { micros: string })[]; total: number; more: boolean }> {
   const where = and(
     eq(optOuts.organizationId, organizationId),
     shownNumber,
     options.digits ? like(optOuts.recipient, `%${options.digits.replace(/\D/g, '')}%`) : undefined,
   );
-  const [rows, [counted]] = await Promise.all([
-    conn.select().from(optOuts).where(where).orderBy(desc(optOuts.createdAt), asc(optOuts.recipient)).limit(options.limit).offset(options.offset),
-    conn.select({ n: count() }).from(optOuts).where(where),
+  const paged = options.after ? and(where, beforeKey(optOuts.createdAt, optOuts.recipient, options.after[0], options.after[1], 'text')) : where;
+  const [rows, counted] = await Promise.all([
+    conn
+      .select({ ...getTableColumns(optOuts), micros: microsOf(optOuts.createdAt) })
+      .from(optOuts)
+      .where(paged)
+      .orderBy(desc(optOuts.createdAt), desc(optOuts.recipient))
+      .limit(options.limit + 1)
+      .offset(options.after ? 0 : options.offset),
+    options.count === false ? Promise.resolve([]) : conn.select({ n: count() }).from(optOuts).where(where),
   ]);
-  return { rows, total: Number(counted?.n ?? 0) };
+  return { rows: rows.slice(0, options.limit), total: Number(counted[0]?.n ?? 0), more: rows.length > options.limit };
 }
 
 export function allOptOuts(conn: Conn, organizationId: string): Promise<OptOutRow[]> {

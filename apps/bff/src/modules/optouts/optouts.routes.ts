@@ -14,6 +14,7 @@ import {
   UpdateOptOutInstructionRequestSchema,
 } from '@wa/contracts';
 import { handle, parse } from '../../lib/http.ts';
+import { streamCsv } from '../../lib/keyset.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
 import type { OptOutsService } from './optouts.service.ts';
 
@@ -43,6 +44,14 @@ export function optOutsRoutes(optOuts: OptOutsService) {
     requireManager,
     handle(async (_req, res) => {
       res.json(ExportOptOutsResponseSchema.parse(await optOuts.export(ctx(res).org.id)));
+    }),
+  );
+  r.get(
+    '/opt-outs.csv',
+    requireManager,
+    handle(async (_req, res) => {
+      const name = `whatsapp-opt-outs-${new Date().toISOString().slice(0, 10)}.csv`;
+      await streamCsv(res, name, ['phone', 'reason', 'source', 'opted_out_at', 'added_by'], optOuts.csvRows(ctx(res).org.id));
     }),
   );
   r.post(

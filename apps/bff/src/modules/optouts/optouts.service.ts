@@ -1,5 +1,6 @@
 import {
   DEFAULT_OPT_OUT_INSTRUCTION,
+  encodeCursor,
   ErrorCode,
   type AddOptOutRequest,
   type AddOptOutResponse,
@@ -67,8 +68,22 @@ export class OptOutsService {
   };
 
   async list(organizationId: string, q: OptOutsQuery): Promise<OptOutsResponse> {
-    const { rows, total } = await repo.listOptOuts(this.db, organizationId, { digits: q.q?.replace(/\D/g, '') || undefined, limit: q.limit, offset: q.offset });
-    return { optOuts: rows.map(toOptOutDto), total, keywords: this.keywords() };
+    const digits = q.q?.replace(/\D/g, '') || undefined;
+    const { rows, total, more } = await repo.listOptOuts(this.db, organizationId, { digits, limit: q.limit, offset: q.offset, after: q.cursor });
+    const last = rows[rows.length - 1];
+    return { optOuts: rows.map(toOptOutDto), total, keywords: this.keywords(), nextCursor: more && last ? encodeCursor([last.micros, last.recipient]) : null };
+  }
+
+  /** The whole list, newest first, a page at a time, as rows of the CSV that the import reads back. */
+  async *csvRows(organizationId: string, pageSize = 5_000): AsyncGenerator<unknown[][]> {
+    let after: readonly [string, string] | undefined;
+    for (;;) {
+      const page = await repo.listOptOuts(this.db, organizationId, { limit: pageSize, offset: 0, after, count: false });
+      if (page.rows.length) yield page.rows.map((r) => [r.recipient, r.reason, r.source, r.createdAt, r.createdBy]);
+      const last = page.rows[page.rows.length - 1];
+      if (!page.more || !last) return;
+      after = [last.micros, last.recipient];
+    }
   }
 
   async add(organizationId: string, identity: Identity, req: AddOptOutRequest): Promise<AddOptOutResponse> {
@@ -204,6 +219,6 @@ export class OptOutsService {
     const state = instructionStateOf(template, await listTemplates(this.db, n.id), settings, this.matcher);
     if (state.state === 'own') return template;
     if (state.state === 'added' && state.copy) return state.copy;
-    throw new DomainError(422, ErrorCode.templateNotApproved, 'Opt-out instruction not ready', state.blockedReason ?? 'The opt-out copy of this template is not approved.');
+    throw new DomainError(ErrorCode.templateNotApproved, 'Opt-out instruction not ready', state.blockedReason ?? 'The opt-out copy of this template is not approved.');
   }
 }

@@ -6,7 +6,7 @@ import { actorLabel, actors, audit, type Actor } from '../audit/audit.ts';
 import type { Identity } from '../auth/auth.service.ts';
 import { disconnectNumber, findCharge, listCharges, type ChargeRow } from '../billing/billing.repo.ts';
 import type { BillingService } from '../billing/billing.service.ts';
-import { lockOrganization } from '../ledger/ledger.repo.ts';
+import { lockLedgerIn } from '../ledger/ledger.service.ts';
 import { allNumbers, findAnyNumber } from '../lifecycle/lifecycle.repo.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle.service.ts';
 import type { PlanCancellationService } from '../lifecycle/plan-cancellation.service.ts';
@@ -104,7 +104,7 @@ export class RefundsService {
    */
   async request(identity: Identity, organizationId: string, chargeId: string): Promise<Refund> {
     const outcome = await this.db.transaction(async (tx) => {
-      await lockOrganization(tx, organizationId);
+      await lockLedgerIn(tx, organizationId);
       const charge = await findCharge(tx, chargeId);
       if (!charge || charge.organizationId !== organizationId) throw errors.notFound('The charge');
       const eligibility = await this.eligibilityIn(tx, organizationId, charge);
@@ -138,7 +138,7 @@ export class RefundsService {
       return { eligibility, refund };
     });
     if (!outcome.refund) {
-      throw new DomainError(422, ErrorCode.refundNotEligible, 'Not covered by the money-back guarantee', outcome.eligibility.message, {
+      throw new DomainError(ErrorCode.refundNotEligible, 'Not covered by the money-back guarantee', outcome.eligibility.message, {
         errors: [{ path: 'chargeId', message: outcome.eligibility.message }],
       });
     }
@@ -168,7 +168,7 @@ export class RefundsService {
     const remote = await this.cancellations.cancelNow(orgId, current.chargeId);
     let changed = false;
     const finish = async (tx: Tx) => {
-      await lockOrganization(tx, orgId);
+      await lockLedgerIn(tx, orgId);
       const locked = await repo.lockRefund(tx, refundId);
       if (!locked || locked.status !== 'requested') return;
       const at = this.now();
@@ -226,7 +226,7 @@ export class RefundsService {
     const current = await this.get(refundId);
     let changed = false;
     await this.db.transaction(async (tx) => {
-      await lockOrganization(tx, current.organizationId);
+      await lockLedgerIn(tx, current.organizationId);
       const locked = await repo.lockRefund(tx, refundId);
       if (!locked) throw errors.notFound('The refund');
       if (locked.status === to) return;

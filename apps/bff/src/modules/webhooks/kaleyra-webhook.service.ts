@@ -18,7 +18,13 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 const unauthorized = () =>
-  new DomainError(401, ErrorCode.webhookUnauthorized, 'Unauthorized webhook', 'Missing or wrong webhook credentials.');
+  new DomainError(ErrorCode.webhookUnauthorized, 'Unauthorized webhook', 'Missing or wrong webhook credentials.');
+
+/**
+ * How long an organization row read to check a callback's credentials is reused. Kaleyra calls back three
+ * times per message; a rotated secret or a deletion takes effect for callbacks within this time.
+ */
+const AUTH_CACHE_MS = 2_000;
 
 export interface IncomingHandler {
   (org: OrganizationRow, numberId: string, message: IncomingMessage): Promise<void>;
@@ -30,6 +36,7 @@ export interface IncomingHandler {
  */
 export class KaleyraWebhookService {
   private readonly incomingHandlers: IncomingHandler[] = [];
+  private readonly orgCache = new Map<string, { org: OrganizationRow | undefined; at: number }>();
 
   constructor(
     private readonly db: Db,
@@ -49,22 +56,33 @@ export class KaleyraWebhookService {
     if (sep < 0) throw unauthorized();
     const user = decoded.slice(0, sep);
     const password = decoded.slice(sep + 1);
-    const org = await findOrganization(this.db, organizationId);
+    const org = await this.organization(organizationId);
     // Compare even when the organization is unknown, so timing does not reveal which ids exist.
     const ok = safeEqual(password, org?.webhookSecret ?? 'no-such-organization') && safeEqual(user, organizationId);
     if (!org || !ok) throw unauthorized();
     return org;
   }
 
+  private async organization(id: string): Promise<OrganizationRow | undefined> {
+    const now = Date.now();
+    const hit = this.orgCache.get(id);
+    if (hit && now - hit.at < AUTH_CACHE_MS) return hit.org;
+    const org = await findOrganization(this.db, id);
+    // Only known organizations are kept, so random ids cannot grow the map.
+    if (org) {
+      if (this.orgCache.size > 10_000) this.orgCache.clear();
+      this.orgCache.set(id, { org, at: now });
+    }
+    return org;
+  }
+
   async applyStatuses(org: OrganizationRow, updates: StatusUpdate[]): Promise<number> {
     let applied = 0;
     for (const u of updates) {
-      const message = await messagingRepo.findMessageForCallback(this.db, org.id, u.ref, u.providerMessageId);
-      if (!message) {
+      if (!(await this.messaging.applyCallbackStatus(org.id, u))) {
         this.log.info({ organizationId: org.id }, 'status callback for an unknown message ignored');
         continue;
       }
-      await this.db.transaction((tx) => this.messaging.applyStatusIn(tx, message.id, u.status, u.errorCode, u.at));
       applied++;
     }
     return applied;

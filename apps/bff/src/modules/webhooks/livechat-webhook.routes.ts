@@ -13,7 +13,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * payment event makes us re-fetch the charge from the Billing API before anything is credited or changed.
  */
 /**
- * Another module's handling of app webhooks (e.g. application_installed / application_uninstalled, issue 5): the
+ * Another module's handling of app webhooks (e.g. application_installed / application_uninstalled, the account lifecycle): the
  * result for the events it owns, null for the others. Tried in order before the billing sync.
  */
 export type AppWebhookHandler = (body: unknown) => Promise<string | null>;
@@ -30,11 +30,13 @@ export function livechatWebhookRoutes(secret: string, sync: BillingSyncService, 
         const handled = await handler(req.body);
         if (handled === null) continue;
         log.info({ event, result: handled }, 'livechat app webhook');
+        res.locals.webhookResult = handled;
         res.status(handled === 'ignored' ? 202 : 200).json({ result: handled });
         return;
       }
       const result = await sync.onAppWebhook(req.body);
       log.info({ event, result }, 'livechat app webhook');
+      res.locals.webhookResult = result;
       res.status(result === 'settled' || result === 'synced' ? 200 : 202).json({ result });
     }),
   );

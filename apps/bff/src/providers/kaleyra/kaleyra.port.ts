@@ -1,7 +1,16 @@
 import type { ApiVersion, TemplateCategory, TemplateStatus } from '@wa/contracts';
 
 export type OutboundMessage =
-  | { kind: 'template'; name: string; language: string; params: string[] }
+  | {
+      kind: 'template';
+      name: string;
+      language: string;
+      params: string[];
+      /** Rich templates: Meta's full send components (header media, URL suffixes, quick-reply payloads) for v2. */
+      components?: Record<string, unknown>[];
+      /** Rich templates on v1 (`type=mediatemplate`): the media link, the header's value, the dynamic URL suffix. */
+      v1?: { mediaUrl?: string; headerParam?: string; urlParam?: string };
+    }
   | { kind: 'text'; body: string };
 
 export interface SendRequest {
@@ -33,6 +42,17 @@ export interface ProviderTemplate {
   footer: string | null;
   buttons: { type: string; text: string }[];
   rejectedReason: string | null;
+  /** Meta's components as listed (what the template studio shows and sends); absent from older adapters. */
+  components?: Record<string, unknown>[];
+  quality?: 'high' | 'medium' | 'low' | 'unknown';
+}
+
+/** Meta's template object for the create endpoint. */
+export interface MetaTemplateObject {
+  name: string;
+  language: string;
+  category: string;
+  components: Record<string, unknown>[];
 }
 
 /**
@@ -68,4 +88,10 @@ export interface KaleyraPort {
   listTemplates(apiVersion: ApiVersion, wabaId: string): Promise<ProviderTemplate[]>;
   /** Submits a template for review; returns the status Kaleyra reports (usually pending). */
   createTemplate(wabaId: string, template: NewProviderTemplate): Promise<{ status: TemplateStatus }>;
+  /** Submits Meta's template object as it is (the template studio); returns Kaleyra's id and status. */
+  submitTemplate(wabaId: string, template: MetaTemplateObject): Promise<{ id: string | null; status: TemplateStatus }>;
+  /** Deletes a template name (WhatsApp deletes it in every language). */
+  deleteTemplate(wabaId: string, name: string): Promise<void>;
+  /** Uploads a media header's sample file for review; returns the handle the create call refers to. Never stored. */
+  uploadTemplateSample(wabaId: string, file: { bytes: Uint8Array; mimeType: string; fileName: string }): Promise<{ handle: string }>;
 }

@@ -14,6 +14,8 @@ export function DetailsApp() {
   return (
     <main className="wa-details">
       <AuthGate purpose="Send WhatsApp template messages to this customer.">
+        {/* LiveChat titles the sidebar section itself; the heading gives screen readers the page's outline. */}
+        <h1 className="wa-visually-hidden">WhatsApp Business</h1>
         <AccountSummary />
         <AccountGate>
           <Suspense fallback={<Loader size="small" label="Loading…" />}>

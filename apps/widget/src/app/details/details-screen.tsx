@@ -20,6 +20,7 @@ import { useTemplates } from '../../features/templates/api/get-templates.ts';
 import { TemplateField } from '../../features/templates/components/template-field.tsx';
 import { TemplatePreview } from '../../features/templates/components/template-preview.tsx';
 import { TemplateVariables } from '../../features/templates/components/template-variables.tsx';
+import { emptyExtras, missingExtras, TemplateExtras, type TemplateExtrasValue } from '../../features/templates/components/template-extras.tsx';
 import { templateKey } from '../../features/templates/utils/template-key.ts';
 import { templateAvailability } from '../../features/templates/utils/template-status.ts';
 import { CostPreview } from '../../features/messages/components/cost-preview.tsx';
@@ -106,6 +107,8 @@ function SendForm(props: SendFormProps) {
   });
   const [variables, setVariables] = useState<{ forTemplate: string | null; values: string[] }>({ forTemplate: null, values: [] });
   const [text, setText] = useState('');
+  // A rich template's header link or value and button values, kept per template like the variables.
+  const [extrasState, setExtrasState] = useState<{ forTemplate: string | null; value: TemplateExtrasValue }>({ forTemplate: null, value: emptyExtras() });
   const [modeChoice, setModeChoice] = useState<Mode | null>(null);
 
   const templateList = templates.data?.templates ?? [];
@@ -114,6 +117,7 @@ function SendForm(props: SendFormProps) {
     templateAvailability(templateList, rules.hidden, rules.blocked).find((a) => a.reason === null && a.key === templateChoice)?.template ?? null;
   const currentKey = template ? templateKey(template) : null;
   const values = variables.forTemplate === currentKey ? variables.values : [];
+  const extras = extrasState.forTemplate === currentKey ? extrasState.value : emptyExtras();
   const setVariable = (index: number, value: string) => {
     const next = Array.from({ length: template?.variableCount ?? 0 }, (_, i) => values[i] ?? '');
     next[index] = value;
@@ -122,7 +126,7 @@ function SendForm(props: SendFormProps) {
 
   // WhatsApp's rules: free text only inside the customer's 24-hour window, nothing at all after an opt-out.
   const optOut = status.data?.optOut ?? null;
-  // Issue 6 (L.11c): the customer asked to restrict processing of their data.
+  // L.11c: the customer asked to restrict processing of their data.
   const restriction = status.data?.restriction ?? null;
   const stopped = Boolean(optOut || restriction);
   const windowOpen = Boolean(status.data?.customerWindow.open && remainingMs !== null && remainingMs > 0);
@@ -139,6 +143,7 @@ function SendForm(props: SendFormProps) {
   else if (mode === 'text' && !text.trim()) blocker = 'Write a message.';
   else if (mode === 'template' && !template) blocker = 'Choose a template.';
   else if (mode === 'template' && missing.length > 0) blocker = `Fill in ${missing.map((i) => `Variable ${i + 1}`).join(', ')}.`;
+  else if (mode === 'template' && template && missingExtras(template, extras).length > 0) blocker = `Fill in ${missingExtras(template, extras).join(', ')}.`;
   const canSend = Boolean(number && recipient.e164) && blocker === null && !send.isPending;
 
   function onSend() {
@@ -156,6 +161,9 @@ function SendForm(props: SendFormProps) {
       templateName: template.name,
       language: template.language,
       variables: Array.from({ length: template.variableCount }, (_, i) => (values[i] ?? '').trim()),
+      ...(extras.headerMediaUrl.trim() ? { headerMediaUrl: extras.headerMediaUrl.trim() } : {}),
+      ...(extras.headerText.trim() ? { headerText: extras.headerText.trim() } : {}),
+      ...(extras.buttonValues.some((v) => v.trim()) ? { buttonValues: extras.buttonValues.map((v) => v.trim()) } : {}),
     });
   }
 
@@ -276,7 +284,14 @@ function SendForm(props: SendFormProps) {
                       errors={fieldErrors.variables}
                       disabled={send.isPending}
                     />
-                    <TemplatePreview template={rules.sentAs(template)} variables={values} />
+                    <TemplateExtras
+                      template={template}
+                      value={extras}
+                      onChange={(value) => setExtrasState({ forTemplate: currentKey, value })}
+                      errors={Object.fromEntries(fieldErrors.other.map((e) => [e.path, e.message]))}
+                      disabled={send.isPending}
+                    />
+                    <TemplatePreview template={rules.sentAs(template)} variables={values} headerValue={extras.headerText} mediaSrc={extras.headerMediaUrl || undefined} />
                   </>
                 )}
               </>

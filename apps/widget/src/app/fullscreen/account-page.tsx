@@ -10,8 +10,8 @@ import { DataDeletionCard } from '../../features/business/components/data-deleti
 import './account.css';
 
 /**
- * Issue 5: the account's standing and terms, refunds (H), what uninstalling loses (C.5, E) and the audit log.
- * Issue 6: the business's contact data, its data export and the deletion of its data after uninstalling (L.11).
+ * The account's standing and terms, refunds (H), what uninstalling loses (C.5, E) and the audit log.
+ * Privacy: the business's contact data, its data export and the deletion of its data after uninstalling (L.11).
  */
 export default function AccountPage() {
   const me = useMe().data;

@@ -1,4 +1,5 @@
-import { Card, Heading, Text } from '@livechat/design-system-react-components';
+import { Heading, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../components/card.tsx';
 import { errorMessage } from '../../lib/api-client.ts';
 import { formatPhone } from '../../lib/format-phone.ts';
 import { useMe } from '../../features/auth/api/get-me.ts';

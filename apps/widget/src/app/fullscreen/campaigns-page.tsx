@@ -88,7 +88,7 @@ function CampaignSource({ value, onChange }: { value: TemplateChoice | null; onC
   );
 }
 
-/** Campaigns tab (issue 7): owners and admins send a template to a CSV of customers. */
+/** Campaigns tab: owners and admins send a template to a CSV of customers. */
 export default function CampaignsPage({ onNavigate }: { onNavigate?: (pageId: string) => void }) {
   const me = useMe();
   if (me.isPending) return <Loader size="small" />;

@@ -17,11 +17,12 @@ interface Page {
   component: LazyExoticComponent<ComponentType<PageProps>> | ComponentType<PageProps>;
 }
 
-// Each tab is its own chunk; later issues fill in Numbers, Billing and Campaigns from their features.
+// Each tab is its own chunk, loaded the first time it is opened.
 const PAGES: Page[] = [
   { id: 'overview', label: 'Overview', component: lazy(() => import('./overview-page.tsx')) },
   { id: 'numbers', label: 'Numbers', component: lazy(() => import('./numbers-page.tsx')) },
   { id: 'billing', label: 'Billing', component: lazy(() => import('./billing-page.tsx')) },
+  { id: 'templates', label: 'Templates', component: lazy(() => import('./templates-page.tsx')) },
   { id: 'campaigns', label: 'Campaigns', component: lazy(() => import('./campaigns-page.tsx')) },
   { id: 'opt-outs', label: 'Opt-outs', component: lazy(() => import('./opt-outs-page.tsx')) },
   { id: 'privacy', label: 'Customer data', component: lazy(() => import('./privacy-page.tsx')) },

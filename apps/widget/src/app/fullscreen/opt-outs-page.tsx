@@ -1,4 +1,5 @@
-import { Card, Loader, Text } from '@livechat/design-system-react-components';
+import { Loader, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../components/card.tsx';
 import { InlineAlert } from '../../components/inline-alert.tsx';
 import { errorMessage } from '../../lib/api-client.ts';
 import { formatPhone } from '../../lib/format-phone.ts';
@@ -40,7 +41,7 @@ function NumbersInstruction() {
 export default function OptOutsPage() {
   const me = useMe();
   // The keywords come with the list.
-  const keywords = useOptOuts({ q: '', offset: 0, limit: 25 }).data?.keywords;
+  const keywords = useOptOuts({ q: '', limit: 25 }).data?.pages[0]?.keywords;
   if (me.isPending) return <Loader size="small" />;
   if (me.data && !me.data.canManage) {
     return (

@@ -7,7 +7,7 @@ import { RightsGuideCard } from '../../features/privacy/components/rights-guide-
 import './account.css';
 import './privacy.css';
 
-/** Issue 6 (L.11a–d): a customer's rights over what the app holds about their number. Owners and admins only. */
+/** L.11a–d: a customer's rights over what the app holds about their number. Owners and admins only. */
 export default function PrivacyPage() {
   const me = useMe();
   if (me.isPending) return <Loader size="small" />;

@@ -1,4 +1,5 @@
-import { Card, Link, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Link, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { formatDateTime } from '../../../lib/format-date.ts';
 import { useAccount } from '../api/get-account.ts';

@@ -1,4 +1,5 @@
-import { Card, Loader, Text } from '@livechat/design-system-react-components';
+import { Loader, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
 import { useLossPreview } from '../api/get-loss-preview.ts';

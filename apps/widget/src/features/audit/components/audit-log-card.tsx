@@ -1,13 +1,16 @@
 import { useState } from 'react';
-import { Button, Card, Loader, Text } from '@livechat/design-system-react-components';
+import { Button, Loader, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { formatDateTime } from '../../../lib/format-date.ts';
+import { LoadMore } from '../../../lib/load-more.tsx';
 import { downloadAuditCsv, useAudit } from '../api/get-audit.ts';
 import { describeAction, describeActor, describeDetails } from '../utils/describe-event.ts';
 
 /** Every money, number, permission and lifecycle event of the business, newest first; the same as CSV. */
 export function AuditLogCard({ selfAccountId }: { selfAccountId?: string | undefined }) {
   const events = useAudit();
+  const list = events.data?.pages.flatMap((p) => p.events) ?? [];
   const [download, setDownload] = useState<{ state: 'idle' | 'busy' | 'done' | 'error'; message?: string }>({ state: 'idle' });
 
   async function onDownload() {
@@ -39,11 +42,11 @@ export function AuditLogCard({ selfAccountId }: { selfAccountId?: string | undef
         </div>
         {events.isPending ? (
           <Loader size="small" />
-        ) : events.isError ? (
+        ) : events.isError && list.length === 0 ? (
           <Text size="sm" className="wa-error-text" role="alert">
             Couldn't load the log. {errorMessage(events.error)}
           </Text>
-        ) : events.data.length === 0 ? (
+        ) : list.length === 0 ? (
           <Text size="sm" className="wa-muted">
             Nothing recorded yet.
           </Text>
@@ -59,7 +62,7 @@ export function AuditLogCard({ selfAccountId }: { selfAccountId?: string | undef
                 </tr>
               </thead>
               <tbody>
-                {events.data.map((e) => (
+                {list.map((e) => (
                   <tr key={e.id} data-testid="audit-row" data-action={e.action}>
                     <td className="wa-nowrap">{formatDateTime(e.at)}</td>
                     <td>{describeActor(e, selfAccountId)}</td>
@@ -69,6 +72,7 @@ export function AuditLogCard({ selfAccountId }: { selfAccountId?: string | undef
                 ))}
               </tbody>
             </table>
+            <LoadMore query={events} shown={list.length} noun="events" testId="audit-load-more" />
           </div>
         )}
       </div>

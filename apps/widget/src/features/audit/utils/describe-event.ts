@@ -23,6 +23,9 @@ const WHAT: Record<string, string> = {
   'refund.refused': 'Refund refused',
   'refund.paid': 'Refund paid',
   'campaign.cancelled': 'Campaign cancelled',
+  'template.submitted': 'Template submitted for review',
+  'template.status_changed': 'Template status changed',
+  'template.deleted': 'Template deleted',
 };
 
 /** The action in words; unknown actions (other modules add theirs) read as they are. */

@@ -1,4 +1,5 @@
-import { Card, Heading, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Heading, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { useBalance } from '../api/get-balance.ts';
 

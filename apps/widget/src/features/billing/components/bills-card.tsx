@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import { Button, Card, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Button, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import type { Bill } from '@wa/contracts';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { formatDate } from '../../../lib/format-date.ts';
 import { formatMoney } from '../../../lib/format-money.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
+import { LoadMore } from '../../../lib/load-more.tsx';
 import { downloadBillsCsv, useBills } from '../api/get-bills.ts';
 import { BILL_STATUS } from '../utils/bill-status.ts';
 
@@ -16,6 +18,7 @@ function period(b: Bill): string {
 /** C.3: every charge with its date, item, price and status; the same as CSV. */
 export function BillsCard() {
   const bills = useBills();
+  const list = bills.data?.pages.flatMap((p) => p.bills) ?? [];
   const [download, setDownload] = useState<{ state: 'idle' | 'busy' | 'done' | 'error'; message?: string }>({ state: 'idle' });
 
   async function onDownload() {
@@ -48,11 +51,11 @@ export function BillsCard() {
         </div>
         {bills.isPending ? (
           <Loader size="small" />
-        ) : bills.isError ? (
+        ) : bills.isError && list.length === 0 ? (
           <Text size="sm" className="wa-error-text" role="alert">
             Couldn't load the bills. {errorMessage(bills.error)}
           </Text>
-        ) : bills.data.length === 0 ? (
+        ) : list.length === 0 ? (
           <Text size="sm" className="wa-muted">
             No charges yet.
           </Text>
@@ -69,7 +72,7 @@ export function BillsCard() {
                 </tr>
               </thead>
               <tbody>
-                {bills.data.map((b) => {
+                {list.map((b) => {
                   const status = BILL_STATUS[b.status];
                   return (
                     <tr key={b.id} data-testid={`bill-${b.id}`}>
@@ -92,6 +95,7 @@ export function BillsCard() {
                 })}
               </tbody>
             </table>
+            <LoadMore query={bills} shown={list.length} noun="bills" testId="bills-load-more" />
           </div>
         )}
       </div>

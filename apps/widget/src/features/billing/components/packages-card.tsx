@@ -1,4 +1,5 @@
-import { Button, Card, Text } from '@livechat/design-system-react-components';
+import { Button, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import type { CatalogPackage, PurchaseResponse } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Card, Loader, SegmentedControl, Text } from '@livechat/design-system-react-components';
+import { Loader, SegmentedControl, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import type { Usage } from '@wa/contracts';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Button, Card, FormField, Input, Loader, Text } from '@livechat/design-system-react-components';
+import { Button, FormField, Input, Loader, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import { checkPhone, type BusinessContact, type BusinessContactResponse } from '@wa/contracts';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';

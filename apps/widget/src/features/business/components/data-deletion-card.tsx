@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Button, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import type { DataDeletion } from '@wa/contracts';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { useDataDeletion, useDataDeletionRequest } from '../api/business.ts';

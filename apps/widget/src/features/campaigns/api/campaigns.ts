@@ -1,4 +1,5 @@
-import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { keepPreviousData, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   CampaignPlanSchema,
   CampaignResponseSchema,
@@ -30,7 +31,7 @@ export const RECEIPTS_FOLLOW_MS = 15 * 60_000;
 export function isLive(c: Pick<Campaign, 'status' | 'counts' | 'finishedAt'> | undefined, now = Date.now()): boolean {
   if (!c) return false;
   if (c.status === 'running' || c.status === 'scheduled') return true;
-  if (c.status === 'paused') return c.counts.sending > 0;
+  if (c.status === 'paused') return c.counts.sending + c.counts.confirming > 0;
   if ((c.status !== 'completed' && c.status !== 'cancelled') || c.counts.sent + c.counts.delivered === 0) return false;
   return c.finishedAt === null || now - Date.parse(c.finishedAt) < RECEIPTS_FOLLOW_MS;
 }
@@ -80,13 +81,33 @@ export function usePlan(id: string, options: PlanOptions, enabled: boolean) {
   });
 }
 
-/** A page of recipients; it is fetched again whenever the campaign's counts move (`version`). */
-export function useRecipients(id: string, q: { status?: RecipientStatus | undefined; q?: string | undefined; offset: number; version: string }) {
-  return useQuery({
-    queryKey: queryKeys.campaigns.recipients(id, q),
-    queryFn: ({ signal }) => apiRequest(`${base(id)}/recipients`, RecipientsResponseSchema, { signal, query: { status: q.status, q: q.q || undefined, offset: q.offset, limit: 25 } }),
+export const RECIPIENTS_PAGE_SIZE = 50;
+
+/**
+ * Recipients a page at a time in file order (cursor paging). Every page loaded so far is fetched again whenever
+ * the campaign's counts move (`version`), so the table follows the progress without collapsing to its first page.
+ */
+export function useRecipients(id: string, q: { status?: RecipientStatus | undefined; q?: string | undefined; version: string }) {
+  const queryKey = queryKeys.campaigns.recipientPages(id, { status: q.status, q: q.q });
+  const query = useInfiniteQuery({
+    queryKey,
+    queryFn: ({ signal, pageParam }) =>
+      apiRequest(`${base(id)}/recipients`, RecipientsResponseSchema, {
+        signal,
+        query: { status: q.status, q: q.q || undefined, limit: RECIPIENTS_PAGE_SIZE, cursor: pageParam },
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
     placeholderData: keepPreviousData,
   });
+  const qc = useQueryClient();
+  const seen = useRef(q.version);
+  useEffect(() => {
+    if (seen.current === q.version) return;
+    seen.current = q.version;
+    void qc.invalidateQueries({ queryKey });
+  }, [q.version, qc, queryKey]);
+  return query;
 }
 
 export function useQuietHoursPolicy() {

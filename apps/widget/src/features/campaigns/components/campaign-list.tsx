@@ -1,4 +1,5 @@
-import { Button, Card, Heading, Loader, ProgressBar, Tag, Text } from '@livechat/design-system-react-components';
+import { Button, Heading, Loader, ProgressBar, Tag, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import type { CampaignSummary } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';

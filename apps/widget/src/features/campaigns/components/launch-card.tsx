@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, FormField, Input, SegmentedControl, Text } from '@livechat/design-system-react-components';
+import { Button, FormField, Input, SegmentedControl, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import { ErrorCode, type Campaign } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Button, Card, FormField, Input, SegmentedControl, Text, Textarea } from '@livechat/design-system-react-components';
-import { CAMPAIGN_LIMITS, type Template } from '@wa/contracts';
+import { Button, FormField, Input, SegmentedControl, Text, Textarea } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
+import { CAMPAIGN_LIMITS, templateSlotsOf, type Template } from '@wa/contracts';
 import { getCountries, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
@@ -41,7 +42,9 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
   const create = useCreateCampaign();
 
   const template = choice?.template ?? null;
-  const variableCount = template?.variableCount ?? 0;
+  // Body variables, then a media header's link and button values (rich templates): one column or value each.
+  const slots = template ? templateSlotsOf(template) : [];
+  const variableCount = slots.length;
 
   // National numbers are read in the sending number's country unless the owner says otherwise.
   useEffect(() => {
@@ -89,7 +92,7 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
     choice.canSend &&
     name.trim().length > 0 &&
     (source === 'file' ? !!file && !!preview && phoneColumn !== NO_COLUMN : pastedCsv.count > 0) &&
-    (source === 'file' || Array.from({ length: variableCount }, (_, i) => (fallbacks[i] ?? '').trim()).every(Boolean));
+    (source === 'file' || Array.from({ length: variableCount }, (_, i) => (fallbacks[i] ?? '').trim() || slots[i]?.defaultValue).every(Boolean));
 
   const submit = () => {
     if (!choice || !ready) return;
@@ -219,7 +222,7 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
               </Text>
               {Array.from({ length: variableCount }, (_, i) => (
                 <div className="wa-campaign-variable" key={i}>
-                  <Text as="span" className="wa-campaign-variable__name">{`{{${i + 1}}}`}</Text>
+                  <Text as="span" className="wa-campaign-variable__name">{slots[i]?.kind === 'body' ? `{{${i + 1}}}` : slots[i]?.label}</Text>
                   {source === 'file' &&
                     preview &&
                     columnSelect(
@@ -234,7 +237,7 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
                     inputSize="compact"
                     aria-label={`Fallback for {{${i + 1}}}`}
                     data-testid={`fallback-${i + 1}`}
-                    placeholder={source === 'file' ? 'Fallback value (optional)' : 'Value for everyone'}
+                    placeholder={slots[i]?.defaultValue ? `Default: ${slots[i]!.defaultValue}` : source === 'file' ? 'Fallback value (optional)' : 'Value for everyone'}
                     value={fallbacks[i] ?? ''}
                     maxLength={1024}
                     onChange={(e) => setFallbacks((f) => Object.assign([...f], { [i]: e.target.value }))}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, Input, ProgressBar, Tag, Text } from '@livechat/design-system-react-components';
+import { Button, Input, ProgressBar, Tag, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import type { Campaign } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';

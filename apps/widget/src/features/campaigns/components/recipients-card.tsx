@@ -1,23 +1,23 @@
 import { useState } from 'react';
-import { Button, Card, Input, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Input, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import type { Campaign, RecipientStatus } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { formatDateTime } from '../../../lib/format-date.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
+import { LoadMore } from '../../../lib/load-more.tsx';
 import { useRecipients } from '../api/campaigns.ts';
 import { RECIPIENT_STATUS, STATUS_ORDER } from '../utils/status.ts';
-
-const PAGE = 25;
 
 /** Step 8: every recipient's status, with the failure reason in plain language. */
 export function RecipientsCard({ campaign }: { campaign: Campaign }) {
   const [status, setStatus] = useState<RecipientStatus | ''>('');
   const [q, setQ] = useState('');
-  const [offset, setOffset] = useState(0);
   const version = `${campaign.status}:${Object.values(campaign.counts).join('.')}`;
-  const list = useRecipients(campaign.id, { status: status || undefined, q: q.trim() || undefined, offset, version });
-  const total = list.data?.total ?? 0;
+  const list = useRecipients(campaign.id, { status: status || undefined, q: q.trim() || undefined, version });
+  const rows = list.data?.pages.flatMap((p) => p.recipients) ?? [];
+  const total = list.data?.pages[0]?.total ?? 0;
   return (
     <Card title="Recipients" data-testid="recipients-card">
       <div className="wa-stack">
@@ -29,7 +29,6 @@ export function RecipientsCard({ campaign }: { campaign: Campaign }) {
             value={status}
             onChange={(e) => {
               setStatus(e.target.value as RecipientStatus | '');
-              setOffset(0);
             }}
           >
             <option value="">Every status</option>
@@ -47,17 +46,16 @@ export function RecipientsCard({ campaign }: { campaign: Campaign }) {
             value={q}
             onChange={(e) => {
               setQ(e.target.value);
-              setOffset(0);
             }}
           />
         </div>
         {list.isPending ? (
           <Loader size="small" />
-        ) : list.isError ? (
+        ) : list.isError && rows.length === 0 ? (
           <InlineAlert kind="error" role="alert" onRetry={() => void list.refetch()}>
             Couldn't load the recipients. {errorMessage(list.error)}
           </InlineAlert>
-        ) : list.data.recipients.length === 0 ? (
+        ) : rows.length === 0 ? (
           <Text size="sm" className="wa-muted">
             No recipient matches.
           </Text>
@@ -73,7 +71,7 @@ export function RecipientsCard({ campaign }: { campaign: Campaign }) {
               </tr>
             </thead>
             <tbody>
-              {list.data.recipients.map((r) => (
+              {rows.map((r) => (
                 <tr key={r.id} data-testid={`recipient-${r.recipient}`}>
                   <td>{r.line}</td>
                   <td className="wa-table__mono">{formatPhone(r.recipient)}</td>
@@ -92,19 +90,14 @@ export function RecipientsCard({ campaign }: { campaign: Campaign }) {
             </tbody>
           </table>
         )}
-        {total > PAGE && (
+        {rows.length > 0 && (
           <div className="wa-row wa-row--between">
-            <Text size="sm" className="wa-muted">
-              {(offset + 1).toLocaleString('en')}–{Math.min(offset + PAGE, total).toLocaleString('en')} of {total.toLocaleString('en')}
-            </Text>
-            <div className="wa-row">
-              <Button kind="secondary" size="compact" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-                Previous
-              </Button>
-              <Button kind="secondary" size="compact" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
-                Next
-              </Button>
-            </div>
+            <LoadMore query={list} shown={rows.length} noun="recipients" testId="recipients-load-more" />
+            {list.hasNextPage && (
+              <Text size="sm" className="wa-muted" data-testid="recipients-total">
+                {total.toLocaleString('en')} in all
+              </Text>
+            )}
           </div>
         )}
       </div>

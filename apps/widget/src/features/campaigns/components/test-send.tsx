@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, FormField, Input, Text } from '@livechat/design-system-react-components';
+import { Button, FormField, Input, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import { checkPhone, type Campaign } from '@wa/contracts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { InlineAlert } from '../../../components/inline-alert.tsx';

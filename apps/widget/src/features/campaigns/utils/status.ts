@@ -14,6 +14,7 @@ export const CAMPAIGN_STATUS: Record<CampaignStatus, { label: string; kind: TagK
 export const RECIPIENT_STATUS: Record<RecipientStatus, { label: string; kind: TagKind }> = {
   pending: { label: 'Waiting', kind: 'default' },
   sending: { label: 'Sending', kind: 'info' },
+  confirming: { label: 'Confirming', kind: 'warning' },
   sent: { label: 'Sent', kind: 'info' },
   delivered: { label: 'Delivered', kind: 'success' },
   read: { label: 'Read', kind: 'success' },
@@ -23,7 +24,7 @@ export const RECIPIENT_STATUS: Record<RecipientStatus, { label: string; kind: Ta
 };
 
 /** Order of the counters in the progress card. */
-export const STATUS_ORDER: RecipientStatus[] = ['pending', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled'];
+export const STATUS_ORDER: RecipientStatus[] = ['pending', 'sending', 'confirming', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled'];
 
 const PAUSE_REASONS: Record<string, string> = {
   template_not_approved: 'The template is no longer approved by WhatsApp.',

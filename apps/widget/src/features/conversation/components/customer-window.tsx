@@ -1,7 +1,7 @@
 import { Icon, Tag, Text } from '@livechat/design-system-react-components';
 import { Time } from '@livechat/design-system-icons';
 import type { ConversationStatus } from '@wa/contracts';
-import { formatDateTime } from '../utils/format-date.ts';
+import { formatDateTime } from '../../../lib/format-date.ts';
 import { formatCountdown, formatRemaining } from '../utils/format-countdown.ts';
 
 interface CustomerWindowProps {

@@ -1,6 +1,6 @@
 import type { ConversationStatus, OptOutSource } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
-import { formatDate } from '../utils/format-date.ts';
+import { formatDate } from '../../../lib/format-date.ts';
 
 const HOW: Record<OptOutSource, string> = {
   keyword: 'replied STOP (or a similar word)',

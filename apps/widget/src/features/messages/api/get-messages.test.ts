@@ -18,6 +18,7 @@ function withStatuses(...statuses: Message['status'][]): MessagesResponse {
       timeline: [],
       createdAt: '2026-11-25T10:00:00.000Z',
     })),
+    nextCursor: null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Loader, Text } from '@livechat/design-system-react-components';
 import type { Message, MessageStatus } from '@wa/contracts';
 import { errorMessage } from '../../../lib/api-client.ts';
+import { LoadMore } from '../../../lib/load-more.tsx';
 import { useMessages } from '../api/get-messages.ts';
 import { formatTime } from '../utils/format-time.ts';
 
@@ -85,10 +86,11 @@ function MessageItem({ message }: { message: Message }) {
   );
 }
 
-/** The messages sent to this customer from the selected number, polled while any is still on its way. */
+/** The messages sent to this customer from the selected number, newest first, polled while any is still on its way. */
 export function MessageHistory({ to, numberId }: { to: string | null; numberId: string | null }) {
   const messages = useMessages({ to: to ?? undefined, numberId: numberId ?? undefined });
   if (!to) return null;
+  const list = messages.data?.pages.flatMap((p) => p.messages) ?? [];
 
   return (
     <section className="wa-stack wa-stack--tight" aria-label="Sent messages">
@@ -97,22 +99,25 @@ export function MessageHistory({ to, numberId }: { to: string | null; numberId: 
       </Text>
       {messages.isPending ? (
         <Loader size="small" />
-      ) : messages.isError ? (
+      ) : messages.isError && list.length === 0 ? (
         <Text size="sm" className="wa-error-text" role="alert">
           Couldn't load the messages. {errorMessage(messages.error)}
         </Text>
       ) : (
-        <ul className="wa-messages" data-testid="message-list">
-          {messages.data.messages.length === 0 ? (
-            <li>
-              <Text size="sm" className="wa-muted">
-                Nothing sent to this number yet.
-              </Text>
-            </li>
-          ) : (
-            messages.data.messages.map((m) => <MessageItem key={m.id} message={m} />)
-          )}
-        </ul>
+        <>
+          <ul className="wa-messages" data-testid="message-list">
+            {list.length === 0 ? (
+              <li>
+                <Text size="sm" className="wa-muted">
+                  Nothing sent to this number yet.
+                </Text>
+              </li>
+            ) : (
+              list.map((m) => <MessageItem key={m.id} message={m} />)
+            )}
+          </ul>
+          {messages.hasNextPage && <LoadMore query={messages} shown={list.length} noun="messages" testId="messages-load-more" />}
+        </>
       )}
     </section>
   );

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, Loader, Text } from '@livechat/design-system-react-components';
+import { Button, Loader, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { useCallbackSettings } from '../api/manage-numbers.ts';
 

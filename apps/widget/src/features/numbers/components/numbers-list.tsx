@@ -1,4 +1,5 @@
-import { Card, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { useNumbers } from '../api/get-numbers.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';

@@ -1,40 +1,41 @@
-import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   AddOptOutResponseSchema,
-  ExportOptOutsResponseSchema,
   ImportOptOutsResponseSchema,
   OptOutsResponseSchema,
   RemoveOptOutResponseSchema,
   type AddOptOutRequest,
   type ImportOptOutsRequest,
 } from '@wa/contracts';
-import { apiRequest } from '../../../lib/api-client.ts';
+import { apiDownload, apiRequest } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
 export interface OptOutsParams {
   q: string;
-  offset: number;
   limit: number;
 }
 
-export function getOptOuts(params: OptOutsParams, signal?: AbortSignal) {
+export function getOptOuts(params: OptOutsParams & { cursor?: string | null }, signal?: AbortSignal) {
   return apiRequest('/api/opt-outs', OptOutsResponseSchema, {
-    query: { q: params.q || undefined, offset: params.offset, limit: params.limit },
+    query: { q: params.q || undefined, limit: params.limit, cursor: params.cursor },
     signal,
   });
 }
 
+/** The list for one search, a page at a time, newest first; each page continues after the previous one's cursor. */
 export function optOutsQueryOptions(params: OptOutsParams) {
-  return queryOptions({
-    queryKey: queryKeys.optOuts.list(params),
-    queryFn: ({ signal }) => getOptOuts(params, signal),
-    // Keep showing the last page while the next search runs, instead of flashing a loader per keystroke.
+  return infiniteQueryOptions({
+    queryKey: queryKeys.optOuts.pages(params),
+    queryFn: ({ signal, pageParam }) => getOptOuts({ ...params, cursor: pageParam }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    // Keep showing the last result while the next search runs, instead of flashing a loader per keystroke.
     placeholderData: keepPreviousData,
   });
 }
 
 export function useOptOuts(params: OptOutsParams) {
-  return useQuery(optOutsQueryOptions(params));
+  return useInfiniteQuery(optOutsQueryOptions(params));
 }
 
 function useInvalidateOptOuts() {
@@ -69,6 +70,8 @@ export function useImportOptOuts() {
   });
 }
 
-export function exportOptOuts() {
-  return apiRequest('/api/opt-outs/export', ExportOptOutsResponseSchema);
+/** The whole list as CSV, streamed by the BFF page by page, with the name the server gave it. */
+export async function exportOptOuts(): Promise<{ blob: Blob; filename: string }> {
+  const { blob, filename } = await apiDownload('/api/opt-outs.csv');
+  return { blob, filename: filename ?? 'whatsapp-opt-outs.csv' };
 }

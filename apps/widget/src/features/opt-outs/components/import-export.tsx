@@ -8,9 +8,6 @@ import { exportOptOuts, useImportOptOuts } from '../api/opt-outs.ts';
 
 const MAX_BYTES = 1_000_000;
 
-/** Saves CSV text as a file from inside the widget's iframe. */
-const download = (filename: string, text: string) => saveFile(new Blob([text], { type: 'text/csv;charset=utf-8' }), filename);
-
 /**
  * CSV in and out. An import with a bad row imports nothing and lists every problem by line; the owner then
  * fixes the file, or imports the valid rows and skips the rest.
@@ -43,7 +40,7 @@ export function ImportExport() {
     setExporting({ state: 'busy' });
     try {
       const r = await exportOptOuts();
-      download(r.filename, r.csv);
+      saveFile(r.blob, r.filename);
       setExporting({ state: 'idle' });
     } catch (err) {
       setExporting({ state: 'error', message: errorMessage(err) });

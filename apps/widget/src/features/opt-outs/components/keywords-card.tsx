@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, Tag, Text } from '@livechat/design-system-react-components';
+import { Button, Tag, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import type { OptOutKeywords } from '@wa/contracts';
 
 /** The words that opt customers out (and back in), so owners know what customers can reply. */

@@ -3,6 +3,7 @@ import { Button, Loader, SearchInput, Tag, Text } from '@livechat/design-system-
 import type { OptOut } from '@wa/contracts';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
+import { LoadMore } from '../../../lib/load-more.tsx';
 import { useOptOuts, useRemoveOptOut } from '../api/opt-outs.ts';
 import { formatDay, SOURCE_LABEL } from '../utils/source-label.ts';
 
@@ -40,11 +41,12 @@ function RemoveButton({ optOut }: { optOut: OptOut }) {
   );
 }
 
-/** The suppression list: search by any part of the number, page, remove. */
+/** The suppression list: search by any part of the number, load more, remove. */
 export function OptOutList() {
   const [q, setQ] = useState('');
-  const [offset, setOffset] = useState(0);
-  const list = useOptOuts({ q, offset, limit: PAGE });
+  const list = useOptOuts({ q, limit: PAGE });
+  const rows = list.data?.pages.flatMap((p) => p.optOuts) ?? [];
+  const total = list.data?.pages[0]?.total;
 
   return (
     <div className="wa-stack">
@@ -56,26 +58,23 @@ export function OptOutList() {
             aria-label="Search by phone number"
             data-testid="opt-out-search"
             isLoading={list.isFetching && !list.isPending}
-            onChange={(value) => {
-              setQ(value);
-              setOffset(0);
-            }}
+            onChange={(value) => setQ(value)}
           />
         </div>
-        {list.data && (
+        {total !== undefined && (
           <Text as="span" size="sm" className="wa-muted" data-testid="opt-outs-total">
-            {list.data.total === 1 ? '1 customer' : `${list.data.total} customers`}
+            {total === 1 ? '1 customer' : `${total.toLocaleString('en-US')} customers`}
             {q.trim() ? ' match' : ' opted out'}
           </Text>
         )}
       </div>
       {list.isPending ? (
         <Loader size="small" />
-      ) : list.isError ? (
+      ) : list.isError && rows.length === 0 ? (
         <Text className="wa-error-text" role="alert">
           Couldn't load the list. {errorMessage(list.error)}
         </Text>
-      ) : list.data.optOuts.length === 0 ? (
+      ) : rows.length === 0 ? (
         <Text className="wa-muted" data-testid="opt-outs-empty">
           {q.trim() ? 'No opted-out number matches.' : 'Nobody has opted out yet. Customers who reply STOP appear here.'}
         </Text>
@@ -91,7 +90,7 @@ export function OptOutList() {
             </tr>
           </thead>
           <tbody>
-            {list.data.optOuts.map((o) => (
+            {rows.map((o) => (
               <tr key={o.recipient} data-testid={`opt-out-row-${o.recipient}`}>
                 <td className="wa-nowrap">
                   <Text as="span" bold>
@@ -121,19 +120,7 @@ export function OptOutList() {
           </tbody>
         </table>
       )}
-      {list.data && list.data.total > PAGE && (
-        <div className="wa-row wa-row--between">
-          <Button kind="secondary" size="compact" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-            Previous
-          </Button>
-          <Text as="span" size="sm" className="wa-muted">
-            {offset + 1}–{Math.min(offset + PAGE, list.data.total)} of {list.data.total}
-          </Text>
-          <Button kind="secondary" size="compact" disabled={offset + PAGE >= list.data.total} onClick={() => setOffset(offset + PAGE)}>
-            Next
-          </Button>
-        </div>
-      )}
+      {rows.length > 0 && list.hasNextPage && <LoadMore query={list} shown={rows.length} noun="customers" testId="opt-outs-load-more" />}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, Text } from '@livechat/design-system-react-components';
+import { Button, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { downloadDataExport } from '../api/export-data.ts';
 

@@ -114,6 +114,7 @@ export function RecipientActionDialog({ right, phone, onClose, onDone }: Props) 
     <ModalPortal zIndex={1000}>
       <Modal
         heading={copy.heading}
+        aria-label={copy.heading}
         onClose={close}
         className="wa-privacy__modal"
         data-testid={`privacy-dialog-${right}`}

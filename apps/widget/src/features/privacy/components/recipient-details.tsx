@@ -106,11 +106,11 @@ export function RecipientDetails({ phone, selfAccountId, onAction }: Props) {
         </div>
         <div className="wa-row wa-privacy__actions">
           {d.restriction ? (
-            <Button kind="secondary" size="compact" onClick={() => onAction('unrestrict')} data-testid="privacy-unrestrict">
+            <Button kind="secondary" size="compact" onClick={() => onAction('unrestrict')} aria-haspopup="dialog" data-testid="privacy-unrestrict">
               Lift restriction
             </Button>
           ) : (
-            <Button kind="secondary" size="compact" onClick={() => onAction('restrict')} data-testid="privacy-restrict">
+            <Button kind="secondary" size="compact" onClick={() => onAction('restrict')} aria-haspopup="dialog" data-testid="privacy-restrict">
               Restrict processing
             </Button>
           )}
@@ -120,6 +120,7 @@ export function RecipientDetails({ phone, selfAccountId, onAction }: Props) {
             disabled={Boolean(d.optOut)}
             title={d.optOut ? 'Already on your suppression list' : undefined}
             onClick={() => onAction('withdraw-consent')}
+            aria-haspopup="dialog"
             data-testid="privacy-withdraw-consent"
           >
             Withdraw consent
@@ -130,6 +131,7 @@ export function RecipientDetails({ phone, selfAccountId, onAction }: Props) {
             disabled={s.nothingHeld}
             title={s.nothingHeld ? 'Nothing is held about this number' : undefined}
             onClick={() => onAction('erase')}
+            aria-haspopup="dialog"
             data-testid="privacy-erase"
           >
             Erase

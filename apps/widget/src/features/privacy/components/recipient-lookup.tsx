@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, FormField, Input } from '@livechat/design-system-react-components';
+import { Button, FormField, Input } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import { checkPhone } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { formatPhone } from '../../../lib/format-phone.ts';

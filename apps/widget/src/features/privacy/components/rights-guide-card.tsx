@@ -1,4 +1,5 @@
-import { Card, Text } from '@livechat/design-system-react-components';
+import { Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 
 const RIGHTS: { title: string; says: string }[] = [
   { title: 'See what is held', says: 'Dates and kinds of messages, conversations, campaigns, opt-out and restriction. Message text is never stored.' },

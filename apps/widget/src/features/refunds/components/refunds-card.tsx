@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, Heading, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Button, Heading, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Card } from '../../../components/card.tsx';
 import type { Refund, RefundCandidate } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
