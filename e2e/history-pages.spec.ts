@@ -78,6 +78,9 @@ test.describe('history pages', () => {
     const phones = Array.from({ length: 60 }, () => freshCustomer().e164);
     const imported = await call('/api/opt-outs/import', { csv: ['phone,reason', ...phones.map((p) => `${p},asked by e-mail`)].join('\n') });
     expect(imported.body.added).toBe(60);
+    // Earlier specs on the same server opted customers out too: the list holds at least these 60.
+    const total = (await call('/api/opt-outs?limit=1')).body.total as number;
+    expect(total).toBeGreaterThanOrEqual(60);
     const app = await openApp(page, emailOf(org, 'owner'));
     await app.getByTestId('tab-opt-outs').click();
     const rows = app.getByTestId('opt-out-table').locator('tbody tr');
@@ -86,8 +89,10 @@ test.describe('history pages', () => {
     await expect(rows).toHaveCount(50);
     await app.getByTestId('opt-outs-load-more').evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await page.screenshot({ path: 'e2e/screenshots/history-opt-outs.png' });
-    await app.getByTestId('opt-outs-load-more').click();
-    await expect(rows).toHaveCount(60);
+    for (let shown = 50; shown < total; shown += 25) {
+      await app.getByTestId('opt-outs-load-more').click();
+      await expect(rows).toHaveCount(Math.min(shown + 25, total));
+    }
     await expect(app.getByTestId('opt-outs-load-more')).toHaveCount(0);
     const [download] = await Promise.all([page.waitForEvent('download'), app.getByTestId('opt-out-export').click()]);
     const exported = await readFile((await download.path())!, 'utf8');
