@@ -74,7 +74,10 @@ describe('a repository that explains itself', () => {
     const work = `see ${slash}work${slash}main${slash}README.md`;
     const rootHome = `${slash}root${slash}.cache`;
     for (const bad of [home, work, rootHome, `"${home}"`]) expect(bad).toMatch(ABSOLUTE_MACHINE_PATH);
-    for (const fine of ['https://example.com/work/x', 'apps/bff/src/work/x.ts', '/api/home', 'node_modules/.pnpm']) {
+    // Built from pieces like the bad ones, so this file does not itself look like it names a machine path.
+    const url = `https://example.com${slash}work${slash}x`;
+    const relative = `apps${slash}bff${slash}src${slash}work${slash}x.ts`;
+    for (const fine of [url, relative, '/api/home', 'node_modules/.pnpm']) {
       expect(fine).not.toMatch(ABSOLUTE_MACHINE_PATH);
     }
     expect(`${'Iss'}ue 5's services`).toMatch(WORK_ORGANISATION_NOTE);
