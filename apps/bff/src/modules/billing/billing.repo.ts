@@ -32,17 +32,20 @@ export async function updateCharge(conn: Conn, id: string, values: Partial<typeo
   await conn.update(charges).set({ ...values, updatedAt: new Date() }).where(eq(charges.id, id));
 }
 
+/** What the ledger credited for the charge of the row (the bills' "credited" column). */
+export const creditedForCharge = sql<string>`coalesce((
+  select sum(${ledgerEntries.delta}) from ${ledgerEntries}
+  where ${ledgerEntries.organizationId} = ${charges.organizationId}
+    and ${ledgerEntries.reason} = 'purchase' and ${ledgerEntries.reference} = ${charges.id}
+), 0)`;
+
 /** Every charge of the organization, newest first, with its number and what the ledger credited for it. */
 export async function listBills(conn: Conn, organizationId: string, chargeId?: string) {
   return conn
     .select({
       charge: charges,
       number: numbers.number,
-      credited: sql<string>`coalesce((
-        select sum(${ledgerEntries.delta}) from ${ledgerEntries}
-        where ${ledgerEntries.organizationId} = ${charges.organizationId}
-          and ${ledgerEntries.reason} = 'purchase' and ${ledgerEntries.reference} = ${charges.id}
-      ), 0)`,
+      credited: creditedForCharge,
     })
     .from(charges)
     .leftJoin(numbers, eq(numbers.id, charges.numberId))

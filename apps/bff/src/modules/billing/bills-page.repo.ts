@@ -1,6 +1,7 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { charges, ledgerEntries, numbers } from '../../db/schema.ts';
+import { charges, numbers } from '../../db/schema.ts';
+import { creditedForCharge } from './billing.repo.ts';
 import { beforeKey, microsOf, pageOf } from '../../lib/keyset.ts';
 
 type Conn = Db | Tx;
@@ -16,11 +17,7 @@ export async function billsPage(conn: Conn, organizationId: string, options: { l
       charge: charges,
       number: numbers.number,
       micros: microsOf(charges.createdAt),
-      credited: sql<string>`coalesce((
-        select sum(${ledgerEntries.delta}) from ${ledgerEntries}
-        where ${ledgerEntries.organizationId} = ${charges.organizationId}
-          and ${ledgerEntries.reason} = 'purchase' and ${ledgerEntries.reference} = ${charges.id}
-      ), 0)`,
+      credited: creditedForCharge,
     })
     .from(charges)
     .leftJoin(numbers, eq(numbers.id, charges.numberId))
