@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { csvOf, customer } from '../modules/campaigns/campaign-test-kit.ts';
+import { csvOf, customer, handedOver, poll } from '../modules/campaigns/campaign-test-kit.ts';
 import { call, createChildDatabase, freePort, ownerToken, SANDBOX_DEFAULTS, type ChildDatabase } from '../modules/campaigns/process-kit.ts';
 import { DB_KINDS } from './test-db.ts';
 import { buildProduct, logLines, startBuiltSandbox, startNode, type Build, type NodeProc } from './production-kit.ts';
@@ -45,18 +45,6 @@ async function launchCampaign(bffUrl: string, sandboxUrl: string, org: string): 
   const id = created.body.campaign.id as string;
   expect((await call503(`${bffUrl}/api/campaigns/${id}/launch`, { token, body: {} })).status).toBe(200);
   return { id, token, recipients };
-}
-
-const handedOver = (c: any) => c.counts.sent + c.counts.delivered + c.counts.read + c.counts.failed;
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(v).slice(0, 1500)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 // PostgreSQL, where several instances share the work. (On PGlite the same shutdown runs; its restart after a
@@ -117,7 +105,7 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('SIGTERM in the middle o
     const v2 = await launchCampaign(first.url, sandbox.url, ACME);
     const v1 = await launchCampaign(first.url, sandbox.url, BISTRO);
     // The campaign launched last is the one surely under way (on a busy machine the first may be done already).
-    await until(() => call503(`${first.url}/api/campaigns/${v1.id}`, { token: v1.token }).then((r) => r.body.campaign), (c) => handedOver(c) >= 10, 60_000);
+    await poll(() => call503(`${first.url}/api/campaigns/${v1.id}`, { token: v1.token }).then((r) => r.body.campaign), (c) => handedOver(c) >= 10, 60_000);
 
     const { code } = await first.stop('SIGTERM');
     // 0: everything finished within SHUTDOWN_TIMEOUT_MS (past it the process exits 1).
@@ -145,7 +133,7 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('SIGTERM in the middle o
     // Another worker instance on the same database finishes the job.
     const next = await bff(port, { WORKERS: 'true' });
     for (const c of [v2, v1]) {
-      const done = await until(
+      const done = await poll(
         () => call503(`${next.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign),
         (x) => x.status === 'completed',
         150_000,

@@ -28,6 +28,7 @@ export interface UploadSettings {
   timeZoneColumn?: string | null;
   defaultCountry?: string | null;
   fallbacks?: string[];
+  quickReplyPayloads?: boolean;
 }
 
 export async function upload(s: Stack, token: string, settings: UploadSettings, body: string | Buffer) {
@@ -65,15 +66,18 @@ export async function campaignOf(s: Stack, token: string, id: string) {
 }
 
 /** Polls a few times a second, as the widget would (every poll counts a campaign's recipients). */
-export async function poll<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function poll<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (ok(v)) return v;
     if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Recipients Kaleyra has the outcome of (or that failed): the campaign has handed them over. */
+export const handedOver = (c: { counts: Record<string, number> }) => c.counts.sent! + c.counts.delivered! + c.counts.read! + c.counts.failed!;
 
 export async function waitForStatus(s: Stack, token: string, id: string, statuses: string[], timeoutMs = 60_000) {
   return poll(
