@@ -23,7 +23,10 @@ async function useTheme(page: Page, theme: Theme) {
 async function expectAccessible(page: Page, frameSelector: string, what: string) {
   const results = await new AxeBuilder({ page }).include(frameSelector).analyze();
   const failing = results.violations.filter((v) => FAILING_IMPACTS.has(v.impact ?? '') || FIXED_MODERATE_RULES.has(v.id));
-  const report = failing.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').join(' ')}`).join('\n')}`);
+  const report = failing.map(
+    (v) =>
+      `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').join(' ')}`).join('\n')}`,
+  );
   console.log(`${what}: ${results.violations.map((v) => `${v.impact}:${v.id}(${v.nodes.length})`).join(', ') || 'no violations'}`);
   expect.soft(report, `${what}: accessibility violations`).toEqual([]);
 }
@@ -31,7 +34,9 @@ async function expectAccessible(page: Page, frameSelector: string, what: string)
 /** Lets a tab load its data (no spinner or skeleton left), so axe sees the content rather than a placeholder. */
 async function settled(scope: Locator) {
   const busy = scope.locator('[class*="Loader-module__loader"], [class*="Skeleton"], [aria-busy="true"]');
-  await expect(busy).toHaveCount(0, { timeout: 10_000 }).catch(() => undefined);
+  await expect(busy)
+    .toHaveCount(0, { timeout: 10_000 })
+    .catch(() => undefined);
 }
 
 /**

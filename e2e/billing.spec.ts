@@ -1,6 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type FrameLocator, type Locator, type Page } from '@playwright/test';
-import { BFF, balanceIn, detailsFrame, expectBalance, freshCustomer, fullscreenFrame, orgs, sandbox, signIn, type SandboxOrg } from './support';
+import {
+  BFF,
+  balanceIn,
+  detailsFrame,
+  expectBalance,
+  freshCustomer,
+  fullscreenFrame,
+  orgs,
+  sandbox,
+  signIn,
+  type SandboxOrg,
+} from './support';
 
 /** A random valid UK number, so every run connects a number nobody has. */
 function freshBusinessNumber(): { e164: string; typed: string } {
@@ -106,7 +117,9 @@ test.describe('billing: numbers, plans, packages, balance and bills', () => {
     const card = await connectAndPay(page, app, number, 'Acme Returns');
     await expect(card).toContainText('Connected: agents can send');
     // LiveChat billing has the plan running, at the catalog's price.
-    const charge = await sandbox<{ charge: { status: string; price: number; months: number } }>(`/sandbox/billing/charges/${await chargeIdOf(org, number.e164)}`);
+    const charge = await sandbox<{ charge: { status: string; price: number; months: number } }>(
+      `/sandbox/billing/charges/${await chargeIdOf(org, number.e164)}`,
+    );
     expect(charge.charge).toMatchObject({ status: 'active', price: 29000, months: 12 });
     // Several numbers per organization: the seeded one is still there.
     await expect.poll(() => app.getByTestId('number-cards').locator(':scope > li').count()).toBeGreaterThanOrEqual(2);
@@ -196,12 +209,18 @@ test.describe('billing: numbers, plans, packages, balance and bills', () => {
     await page.getByTestId('nav-chats').click();
     const sidebar = detailsFrame(page);
     await signIn(page, sidebar, emailOf(org, 'agent'));
-    await sidebar.getByRole('button', { name: /change/i }).click().catch(() => {});
+    await sidebar
+      .getByRole('button', { name: /change/i })
+      .click()
+      .catch(() => {});
     await sidebar.getByTestId('customer-number-input').fill(freshCustomer().e164);
     const option = sidebar.getByTestId('number-select').locator('option', { hasText: 'Acme Outlet' });
     await sidebar.getByTestId('number-select').selectOption({ value: (await option.getAttribute('value'))! });
     await expect(sidebar.getByTestId('cannot-send-reason')).toContainText('overdue');
-    await sidebar.getByTestId('template-select').selectOption({ label: 'login_code' }).catch(() => {});
+    await sidebar
+      .getByTestId('template-select')
+      .selectOption({ label: 'login_code' })
+      .catch(() => {});
     await expect(sidebar.getByTestId('send-button')).toBeDisabled();
     await page.screenshot({ path: 'e2e/screenshots/billing-past-due-sidebar.png' });
 
@@ -209,7 +228,15 @@ test.describe('billing: numbers, plans, packages, balance and bills', () => {
     const agent = await tokenFor(org, 'agent');
     const numberId = (await api(agent, '/api/numbers')).body.numbers.find((n: { number: string }) => n.number === number.e164).id;
     const refused = await api(agent, '/api/messages', {
-      body: { numberId, to: freshCustomer().e164, clientRef: crypto.randomUUID(), kind: 'template', templateName: 'login_code', language: 'en_US', variables: ['123456'] },
+      body: {
+        numberId,
+        to: freshCustomer().e164,
+        clientRef: crypto.randomUUID(),
+        kind: 'template',
+        templateName: 'login_code',
+        language: 'en_US',
+        variables: ['123456'],
+      },
     });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'number_not_active', detail: expect.stringContaining('overdue') });
@@ -246,9 +273,9 @@ test.describe('billing: numbers, plans, packages, balance and bills', () => {
     await wholeHistory(app);
 
     // Every credited conversation in the CSV is a purchase in the ledger's history, and nothing else is.
-    const purchases = await app.locator('[data-testid="ledger-entry"][data-reason="purchase"]').evaluateAll((els) =>
-      els.map((e) => Number(e.getAttribute('data-delta'))),
-    );
+    const purchases = await app
+      .locator('[data-testid="ledger-entry"][data-reason="purchase"]')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-delta'))));
     const credited = rows.reduce((sum, r) => sum + Number(r.credited_conversations), 0);
     expect(credited).toBeGreaterThan(0);
     expect(credited).toBe(purchases.reduce((a, b) => a + b, 0));
@@ -311,7 +338,14 @@ test.describe('billing: numbers, plans, packages, balance and bills', () => {
     expect(buy.status).toBe(403);
     expect(buy.body.code).toBe('forbidden');
     const connect = await api(agent, '/api/numbers', {
-      body: { number: freshBusinessNumber().e164, displayName: 'X', apiVersion: 'v2', wabaId: 'waba-acme-001', planId: 'starter', billingCycle: 'monthly' },
+      body: {
+        number: freshBusinessNumber().e164,
+        displayName: 'X',
+        apiVersion: 'v2',
+        wabaId: 'waba-acme-001',
+        planId: 'starter',
+        billingCycle: 'monthly',
+      },
     });
     expect(connect.status).toBe(403);
     expect((await sandbox<{ direct: unknown[] }>('/sandbox/billing/charges')).direct.length).toBe(before);

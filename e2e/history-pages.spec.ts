@@ -106,9 +106,12 @@ test.describe('history pages', () => {
     await page.goto('/');
     const frame = detailsFrame(page);
     await signIn(page, frame, emailOf(org, 'agent'));
-    await page.getByTestId('chat-chat-maria').click().catch(async () => {
-      await page.getByText('Maria Lopez').first().click();
-    });
+    await page
+      .getByTestId('chat-chat-maria')
+      .click()
+      .catch(async () => {
+        await page.getByText('Maria Lopez').first().click();
+      });
     await expect(frame.getByTestId('customer-number')).toContainText('612');
     await frame.getByRole('button', { name: /change/i }).click();
     await frame.getByTestId('customer-number-input').fill(customer.e164);

@@ -114,7 +114,13 @@ test.describe.serial('account lifecycle, refunds and operator controls', () => {
     const waiting = await opsCli<{ refunds: { id: string; organizationId: string; status: string }[] }>('refunds', '--status', 'requested');
     const refund = waiting.refunds.find((r) => r.organizationId === org.id);
     expect(refund).toBeTruthy();
-    const approved = await opsCli<{ refund: { status: string; planCancelled: boolean } }>('refund', 'approve', refund!.id, '--reason', 'within 14 days');
+    const approved = await opsCli<{ refund: { status: string; planCancelled: boolean } }>(
+      'refund',
+      'approve',
+      refund!.id,
+      '--reason',
+      'within 14 days',
+    );
     expect(approved.refund).toMatchObject({ status: 'approved', planCancelled: true });
 
     await expect(requests.getByTestId('refund-status')).toHaveText('Approved', { timeout: 20_000 });
@@ -124,13 +130,24 @@ test.describe.serial('account lifecycle, refunds and operator controls', () => {
     await expect(requests.getByTestId('refund-status')).toHaveText('Paid', { timeout: 20_000 });
 
     // The number is gone with its plan, and the log tells the whole story.
-    const shown = await opsCli<{ numbers: { disconnectedAt: string | null }[]; charges: { kind: string; status: string }[] }>('show', org.id);
+    const shown = await opsCli<{ numbers: { disconnectedAt: string | null }[]; charges: { kind: string; status: string }[] }>(
+      'show',
+      org.id,
+    );
     expect(shown.numbers.every((n) => n.disconnectedAt !== null)).toBe(true);
     expect(shown.charges.find((c) => c.kind === 'recurrent')!.status).toBe('cancelled');
     await app.getByTestId('tab-overview').click();
     await app.getByTestId('tab-account').click();
     const audit = app.getByTestId('audit-table');
-    for (const action of ['refund.requested', 'refund.approved', 'refund.paid', 'number.disconnected', 'terms.accepted', 'account.suspended', 'account.restored']) {
+    for (const action of [
+      'refund.requested',
+      'refund.approved',
+      'refund.paid',
+      'number.disconnected',
+      'terms.accepted',
+      'account.suspended',
+      'account.restored',
+    ]) {
       await expect(audit.locator(`[data-action="${action}"]`).first()).toBeVisible();
     }
     await requests.scrollIntoViewIfNeeded();
@@ -139,7 +156,9 @@ test.describe.serial('account lifecycle, refunds and operator controls', () => {
     await page.screenshot({ path: 'e2e/screenshots/lifecycle-audit.png' });
   });
   // Last: it uninstalls Cedar Dental.
-  test('L.11b: the owner corrects the business contact, asks to delete the data after uninstalling, and uninstalling deletes it', async ({ page }) => {
+  test('L.11b: the owner corrects the business contact, asks to delete the data after uninstalling, and uninstalling deletes it', async ({
+    page,
+  }) => {
     const org = await cedar();
     const app = await openApp(page, emailOf(org, 'owner'));
     await app.getByTestId('tab-account').click();

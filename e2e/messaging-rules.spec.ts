@@ -1,6 +1,18 @@
 import { expect, test, type FrameLocator, type Page, type Route } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { acme, apiAs, balanceIn, detailsFrame, expectBalance, freshCustomer, fullscreenFrame, orgs, SANDBOX, sandbox, signIn } from './support';
+import {
+  acme,
+  apiAs,
+  balanceIn,
+  detailsFrame,
+  expectBalance,
+  freshCustomer,
+  fullscreenFrame,
+  orgs,
+  SANDBOX,
+  sandbox,
+  signIn,
+} from './support';
 
 /** One-on-one messaging that knows WhatsApp's rules (window, templates, opt-outs, plain errors). */
 
@@ -12,7 +24,10 @@ async function openSidebar(page: Page, email: string): Promise<FrameLocator> {
 }
 
 async function talkTo(frame: FrameLocator, e164: string) {
-  await frame.getByRole('button', { name: /change/i }).click().catch(() => {});
+  await frame
+    .getByRole('button', { name: /change/i })
+    .click()
+    .catch(() => {});
   await frame.getByTestId('customer-number-input').fill(e164);
 }
 
@@ -42,7 +57,13 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
 
     // And the BFF refuses free text outside the window even when asked directly.
     const bff = await apiAs(org, 'agent');
-    const r = await bff.call('/api/messages', { kind: 'text', numberId: bff.numberId, to: customer.e164, text: 'hello', clientRef: crypto.randomUUID() });
+    const r = await bff.call('/api/messages', {
+      kind: 'text',
+      numberId: bff.numberId,
+      to: customer.e164,
+      text: 'hello',
+      clientRef: crypto.randomUUID(),
+    });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('window_closed');
     expect(r.body.detail).toMatch(/24 hours/);
@@ -269,7 +290,9 @@ test.describe('owners keep the suppression list in the fullscreen app', () => {
     const a = freshCustomer();
     const b = freshCustomer();
     const csv = `phone,reason\n${a.e164},from our CRM\n${b.e164.slice(3)},no plus\n${b.e164},\n`;
-    await app.getByTestId('opt-out-import-file').setInputFiles({ name: 'unsubscribed.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await app
+      .getByTestId('opt-out-import-file')
+      .setInputFiles({ name: 'unsubscribed.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await expect(app.getByTestId('opt-out-import-result')).toContainText('Nothing was imported');
     await expect(app.getByTestId('opt-out-import-errors')).toContainText(/Line 3: .*country code/);
     await page.screenshot({ path: 'e2e/screenshots/optouts-import-errors.png' });
@@ -301,13 +324,20 @@ test.describe('owners keep the suppression list in the fullscreen app', () => {
     const [, bistro] = await orgs();
     const owner = bistro!.accounts.find((a) => a.role === 'owner')!.email;
     const number = bistro!.whatsapp_numbers[0]!.number;
-    const waba = (await sandbox<{ numbers: { number: string; waba_id: string }[] }>('/sandbox/kaleyra/numbers')).numbers.find((n) => n.number === number)!.waba_id;
+    const waba = (await sandbox<{ numbers: { number: string; waba_id: string }[] }>('/sandbox/kaleyra/numbers')).numbers.find(
+      (n) => n.number === number,
+    )!.waba_id;
     const name = `e2e_promo_${Date.now().toString(36)}`;
     // A marketing template that does not say how to opt out.
     await fetch(`${SANDBOX}/v2/HXSANDBOX01/whatsapp/${waba}/message_templates`, {
       method: 'POST',
       headers: { 'api-key': 'sandbox-kaleyra-key', 'content-type': 'application/json' },
-      body: JSON.stringify({ name, language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Hi {{1}}, our terrace opens this week.' }] }),
+      body: JSON.stringify({
+        name,
+        language: 'en_US',
+        category: 'MARKETING',
+        components: [{ type: 'BODY', text: 'Hi {{1}}, our terrace opens this week.' }],
+      }),
     });
 
     await page.goto('/');
@@ -315,7 +345,10 @@ test.describe('owners keep the suppression list in the fullscreen app', () => {
     const app = fullscreenFrame(page);
     await signIn(page, app, owner);
     await app.getByTestId('tab-opt-outs').click();
-    const settings = app.locator('[data-testid^="opt-out-instruction-"]').filter({ has: app.getByTestId('opt-out-instruction-save') }).first();
+    const settings = app
+      .locator('[data-testid^="opt-out-instruction-"]')
+      .filter({ has: app.getByTestId('opt-out-instruction-save') })
+      .first();
     await settings.getByRole('checkbox').check({ force: true });
     await settings.getByTestId('opt-out-instruction-text').fill('Reply STOP to opt out');
     await settings.getByTestId('opt-out-instruction-save').click();
@@ -324,9 +357,9 @@ test.describe('owners keep the suppression list in the fullscreen app', () => {
     await page.screenshot({ path: 'e2e/screenshots/optouts-instruction.png', fullPage: true });
 
     // The copy WhatsApp approved carries the instruction as its footer.
-    const copies = await fetch(`${SANDBOX}/v2/HXSANDBOX01/whatsapp/${waba}/message_templates`, { headers: { 'api-key': 'sandbox-kaleyra-key' } }).then(
-      (r) => r.json() as Promise<{ data: { name: string; components: { type: string; text?: string }[] }[] }>,
-    );
+    const copies = await fetch(`${SANDBOX}/v2/HXSANDBOX01/whatsapp/${waba}/message_templates`, {
+      headers: { 'api-key': 'sandbox-kaleyra-key' },
+    }).then((r) => r.json() as Promise<{ data: { name: string; components: { type: string; text?: string }[] }[] }>);
     const copy = copies.data.find((t) => t.name.startsWith(`${name}_optout_`))!;
     expect(copy.components.find((c) => c.type === 'FOOTER')?.text).toBe('Reply STOP to opt out');
 

@@ -7,12 +7,21 @@ type Api = Awaited<ReturnType<typeof apiAs>>;
 
 /** A real send through the BFF to Kaleyra's stand-in, as the sidebar does it. */
 const sendLoginCode = (api: Api, to: string) =>
-  api.call('/api/messages', { numberId: api.numberId, to, clientRef: crypto.randomUUID(), kind: 'template', templateName: 'login_code', language: 'en_US', variables: ['123456'] });
+  api.call('/api/messages', {
+    numberId: api.numberId,
+    to,
+    clientRef: crypto.randomUUID(),
+    kind: 'template',
+    templateName: 'login_code',
+    language: 'en_US',
+    variables: ['123456'],
+  });
 
 /** The sidebar's view of a customer: their window and opt-out. */
 const statusOf = (api: Api, to: string) => `/api/conversations/status?numberId=${api.numberId}&to=${encodeURIComponent(to)}`;
 
-const atKaleyra = async (to: string) => (await sandbox<{ messages: unknown[] }>(`/sandbox/kaleyra/messages?to=${encodeURIComponent(to)}`)).messages.length;
+const atKaleyra = async (to: string) =>
+  (await sandbox<{ messages: unknown[] }>(`/sandbox/kaleyra/messages?to=${encodeURIComponent(to)}`)).messages.length;
 
 /** The left-nav app icon, sign in as the owner, the Customer data tab. */
 async function openCustomerData(page: Page, owner: string): Promise<FrameLocator> {
@@ -97,7 +106,10 @@ test.describe("a customer's rights over their number", () => {
     await page.goto('/');
     const sidebar = detailsFrame(page);
     await signIn(page, sidebar, agentEmail);
-    await sidebar.getByRole('button', { name: /change/i }).click().catch(() => {});
+    await sidebar
+      .getByRole('button', { name: /change/i })
+      .click()
+      .catch(() => {});
     await sidebar.getByTestId('customer-number-input').fill(customer.e164);
     await sidebar.getByTestId('template-select').selectOption({ label: 'login_code' });
     await sidebar.getByTestId('template-var-1').fill('123456');

@@ -10,9 +10,12 @@ test.describe('agent sends a WhatsApp template from the sidebar', () => {
     await signIn(page, frame, agent.email);
 
     // The selected chat's profile carries the customer's number (pre-chat survey).
-    await page.getByTestId('chat-chat-maria').click().catch(async () => {
-      await page.getByText('Maria Lopez').first().click();
-    });
+    await page
+      .getByTestId('chat-chat-maria')
+      .click()
+      .catch(async () => {
+        await page.getByText('Maria Lopez').first().click();
+      });
     await expect(frame.getByTestId('customer-number')).toContainText('612');
 
     // Talk to a customer nobody has written to, so the test does not depend on earlier runs.
@@ -23,14 +26,19 @@ test.describe('agent sends a WhatsApp template from the sidebar', () => {
     const before = await balanceIn(frame);
     expect(before).toBeGreaterThan(0);
 
-    await frame.getByTestId('template-select').selectOption({ label: 'order_shipped' }).catch(async () => {
-      await frame.getByTestId('template-select').click();
-      await frame.getByRole('option', { name: /order_shipped/ }).click();
-    });
+    await frame
+      .getByTestId('template-select')
+      .selectOption({ label: 'order_shipped' })
+      .catch(async () => {
+        await frame.getByTestId('template-select').click();
+        await frame.getByRole('option', { name: /order_shipped/ }).click();
+      });
     await frame.getByTestId('template-var-1').fill('Maria');
     await frame.getByTestId('template-var-2').fill('#A-1001');
     await frame.getByTestId('template-var-3').fill('Friday');
-    await expect(frame.getByTestId('template-preview')).toContainText('Hi Maria, your order #A-1001 has shipped and will arrive on Friday.');
+    await expect(frame.getByTestId('template-preview')).toContainText(
+      'Hi Maria, your order #A-1001 has shipped and will arrive on Friday.',
+    );
     await expect(frame.getByTestId('cost-preview')).toContainText(`uses 1 of ${before}`);
 
     await frame.getByTestId('send-button').click();
@@ -56,7 +64,10 @@ test.describe('agent sends a WhatsApp template from the sidebar', () => {
     const frame = detailsFrame(page);
     await signIn(page, frame, agent.email);
     const customer = freshCustomer();
-    await frame.getByRole('button', { name: /change/i }).click().catch(() => {});
+    await frame
+      .getByRole('button', { name: /change/i })
+      .click()
+      .catch(() => {});
     await frame.getByTestId('customer-number-input').fill(customer.e164);
     const before = await balanceIn(frame);
 

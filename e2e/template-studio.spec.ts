@@ -20,7 +20,10 @@ async function openTemplates(page: Page, email: string): Promise<FrameLocator> {
 }
 
 test.describe('template studio', () => {
-  test('an owner builds a rich marketing template, WhatsApp approves it, an agent sends it with an image and a link', async ({ page, browser }) => {
+  test('an owner builds a rich marketing template, WhatsApp approves it, an agent sends it with an image and a link', async ({
+    page,
+    browser,
+  }) => {
     const { org, owner, agent, number } = await acme();
     const waba = await wabaOf(number);
     // Meta's review: the new template waits until the sandbox decides.
@@ -72,7 +75,10 @@ test.describe('template studio', () => {
     const frame = detailsFrame(agentPage);
     await signIn(agentPage, frame, agent);
     const customer = freshCustomer();
-    await frame.getByRole('button', { name: /change/i }).click().catch(() => {});
+    await frame
+      .getByRole('button', { name: /change/i })
+      .click()
+      .catch(() => {});
     await frame.getByTestId('customer-number-input').fill(customer.e164);
     await frame.getByTestId('template-sync').click();
     await frame.getByTestId('template-select').selectOption({ label: name });

@@ -29,8 +29,14 @@ export default defineConfig(({ mode }) => ({
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
             { name: 'tanstack-query', test: /node_modules[\\/]@tanstack[\\/]/ },
-            { name: 'livechat-sdk', test: /node_modules[\\/](@livechat[\\/](agent-app-sdk|widget-core-sdk|postmessage|data-utils|mitt|promise-try)|mitt)[\\/]/ },
-            { name: 'design-system', test: /node_modules[\\/](@livechat[\\/]design-system-|@floating-ui|react-virtuoso|react-day-picker|date-fns|@date-fns|clsx|lodash\.|react-transition-group|dom-helpers|tabbable|polished|@babel[\\/]runtime|prop-types|react-is|object-assign)/ },
+            {
+              name: 'livechat-sdk',
+              test: /node_modules[\\/](@livechat[\\/](agent-app-sdk|widget-core-sdk|postmessage|data-utils|mitt|promise-try)|mitt)[\\/]/,
+            },
+            {
+              name: 'design-system',
+              test: /node_modules[\\/](@livechat[\\/]design-system-|@floating-ui|react-virtuoso|react-day-picker|date-fns|@date-fns|clsx|lodash\.|react-transition-group|dom-helpers|tabbable|polished|@babel[\\/]runtime|prop-types|react-is|object-assign)/,
+            },
             { name: 'zod', test: /node_modules[\\/]zod[\\/]/ },
             { name: 'libphonenumber', test: /node_modules[\\/]libphonenumber-js[\\/]/ },
           ],

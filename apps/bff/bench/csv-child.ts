@@ -96,7 +96,14 @@ async function main() {
     const org = await ensureOrganization(database.db, `bench-org-${process.pid}-${Date.now()}`);
     const [number] = await database.db
       .insert(numbers)
-      .values({ organizationId: org.id, number: '+48221234567', displayName: 'Bench', apiVersion: 'v2', wabaId: 'waba-bench', planStatus: 'active' })
+      .values({
+        organizationId: org.id,
+        number: '+48221234567',
+        displayName: 'Bench',
+        apiVersion: 'v2',
+        wabaId: 'waba-bench',
+        planStatus: 'active',
+      })
       .returning();
     const [template] = await database.db
       .insert(templates)
@@ -115,7 +122,13 @@ async function main() {
       .returning();
     // Some opted-out customers and some open conversations, so both look-ups find something.
     const sample = (await floorNumbers()).slice(0, 2_000);
-    await optOutMany(database.db, org.id, sample.slice(0, 1_000).map((recipient) => ({ recipient, reason: null })), 'import', null);
+    await optOutMany(
+      database.db,
+      org.id,
+      sample.slice(0, 1_000).map((recipient) => ({ recipient, reason: null })),
+      'import',
+      null,
+    );
     const now = new Date();
     await database.db.insert(conversations).values(
       sample.slice(1_000).map((recipient) => ({

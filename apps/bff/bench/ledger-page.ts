@@ -12,7 +12,15 @@ import pg from 'pg';
 import { encodeCursor } from '@wa/contracts';
 import { openDatabase } from '../src/db/client.ts';
 import { rebuildAccounts } from '../src/modules/ledger/ledger.repo.ts';
-import { call, createChildDatabase, ownerToken, startBffProcess, startSandboxProcess, type ChildDatabase, type Proc } from '../src/modules/campaigns/process-kit.ts';
+import {
+  call,
+  createChildDatabase,
+  ownerToken,
+  startBffProcess,
+  startSandboxProcess,
+  type ChildDatabase,
+  type Proc,
+} from '../src/modules/campaigns/process-kit.ts';
 
 const ACME = '8c1f2a4e-6b0d-4c1e-9a57-00000000ac01';
 const BISTRO = '3d7e9b10-2f4a-4b8c-8e21-00000000b157';
@@ -21,7 +29,10 @@ const PAGE = 100;
 const LARGE = Number(process.env.BENCH_LEDGER_ENTRIES ?? 1_000_000);
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const load = () => loadavg().map((x) => fmt(x, 2)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((x) => fmt(x, 2))
+    .join(' / ');
 
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -58,7 +69,9 @@ async function seedLedger(url: string, organizationId: string, from: number, cou
 }
 
 const entriesOf = (url: string, organizationId: string) =>
-  withClient(url, async (c) => Number((await c.query('select count(*) as n from ledger_entries where organization_id = $1', [organizationId])).rows[0].n));
+  withClient(url, async (c) =>
+    Number((await c.query('select count(*) as n from ledger_entries where organization_id = $1', [organizationId])).rows[0].n),
+  );
 
 /** The cursor a walk would hold after `position` entries, newest first. */
 const cursorAt = (url: string, organizationId: string, position: number) =>
@@ -78,7 +91,8 @@ async function timedPage(bffUrl: string, token: string, cursor: string | null): 
   const t = process.hrtime.bigint();
   const r = await call<{ entries: unknown[] }>(path, { token });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 200 || r.body.entries.length !== PAGE) throw new Error(`GET /api/ledger answered ${r.status} with ${r.body.entries?.length} entries`);
+  if (r.status !== 200 || r.body.entries.length !== PAGE)
+    throw new Error(`GET /api/ledger answered ${r.status} with ${r.body.entries?.length} entries`);
   return ms;
 }
 
@@ -98,7 +112,9 @@ async function subject(url: string, token: string, organizationId: string): Prom
 }
 
 export async function benchLedgerPage(kind: 'postgres' | 'pglite') {
-  console.log(`\n5. A page of GET /api/ledger (${PAGE} entries, median of ${CALLS} calls alternating between the two): an organization with 1k entries vs one with 1M`);
+  console.log(
+    `\n5. A page of GET /api/ledger (${PAGE} entries, median of ${CALLS} calls alternating between the two): an organization with 1k entries vs one with 1M`,
+  );
   if (kind !== 'postgres') {
     console.log('   skipped: needs PostgreSQL (TEST_DATABASE_URL or 127.0.0.1:5432)');
     return;
@@ -133,10 +149,14 @@ export async function benchLedgerPage(kind: 'postgres' | 'pglite') {
     }
     for (const x of [small, large]) {
       const seeded = x === large ? ` (seeded in ${fmt(seededS, 0)} s)` : '';
-      console.log(`   ${x.entries.toLocaleString('en')} entries${seeded}: newest page ${fmt(median(x.first))} ms, a page 90 % down ${fmt(median(x.deepMs))} ms`);
+      console.log(
+        `   ${x.entries.toLocaleString('en')} entries${seeded}: newest page ${fmt(median(x.first))} ms, a page 90 % down ${fmt(median(x.deepMs))} ms`,
+      );
     }
     const ratio = (a: number[], b: number[]) => fmt(median(a) / median(b));
-    console.log(`   ratio 1M ÷ 1k: newest page ${ratio(large.first, small.first)}, deep page ${ratio(large.deepMs, small.deepMs)}   (goal ≤ 1.2 each)   [load ${load()}]`);
+    console.log(
+      `   ratio 1M ÷ 1k: newest page ${ratio(large.first, small.first)}, deep page ${ratio(large.deepMs, small.deepMs)}   (goal ≤ 1.2 each)   [load ${load()}]`,
+    );
   } catch (err) {
     console.log(`   could not run: ${(err as Error).message}`);
   } finally {

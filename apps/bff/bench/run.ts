@@ -55,7 +55,10 @@ function prng(seed: number) {
 }
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
-const loadNow = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
+const loadNow = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
 
 /** CPU time (user + system, ms) of every process in a process group: the BFF under tsx is two processes. */
 function groupCpuMs(pgid: number): number {
@@ -112,11 +115,10 @@ async function benchDispatch(kind: 'postgres' | 'pglite', liveCallbacks: boolean
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       for (const org of [ACME, BISTRO]) {
-        await client.query(`insert into ledger_entries (organization_id, delta, reason, idempotency_key, reference) values ($1, $2, 'operator_credit', $3, 'bench')`, [
-          org,
-          perNumberCount + 100,
-          `${org}:bench-credit`,
-        ]);
+        await client.query(
+          `insert into ledger_entries (organization_id, delta, reason, idempotency_key, reference) values ($1, $2, 'operator_credit', $3, 'bench')`,
+          [org, perNumberCount + 100, `${org}:bench-credit`],
+        );
       }
       await client.end();
     }
@@ -128,7 +130,17 @@ async function benchDispatch(kind: 'postgres' | 'pglite', liveCallbacks: boolean
       const seen = new Set<string>();
       while (seen.size < perNumberCount) seen.add(`+4869${String(Math.floor(rand() * 1e7)).padStart(7, '0')}`);
       const csv = ['phone,name,order', ...[...seen].map((p, i) => `${p},Customer ${i},#${100000 + i}`)].join('\n');
-      const settings = { name: 'Bench', numberId: number.id, templateName: 'order_shipped', language: 'en_US', phoneColumn: 'phone', variableColumns: ['name', 'order', null], timeZoneColumn: null, defaultCountry: 'PL', fallbacks: ['', '', 'Friday'] };
+      const settings = {
+        name: 'Bench',
+        numberId: number.id,
+        templateName: 'order_shipped',
+        language: 'en_US',
+        phoneColumn: 'phone',
+        variableColumns: ['name', 'order', null],
+        timeZoneColumn: null,
+        defaultCountry: 'PL',
+        fallbacks: ['', '', 'Friday'],
+      };
       const created = await call(`${bff.url}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(settings))}`, { token, csv });
       if (created.status !== 201) throw new Error(`upload failed: ${JSON.stringify(created.body)}`);
       campaigns.push({ id: created.body.campaign.id, token, from: number.number, org });
@@ -141,7 +153,9 @@ async function benchDispatch(kind: 'postgres' | 'pglite', liveCallbacks: boolean
     await Promise.all(campaigns.map((c) => call(`${bff.url}/api/campaigns/${c.id}/launch`, { token: c.token, body: {} })));
     let measured: { cpuMs: number; messages: number } | null = null;
     for (;;) {
-      const states = await Promise.all(campaigns.map((c) => call(`${bff.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign)));
+      const states = await Promise.all(
+        campaigns.map((c) => call(`${bff.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign)),
+      );
       if (options.measureFirst) {
         const out = states.reduce((n, s) => n + s.counts.sent + s.counts.delivered + s.counts.read + s.counts.failed, 0);
         if (out >= options.measureFirst) {
@@ -150,13 +164,15 @@ async function benchDispatch(kind: 'postgres' | 'pglite', liveCallbacks: boolean
         }
       }
       if (states.every((s) => s.status === 'completed')) break;
-      if (process.env.BENCH_VERBOSE) console.log('   …', states.map((s) => `${s.status} ${JSON.stringify(s.counts)} ${s.pausedReason ?? ''}`).join(' | '));
+      if (process.env.BENCH_VERBOSE)
+        console.log('   …', states.map((s) => `${s.status} ${JSON.stringify(s.counts)} ${s.pausedReason ?? ''}`).join(' | '));
       if (Date.now() - started > Math.max(240_000, (perNumberCount / limit) * 3_000)) throw new Error('dispatch did not complete in time');
       await new Promise((r) => setTimeout(r, 1_000));
     }
     const wall = (Date.now() - started) / 1000;
     const cpuMs = groupCpuMs(bff.child.pid!) - cpuBefore;
-    if (measured) return { kind, perNumber: [], combined: NaN, wall, total: measured.messages, cpuMsPerMessage: measured.cpuMs / measured.messages };
+    if (measured)
+      return { kind, perNumber: [], combined: NaN, wall, total: measured.messages, cpuMsPerMessage: measured.cpuMs / measured.messages };
     const perNumber = [];
     let first = Infinity;
     let last = 0;
@@ -197,7 +213,12 @@ async function benchTakeover() {
   let db: ChildDatabase | null = null;
   const size = 3_000;
   try {
-    const sandbox = await startSandboxProcess({ rateLimitPerSecond: LIMIT, callbackDelayMs: 250, dedupeRefs: false, callbackRetrySeconds: 60 });
+    const sandbox = await startSandboxProcess({
+      rateLimitPerSecond: LIMIT,
+      callbackDelayMs: 250,
+      dedupeRefs: false,
+      callbackRetrySeconds: 60,
+    });
     procs.push(sandbox);
     db = await createChildDatabase('postgres');
     const env = { ...BENCH_ENV, DEV_SEED_PLAN: 'full', CAMPAIGN_DISPATCH_LANES: '4', SEND_CONFIRM_WINDOW_SECONDS: '75' };
@@ -207,18 +228,27 @@ async function benchTakeover() {
     procs.push(b);
     const client = new pg.Client({ connectionString: db.url! });
     await client.connect();
-    await client.query(`insert into ledger_entries (organization_id, delta, reason, idempotency_key, reference) values ($1, $2, 'operator_credit', $3, 'bench')`, [
-      ACME,
-      size + 100,
-      `${ACME}:bench-credit`,
-    ]);
+    await client.query(
+      `insert into ledger_entries (organization_id, delta, reason, idempotency_key, reference) values ($1, $2, 'operator_credit', $3, 'bench')`,
+      [ACME, size + 100, `${ACME}:bench-credit`],
+    );
     const token = await ownerToken(sandbox.url, ACME);
     const number = (await call(`${b.url}/api/numbers`, { token })).body.numbers[0];
     const rand = prng(11);
     const seen = new Set<string>();
     while (seen.size < size) seen.add(`+4869${String(Math.floor(rand() * 1e7)).padStart(7, '0')}`);
     const csv = ['phone,name,order', ...[...seen].map((p, i) => `${p},Customer ${i},#${100000 + i}`)].join('\n');
-    const settings = { name: 'Bench takeover', numberId: number.id, templateName: 'order_shipped', language: 'en_US', phoneColumn: 'phone', variableColumns: ['name', 'order', null], timeZoneColumn: null, defaultCountry: 'PL', fallbacks: ['', '', 'Friday'] };
+    const settings = {
+      name: 'Bench takeover',
+      numberId: number.id,
+      templateName: 'order_shipped',
+      language: 'en_US',
+      phoneColumn: 'phone',
+      variableColumns: ['name', 'order', null],
+      timeZoneColumn: null,
+      defaultCountry: 'PL',
+      fallbacks: ['', '', 'Friday'],
+    };
     const created = await call(`${b.url}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(settings))}`, { token, csv });
     if (created.status !== 201) throw new Error(`upload failed: ${JSON.stringify(created.body)}`);
     const id = created.body.campaign.id as string;
@@ -228,7 +258,12 @@ async function benchTakeover() {
     let holders = 0;
     for (;;) {
       const c = (await call(`${a.url}/api/campaigns/${id}`, { token })).body.campaign;
-      holders = (await client.query(`select count(distinct holder) as n from dispatch_leases where key like $1 and expires_at > $2`, [`lane:${id}:%`, Date.now()])).rows[0].n;
+      holders = (
+        await client.query(`select count(distinct holder) as n from dispatch_leases where key like $1 and expires_at > $2`, [
+          `lane:${id}:%`,
+          Date.now(),
+        ])
+      ).rows[0].n;
       if (c.counts.sent + c.counts.delivered + c.counts.read >= size / 3) break;
       if (Date.now() - started > 120_000) throw new Error('campaign did not get going');
       await new Promise((r) => setTimeout(r, 250));
@@ -264,14 +299,26 @@ async function benchTakeover() {
     const waited = new Set<string>();
     for (let offset = 0; offset < size; offset += 200) {
       const page = await call(`${a.url}/api/campaigns/${id}/recipients?limit=200&offset=${offset}`, { token });
-      for (const r of page.body.recipients as { messageId: string | null; attempts: number }[]) if (r.attempts > 1 && r.messageId) waited.add(r.messageId);
+      for (const r of page.body.recipients as { messageId: string | null; attempts: number }[])
+        if (r.attempts > 1 && r.messageId) waited.add(r.messageId);
     }
-    const takeover = longestGap(messages.filter((m) => !m.ref || !waited.has(m.ref)).map((m) => Date.parse(m.accepted_at)).sort((x, y) => x - y));
+    const takeover = longestGap(
+      messages
+        .filter((m) => !m.ref || !waited.has(m.ref))
+        .map((m) => Date.parse(m.accepted_at))
+        .sort((x, y) => x - y),
+    );
     if (process.env.BENCH_VERBOSE) {
       // Sends per second around the kill, and what the survivor logged.
       const perSecond = new Map<number, number>();
       for (const t of times) perSecond.set(Math.floor((t - killedAt) / 1000), (perSecond.get(Math.floor((t - killedAt) / 1000)) ?? 0) + 1);
-      console.log('   sends per second from the kill:', [...perSecond].filter(([sec]) => sec >= -3).map(([sec, n]) => `${sec}:${n}`).join(' '));
+      console.log(
+        '   sends per second from the kill:',
+        [...perSecond]
+          .filter(([sec]) => sec >= -3)
+          .map(([sec, n]) => `${sec}:${n}`)
+          .join(' '),
+      );
       console.log(a.logs.slice(-40).join('').slice(-6000));
     }
     const refs = new Map<string, number>();
@@ -309,10 +356,13 @@ function writeCsv(rows: number): { file: string; dir: string } {
     const r = rand();
     const digits = String(Math.floor(rand() * 1e7)).padStart(7, '0');
     let phone: string;
-    if (r < 0.02 && used.length) phone = used[Math.floor(rand() * used.length)]!; // duplicate
-    else if (r < 0.05) phone = `12${digits}`; // invalid
+    if (r < 0.02 && used.length)
+      phone = used[Math.floor(rand() * used.length)]!; // duplicate
+    else if (r < 0.05)
+      phone = `12${digits}`; // invalid
     else if (r < 0.6) phone = `+48 69${digits.slice(0, 1)} ${digits.slice(1, 4)} ${digits.slice(4)}`;
-    else if (r < 0.8) phone = `69${digits}`; // national, default country PL
+    else if (r < 0.8)
+      phone = `69${digits}`; // national, default country PL
     else if (r < 0.85) phone = `0048 69${digits}`;
     else if (r < 0.9) phone = `+44 7400 ${digits.slice(1)}`;
     else if (r < 0.95) phone = `+33 6 ${digits.slice(0, 2)} ${digits.slice(2, 4)} ${digits.slice(4, 6)} 1${digits.slice(6)}`;
@@ -333,11 +383,15 @@ function child(
 ): Promise<{ runsMs: number[]; floorMs: number[]; maxRssMb: number; lifetimeRssMb: number; result: any }> {
   const bffDir = fileURLToPath(new URL('..', import.meta.url));
   return new Promise((resolve, reject) => {
-    const p = spawn(join(bffDir, 'node_modules', '.bin', 'tsx'), ['--expose-gc', 'bench/csv-child.ts', mode, file, ...(dbUrl ? [dbUrl] : [])], {
-      cwd: bffDir,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, BENCH_RUNS: String(runs) },
-    });
+    const p = spawn(
+      join(bffDir, 'node_modules', '.bin', 'tsx'),
+      ['--expose-gc', 'bench/csv-child.ts', mode, file, ...(dbUrl ? [dbUrl] : [])],
+      {
+        cwd: bffDir,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, BENCH_RUNS: String(runs) },
+      },
+    );
     let out = '';
     p.stdout.on('data', (d) => (out += String(d)));
     p.on('exit', (code) => {
@@ -386,29 +440,45 @@ async function main() {
 
   console.log(`1. Campaign dispatch: ${2 * PER_NUMBER} recipients over 2 numbers, sandbox limit ${LIMIT}/s per number`);
   for (const live of process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'dispatch' ? [] : [false, true]) {
-    console.log(live ? '   b) with Kaleyra\'s status callbacks live (sent, delivered, read: 3 requests per message into the same BFF)' : '   a) dispatch (status callbacks held back until the run is over)');
+    console.log(
+      live
+        ? "   b) with Kaleyra's status callbacks live (sent, delivered, read: 3 requests per message into the same BFF)"
+        : '   a) dispatch (status callbacks held back until the run is over)',
+    );
     try {
       const d = await benchDispatch(kind, live);
       for (const n of d.perNumber) {
-        console.log(`      ${n.from}: ${n.messages} messages in ${fmt(n.span, 1)} s = ${fmt(n.rate, 1)}/s → rate ÷ limit ${fmt(n.ratio, 3)} (retries after 429/5xx: ${n.retries})`);
+        console.log(
+          `      ${n.from}: ${n.messages} messages in ${fmt(n.span, 1)} s = ${fmt(n.rate, 1)}/s → rate ÷ limit ${fmt(n.ratio, 3)} (retries after 429/5xx: ${n.retries})`,
+        );
       }
-      console.log(`      both numbers together: rate ÷ limit ${fmt(d.combined, 3)}${live ? '   (goal ≥ 0.90)' : '   (goal ≥ 0.95)'}   [load ${loadNow()}]`);
+      console.log(
+        `      both numbers together: rate ÷ limit ${fmt(d.combined, 3)}${live ? '   (goal ≥ 0.90)' : '   (goal ≥ 0.95)'}   [load ${loadNow()}]`,
+      );
     } catch (err) {
       console.log(`      could not run: ${(err as Error).message}`);
     }
   }
   const load = (await import('node:os')).loadavg();
-  console.log(`   machine load average during the run: ${load.map((x) => fmt(x, 1)).join(' / ')} (${(await import('node:os')).cpus().length} CPUs)`);
+  console.log(
+    `   machine load average during the run: ${load.map((x) => fmt(x, 1)).join(' / ')} (${(await import('node:os')).cpus().length} CPUs)`,
+  );
 
   if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'cost') {
     // The same pace at both sizes (250/s per number, callbacks held back): the BFF's CPU per message should not grow.
     // The first 4,000 messages of each: what one message costs while the campaign (and its tables) is that big.
-    console.log('\n   c) dispatch cost per message as the campaign grows (2 numbers at 250/s each, callbacks held back, first 4,000 messages)');
+    console.log(
+      '\n   c) dispatch cost per message as the campaign grows (2 numbers at 250/s each, callbacks held back, first 4,000 messages)',
+    );
     try {
       const small = await benchDispatch(kind, false, { perNumber: 2_500, limit: 250, measureFirst: 4_000 });
-      console.log(`      5,000 recipients: ${small.total} messages, ${fmt(small.cpuMsPerMessage, 3)} ms BFF CPU per message, ${fmt((small.wall * 1000) / small.total, 2)} ms wall   [load ${loadNow()}]`);
+      console.log(
+        `      5,000 recipients: ${small.total} messages, ${fmt(small.cpuMsPerMessage, 3)} ms BFF CPU per message, ${fmt((small.wall * 1000) / small.total, 2)} ms wall   [load ${loadNow()}]`,
+      );
       const big = await benchDispatch(kind, false, { perNumber: 25_000, limit: 250, measureFirst: 4_000 });
-      console.log(`      50,000 recipients: ${big.total} messages, ${fmt(big.cpuMsPerMessage, 3)} ms BFF CPU per message, ${fmt((big.wall * 1000) / big.total, 2)} ms wall   [load ${loadNow()}]`);
+      console.log(
+        `      50,000 recipients: ${big.total} messages, ${fmt(big.cpuMsPerMessage, 3)} ms BFF CPU per message, ${fmt((big.wall * 1000) / big.total, 2)} ms wall   [load ${loadNow()}]`,
+      );
       console.log(`      per-message cost 50,000 ÷ 5,000: ${fmt(big.cpuMsPerMessage / small.cpuMsPerMessage)}   (goal ≤ 1.2)`);
     } catch (err) {
       console.log(`      could not run: ${(err as Error).message}`);
@@ -419,9 +489,15 @@ async function main() {
     console.log('\n3. Two instances on one campaign (3,000 recipients, 4 lanes), one killed with SIGKILL mid-campaign');
     try {
       const t = await benchTakeover();
-      console.log(`   killed at ${fmt(t.killAtS, 1)} s with the lanes on ${t.holdersAtKill} instance(s); completed ${fmt(t.completedAfterKillS, 1)} s after the kill`);
-      console.log(`   ${t.messages} messages to ${t.recipients} recipients, refs sent twice: ${t.resentRefs}, failed: ${t.failed} (ref de-duplication off)`);
-      console.log(`   longest gap with no accepted send: ${fmt(t.gapS)} s (starting ${fmt(t.gapAfterKillS, 1)} s after the kill)   (goal ≤ 5 s)   [load ${loadNow()}]`);
+      console.log(
+        `   killed at ${fmt(t.killAtS, 1)} s with the lanes on ${t.holdersAtKill} instance(s); completed ${fmt(t.completedAfterKillS, 1)} s after the kill`,
+      );
+      console.log(
+        `   ${t.messages} messages to ${t.recipients} recipients, refs sent twice: ${t.resentRefs}, failed: ${t.failed} (ref de-duplication off)`,
+      );
+      console.log(
+        `   longest gap with no accepted send: ${fmt(t.gapS)} s (starting ${fmt(t.gapAfterKillS, 1)} s after the kill)   (goal ≤ 5 s)   [load ${loadNow()}]`,
+      );
       console.log(
         `   without the ${t.waited} recipients the dead instance had claimed (outcome unknown: they wait SEND_CONFIRM_WINDOW_SECONDS): ${fmt(t.takeoverGapS)} s (starting ${fmt(t.takeoverGapAfterKillS, 1)} s after the kill)`,
       );
@@ -440,7 +516,9 @@ async function main() {
       `   peak RSS while checking: ${fmt(c.check.maxRssMb, 0)} MB (a process that only checks: ${fmt(c.check.aloneRssMb, 0)} MB; its lifetime peak incl. start-up and warm-up: ${fmt(c.check.lifetimeRssMb, 0)} MB)${kind === 'pglite' ? ', PGlite included' : ''}`,
     );
     const r = c.check.result;
-    console.log(`   report: ${r.rows} rows, ${r.valid} valid, ${r.invalid} invalid, ${r.duplicates} duplicates, ${r.optedOut} opted out, ${r.missingVariables} missing variables, ${r.alreadyOpen} already open, ${r.needed} needed`);
+    console.log(
+      `   report: ${r.rows} rows, ${r.valid} valid, ${r.invalid} invalid, ${r.duplicates} duplicates, ${r.optedOut} opted out, ${r.missingVariables} missing variables, ${r.alreadyOpen} already open, ${r.needed} needed`,
+    );
     console.log(`   check ÷ floor (median of the rounds): ${fmt(c.ratio)}   (goal ≤ 1.3; peak RSS goal < 300 MB)   [load ${loadNow()}]`);
     const small = await benchCsv(kind, 10_000);
     const perRow = (x: { check: { runsMs: number[] } }, rows: number) => median(x.check.runsMs) / rows;

@@ -140,7 +140,13 @@ export function createServices(deps: AppDeps): Services {
   );
   const kaleyraWebhooks = new KaleyraWebhookService(db, messaging, logFor('webhooks'));
   // F.4: opt-out keywords on incoming messages, the opt-out instruction of marketing templates.
-  const optOuts = new OptOutsService(db, deps.kaleyra, numbers, new KeywordMatcher(config.OPT_OUT_KEYWORDS, config.OPT_IN_KEYWORDS), logFor('optouts'));
+  const optOuts = new OptOutsService(
+    db,
+    deps.kaleyra,
+    numbers,
+    new KeywordMatcher(config.OPT_OUT_KEYWORDS, config.OPT_IN_KEYWORDS),
+    logFor('optouts'),
+  );
   kaleyraWebhooks.onIncoming(optOuts.onIncoming);
   numbers.onSynced(optOuts.afterSync);
   messaging.useTemplateResolver((n, t) => optOuts.templateToSend(n, t));
@@ -158,7 +164,15 @@ export function createServices(deps: AppDeps): Services {
     logFor('billing'),
     now,
   );
-  const billingSync = new BillingSyncService(db, billing, billingPort, vault, { clientId: config.LIVECHAT_CLIENT_ID, testCharges: config.BILLING_TEST_CHARGES }, logFor('billing'), now);
+  const billingSync = new BillingSyncService(
+    db,
+    billing,
+    billingPort,
+    vault,
+    { clientId: config.LIVECHAT_CLIENT_ID, testCharges: config.BILLING_TEST_CHARGES },
+    logFor('billing'),
+    now,
+  );
   const numberPlans = new NumberPlansService(db, numbers, billing, billingPort, billingOptions, logFor('numbers'), now);
   // Campaigns (bulk sends) and their background dispatcher.
   const { campaigns, campaignDispatcher } = createCampaignServices({
@@ -175,11 +189,35 @@ export function createServices(deps: AppDeps): Services {
     now,
   });
   // The account lifecycle, terms, refunds, operators and the audit log.
-  const lifecycleServices = createLifecycleServices({ db, config, ledger, billing, vault, campaignDispatcher, log: logFor('lifecycle'), now });
+  const lifecycleServices = createLifecycleServices({
+    db,
+    config,
+    ledger,
+    billing,
+    vault,
+    campaignDispatcher,
+    log: logFor('lifecycle'),
+    now,
+  });
   const privacy = createPrivacyServices({ database, config, log: logFor('privacy'), now });
   // L.11b: a deleted business's billing credential goes once no plan cancellation is owed any more.
   lifecycleServices.planCancellations.onAllSettled((id) => privacy.business.afterPlanCancellations(id));
-  return { auth, ledger, numbers, templates, messaging, kaleyraWebhooks, optOuts, billing, billingSync, numberPlans, campaigns, campaignDispatcher, ...lifecycleServices, privacy };
+  return {
+    auth,
+    ledger,
+    numbers,
+    templates,
+    messaging,
+    kaleyraWebhooks,
+    optOuts,
+    billing,
+    billingSync,
+    numberPlans,
+    campaigns,
+    campaignDispatcher,
+    ...lifecycleServices,
+    privacy,
+  };
 }
 
 export function createApp(deps: AppDeps): { app: Express; services: Services } {
@@ -227,7 +265,10 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: safeUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === '/api/health' || req.url === '/api/ready' || req.url === '/metrics' || (req.url ?? '').startsWith('/widget/') },
+      autoLogging: {
+        ignore: (req) =>
+          req.url === '/api/health' || req.url === '/api/ready' || req.url === '/metrics' || (req.url ?? '').startsWith('/widget/'),
+      },
     }),
   );
 
@@ -260,7 +301,12 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     webhookMetrics('livechat'),
     express.json({ limit: '64kb' }),
     keepRequestContext(),
-    livechatWebhookRoutes(config.APP_WEBHOOK_SECRET, services.billingSync, log, [(body) => services.lifecycle.onAppWebhook(body).then((r) => (r === 'uninstalled' || r === 'replayed' ? runBusinessDeletions(services, log).then(() => r) : r))]),
+    livechatWebhookRoutes(config.APP_WEBHOOK_SECRET, services.billingSync, log, [
+      (body) =>
+        services.lifecycle
+          .onAppWebhook(body)
+          .then((r) => (r === 'uninstalled' || r === 'replayed' ? runBusinessDeletions(services, log).then(() => r) : r)),
+    ]),
   );
 
   const api = express.Router();
@@ -291,7 +337,14 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   api.use(privacyRoutes(services.privacy));
   app.use('/api', api);
   app.use('/ops', opsRouter(services, config, log));
-  app.use('/ops', privacyOpsRoutes(services.privacy, database.db, { credentials: config.OPS_CREDENTIALS, failuresPer15Min: config.OPS_AUTH_FAILURES_PER_15_MIN, log }));
+  app.use(
+    '/ops',
+    privacyOpsRoutes(services.privacy, database.db, {
+      credentials: config.OPS_CREDENTIALS,
+      failuresPer15Min: config.OPS_AUTH_FAILURES_PER_15_MIN,
+      log,
+    }),
+  );
 
   if (existsSync(config.WIDGET_DIST)) {
     app.use('/widget', express.static(config.WIDGET_DIST, { index: false, maxAge: '1h' }));
@@ -309,5 +362,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
  * Also on a replayed uninstall: LiveChat retries a delivery whose first handling failed half-way.
  */
 async function runBusinessDeletions(services: Services, log: Logger) {
-  await services.privacy.business.runDue().catch((err: Error) => log.warn({ err: err.message }, 'business data deletion failed; the periodic job retries'));
+  await services.privacy.business
+    .runDue()
+    .catch((err: Error) => log.warn({ err: err.message }, 'business data deletion failed; the periodic job retries'));
 }

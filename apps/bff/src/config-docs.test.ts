@@ -38,7 +38,9 @@ describe('docs/configuration.md', () => {
 
   it('documents no variable the BFF does not read', () => {
     const keys = new Set(Object.keys(ConfigSchema.shape));
-    const documented = (blocks[0] ?? []).slice(2).flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]!));
+    const documented = (blocks[0] ?? [])
+      .slice(2)
+      .flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]!));
     expect(documented.filter((k) => !keys.has(k))).toEqual([]);
   });
 });

@@ -49,7 +49,13 @@ describe('production configuration', () => {
       METRICS_TOKEN: 'test-metrics-token-0123456789abcdef',
       DEV_SEED_SANDBOX_URL: 'http://127.0.0.1:4010',
     });
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['APP_WEBHOOK_SECRET', 'DEV_SEED_SANDBOX_URL', 'KALEYRA_API_KEY', 'METRICS_TOKEN', 'OPS_CREDENTIALS']);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'APP_WEBHOOK_SECRET',
+      'DEV_SEED_SANDBOX_URL',
+      'KALEYRA_API_KEY',
+      'METRICS_TOKEN',
+      'OPS_CREDENTIALS',
+    ]);
   });
 
   it('leaves development and tests their defaults', () => {

@@ -48,7 +48,9 @@ describe('CSV exports are safe to open', () => {
       `insert into audit_events (organization_id, actor_type, actor_id, action, target_type, target_id, metadata) values ($1, 'account', $2, 'number.revoked', 'number', $3, '{}'::jsonb)`,
       [org.id, HOSTILE, '@SUM(1+1)*cmd'],
     );
-    expect((await s.api(owner, '/api/opt-outs', { method: 'POST', body: { recipient: '+48601234567', reason: HOSTILE } })).status).toBe(201);
+    expect((await s.api(owner, '/api/opt-outs', { method: 'POST', body: { recipient: '+48601234567', reason: HOSTILE } })).status).toBe(
+      201,
+    );
   });
   afterAll(async () => {
     await s?.close();
@@ -66,7 +68,10 @@ describe('CSV exports are safe to open', () => {
     const header = rows[0]!;
     const bill = rows.slice(1).find((r) => r[header.indexOf('description')] === `'${HOSTILE}`);
     expect(bill, 'a bill with the hostile name').toBeTruthy();
-    const number = rows.slice(1).map((r) => r[header.indexOf('number')]).find((c) => c);
+    const number = rows
+      .slice(1)
+      .map((r) => r[header.indexOf('number')])
+      .find((c) => c);
     expect(number).toBe(`'${businessNumber}`);
     expect(fromCsvCell(number!)).toBe(businessNumber);
   });
@@ -96,7 +101,16 @@ describe('CSV exports are safe to open', () => {
 
   it("campaigns: rejected rows neutralise the file's own cell; the report keeps numbers readable", async () => {
     const good = customer();
-    const created = await upload(s, owner, { numberId }, csvOf([[good, 'Al', '1'], [HOSTILE, 'Bo', '2'], ['-1+2', 'Cy', '3']]));
+    const created = await upload(
+      s,
+      owner,
+      { numberId },
+      csvOf([
+        [good, 'Al', '1'],
+        [HOSTILE, 'Bo', '2'],
+        ['-1+2', 'Cy', '3'],
+      ]),
+    );
     expect(created.status).toBe(201);
     const id = created.body.campaign.id as string;
     const rejected = expectSafe(await download(`/api/campaigns/${id}/rejected.csv`), 'rejected rows');

@@ -5,7 +5,9 @@ import { startStack, waitFor, type Stack } from './test/stack.ts';
 describe('hardening', () => {
   let s: Stack;
   beforeAll(async () => {
-    s = await startStack('pglite', { env: { RATE_LIMIT_PER_MINUTE: '8', FRAME_ANCESTORS: 'https://my.livechatinc.com http://localhost:4010' } });
+    s = await startStack('pglite', {
+      env: { RATE_LIMIT_PER_MINUTE: '8', FRAME_ANCESTORS: 'https://my.livechatinc.com http://localhost:4010' },
+    });
   });
   afterAll(async () => {
     await s?.close();
@@ -43,7 +45,15 @@ describe('hardening', () => {
     const numberId = (await s.api(owner, '/api/numbers')).body.numbers[0].id;
     // v1: the callback URL we hand Kaleyra carries the organization's webhook secret.
     const sent = await s.api(owner, '/api/messages', {
-      body: { kind: 'template', numberId, to: '+393339990001', templateName: 'login_code', language: 'en_US', variables: ['77'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId,
+        to: '+393339990001',
+        templateName: 'login_code',
+        language: 'en_US',
+        variables: ['77'],
+        clientRef: crypto.randomUUID(),
+      },
     });
     expect(sent.status).toBe(201);
     await waitFor(
@@ -55,7 +65,13 @@ describe('hardening', () => {
     const org = await findOrganization(s.database.db, bistro.id);
     const logs = s.logs.join('\n');
     expect(logs.length).toBeGreaterThan(0);
-    for (const secret of [owner, 'forged-token-value-1234567890', s.config.KALEYRA_API_KEY, s.config.APP_WEBHOOK_SECRET, org!.webhookSecret]) {
+    for (const secret of [
+      owner,
+      'forged-token-value-1234567890',
+      s.config.KALEYRA_API_KEY,
+      s.config.APP_WEBHOOK_SECRET,
+      org!.webhookSecret,
+    ]) {
       expect(logs).not.toContain(secret);
     }
   });

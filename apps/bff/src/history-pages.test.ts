@@ -19,7 +19,13 @@ describe.each(DB_KINDS)('history pages on %s', (kind) => {
   let bistroNumberId: string;
 
   /** Follows nextCursor to the end; `during` runs alongside each page request. */
-  async function walk<T>(token: string, path: string, key: string, limit: number, during?: (page: number) => Promise<unknown>): Promise<T[]> {
+  async function walk<T>(
+    token: string,
+    path: string,
+    key: string,
+    limit: number,
+    during?: (page: number) => Promise<unknown>,
+  ): Promise<T[]> {
     const seen: T[] = [];
     let cursor: string | null = null;
     let page = 0;
@@ -101,7 +107,10 @@ describe.each(DB_KINDS)('history pages on %s', (kind) => {
 
     const rows = await csvRows(agent, '/api/billing/charges.csv');
     const all = (await s.database.query<{ id: string }>('select id from charges where organization_id = $1', [acme])).map((r) => r.id);
-    expectOnce(rows.map((r) => r.charge_id!), all);
+    expectOnce(
+      rows.map((r) => r.charge_id!),
+      all,
+    );
   });
 
   it('F.4: opt-outs page by cursor (with and without a search), owners only, and the CSV has them all', async () => {
@@ -114,7 +123,13 @@ describe.each(DB_KINDS)('history pages on %s', (kind) => {
       );
     await seedOptOuts(acme, '+4860177', 230);
     await seedOptOuts(bistro, '+3933377', 30);
-    const listed = async () => (await s.database.query<{ recipient: string }>(`select recipient from opt_outs where organization_id = $1 and recipient not like 'erased:%'`, [acme])).map((r) => r.recipient);
+    const listed = async () =>
+      (
+        await s.database.query<{ recipient: string }>(
+          `select recipient from opt_outs where organization_id = $1 and recipient not like 'erased:%'`,
+          [acme],
+        )
+      ).map((r) => r.recipient);
     const before = await listed();
     const seen = await walk<{ recipient: string }>(owner, '/api/opt-outs', 'optOuts', 100, async (page) => {
       if (page === 1) await s.api(owner, '/api/opt-outs', { body: { recipient: '+48601889999', reason: 'arrived during the walk' } });
@@ -152,10 +167,14 @@ describe.each(DB_KINDS)('history pages on %s', (kind) => {
       );
     await seedAudit(acme, 260);
     await seedAudit(bistro, 15);
-    const events = async (org: string) => (await s.database.query<{ id: string }>('select id from audit_events where organization_id = $1', [org])).map((r) => r.id);
+    const events = async (org: string) =>
+      (await s.database.query<{ id: string }>('select id from audit_events where organization_id = $1', [org])).map((r) => r.id);
     const before = await events(acme);
     const seen = await walk<{ id: string; organizationId: string }>(owner, '/api/audit', 'events', 100, async (page) => {
-      if (page === 1) await s.database.query(`insert into audit_events (organization_id, actor_type, action) values ($1, 'system', 'history.during')`, [acme]);
+      if (page === 1)
+        await s.database.query(`insert into audit_events (organization_id, actor_type, action) values ($1, 'system', 'history.during')`, [
+          acme,
+        ]);
     });
     const ids = seen.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -180,8 +199,15 @@ describe.each(DB_KINDS)('history pages on %s', (kind) => {
       );
     await seedMessages(acme, numberId, 120);
     await seedMessages(bistro, bistroNumberId, 7);
-    const seen = await walk<{ id: string; to: string; numberId: string }>(agent, `/api/messages?to=${encodeURIComponent(to)}`, 'messages', 50);
-    const mine = (await s.database.query<{ id: string }>('select id from messages where organization_id = $1 and recipient = $2', [acme, to])).map((r) => r.id);
+    const seen = await walk<{ id: string; to: string; numberId: string }>(
+      agent,
+      `/api/messages?to=${encodeURIComponent(to)}`,
+      'messages',
+      50,
+    );
+    const mine = (
+      await s.database.query<{ id: string }>('select id from messages where organization_id = $1 and recipient = $2', [acme, to])
+    ).map((r) => r.id);
     expectOnce(
       seen.map((m) => m.id),
       mine,

@@ -29,11 +29,15 @@ export async function registerJobs(queue: Queue, deps: JobDeps) {
   await registerLedgerVerification(queue, deps.services.ledger, deps.config.LEDGER_VERIFY_CRON, deps.log);
   // The retention purge (docs/privacy.md, "Data retention").
   // Sends a stopped process left half-done: closed as `interrupted`, their conversation given back.
-  await registerScheduledJob(queue, JOBS.interruptedSends, deps.config.INTERRUPTED_SENDS_CRON, () => deps.services.messaging.sweepInterrupted());
+  await registerScheduledJob(queue, JOBS.interruptedSends, deps.config.INTERRUPTED_SENDS_CRON, () =>
+    deps.services.messaging.sweepInterrupted(),
+  );
   await registerScheduledJob(queue, RETENTION_JOB, deps.config.RETENTION_CRON, () => deps.services.privacy.retention.purge());
   // L.11b: deletions requested by businesses that have since lost access (the uninstall webhook runs
   // them at once; this catches the rest, e.g. an operator's termination).
-  await registerScheduledJob(queue, BUSINESS_DELETION_JOB, deps.config.BUSINESS_DELETION_CRON, () => deps.services.privacy.business.runDue());
+  await registerScheduledJob(queue, BUSINESS_DELETION_JOB, deps.config.BUSINESS_DELETION_CRON, () =>
+    deps.services.privacy.business.runDue(),
+  );
   await queue.createQueue(JOBS.syncTemplates);
   await queue.schedule(JOBS.syncTemplates, deps.config.TEMPLATE_SYNC_CRON);
   await queue.work(JOBS.syncTemplates, async () => {

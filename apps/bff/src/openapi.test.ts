@@ -26,7 +26,11 @@ describe('the public API surface', () => {
     const missing = await s.api(await s.token(s.orgs[0]!, 'agent'), '/api/nope');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
-    const res = await fetch(`${s.bffUrl}/webhooks/kaleyra/x/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
+    const res = await fetch(`${s.bffUrl}/webhooks/kaleyra/x/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{oops',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { code: string }).code).toBe('validation_failed');
   });

@@ -12,7 +12,12 @@ function parameters(spec: RouteSpec) {
   ] as const) {
     if (!obj) continue;
     for (const [name, field] of Object.entries(obj.shape)) {
-      out.push({ name, in: where, required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success, schema: schemaOf(field as z.ZodType, 'input') });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
+        schema: schemaOf(field as z.ZodType, 'input'),
+      });
     }
   }
   return out;
@@ -40,7 +45,8 @@ export function buildOpenApi(version: string) {
       ...(spec.auth === 'operator' ? { security: [{ operator: [] }] } : {}),
     };
     if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } };
-    if (spec.requestContentType) op.requestBody = { required: false, content: { [spec.requestContentType]: { schema: { type: 'string' } } } };
+    if (spec.requestContentType)
+      op.requestBody = { required: false, content: { [spec.requestContentType]: { schema: { type: 'string' } } } };
     (paths[spec.path] ??= {})[spec.method] = op;
   }
   return {

@@ -53,7 +53,10 @@ describe('pnpm ops (the CLI over /ops)', () => {
   });
 
   it('F.2, J: suspends with a reason and restores without one; revokes and restores sending by number', async () => {
-    expect((await json(['suspend', bistro.id, '--reason', 'chargeback'])).business).toMatchObject({ status: 'suspended', statusReason: 'chargeback' });
+    expect((await json(['suspend', bistro.id, '--reason', 'chargeback'])).business).toMatchObject({
+      status: 'suspended',
+      statusReason: 'chargeback',
+    });
     expect((await json(['restore', bistro.id])).business.status).toBe('active');
     const number = bistro.whatsapp_numbers[0]!.number;
     expect((await json(['revoke', bistro.id, number])).changed).toBe(true);
@@ -65,7 +68,10 @@ describe('pnpm ops (the CLI over /ops)', () => {
     const plan = (await s.api(owner, '/api/refunds')).body.candidates.find((c: any) => c.kind === 'recurrent');
     const requested = await s.api(owner, '/api/refunds', { body: { chargeId: plan.chargeId } });
     expect(requested.status).toBe(201);
-    await waitFor(() => s.database.query('select 1 from billing_credentials where organization_id = $1', [cedar.id]), (r) => r.length === 1);
+    await waitFor(
+      () => s.database.query('select 1 from billing_credentials where organization_id = $1', [cedar.id]),
+      (r) => r.length === 1,
+    );
     const waiting = await json(['refunds', '--status', 'requested']);
     expect(waiting.refunds.map((r: any) => r.id)).toContain(requested.body.refund.id);
     expect((await json(['refund', 'approve', requested.body.refund.id])).refund).toMatchObject({ status: 'approved', planCancelled: true });

@@ -76,7 +76,11 @@ async function call<T = any>(method: string, path: string, body?: unknown): Prom
   try {
     res = await fetch(`${baseUrl}/ops${path}`, {
       method,
-      headers: { authorization: auth, accept: 'application/json, text/csv', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: auth,
+        accept: 'application/json, text/csv',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
@@ -109,13 +113,20 @@ async function business(arg: string | undefined): Promise<string> {
   if (exact) return exact.organizationId;
   const matches = businesses.filter((b) => b.organizationId.startsWith(wanted));
   if (matches.length === 1) return matches[0]!.organizationId;
-  throw new CliError(matches.length ? `"${wanted}" matches ${matches.length} businesses; give more of the id.` : `No business "${wanted}".`);
+  throw new CliError(
+    matches.length ? `"${wanted}" matches ${matches.length} businesses; give more of the id.` : `No business "${wanted}".`,
+  );
 }
 
 async function numberId(org: string, arg: string | undefined): Promise<string> {
   const wanted = need(arg, '<number>');
-  const shown = await call<{ numbers: { id: string; number: string; disconnectedAt: string | null }[] }>('GET', `/businesses/${encodeURIComponent(org)}`);
-  const n = shown.numbers.find((x) => !x.disconnectedAt && (x.id === wanted || x.number === wanted || x.number === `+${wanted.replace(/\D/g, '')}`));
+  const shown = await call<{ numbers: { id: string; number: string; disconnectedAt: string | null }[] }>(
+    'GET',
+    `/businesses/${encodeURIComponent(org)}`,
+  );
+  const n = shown.numbers.find(
+    (x) => !x.disconnectedAt && (x.id === wanted || x.number === wanted || x.number === `+${wanted.replace(/\D/g, '')}`),
+  );
   if (!n) throw new CliError(`No connected number "${wanted}" in ${org}.`);
   return n.id;
 }
@@ -124,7 +135,11 @@ function table(rows: Record<string, unknown>[], columns: string[]): string {
   if (rows.length === 0) return '(none)';
   const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '—' : String(r[c]))));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
@@ -140,14 +155,24 @@ function describeAction(out: any): string {
   if (!out.lossOfAccess) return head;
   const l = out.lossOfAccess;
   return `${head}\n  forfeited ${l.forfeited} conversations, disconnected ${l.numbersDisconnected} number(s), cancelled ${l.plansCancelled} plan(s)${
-    l.plansPending ? `, ${l.plansPending} plan cancellation(s) owed to LiveChat (retried until an owner's or admin's session is available)` : ''
+    l.plansPending
+      ? `, ${l.plansPending} plan cancellation(s) owed to LiveChat (retried until an owner's or admin's session is available)`
+      : ''
   }`;
 }
 
 function describeDeletion(org: string, d: any): string {
   const head = `${org}: data deletion ${d.status}${d.requestedAt ? `, asked ${d.requestedAt} by ${d.requestedBy}` : ''}${d.doneAt ? `, done ${d.doneAt}` : ''}`;
-  const rows = d.deleted ? Object.entries(d.deleted as Record<string, number>).filter(([, n]) => n > 0).map(([t, n]) => `  ${t}: ${n} deleted`) : [];
-  return [head, ...rows, ...d.kept.map((k: any) => `  kept: ${k.data} (${k.why}${k.keptForYears ? `, ${k.keptForYears} years` : ''})`)].join('\n');
+  const rows = d.deleted
+    ? Object.entries(d.deleted as Record<string, number>)
+        .filter(([, n]) => n > 0)
+        .map(([t, n]) => `  ${t}: ${n} deleted`)
+    : [];
+  return [
+    head,
+    ...rows,
+    ...d.kept.map((k: any) => `  kept: ${k.data} (${k.why}${k.keptForYears ? `, ${k.keptForYears} years` : ''})`),
+  ].join('\n');
 }
 
 function describeRefund(r: any): string {
@@ -186,10 +211,16 @@ async function main() {
           ),
           '',
           'Refunds',
-          table(out.refunds.map((r: any) => ({ ...r, amount: money(r.amountCents, r.currency) })), ['id', 'status', 'amount', 'description', 'requestedAt']),
+          table(
+            out.refunds.map((r: any) => ({ ...r, amount: money(r.amountCents, r.currency) })),
+            ['id', 'status', 'amount', 'description', 'requestedAt'],
+          ),
           '',
           'Recent audit',
-          table(out.recentAudit.map((e: any) => ({ ...e, actor: `${e.actorType}:${e.actorId ?? ''}` })), ['at', 'actor', 'action', 'targetId']),
+          table(
+            out.recentAudit.map((e: any) => ({ ...e, actor: `${e.actorType}:${e.actorId ?? ''}` })),
+            ['at', 'actor', 'action', 'targetId'],
+          ),
         ].join('\n');
       });
     }
@@ -201,7 +232,8 @@ async function main() {
     case 'terminate':
     case 'close': {
       const org = await business(args[0]);
-      if (!flags.yes) throw new CliError(`${command} ends the business's access for good: its conversations are forfeited. Add --yes to go ahead.`);
+      if (!flags.yes)
+        throw new CliError(`${command} ends the business's access for good: its conversations are forfeited. Add --yes to go ahead.`);
       const body = command === 'close' ? { cause: need(flags.cause, '--cause'), ...reasonBody() } : reasonBody();
       const out = await call('POST', `/businesses/${encodeURIComponent(org)}/${command}`, body);
       return print(out, () => describeAction(out));
@@ -211,14 +243,24 @@ async function main() {
       const at = new Date(need(args[1], '<ISO date>'));
       if (Number.isNaN(at.getTime())) throw new CliError(`"${args[1]}" is not a date.`);
       const out = await call('PUT', `/businesses/${encodeURIComponent(org)}/started-at`, { startedAt: at.toISOString(), ...reasonBody() });
-      return print(out, () => `${describeAction(out)}\n  started ${out.business.startedAt} · terms ${out.business.termsVersion ?? 'not accepted'}`);
+      return print(
+        out,
+        () => `${describeAction(out)}\n  started ${out.business.startedAt} · terms ${out.business.termsVersion ?? 'not accepted'}`,
+      );
     }
     case 'revoke':
     case 'restore-sending': {
       const org = await business(args[0]);
       const id = await numberId(org, args[1]);
-      const out = await call('POST', `/businesses/${encodeURIComponent(org)}/numbers/${id}/${command === 'revoke' ? 'revoke-sending' : 'restore-sending'}`, reasonBody());
-      return print(out, () => `${command === 'revoke' ? 'Sending revoked' : 'Sending restored'} for ${id}${out.changed ? '' : ' (it already was)'}.`);
+      const out = await call(
+        'POST',
+        `/businesses/${encodeURIComponent(org)}/numbers/${id}/${command === 'revoke' ? 'revoke-sending' : 'restore-sending'}`,
+        reasonBody(),
+      );
+      return print(
+        out,
+        () => `${command === 'revoke' ? 'Sending revoked' : 'Sending restored'} for ${id}${out.changed ? '' : ' (it already was)'}.`,
+      );
     }
     case 'credit': {
       const org = await business(args[0]);
@@ -229,7 +271,10 @@ async function main() {
         reason: need(flags.reason, '--reason (Part I: every credit is recorded with its reason)'),
         key: flags.key ?? randomUUID(),
       });
-      return print(out, () => `${out.created ? `Credited ${conversations} conversations` : 'Already credited with this key'}; balance ${out.balance}.`);
+      return print(
+        out,
+        () => `${out.created ? `Credited ${conversations} conversations` : 'Already credited with this key'}; balance ${out.balance}.`,
+      );
     }
     case 'data-deletion': {
       const org = await business(args[0]);

@@ -46,7 +46,15 @@ describe.each(DB_KINDS)('the request path across two instances on %s', (kind) =>
     const numberId = (await b.api(owner, '/api/numbers')).body.numbers[0].id as string;
     const send = () =>
       b.api(owner, '/api/messages', {
-        body: { kind: 'template', numberId, to: customer(), templateName: 'login_code', language: 'en_US', variables: ['42'], clientRef: crypto.randomUUID() },
+        body: {
+          kind: 'template',
+          numberId,
+          to: customer(),
+          templateName: 'login_code',
+          language: 'en_US',
+          variables: ['42'],
+          clientRef: crypto.randomUUID(),
+        },
       });
     // Instance B has the organization cached (active) from these requests.
     expect((await send()).status).toBe(201);

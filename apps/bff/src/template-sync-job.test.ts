@@ -31,7 +31,10 @@ describe('the periodic template sync', () => {
     const before = (await s.api(agent, `/api/numbers/${number.id}/templates`)).body.templates;
     expect(before.find((t: any) => t.name === 'appointment_reminder').status).toBe('approved');
 
-    await s.sandboxControl(`/sandbox/kaleyra/templates/${number.wabaId}/appointment_reminder/status`, { status: 'REJECTED', rejected_reason: 'INVALID_FORMAT' });
+    await s.sandboxControl(`/sandbox/kaleyra/templates/${number.wabaId}/appointment_reminder/status`, {
+      status: 'REJECTED',
+      rejected_reason: 'INVALID_FORMAT',
+    });
     await queue.send(JOBS.syncTemplates, {});
     const after = await waitFor(
       async () => (await s.api(agent, `/api/numbers/${number.id}/templates`)).body.templates as any[],
@@ -50,7 +53,15 @@ describe('the periodic template sync', () => {
     });
     // A rejected template cannot be sent.
     const r = await s.api(agent, '/api/messages', {
-      body: { kind: 'template', numberId: number.id, to: '+48601202020', templateName: 'appointment_reminder', language: 'en_US', variables: ['a', 'b'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId: number.id,
+        to: '+48601202020',
+        templateName: 'appointment_reminder',
+        language: 'en_US',
+        variables: ['a', 'b'],
+        clientRef: crypto.randomUUID(),
+      },
     });
     expect(r.status).toBe(422);
     expect(r.body).toMatchObject({ code: 'template_not_approved' });

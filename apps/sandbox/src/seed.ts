@@ -101,7 +101,8 @@ export const organizations: readonly SeedOrganization[] = [
         phone_number_id: '110000000000002',
       },
     ],
-  },  {
+  },
+  {
     id: CEDAR_ORG_ID,
     name: 'Cedar Dental',
     license_id: 10003,

@@ -39,14 +39,7 @@ export interface AuthCodeRecord {
 // Billing
 
 export type DirectChargeStatus = 'pending' | 'accepted' | 'declined' | 'processed' | 'success' | 'failed';
-export type RecurrentChargeStatus =
-  | 'pending'
-  | 'accepted'
-  | 'declined'
-  | 'active'
-  | 'past_due'
-  | 'frozen'
-  | 'cancelled';
+export type RecurrentChargeStatus = 'pending' | 'accepted' | 'declined' | 'active' | 'past_due' | 'frozen' | 'cancelled';
 
 /** Field names follow IChargeBase of @livechat/widget-core-sdk and the Billing API v3. */
 interface ChargeBase {
@@ -236,7 +229,13 @@ export class SandboxState {
   callbacks: CallbackRecord[] = [];
   /** `${business digits}:${customer digits}` → epoch ms of the customer's last message. */
   lastIncoming = new Map<string, number>();
-  kaleyraConfig: KaleyraRuntimeConfig = { rate_limit_per_second: 80, callback_delay_ms: 250, enforce_service_window: false, dedupe_refs: true, callback_retry_seconds: 0 };
+  kaleyraConfig: KaleyraRuntimeConfig = {
+    rate_limit_per_second: 80,
+    callback_delay_ms: 250,
+    enforce_service_window: false,
+    dedupe_refs: true,
+    callback_retry_seconds: 0,
+  };
 
   constructor(private readonly config: SandboxConfig) {
     this.reset();

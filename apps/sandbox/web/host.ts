@@ -164,7 +164,12 @@ const navChats = h('button', {
 });
 const navApp = h(
   'button',
-  { class: 'lc-nav__item lc-nav__app', 'data-testid': 'nav-app-whatsapp', 'data-tip': 'WhatsApp Business', 'aria-label': 'WhatsApp Business' },
+  {
+    class: 'lc-nav__item lc-nav__app',
+    'data-testid': 'nav-app-whatsapp',
+    'data-tip': 'WhatsApp Business',
+    'aria-label': 'WhatsApp Business',
+  },
   [h('span', { html: whatsappTile(28) }), badge],
 );
 const themeToggle = h('button', {
@@ -195,7 +200,10 @@ const listItems = h('div', { class: 'lc-list__items', role: 'list' });
 const chatList = h('aside', { class: 'lc-list' }, [
   h('div', { class: 'lc-list__header' }, [
     h('div', { class: 'lc-list__title' }, ['Chats', h('button', { class: 'lc-btn lc-btn--icon', 'aria-label': 'More', html: icons.more })]),
-    h('label', { class: 'lc-search' }, [h('span', { html: icons.search }), h('input', { placeholder: 'Search', 'aria-label': 'Search chats' })]),
+    h('label', { class: 'lc-search' }, [
+      h('span', { html: icons.search }),
+      h('input', { placeholder: 'Search', 'aria-label': 'Search chats' }),
+    ]),
   ]),
   h('div', { class: 'lc-list__group' }, [h('span', {}, ['My chats']), h('span', {}, [String(chats.length)])]),
   listItems,
@@ -270,7 +278,10 @@ const fullscreenError = h('div', { class: 'lc-frame-error', hidden: true });
 fullscreenBody.append(fullscreenError);
 const appView = h('div', { class: 'lc-view', 'data-testid': 'app-view', hidden: true }, [
   h('section', { class: 'lc-fullscreen' }, [
-    h('div', { class: 'lc-fullscreen__header' }, [h('span', { html: whatsappTile(26) }), h('span', { class: 'grow' }, ['WhatsApp Business'])]),
+    h('div', { class: 'lc-fullscreen__header' }, [
+      h('span', { html: whatsappTile(26) }),
+      h('span', { class: 'grow' }, ['WhatsApp Business']),
+    ]),
     fullscreenBody,
   ]),
 ]);
@@ -523,7 +534,10 @@ function renderSection(slot: WidgetSlot, raw: unknown): void {
     const data = component.data ?? {};
     switch (component.type) {
       case 'label_value':
-        return h('div', { class: 'lc-section__row' }, [h('span', { class: 'label' }, [String(data.label ?? '')]), h('span', {}, [String(data.value ?? '')])]);
+        return h('div', { class: 'lc-section__row' }, [
+          h('span', { class: 'label' }, [String(data.label ?? '')]),
+          h('span', {}, [String(data.value ?? '')]),
+        ]);
       case 'title':
         return h('strong', {}, [String(data.title ?? '')]);
       case 'link':
@@ -631,7 +645,12 @@ let paymentOpen = false;
 
 async function startPayment(slot: WidgetSlot, charge: ChargeLike, intent: PaymentIntent | null): Promise<void> {
   const id = charge.id;
-  const known = id ? await fetch(`/sandbox/billing/charges/${encodeURIComponent(id)}`).then((r) => r.ok, () => false) : false;
+  const known = id
+    ? await fetch(`/sandbox/billing/charges/${encodeURIComponent(id)}`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    : false;
   if (!known) {
     push(slot, 'transaction_failed', { error: 'Unknown charge' });
     showToast('error', 'Payment failed: unknown charge');
@@ -674,21 +693,28 @@ function openNextPayment(): void {
   const iconUrl = intent?.metadata?.icon;
   const confirm = h('button', { class: 'lc-btn lc-btn--primary', 'data-testid': 'payment-confirm' }, ['Confirm payment']);
   const cancel = h('button', { class: 'lc-btn', 'data-testid': 'payment-cancel' }, ['Cancel']);
-  const modal = h('div', { class: 'lc-modal', role: 'dialog', 'aria-modal': 'true', 'data-testid': 'payment-modal', 'data-charge-id': chargeId }, [
-    h('div', { class: 'lc-modal__head' }, [h('span', {}, ['Confirm your purchase'])]),
-    h('div', { class: 'lc-modal__body' }, [
-      h('div', { class: 'lc-product' }, [
-        productIcon(iconUrl),
-        h('div', {}, [
-          h('div', { class: 'lc-product__name', 'data-testid': 'payment-name' }, [name, ...(test ? [h('span', { class: 'lc-test-pill' }, ['TEST'])] : [])]),
-          h('div', { class: 'lc-product__desc' }, [intent?.metadata?.description ?? 'WhatsApp Business for LiveChat']),
+  const modal = h(
+    'div',
+    { class: 'lc-modal', role: 'dialog', 'aria-modal': 'true', 'data-testid': 'payment-modal', 'data-charge-id': chargeId },
+    [
+      h('div', { class: 'lc-modal__head' }, [h('span', {}, ['Confirm your purchase'])]),
+      h('div', { class: 'lc-modal__body' }, [
+        h('div', { class: 'lc-product' }, [
+          productIcon(iconUrl),
+          h('div', {}, [
+            h('div', { class: 'lc-product__name', 'data-testid': 'payment-name' }, [
+              name,
+              ...(test ? [h('span', { class: 'lc-test-pill' }, ['TEST'])] : []),
+            ]),
+            h('div', { class: 'lc-product__desc' }, [intent?.metadata?.description ?? 'WhatsApp Business for LiveChat']),
+          ]),
         ]),
+        h('div', { class: 'lc-price-lines', 'data-testid': 'payment-terms' }, lines),
+        h('p', { class: 'lc-modal__note' }, ['The charge is added to your LiveChat invoice. Prices in USD.']),
       ]),
-      h('div', { class: 'lc-price-lines', 'data-testid': 'payment-terms' }, lines),
-      h('p', { class: 'lc-modal__note' }, ['The charge is added to your LiveChat invoice. Prices in USD.']),
-    ]),
-    h('div', { class: 'lc-modal__foot' }, [cancel, confirm]),
-  ]);
+      h('div', { class: 'lc-modal__foot' }, [cancel, confirm]),
+    ],
+  );
   modalBackdrop.replaceChildren(modal);
   modalBackdrop.hidden = false;
 

@@ -86,7 +86,8 @@ function closure(dir, start, includeDynamic) {
   return seen;
 }
 
-const sum = (files) => [...files].reduce((a, f) => ({ raw: a.raw + gzipBytes(f).raw, gzip: a.gzip + gzipBytes(f).gzip }), { raw: 0, gzip: 0 });
+const sum = (files) =>
+  [...files].reduce((a, f) => ({ raw: a.raw + gzipBytes(f).raw, gzip: a.gzip + gzipBytes(f).gzip }), { raw: 0, gzip: 0 });
 const kb = (n) => (n / 1024).toFixed(1).padStart(7);
 
 if (!existsSync(dist)) {
@@ -101,7 +102,14 @@ for (const { page, dir } of PAGES) {
   const initial = closure(dir, htmlScripts(dir, html), false);
   const all = closure(dir, initial, true);
   const show = (f) => relative(dir, f).split(sep).join('/');
-  rows.push({ page, initial: sum(initial), all: sum(all), files: [...initial].map(show), lazy: [...all].filter((f) => !initial.has(f)).map(show), dir });
+  rows.push({
+    page,
+    initial: sum(initial),
+    all: sum(all),
+    files: [...initial].map(show),
+    lazy: [...all].filter((f) => !initial.has(f)).map(show),
+    dir,
+  });
 }
 
 console.log(`JS per HTML entry in ${dist} (KB; gzip -9)\n`);
@@ -115,7 +123,9 @@ const floor = rows.find((r) => r.page === 'floor');
 if (floor) {
   console.log('\nabove the floor (initial / total):');
   for (const r of rows.filter((x) => x !== floor)) {
-    console.log(`  ${r.page.padEnd(12)} +${kb(r.initial.gzip - floor.initial.gzip).trim()} KB / +${kb(r.all.gzip - floor.all.gzip).trim()} KB`);
+    console.log(
+      `  ${r.page.padEnd(12)} +${kb(r.initial.gzip - floor.initial.gzip).trim()} KB / +${kb(r.all.gzip - floor.all.gzip).trim()} KB`,
+    );
   }
 }
 if (process.argv.includes('--files') || process.env.SIZE_FILES) {

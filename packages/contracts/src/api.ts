@@ -136,9 +136,7 @@ export const TemplateSchema = z
     rejectedReason: z.string().nullable(),
     /** Media header format, dynamic URL buttons and their indexes: what a send has to fill beyond the body. */
     headerFormat: z.enum(['none', 'text', 'image', 'video', 'document', 'location']).optional(),
-    richButtons: z
-      .array(z.object({ type: z.string(), text: z.string(), url: z.string().nullable(), dynamic: z.boolean() }))
-      .optional(),
+    richButtons: z.array(z.object({ type: z.string(), text: z.string(), url: z.string().nullable(), dynamic: z.boolean() })).optional(),
   })
   .meta({ id: 'Template' });
 export type Template = z.infer<typeof TemplateSchema>;

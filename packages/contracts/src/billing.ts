@@ -40,7 +40,10 @@ export type CatalogPackage = z.infer<typeof CatalogPackageSchema>;
 
 export const CatalogSchema = z
   .object({
-    currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .default('USD'),
     plans: z.array(CatalogPlanSchema).min(1),
     packages: z.array(CatalogPackageSchema).min(1),
   })
@@ -126,7 +129,17 @@ export const PurchaseResponseSchema = z.object({ bill: BillSchema, charge: LiveC
 export type PurchaseResponse = z.infer<typeof PurchaseResponseSchema>;
 
 /** Where a charge stands after the BFF re-fetched it from the Billing API. */
-export const ChargeOutcomeSchema = z.enum(['credited', 'active', 'processing', 'awaiting_approval', 'declined', 'failed', 'cancelled', 'past_due', 'frozen']);
+export const ChargeOutcomeSchema = z.enum([
+  'credited',
+  'active',
+  'processing',
+  'awaiting_approval',
+  'declined',
+  'failed',
+  'cancelled',
+  'past_due',
+  'frozen',
+]);
 export type ChargeOutcome = z.infer<typeof ChargeOutcomeSchema>;
 
 export const ConfirmChargeResponseSchema = z

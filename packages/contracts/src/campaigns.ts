@@ -30,32 +30,54 @@ export type CampaignStatus = z.infer<typeof CampaignStatusSchema>;
  * before recording the answer; Kaleyra's status callbacks settle it, and only if none arrives in time is it
  * sent again.
  */
-export const RecipientStatusSchema = z.enum(['pending', 'sending', 'confirming', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled']);
+export const RecipientStatusSchema = z.enum([
+  'pending',
+  'sending',
+  'confirming',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'skipped',
+  'cancelled',
+]);
 export type RecipientStatus = z.infer<typeof RecipientStatusSchema>;
 export const TERMINAL_RECIPIENT_STATUSES: readonly RecipientStatus[] = ['sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled'];
 
 /** Reasons a recipient was not sent that are ours, not the provider's. */
 const OWN_REASONS: Record<string, ProviderErrorInfo> = {
   opted_out: { message: 'The customer opted out of your messages, so they were not sent this one.', retryable: false },
-  restricted: { message: "Processing of this customer's data is restricted at their request, so they were not sent this one.", retryable: false },
+  restricted: {
+    message: "Processing of this customer's data is restricted at their request, so they were not sent this one.",
+    retryable: false,
+  },
   // The send policy's refusals: the same codes a one-on-one send is refused with (problem+json `code`).
-  recipient_restricted: { message: "Processing of this customer's data is restricted at their request, so they were not sent this one.", retryable: false },
+  recipient_restricted: {
+    message: "Processing of this customer's data is restricted at their request, so they were not sent this one.",
+    retryable: false,
+  },
   terms_not_accepted: { message: 'The owner has to accept the WhatsApp Business terms before anything can be sent.', retryable: true },
   organization_suspended: { message: 'Your WhatsApp Business account is suspended by the service operator.', retryable: true },
   account_closed: { message: 'Your WhatsApp Business account is closed, so nothing can be sent.', retryable: false },
   plan_limit: { message: "This number's plan does not include campaigns.", retryable: true },
-  window_closed: { message: 'The customer has not written in the last 24 hours, so only an approved template can be sent.', retryable: false },
+  window_closed: {
+    message: 'The customer has not written in the last 24 hours, so only an approved template can be sent.',
+    retryable: false,
+  },
   not_included: { message: 'Left out when the campaign was launched for the first recipients only.', retryable: false },
   insufficient_balance: {
     message: 'The conversation balance ran out before this customer could be messaged. Buy more conversations, then retry.',
     retryable: true,
   },
   unconfirmed: {
-    message: "Kaleyra never confirmed whether this message went out, so it was not sent again (to avoid a duplicate).",
+    message: 'Kaleyra never confirmed whether this message went out, so it was not sent again (to avoid a duplicate).',
     retryable: false,
   },
   cancelled: { message: 'The campaign was cancelled before this customer was messaged.', retryable: false },
-  retries_exhausted: { message: 'Kaleyra kept refusing this message for a while, so we stopped trying. It can be sent again.', retryable: true },
+  retries_exhausted: {
+    message: 'Kaleyra kept refusing this message for a while, so we stopped trying. It can be sent again.',
+    retryable: true,
+  },
 };
 
 /** Plain-language reason for a recipient's failure or skip, whether it came from us or from Kaleyra/WhatsApp. */
@@ -292,9 +314,7 @@ export type CampaignResponse = z.infer<typeof CampaignResponseSchema>;
 
 export const TestSendRequestSchema = z.object({ to: E164Schema }).meta({ id: 'CampaignTestSendRequest' });
 export type TestSendRequest = z.infer<typeof TestSendRequestSchema>;
-export const TestSendResponseSchema = z
-  .object({ message: MessageSchema, balance: BalanceSchema })
-  .meta({ id: 'CampaignTestSendResponse' });
+export const TestSendResponseSchema = z.object({ message: MessageSchema, balance: BalanceSchema }).meta({ id: 'CampaignTestSendResponse' });
 export type TestSendResponse = z.infer<typeof TestSendResponseSchema>;
 
 export const RetryFailedResponseSchema = z

@@ -45,7 +45,9 @@ describe('templates', () => {
 describe('request schemas', () => {
   const base = { numberId: 'n1', to: '+48601234567', clientRef: crypto.randomUUID() };
   it('accepts a template send and a text send', () => {
-    expect(SendMessageRequestSchema.safeParse({ ...base, kind: 'template', templateName: 't', language: 'en', variables: [] }).success).toBe(true);
+    expect(
+      SendMessageRequestSchema.safeParse({ ...base, kind: 'template', templateName: 't', language: 'en', variables: [] }).success,
+    ).toBe(true);
     expect(SendMessageRequestSchema.safeParse({ ...base, kind: 'text', text: 'hello' }).success).toBe(true);
   });
   it('rejects a non-E.164 number, an empty text and a missing idempotency key, naming the fields', () => {
@@ -66,12 +68,15 @@ describe('request schemas', () => {
 });
 
 describe('provider error codes in plain language', () => {
-  it.each(['131047', '131049', '131026', '131056', '130429', 'E110', 'WAV2101', 'WA401', 'not-sent'])('%s has an actionable message', (code) => {
-    expect(KNOWN_PROVIDER_CODES).toContain(code);
-    const info = describeProviderError(code);
-    expect(info.message.length).toBeGreaterThan(30);
-    expect(info.message).not.toMatch(/unknown|recognise/i);
-  });
+  it.each(['131047', '131049', '131026', '131056', '130429', 'E110', 'WAV2101', 'WA401', 'not-sent'])(
+    '%s has an actionable message',
+    (code) => {
+      expect(KNOWN_PROVIDER_CODES).toContain(code);
+      const info = describeProviderError(code);
+      expect(info.message.length).toBeGreaterThan(30);
+      expect(info.message).not.toMatch(/unknown|recognise/i);
+    },
+  );
   it('an unknown code says so, with the code', () => {
     expect(describeProviderError('XYZ999').message).toMatch(/XYZ999/);
     expect(describeProviderError('XYZ999').message).toMatch(/not recognise/);

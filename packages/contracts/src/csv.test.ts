@@ -4,7 +4,7 @@ import { csvCell, fromCsvCell, toCsv, toCsvRows } from './csv.ts';
 
 describe('CSV exports are safe to open in a spreadsheet', () => {
   it('neutralises every cell that a spreadsheet would run as a formula', () => {
-    for (const bad of ['=HYPERLINK("http://evil.test","x")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1)', '\t=1', '\r=1', '=a\nb', '-cmd']) {
+    for (const bad of ['=HYPERLINK("http://evil.test","x")', "+1+cmd|' /C calc'!A0", '-2+3', '@SUM(A1)', '\t=1', '\r=1', '=a\nb', '-cmd']) {
       expect(csvCell(bad)).toBe(`'${bad}`);
     }
   });
@@ -22,7 +22,13 @@ describe('CSV exports are safe to open in a spreadsheet', () => {
   });
 
   it('writes a CSV that parses back to the neutralised cells, and importers can undo the apostrophe', () => {
-    const csv = toCsv(['phone', 'reason'], [['+48221234567', '=1+1'], ['+12126647665', 'said "stop", twice']]);
+    const csv = toCsv(
+      ['phone', 'reason'],
+      [
+        ['+48221234567', '=1+1'],
+        ['+12126647665', 'said "stop", twice'],
+      ],
+    );
     expect(csv.endsWith('\r\n')).toBe(true);
     const rows = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
     expect(rows).toEqual([

@@ -28,7 +28,10 @@ export function csvCell(value: unknown): string | number | boolean {
 /** Rows as CSV lines, each ending with `newline` (nothing for no rows): for exports written page by page. */
 export function toCsvRows(rows: readonly (readonly unknown[])[], newline: CsvNewline = '\r\n'): string {
   if (!rows.length) return '';
-  return `${Papa.unparse(rows.map((row) => row.map(csvCell)), { newline })}${newline}`;
+  return `${Papa.unparse(
+    rows.map((row) => row.map(csvCell)),
+    { newline },
+  )}${newline}`;
 }
 
 /** A whole CSV: the header row, then the rows, every line ending with `newline`. */

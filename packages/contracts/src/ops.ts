@@ -102,7 +102,12 @@ export const OpsActionResponseSchema = z
     changed: z.boolean(),
     /** For terminate and close: what the loss of access did. */
     lossOfAccess: z
-      .object({ forfeited: z.number().int().nonnegative(), numbersDisconnected: z.number().int().nonnegative(), plansCancelled: z.number().int().nonnegative(), plansPending: z.number().int().nonnegative() })
+      .object({
+        forfeited: z.number().int().nonnegative(),
+        numbersDisconnected: z.number().int().nonnegative(),
+        plansCancelled: z.number().int().nonnegative(),
+        plansPending: z.number().int().nonnegative(),
+      })
       .optional(),
   })
   .meta({ id: 'OpsActionResponse' });

@@ -67,9 +67,7 @@ export const AddOptOutRequestSchema = z
   .meta({ id: 'AddOptOutRequest' });
 export type AddOptOutRequest = z.infer<typeof AddOptOutRequestSchema>;
 
-export const AddOptOutResponseSchema = z
-  .object({ optOut: OptOutSchema, created: z.boolean() })
-  .meta({ id: 'AddOptOutResponse' });
+export const AddOptOutResponseSchema = z.object({ optOut: OptOutSchema, created: z.boolean() }).meta({ id: 'AddOptOutResponse' });
 export type AddOptOutResponse = z.infer<typeof AddOptOutResponseSchema>;
 
 export const OptOutParamsSchema = z.object({ recipient: E164Schema });

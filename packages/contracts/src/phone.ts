@@ -1,8 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
-export type PhoneCheck =
-  | { ok: true; e164: string; country: string | undefined }
-  | { ok: false; reason: string };
+export type PhoneCheck = { ok: true; e164: string; country: string | undefined } | { ok: false; reason: string };
 
 /** libphonenumber-js's parser, from whichever metadata build the caller chose (min here, max on the server). */
 export type PhoneParser = typeof parsePhoneNumberFromString;

@@ -32,9 +32,19 @@ export const RecipientDataSchema = z
         createdAt: isoDate,
       }),
     ),
-    conversations: z.array(z.object({ id: z.string(), numberId: z.string(), category: z.string(), openedAt: isoDate, expiresAt: isoDate, status: z.string() })),
+    conversations: z.array(
+      z.object({ id: z.string(), numberId: z.string(), category: z.string(), openedAt: isoDate, expiresAt: isoDate, status: z.string() }),
+    ),
     customerWindows: z.array(z.object({ numberId: z.string(), lastInboundAt: isoDate })),
-    campaigns: z.array(z.object({ campaignId: z.string(), campaignName: z.string(), status: z.string(), reason: z.string().nullable(), dispatchedAt: isoDate.nullable() })),
+    campaigns: z.array(
+      z.object({
+        campaignId: z.string(),
+        campaignName: z.string(),
+        status: z.string(),
+        reason: z.string().nullable(),
+        dispatchedAt: isoDate.nullable(),
+      }),
+    ),
     optOut: z.object({ source: z.string(), reason: z.string().nullable(), at: isoDate }).nullable(),
     restriction: z.object({ reason: z.string(), by: z.string().nullable(), at: isoDate }).nullable(),
   })

@@ -10,11 +10,12 @@ export interface ProviderErrorInfo {
 
 const TABLE: Record<string, ProviderErrorInfo> = {
   '131047': {
-    message: "More than 24 hours have passed since the customer last wrote, so WhatsApp only accepts an approved template now.",
+    message: 'More than 24 hours have passed since the customer last wrote, so WhatsApp only accepts an approved template now.',
     retryable: false,
   },
   '131049': {
-    message: 'WhatsApp held this marketing message back to protect the customer from too many marketing messages. Try again in a day or two, or use a utility template.',
+    message:
+      'WhatsApp held this marketing message back to protect the customer from too many marketing messages. Try again in a day or two, or use a utility template.',
     retryable: true,
   },
   '131026': {
@@ -26,7 +27,7 @@ const TABLE: Record<string, ProviderErrorInfo> = {
     retryable: true,
   },
   '130429': {
-    message: "This WhatsApp number hit its sending speed limit. The message can be sent again in a moment.",
+    message: 'This WhatsApp number hit its sending speed limit. The message can be sent again in a moment.',
     retryable: true,
   },
   E110: {
@@ -34,11 +35,13 @@ const TABLE: Record<string, ProviderErrorInfo> = {
     retryable: true,
   },
   WAV2101: {
-    message: "This WhatsApp number reached its daily limit of new customers. Try again tomorrow or ask an owner to raise the number's tier.",
+    message:
+      "This WhatsApp number reached its daily limit of new customers. Try again tomorrow or ask an owner to raise the number's tier.",
     retryable: true,
   },
   WA401: {
-    message: "Kaleyra does not allow this WhatsApp number on the API version it is set up with. Ask an owner to check the number's API version.",
+    message:
+      "Kaleyra does not allow this WhatsApp number on the API version it is set up with. Ask an owner to check the number's API version.",
     retryable: false,
   },
   WA400: { message: 'Kaleyra rejected the message as malformed. Check the template and its variables.', retryable: false },
@@ -51,7 +54,8 @@ const TABLE: Record<string, ProviderErrorInfo> = {
   http429: { message: 'Kaleyra is throttling our requests. The message can be sent again in a moment.', retryable: true },
   timeout: { message: 'Kaleyra did not answer in time, so the message was not sent.', retryable: true },
   interrupted: {
-    message: 'Our service stopped while handing this message to Kaleyra, so it may not have gone out. The conversation was given back; send it again if needed.',
+    message:
+      'Our service stopped while handing this message to Kaleyra, so it may not have gone out. The conversation was given back; send it again if needed.',
     retryable: true,
   },
   network: { message: 'Kaleyra could not be reached, so the message was not sent.', retryable: true },

@@ -25,21 +25,81 @@ const good = (): TemplateDraft => ({
 
 /** One row per Meta rule: a draft that keeps it and one that breaks it (and the field that must say so). */
 const RULES: { rule: string; ok: (d: TemplateDraft) => void; bad: (d: TemplateDraft) => void; field: string }[] = [
-  { rule: 'name: lowercase letters, digits, underscores', ok: (d) => (d.name = 'a_1'), bad: (d) => (d.name = 'Spring Sale'), field: 'name' },
+  {
+    rule: 'name: lowercase letters, digits, underscores',
+    ok: (d) => (d.name = 'a_1'),
+    bad: (d) => (d.name = 'Spring Sale'),
+    field: 'name',
+  },
   { rule: 'name: at most 512 characters', ok: (d) => (d.name = 'a'.repeat(512)), bad: (d) => (d.name = 'a'.repeat(513)), field: 'name' },
   { rule: "language from Meta's list", ok: (d) => (d.language = 'pl'), bad: (d) => (d.language = 'xx_YY'), field: 'language' },
   { rule: 'body is required', ok: (d) => ((d.body = 'Hello there'), (d.bodySamples = [])), bad: (d) => (d.body = '  '), field: 'body' },
-  { rule: 'body: at most 1,024 characters', ok: (d) => ((d.body = 'x'.repeat(1024)), (d.bodySamples = [])), bad: (d) => ((d.body = 'x'.repeat(1025)), (d.bodySamples = [])), field: 'body' },
-  { rule: 'body variables in order, no gaps', ok: (d) => (d.body = 'Hi {{1}} and {{2}} ok'), bad: (d) => (d.body = 'Hi {{2}} and {{1}} ok'), field: 'body' },
-  { rule: 'body variables are numbers', ok: (d) => (d.body = 'Hi {{1}} and {{2}} ok'), bad: (d) => (d.body = 'Hi {{name}} ok'), field: 'body' },
-  { rule: 'body cannot start with a variable', ok: (d) => (d.body = 'Hi {{1}}, {{2}} off.'), bad: (d) => (d.body = '{{1}}, {{2}} off.'), field: 'body' },
-  { rule: 'body cannot end with a variable', ok: (d) => (d.body = 'Hi {{1}}, {{2}} off.'), bad: (d) => (d.body = 'Hi {{1}}, take {{2}}'), field: 'body' },
-  { rule: 'a sample for every body variable', ok: (d) => (d.bodySamples = ['Ann', '20%']), bad: (d) => (d.bodySamples = ['Ann', '']), field: 'bodySamples.1' },
-  { rule: 'header text: at most 60 characters', ok: (d) => (d.header = { type: 'text', text: 'x'.repeat(60), sample: '' }), bad: (d) => (d.header = { type: 'text', text: 'x'.repeat(61), sample: '' }), field: 'header.text' },
-  { rule: 'header text: at most one variable', ok: (d) => (d.header = { type: 'text', text: 'Hi {{1}}', sample: 'Ann' }), bad: (d) => (d.header = { type: 'text', text: 'Hi {{1}} {{2}}', sample: 'Ann' }), field: 'header.text' },
-  { rule: 'header variable needs a sample', ok: (d) => (d.header = { type: 'text', text: 'Hi {{1}}', sample: 'Ann' }), bad: (d) => (d.header = { type: 'text', text: 'Hi {{1}}', sample: '' }), field: 'header.sample' },
-  { rule: 'media header needs a sample file', ok: (d) => (d.header = { type: 'video', sampleHandle: 'h:2' }), bad: (d) => (d.header = { type: 'document', sampleHandle: '' }), field: 'header.sample' },
-  { rule: 'footer: at most 60 characters', ok: (d) => (d.footer = 'x'.repeat(60)), bad: (d) => (d.footer = 'x'.repeat(61)), field: 'footer' },
+  {
+    rule: 'body: at most 1,024 characters',
+    ok: (d) => ((d.body = 'x'.repeat(1024)), (d.bodySamples = [])),
+    bad: (d) => ((d.body = 'x'.repeat(1025)), (d.bodySamples = [])),
+    field: 'body',
+  },
+  {
+    rule: 'body variables in order, no gaps',
+    ok: (d) => (d.body = 'Hi {{1}} and {{2}} ok'),
+    bad: (d) => (d.body = 'Hi {{2}} and {{1}} ok'),
+    field: 'body',
+  },
+  {
+    rule: 'body variables are numbers',
+    ok: (d) => (d.body = 'Hi {{1}} and {{2}} ok'),
+    bad: (d) => (d.body = 'Hi {{name}} ok'),
+    field: 'body',
+  },
+  {
+    rule: 'body cannot start with a variable',
+    ok: (d) => (d.body = 'Hi {{1}}, {{2}} off.'),
+    bad: (d) => (d.body = '{{1}}, {{2}} off.'),
+    field: 'body',
+  },
+  {
+    rule: 'body cannot end with a variable',
+    ok: (d) => (d.body = 'Hi {{1}}, {{2}} off.'),
+    bad: (d) => (d.body = 'Hi {{1}}, take {{2}}'),
+    field: 'body',
+  },
+  {
+    rule: 'a sample for every body variable',
+    ok: (d) => (d.bodySamples = ['Ann', '20%']),
+    bad: (d) => (d.bodySamples = ['Ann', '']),
+    field: 'bodySamples.1',
+  },
+  {
+    rule: 'header text: at most 60 characters',
+    ok: (d) => (d.header = { type: 'text', text: 'x'.repeat(60), sample: '' }),
+    bad: (d) => (d.header = { type: 'text', text: 'x'.repeat(61), sample: '' }),
+    field: 'header.text',
+  },
+  {
+    rule: 'header text: at most one variable',
+    ok: (d) => (d.header = { type: 'text', text: 'Hi {{1}}', sample: 'Ann' }),
+    bad: (d) => (d.header = { type: 'text', text: 'Hi {{1}} {{2}}', sample: 'Ann' }),
+    field: 'header.text',
+  },
+  {
+    rule: 'header variable needs a sample',
+    ok: (d) => (d.header = { type: 'text', text: 'Hi {{1}}', sample: 'Ann' }),
+    bad: (d) => (d.header = { type: 'text', text: 'Hi {{1}}', sample: '' }),
+    field: 'header.sample',
+  },
+  {
+    rule: 'media header needs a sample file',
+    ok: (d) => (d.header = { type: 'video', sampleHandle: 'h:2' }),
+    bad: (d) => (d.header = { type: 'document', sampleHandle: '' }),
+    field: 'header.sample',
+  },
+  {
+    rule: 'footer: at most 60 characters',
+    ok: (d) => (d.footer = 'x'.repeat(60)),
+    bad: (d) => (d.footer = 'x'.repeat(61)),
+    field: 'footer',
+  },
   { rule: 'footer: no variables', ok: (d) => (d.footer = 'Reply STOP'), bad: (d) => (d.footer = 'Bye {{1}}'), field: 'footer' },
   {
     rule: 'at most 10 buttons',
@@ -49,8 +109,18 @@ const RULES: { rule: string; ok: (d: TemplateDraft) => void; bad: (d: TemplateDr
   },
   {
     rule: 'quick replies grouped first or last',
-    ok: (d) => (d.buttons = [{ type: 'url', text: 'Shop', url: 'https://a.test', sample: '' }, { type: 'quick_reply', text: 'A' }, { type: 'quick_reply', text: 'B' }]),
-    bad: (d) => (d.buttons = [{ type: 'quick_reply', text: 'A' }, { type: 'url', text: 'Shop', url: 'https://a.test', sample: '' }, { type: 'quick_reply', text: 'B' }]),
+    ok: (d) =>
+      (d.buttons = [
+        { type: 'url', text: 'Shop', url: 'https://a.test', sample: '' },
+        { type: 'quick_reply', text: 'A' },
+        { type: 'quick_reply', text: 'B' },
+      ]),
+    bad: (d) =>
+      (d.buttons = [
+        { type: 'quick_reply', text: 'A' },
+        { type: 'url', text: 'Shop', url: 'https://a.test', sample: '' },
+        { type: 'quick_reply', text: 'B' },
+      ]),
     field: 'buttons',
   },
   {
@@ -62,15 +132,49 @@ const RULES: { rule: string; ok: (d: TemplateDraft) => void; bad: (d: TemplateDr
   {
     rule: 'at most 1 phone button',
     ok: (d) => (d.buttons = [{ type: 'phone', text: 'Call', phone: '+48221234567' }]),
-    bad: (d) => (d.buttons = [{ type: 'phone', text: 'Call', phone: '+48221234567' }, { type: 'phone', text: 'Call 2', phone: '+48221234568' }]),
+    bad: (d) =>
+      (d.buttons = [
+        { type: 'phone', text: 'Call', phone: '+48221234567' },
+        { type: 'phone', text: 'Call 2', phone: '+48221234568' },
+      ]),
     field: 'buttons',
   },
-  { rule: 'phone button: a number with country code', ok: (d) => (d.buttons = [{ type: 'phone', text: 'Call', phone: '+48 22 123 45 67' }]), bad: (d) => (d.buttons = [{ type: 'phone', text: 'Call', phone: '221234567' }]), field: 'buttons.0.phone' },
-  { rule: 'button label: at most 25 characters', ok: (d) => (d.buttons = [{ type: 'quick_reply', text: 'x'.repeat(25) }]), bad: (d) => (d.buttons = [{ type: 'quick_reply', text: 'x'.repeat(26) }]), field: 'buttons.0.text' },
-  { rule: 'URL button: https address', ok: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/x', sample: '' }]), bad: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'ftp://a.test', sample: '' }]), field: 'buttons.0.url' },
-  { rule: 'URL button: one variable, at the end', ok: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}', sample: 'x' }]), bad: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}/x', sample: 'x' }]), field: 'buttons.0.url' },
-  { rule: 'URL button: dynamic suffix needs a sample', ok: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}', sample: 'x' }]), bad: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}', sample: '' }]), field: 'buttons.0.sample' },
-  { rule: 'copy code only in authentication templates', ok: (d) => (d.buttons = []), bad: (d) => (d.buttons = [{ type: 'copy_code', text: 'Copy code' }]), field: 'buttons.0.type' },
+  {
+    rule: 'phone button: a number with country code',
+    ok: (d) => (d.buttons = [{ type: 'phone', text: 'Call', phone: '+48 22 123 45 67' }]),
+    bad: (d) => (d.buttons = [{ type: 'phone', text: 'Call', phone: '221234567' }]),
+    field: 'buttons.0.phone',
+  },
+  {
+    rule: 'button label: at most 25 characters',
+    ok: (d) => (d.buttons = [{ type: 'quick_reply', text: 'x'.repeat(25) }]),
+    bad: (d) => (d.buttons = [{ type: 'quick_reply', text: 'x'.repeat(26) }]),
+    field: 'buttons.0.text',
+  },
+  {
+    rule: 'URL button: https address',
+    ok: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/x', sample: '' }]),
+    bad: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'ftp://a.test', sample: '' }]),
+    field: 'buttons.0.url',
+  },
+  {
+    rule: 'URL button: one variable, at the end',
+    ok: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}', sample: 'x' }]),
+    bad: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}/x', sample: 'x' }]),
+    field: 'buttons.0.url',
+  },
+  {
+    rule: 'URL button: dynamic suffix needs a sample',
+    ok: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}', sample: 'x' }]),
+    bad: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}', sample: '' }]),
+    field: 'buttons.0.sample',
+  },
+  {
+    rule: 'copy code only in authentication templates',
+    ok: (d) => (d.buttons = []),
+    bad: (d) => (d.buttons = [{ type: 'copy_code', text: 'Copy code' }]),
+    field: 'buttons.0.type',
+  },
 ];
 
 describe("Meta's template rules (the one validation the widget and the BFF run)", () => {
@@ -107,7 +211,11 @@ describe("Meta's template rules (the one validation the widget and the BFF run)"
       d.authentication.codeExpiryMinutes = 91;
       d.header = { type: 'text', text: 'Code', sample: '' };
       d.buttons = [...d.buttons, { type: 'quick_reply', text: 'No' }];
-      expect(validateTemplateDraft(d).map((e) => e.path).sort()).toEqual(['authentication.codeExpiryMinutes', 'buttons', 'header']);
+      expect(
+        validateTemplateDraft(d)
+          .map((e) => e.path)
+          .sort(),
+      ).toEqual(['authentication.codeExpiryMinutes', 'buttons', 'header']);
     });
   });
 });
@@ -132,9 +240,17 @@ describe("Meta's components", () => {
   });
   it('a send carries the header link, the body, the URL suffix and quick-reply payloads by button index', () => {
     const content = contentFromComponents(toMetaTemplate(good()).components);
-    expect(sendComponents(content, ['Ann', '20%'], { headerMediaUrl: 'https://cdn.test/a.png', buttonValues: ['yes-1', '', 'spring'] })).toEqual([
+    expect(
+      sendComponents(content, ['Ann', '20%'], { headerMediaUrl: 'https://cdn.test/a.png', buttonValues: ['yes-1', '', 'spring'] }),
+    ).toEqual([
       { type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.test/a.png' } }] },
-      { type: 'body', parameters: [{ type: 'text', text: 'Ann' }, { type: 'text', text: '20%' }] },
+      {
+        type: 'body',
+        parameters: [
+          { type: 'text', text: 'Ann' },
+          { type: 'text', text: '20%' },
+        ],
+      },
       { type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'yes-1' }] },
       { type: 'button', sub_type: 'url', index: '2', parameters: [{ type: 'text', text: 'spring' }] },
     ]);

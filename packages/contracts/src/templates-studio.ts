@@ -9,30 +9,77 @@ import type { FieldError } from './problem.ts';
 
 /** Meta's template languages (the codes WhatsApp Manager offers). */
 export const META_LANGUAGES: readonly { code: string; name: string }[] = [
-  { code: 'af', name: 'Afrikaans' }, { code: 'sq', name: 'Albanian' }, { code: 'ar', name: 'Arabic' },
-  { code: 'az', name: 'Azerbaijani' }, { code: 'bn', name: 'Bengali' }, { code: 'bg', name: 'Bulgarian' },
-  { code: 'ca', name: 'Catalan' }, { code: 'zh_CN', name: 'Chinese (CHN)' }, { code: 'zh_HK', name: 'Chinese (HKG)' },
-  { code: 'zh_TW', name: 'Chinese (TAI)' }, { code: 'hr', name: 'Croatian' }, { code: 'cs', name: 'Czech' },
-  { code: 'da', name: 'Danish' }, { code: 'nl', name: 'Dutch' }, { code: 'en', name: 'English' },
-  { code: 'en_GB', name: 'English (UK)' }, { code: 'en_US', name: 'English (US)' }, { code: 'et', name: 'Estonian' },
-  { code: 'fil', name: 'Filipino' }, { code: 'fi', name: 'Finnish' }, { code: 'fr', name: 'French' },
-  { code: 'ka', name: 'Georgian' }, { code: 'de', name: 'German' }, { code: 'el', name: 'Greek' },
-  { code: 'gu', name: 'Gujarati' }, { code: 'ha', name: 'Hausa' }, { code: 'he', name: 'Hebrew' },
-  { code: 'hi', name: 'Hindi' }, { code: 'hu', name: 'Hungarian' }, { code: 'id', name: 'Indonesian' },
-  { code: 'ga', name: 'Irish' }, { code: 'it', name: 'Italian' }, { code: 'ja', name: 'Japanese' },
-  { code: 'kn', name: 'Kannada' }, { code: 'kk', name: 'Kazakh' }, { code: 'rw_RW', name: 'Kinyarwanda' },
-  { code: 'ko', name: 'Korean' }, { code: 'ky_KG', name: 'Kyrgyz (Kyrgyzstan)' }, { code: 'lo', name: 'Lao' },
-  { code: 'lv', name: 'Latvian' }, { code: 'lt', name: 'Lithuanian' }, { code: 'mk', name: 'Macedonian' },
-  { code: 'ms', name: 'Malay' }, { code: 'ml', name: 'Malayalam' }, { code: 'mr', name: 'Marathi' },
-  { code: 'nb', name: 'Norwegian' }, { code: 'fa', name: 'Persian' }, { code: 'pl', name: 'Polish' },
-  { code: 'pt_BR', name: 'Portuguese (BR)' }, { code: 'pt_PT', name: 'Portuguese (POR)' }, { code: 'pa', name: 'Punjabi' },
-  { code: 'ro', name: 'Romanian' }, { code: 'ru', name: 'Russian' }, { code: 'sr', name: 'Serbian' },
-  { code: 'sk', name: 'Slovak' }, { code: 'sl', name: 'Slovenian' }, { code: 'es', name: 'Spanish' },
-  { code: 'es_AR', name: 'Spanish (ARG)' }, { code: 'es_ES', name: 'Spanish (SPA)' }, { code: 'es_MX', name: 'Spanish (MEX)' },
-  { code: 'sw', name: 'Swahili' }, { code: 'sv', name: 'Swedish' }, { code: 'ta', name: 'Tamil' },
-  { code: 'te', name: 'Telugu' }, { code: 'th', name: 'Thai' }, { code: 'tr', name: 'Turkish' },
-  { code: 'uk', name: 'Ukrainian' }, { code: 'ur', name: 'Urdu' }, { code: 'uz', name: 'Uzbek' },
-  { code: 'vi', name: 'Vietnamese' }, { code: 'zu', name: 'Zulu' },
+  { code: 'af', name: 'Afrikaans' },
+  { code: 'sq', name: 'Albanian' },
+  { code: 'ar', name: 'Arabic' },
+  { code: 'az', name: 'Azerbaijani' },
+  { code: 'bn', name: 'Bengali' },
+  { code: 'bg', name: 'Bulgarian' },
+  { code: 'ca', name: 'Catalan' },
+  { code: 'zh_CN', name: 'Chinese (CHN)' },
+  { code: 'zh_HK', name: 'Chinese (HKG)' },
+  { code: 'zh_TW', name: 'Chinese (TAI)' },
+  { code: 'hr', name: 'Croatian' },
+  { code: 'cs', name: 'Czech' },
+  { code: 'da', name: 'Danish' },
+  { code: 'nl', name: 'Dutch' },
+  { code: 'en', name: 'English' },
+  { code: 'en_GB', name: 'English (UK)' },
+  { code: 'en_US', name: 'English (US)' },
+  { code: 'et', name: 'Estonian' },
+  { code: 'fil', name: 'Filipino' },
+  { code: 'fi', name: 'Finnish' },
+  { code: 'fr', name: 'French' },
+  { code: 'ka', name: 'Georgian' },
+  { code: 'de', name: 'German' },
+  { code: 'el', name: 'Greek' },
+  { code: 'gu', name: 'Gujarati' },
+  { code: 'ha', name: 'Hausa' },
+  { code: 'he', name: 'Hebrew' },
+  { code: 'hi', name: 'Hindi' },
+  { code: 'hu', name: 'Hungarian' },
+  { code: 'id', name: 'Indonesian' },
+  { code: 'ga', name: 'Irish' },
+  { code: 'it', name: 'Italian' },
+  { code: 'ja', name: 'Japanese' },
+  { code: 'kn', name: 'Kannada' },
+  { code: 'kk', name: 'Kazakh' },
+  { code: 'rw_RW', name: 'Kinyarwanda' },
+  { code: 'ko', name: 'Korean' },
+  { code: 'ky_KG', name: 'Kyrgyz (Kyrgyzstan)' },
+  { code: 'lo', name: 'Lao' },
+  { code: 'lv', name: 'Latvian' },
+  { code: 'lt', name: 'Lithuanian' },
+  { code: 'mk', name: 'Macedonian' },
+  { code: 'ms', name: 'Malay' },
+  { code: 'ml', name: 'Malayalam' },
+  { code: 'mr', name: 'Marathi' },
+  { code: 'nb', name: 'Norwegian' },
+  { code: 'fa', name: 'Persian' },
+  { code: 'pl', name: 'Polish' },
+  { code: 'pt_BR', name: 'Portuguese (BR)' },
+  { code: 'pt_PT', name: 'Portuguese (POR)' },
+  { code: 'pa', name: 'Punjabi' },
+  { code: 'ro', name: 'Romanian' },
+  { code: 'ru', name: 'Russian' },
+  { code: 'sr', name: 'Serbian' },
+  { code: 'sk', name: 'Slovak' },
+  { code: 'sl', name: 'Slovenian' },
+  { code: 'es', name: 'Spanish' },
+  { code: 'es_AR', name: 'Spanish (ARG)' },
+  { code: 'es_ES', name: 'Spanish (SPA)' },
+  { code: 'es_MX', name: 'Spanish (MEX)' },
+  { code: 'sw', name: 'Swahili' },
+  { code: 'sv', name: 'Swedish' },
+  { code: 'ta', name: 'Tamil' },
+  { code: 'te', name: 'Telugu' },
+  { code: 'th', name: 'Thai' },
+  { code: 'tr', name: 'Turkish' },
+  { code: 'uk', name: 'Ukrainian' },
+  { code: 'ur', name: 'Urdu' },
+  { code: 'uz', name: 'Uzbek' },
+  { code: 'vi', name: 'Vietnamese' },
+  { code: 'zu', name: 'Zulu' },
 ];
 const LANGUAGE_CODES = new Set(META_LANGUAGES.map((l) => l.code));
 
@@ -152,13 +199,15 @@ export function validateTemplateDraft(draft: TemplateDraft): FieldError[] {
     if (draft.header.type !== 'none') add('header', 'Authentication templates have no header.');
     const expiry = draft.authentication.codeExpiryMinutes;
     const { min, max } = TEMPLATE_LIMITS.codeExpiryMinutes;
-    if (expiry !== null && (expiry < min || expiry > max)) add('authentication.codeExpiryMinutes', `The code expiry is ${min} to ${max} minutes.`);
+    if (expiry !== null && (expiry < min || expiry > max))
+      add('authentication.codeExpiryMinutes', `The code expiry is ${min} to ${max} minutes.`);
     const copy = draft.buttons.filter((b) => b.type === 'copy_code');
     if (copy.length !== 1 || draft.buttons.length !== 1) add('buttons', 'Authentication templates have exactly one button: Copy code.');
     copy.forEach((b) => {
       const i = draft.buttons.indexOf(b);
       if (!b.text.trim()) add(`buttons.${i}.text`, 'Give the button a label.');
-      else if (b.text.length > TEMPLATE_LIMITS.buttonText) add(`buttons.${i}.text`, `Button labels have at most ${TEMPLATE_LIMITS.buttonText} characters.`);
+      else if (b.text.length > TEMPLATE_LIMITS.buttonText)
+        add(`buttons.${i}.text`, `Button labels have at most ${TEMPLATE_LIMITS.buttonText} characters.`);
     });
     return errors;
   }
@@ -167,7 +216,8 @@ export function validateTemplateDraft(draft: TemplateDraft): FieldError[] {
   const h = draft.header;
   if (h.type === 'text') {
     if (!h.text.trim()) add('header.text', 'Write the header, or choose no header.');
-    else if (h.text.length > TEMPLATE_LIMITS.headerText) add('header.text', `The header has at most ${TEMPLATE_LIMITS.headerText} characters (now ${h.text.length}).`);
+    else if (h.text.length > TEMPLATE_LIMITS.headerText)
+      add('header.text', `The header has at most ${TEMPLATE_LIMITS.headerText} characters (now ${h.text.length}).`);
     const vars = variablesOf(h.text);
     const problem = variableProblem(h.text, 'header');
     if (problem) add('header.text', problem);
@@ -189,7 +239,8 @@ export function validateTemplateDraft(draft: TemplateDraft): FieldError[] {
     const first = all[0];
     const last = all[all.length - 1];
     if (first && first.index === 0) add('body', 'The body cannot start with a variable: put some words before {{1}}.');
-    else if (last && last.index + last.raw.length === trimmed.length) add('body', `The body cannot end with a variable: put some words after ${last.raw}.`);
+    else if (last && last.index + last.raw.length === trimmed.length)
+      add('body', `The body cannot end with a variable: put some words after ${last.raw}.`);
     for (let i = 0; i < variablesOf(body).length; i++) {
       if (!draft.bodySamples[i]?.trim()) add(`bodySamples.${i}`, `Give a sample value for {{${i + 1}}}.`);
     }
@@ -197,7 +248,8 @@ export function validateTemplateDraft(draft: TemplateDraft): FieldError[] {
 
   // footer
   if (draft.footer) {
-    if (draft.footer.length > TEMPLATE_LIMITS.footer) add('footer', `The footer has at most ${TEMPLATE_LIMITS.footer} characters (now ${draft.footer.length}).`);
+    if (draft.footer.length > TEMPLATE_LIMITS.footer)
+      add('footer', `The footer has at most ${TEMPLATE_LIMITS.footer} characters (now ${draft.footer.length}).`);
     if (placeholders(draft.footer).length > 0) add('footer', 'The footer cannot have variables.');
   }
 
@@ -206,7 +258,8 @@ export function validateTemplateDraft(draft: TemplateDraft): FieldError[] {
   if (buttons.length > TEMPLATE_LIMITS.buttons) add('buttons', `A template has at most ${TEMPLATE_LIMITS.buttons} buttons.`);
   const urls = buttons.filter((b) => b.type === 'url');
   if (urls.length > TEMPLATE_LIMITS.urlButtons) add('buttons', `A template has at most ${TEMPLATE_LIMITS.urlButtons} website buttons.`);
-  if (buttons.filter((b) => b.type === 'phone').length > TEMPLATE_LIMITS.phoneButtons) add('buttons', 'A template has at most one phone button.');
+  if (buttons.filter((b) => b.type === 'phone').length > TEMPLATE_LIMITS.phoneButtons)
+    add('buttons', 'A template has at most one phone button.');
   // Quick replies must be one group, first or last.
   const kinds = buttons.map((b) => (b.type === 'quick_reply' ? 'q' : 'o')).join('');
   if (/q+o+q+/.test(kinds)) add('buttons', 'Keep the quick replies together, before or after the other buttons.');
@@ -216,12 +269,14 @@ export function validateTemplateDraft(draft: TemplateDraft): FieldError[] {
       return;
     }
     if (!b.text.trim()) add(`buttons.${i}.text`, 'Give the button a label.');
-    else if (b.text.length > TEMPLATE_LIMITS.buttonText) add(`buttons.${i}.text`, `Button labels have at most ${TEMPLATE_LIMITS.buttonText} characters.`);
+    else if (b.text.length > TEMPLATE_LIMITS.buttonText)
+      add(`buttons.${i}.text`, `Button labels have at most ${TEMPLATE_LIMITS.buttonText} characters.`);
     else if (placeholders(b.text).length > 0) add(`buttons.${i}.text`, 'Button labels cannot have variables.');
     if (b.type === 'url') {
       const found = placeholders(b.url);
       const base = b.url.replace(PLACEHOLDER, '');
-      if (!URL_PATTERN.test(base) || b.url.length > TEMPLATE_LIMITS.url) add(`buttons.${i}.url`, 'Give a website address that starts with https://.');
+      if (!URL_PATTERN.test(base) || b.url.length > TEMPLATE_LIMITS.url)
+        add(`buttons.${i}.url`, 'Give a website address that starts with https://.');
       else if (found.length > 1 || (found[0] && (found[0].inner !== '1' || !b.url.endsWith(found[0].raw)))) {
         add(`buttons.${i}.url`, 'A website button can end with one variable, {{1}}, and have no other.');
       } else if (found.length === 1 && !b.sample.trim()) add(`buttons.${i}.sample`, 'Give a sample for the end of the address.');
@@ -251,7 +306,12 @@ export function toMetaTemplate(draft: TemplateDraft): { name: string; language: 
   } else {
     const h = draft.header;
     if (h.type === 'text') {
-      components.push({ type: 'HEADER', format: 'TEXT', text: h.text, ...(variablesOf(h.text).length ? { example: { header_text: [h.sample] } } : {}) });
+      components.push({
+        type: 'HEADER',
+        format: 'TEXT',
+        text: h.text,
+        ...(variablesOf(h.text).length ? { example: { header_text: [h.sample] } } : {}),
+      });
     } else if (h.type !== 'none') {
       components.push({ type: 'HEADER', format: h.type.toUpperCase(), example: { header_handle: [h.sampleHandle] } });
     }
@@ -263,7 +323,8 @@ export function toMetaTemplate(draft: TemplateDraft): { name: string; language: 
         type: 'BUTTONS',
         buttons: draft.buttons.map((b) => {
           if (b.type === 'quick_reply') return { type: 'QUICK_REPLY', text: b.text };
-          if (b.type === 'url') return { type: 'URL', text: b.text, url: b.url, ...(placeholders(b.url).length ? { example: [b.sample] } : {}) };
+          if (b.type === 'url')
+            return { type: 'URL', text: b.text, url: b.url, ...(placeholders(b.url).length ? { example: [b.sample] } : {}) };
           if (b.type === 'phone') return { type: 'PHONE_NUMBER', text: b.text, phone_number: b.phone.replace(/[\s-]/g, '') };
           return { type: 'COPY_CODE', example: b.text };
         }),
@@ -309,13 +370,24 @@ export function contentFromComponents(components: readonly Record<string, unknow
   if (!body && bodyC && 'add_security_recommendation' in bodyC) {
     body = `${AUTHENTICATION_BODY}${bodyC.add_security_recommendation ? ` ${AUTHENTICATION_SECURITY}` : ''}`;
   }
-  if (!footer && footerC && typeof footerC.code_expiration_minutes === 'number') footer = `This code expires in ${footerC.code_expiration_minutes} minutes.`;
+  if (!footer && footerC && typeof footerC.code_expiration_minutes === 'number')
+    footer = `This code expires in ${footerC.code_expiration_minutes} minutes.`;
   const rawButtons = (find('BUTTONS')?.buttons as Record<string, unknown>[] | undefined) ?? [];
   const buttons = rawButtons.map((b): TemplateButton => {
     const type = String(b.type).toUpperCase();
     const url = str(b.url);
     const kind: TemplateButton['type'] =
-      type === 'QUICK_REPLY' ? 'quick_reply' : type === 'URL' ? 'url' : type === 'PHONE_NUMBER' ? 'phone' : type === 'COPY_CODE' ? 'copy_code' : type === 'OTP' ? 'otp' : 'other';
+      type === 'QUICK_REPLY'
+        ? 'quick_reply'
+        : type === 'URL'
+          ? 'url'
+          : type === 'PHONE_NUMBER'
+            ? 'phone'
+            : type === 'COPY_CODE'
+              ? 'copy_code'
+              : type === 'OTP'
+                ? 'otp'
+                : 'other';
     return {
       type: kind,
       text: str(b.text) ?? (kind === 'otp' || kind === 'copy_code' ? 'Copy code' : ''),
@@ -358,15 +430,22 @@ export function sendExtrasProblems(content: TemplateContent, extras: TemplateSen
   }
   content.buttons.forEach((b, i) => {
     const v = extras.buttonValues?.[i]?.trim() ?? '';
-    if (b.type === 'url' && b.dynamic && !v) errors.push({ path: p(`buttonValues.${i}`), message: `Fill the end of the address of "${b.text}".` });
-    if (b.type === 'url' && b.dynamic && /\s/.test(v)) errors.push({ path: p(`buttonValues.${i}`), message: `The end of the address of "${b.text}" cannot contain spaces.` });
-    if (b.type === 'quick_reply' && v.length > 256) errors.push({ path: p(`buttonValues.${i}`), message: 'A quick reply payload has at most 256 characters.' });
+    if (b.type === 'url' && b.dynamic && !v)
+      errors.push({ path: p(`buttonValues.${i}`), message: `Fill the end of the address of "${b.text}".` });
+    if (b.type === 'url' && b.dynamic && /\s/.test(v))
+      errors.push({ path: p(`buttonValues.${i}`), message: `The end of the address of "${b.text}" cannot contain spaces.` });
+    if (b.type === 'quick_reply' && v.length > 256)
+      errors.push({ path: p(`buttonValues.${i}`), message: 'A quick reply payload has at most 256 characters.' });
   });
   return errors;
 }
 
 /** Meta's send `components` (Cloud API message.template.components) for this content and these values. */
-export function sendComponents(content: TemplateContent, bodyValues: readonly string[], extras: TemplateSendExtras): Record<string, unknown>[] {
+export function sendComponents(
+  content: TemplateContent,
+  bodyValues: readonly string[],
+  extras: TemplateSendExtras,
+): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   if (content.headerFormat === 'text' && extras.headerText?.trim() && content.headerText && variablesOf(content.headerText).length) {
     out.push({ type: 'header', parameters: [{ type: 'text', text: extras.headerText.trim() }] });
@@ -377,8 +456,10 @@ export function sendComponents(content: TemplateContent, bodyValues: readonly st
   if (bodyValues.length) out.push({ type: 'body', parameters: bodyValues.map((text) => ({ type: 'text', text })) });
   content.buttons.forEach((b, index) => {
     const v = extras.buttonValues?.[index]?.trim();
-    if (b.type === 'url' && b.dynamic && v) out.push({ type: 'button', sub_type: 'url', index: String(index), parameters: [{ type: 'text', text: v }] });
-    if (b.type === 'quick_reply' && v) out.push({ type: 'button', sub_type: 'quick_reply', index: String(index), parameters: [{ type: 'payload', payload: v }] });
+    if (b.type === 'url' && b.dynamic && v)
+      out.push({ type: 'button', sub_type: 'url', index: String(index), parameters: [{ type: 'text', text: v }] });
+    if (b.type === 'quick_reply' && v)
+      out.push({ type: 'button', sub_type: 'quick_reply', index: String(index), parameters: [{ type: 'payload', payload: v }] });
   });
   return out;
 }
@@ -508,7 +589,12 @@ export interface TemplateSlot {
 }
 
 export function templateSlots(content: TemplateContent, apiVersion: 'v1' | 'v2', options: { payloads?: boolean } = {}): TemplateSlot[] {
-  const slots: TemplateSlot[] = variablesOf(content.body).map((n) => ({ kind: 'body' as const, index: n, label: `Variable {{${n}}}`, defaultValue: '' }));
+  const slots: TemplateSlot[] = variablesOf(content.body).map((n) => ({
+    kind: 'body' as const,
+    index: n,
+    label: `Variable {{${n}}}`,
+    defaultValue: '',
+  }));
   if (content.headerFormat === 'text' && content.headerText && variablesOf(content.headerText).length) {
     slots.push({ kind: 'header_text', index: 0, label: 'Header value', defaultValue: '' });
   }
@@ -517,7 +603,8 @@ export function templateSlots(content: TemplateContent, apiVersion: 'v1' | 'v2',
   }
   content.buttons.forEach((b, i) => {
     if (b.type === 'url' && b.dynamic) slots.push({ kind: 'button_url', index: i, label: `“${b.text}” link ending`, defaultValue: '' });
-    if (b.type === 'quick_reply' && apiVersion === 'v2' && options.payloads) slots.push({ kind: 'button_payload', index: i, label: `“${b.text}” reply payload`, defaultValue: b.text });
+    if (b.type === 'quick_reply' && apiVersion === 'v2' && options.payloads)
+      slots.push({ kind: 'button_payload', index: i, label: `“${b.text}” reply payload`, defaultValue: b.text });
   });
   return slots;
 }
@@ -551,7 +638,12 @@ export function slotValueProblem(slot: TemplateSlot, value: string): string | nu
 
 /** The campaign slots of a synced template as the API lists it (`Template` with `headerFormat` and `richButtons`). */
 export function templateSlotsOf(
-  t: { body: string; header: string | null; headerFormat?: TemplateContent['headerFormat'] | undefined; richButtons?: { type: string; text: string; url: string | null; dynamic: boolean }[] | undefined },
+  t: {
+    body: string;
+    header: string | null;
+    headerFormat?: TemplateContent['headerFormat'] | undefined;
+    richButtons?: { type: string; text: string; url: string | null; dynamic: boolean }[] | undefined;
+  },
   apiVersion: 'v1' | 'v2' = 'v2',
 ): TemplateSlot[] {
   const content: TemplateContent = {
@@ -568,6 +660,7 @@ export function templateSlotsOf(
     })),
   };
   // Templates synced before components were kept have body variables only.
-  if (!t.headerFormat) return variablesOf(t.body).map((n) => ({ kind: 'body' as const, index: n, label: `Variable {{${n}}}`, defaultValue: '' }));
+  if (!t.headerFormat)
+    return variablesOf(t.body).map((n) => ({ kind: 'body' as const, index: n, label: `Variable {{${n}}}`, defaultValue: '' }));
   return templateSlots(content, apiVersion);
 }

@@ -25,7 +25,9 @@ export const organizations = pgTable('organizations', {
   id: text('id').primaryKey(),
   /** Authenticates Kaleyra callbacks and incoming webhooks for this organization (Basic auth password). */
   webhookSecret: text('webhook_secret').notNull(),
-  status: text('status', { enum: ['active', 'suspended', 'terminated', 'uninstalled'] }).notNull().default('active'),
+  status: text('status', { enum: ['active', 'suspended', 'terminated', 'uninstalled'] })
+    .notNull()
+    .default('active'),
   lowBalanceThreshold: integer('low_balance_threshold'),
   createdAt: createdAt(),
 });
@@ -34,7 +36,9 @@ export const numbers = pgTable(
   'numbers',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     number: text('number').notNull(),
     displayName: text('display_name').notNull(),
     apiVersion: text('api_version', { enum: ['v1', 'v2'] }).notNull(),
@@ -48,7 +52,9 @@ export const numbers = pgTable(
     disconnectedAt: ts('disconnected_at'),
   },
   (t) => [
-    uniqueIndex('numbers_connected_unique').on(t.organizationId, t.number).where(sql`${t.disconnectedAt} is null`),
+    uniqueIndex('numbers_connected_unique')
+      .on(t.organizationId, t.number)
+      .where(sql`${t.disconnectedAt} is null`),
   ],
 );
 
@@ -56,7 +62,9 @@ export const numbers = pgTable(
 export const templates = pgTable(
   'templates',
   {
-    numberId: uuid('number_id').notNull().references(() => numbers.id),
+    numberId: uuid('number_id')
+      .notNull()
+      .references(() => numbers.id),
     name: text('name').notNull(),
     language: text('language').notNull(),
     category: text('category', { enum: ['marketing', 'utility', 'authentication'] }).notNull(),
@@ -87,7 +95,9 @@ export const ledgerEntries = pgTable(
   'ledger_entries',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     delta: integer('delta').notNull(),
     reason: text('reason', {
       enum: [
@@ -109,7 +119,9 @@ export const ledgerEntries = pgTable(
     uniqueIndex('ledger_idempotency_key').on(t.idempotencyKey),
     // History pages walk (created_at, id) by keyset; bills sum an organization's purchases by charge.
     index('ledger_org_page').on(t.organizationId, t.createdAt, t.id),
-    index('ledger_purchase_reference').on(t.organizationId, t.reference).where(sql`${t.reason} = 'purchase'`),
+    index('ledger_purchase_reference')
+      .on(t.organizationId, t.reference)
+      .where(sql`${t.reason} = 'purchase'`),
   ],
 );
 
@@ -118,15 +130,21 @@ export const conversations = pgTable(
   'conversations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
-    numberId: uuid('number_id').notNull().references(() => numbers.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    numberId: uuid('number_id')
+      .notNull()
+      .references(() => numbers.id),
     recipient: text('recipient').notNull(),
     category: text('category', { enum: ['marketing', 'utility', 'authentication', 'service'] }).notNull(),
     openedAt: ts('opened_at').notNull(),
     expiresAt: ts('expires_at').notNull(),
     /** Conversations this window spent from the balance (0 when its category is free by policy). */
     cost: integer('cost').notNull(),
-    status: text('status', { enum: ['open', 'released'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'released'] })
+      .notNull()
+      .default('open'),
     openingMessageId: uuid('opening_message_id'),
   },
   (t) => [index('conversations_lookup').on(t.numberId, t.recipient, t.category, t.expiresAt)],
@@ -137,11 +155,17 @@ export const messages = pgTable(
   'messages',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
-    numberId: uuid('number_id').notNull().references(() => numbers.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    numberId: uuid('number_id')
+      .notNull()
+      .references(() => numbers.id),
     conversationId: uuid('conversation_id'),
     recipient: text('recipient').notNull(),
-    direction: text('direction', { enum: ['outbound', 'inbound'] }).notNull().default('outbound'),
+    direction: text('direction', { enum: ['outbound', 'inbound'] })
+      .notNull()
+      .default('outbound'),
     kind: text('kind', { enum: ['template', 'text', 'media', 'button'] }).notNull(),
     templateName: text('template_name'),
     category: text('category', { enum: ['marketing', 'utility', 'authentication', 'service'] }).notNull(),
@@ -165,7 +189,9 @@ export const messageEvents = pgTable(
   'message_events',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    messageId: uuid('message_id').notNull().references(() => messages.id),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id),
     status: text('status').notNull(),
     errorCode: text('error_code'),
     at: ts('at').notNull(),
@@ -177,8 +203,12 @@ export const messageEvents = pgTable(
 export const customerWindows = pgTable(
   'customer_windows',
   {
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
-    numberId: uuid('number_id').notNull().references(() => numbers.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    numberId: uuid('number_id')
+      .notNull()
+      .references(() => numbers.id),
     recipient: text('recipient').notNull(),
     lastInboundAt: ts('last_inbound_at').notNull(),
   },
@@ -190,7 +220,9 @@ export const charges = pgTable(
   'charges',
   {
     id: text('id').primaryKey(),
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     kind: text('kind', { enum: ['direct', 'recurrent'] }).notNull(),
     /** Catalog item: `package:500`, `plan:standard:monthly`. */
     item: text('item').notNull(),
@@ -216,7 +248,9 @@ export const charges = pgTable(
 export const optOuts = pgTable(
   'opt_outs',
   {
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     recipient: text('recipient').notNull(),
     source: text('source', { enum: ['keyword', 'button', 'manual', 'import', 'consent_withdrawn'] }).notNull(),
     reason: text('reason'),
@@ -235,7 +269,9 @@ export const numberOptOutSettings = pgTable('number_opt_out_settings', {
   numberId: uuid('number_id')
     .primaryKey()
     .references(() => numbers.id),
-  organizationId: text('organization_id').notNull().references(() => organizations.id),
+  organizationId: text('organization_id')
+    .notNull()
+    .references(() => organizations.id),
   appendInstruction: boolean('append_instruction').notNull().default(false),
   instruction: text('instruction').notNull(),
   updatedBy: text('updated_by'),
@@ -268,15 +304,23 @@ export const campaigns = pgTable(
   'campaigns',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
-    numberId: uuid('number_id').notNull().references(() => numbers.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    numberId: uuid('number_id')
+      .notNull()
+      .references(() => numbers.id),
     name: text('name').notNull(),
     templateName: text('template_name').notNull(),
     language: text('language').notNull(),
     category: text('category', { enum: ['marketing', 'utility', 'authentication'] }).notNull(),
     variableCount: integer('variable_count').notNull(),
-    status: text('status', { enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] }).notNull().default('draft'),
-    mapping: jsonb('mapping').$type<{ phoneColumn: string; variableColumns: (string | null)[]; timeZoneColumn: string | null; defaultCountry: string | null }>().notNull(),
+    status: text('status', { enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] })
+      .notNull()
+      .default('draft'),
+    mapping: jsonb('mapping')
+      .$type<{ phoneColumn: string; variableColumns: (string | null)[]; timeZoneColumn: string | null; defaultCountry: string | null }>()
+      .notNull(),
     report: jsonb('report').$type<Record<string, unknown>>().notNull(),
     quietHours: boolean('quiet_hours').notNull(),
     ratePerSecond: doublePrecision('rate_per_second'),
@@ -320,7 +364,9 @@ export const campaignRecipients = pgTable(
     /** Quiet-hours group (see quiet-hours.ts); null when quiet hours do not apply. */
     policyKey: text('policy_key'),
     variables: jsonb('variables').$type<string[]>(),
-    status: text('status', { enum: ['pending', 'sending', 'confirming', 'sent', 'failed', 'skipped', 'cancelled'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'sending', 'confirming', 'sent', 'failed', 'skipped', 'cancelled'] })
+      .notNull()
+      .default('pending'),
     /** Provider or own code for failed and skipped recipients. */
     reason: text('reason'),
     /** "Retry failed" rounds; part of each message's client_ref, so a retry is a new message. */
@@ -399,7 +445,9 @@ export const termsAcceptances = pgTable(
   'terms_acceptances',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     installation: integer('installation').notNull(),
     version: text('version').notNull(),
     accountId: text('account_id').notNull(),
@@ -418,12 +466,16 @@ export const refunds = pgTable(
   'refunds',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     chargeId: text('charge_id').notNull(),
     numberId: uuid('number_id'),
     amountCents: integer('amount_cents').notNull(),
     currency: text('currency').notNull(),
-    status: text('status', { enum: ['requested', 'approved', 'refused', 'paid'] }).notNull().default('requested'),
+    status: text('status', { enum: ['requested', 'approved', 'refused', 'paid'] })
+      .notNull()
+      .default('requested'),
     requestedBy: text('requested_by').notNull(),
     requestedAt: ts('requested_at').notNull().defaultNow(),
     decidedBy: text('decided_by'),
@@ -434,7 +486,9 @@ export const refunds = pgTable(
     planCancelled: boolean('plan_cancelled').notNull().default(false),
   },
   (t) => [
-    uniqueIndex('refunds_once_per_business').on(t.organizationId).where(sql`${t.status} <> 'refused'`),
+    uniqueIndex('refunds_once_per_business')
+      .on(t.organizationId)
+      .where(sql`${t.status} <> 'refused'`),
     index('refunds_status').on(t.status, t.requestedAt),
   ],
 );
@@ -447,10 +501,14 @@ export const planCancellations = pgTable(
   'plan_cancellations',
   {
     chargeId: text('charge_id').primaryKey(),
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     numberId: uuid('number_id'),
     cause: text('cause').notNull(),
-    status: text('status', { enum: ['pending', 'done'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'done'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     createdAt: createdAt(),
@@ -493,7 +551,9 @@ export const auditEvents = pgTable(
 export const recipientRestrictions = pgTable(
   'recipient_restrictions',
   {
-    organizationId: text('organization_id').notNull().references(() => organizations.id),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
     recipient: text('recipient').notNull(),
     reason: text('reason').notNull(),
     createdBy: text('created_by'),
@@ -528,7 +588,9 @@ export const businessDataDeletions = pgTable('business_data_deletions', {
   organizationId: text('organization_id')
     .primaryKey()
     .references(() => organizations.id),
-  status: text('status', { enum: ['requested', 'done'] }).notNull().default('requested'),
+  status: text('status', { enum: ['requested', 'done'] })
+    .notNull()
+    .default('requested'),
   requestedBy: text('requested_by').notNull(),
   requestedAt: ts('requested_at').notNull().defaultNow(),
   doneAt: ts('done_at'),

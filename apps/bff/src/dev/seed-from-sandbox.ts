@@ -41,7 +41,14 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
  * Development and end-to-end only: makes the BFF's database match the sandbox's seeded
  * organizations, going through the same Billing API flows an owner would.
  */
-export async function seedFromSandbox(deps: { sandboxUrl: string; database: Database; services: Services; billing: BillingPort; config: Config; log: Logger }) {
+export async function seedFromSandbox(deps: {
+  sandboxUrl: string;
+  database: Database;
+  services: Services;
+  billing: BillingPort;
+  config: Config;
+  log: Logger;
+}) {
   const { sandboxUrl, database, services, billing, config, log } = deps;
   const db = database.db;
   const { plan: SEED_PLAN, package: SEED_PACKAGE } = seedItems(config);
@@ -106,7 +113,12 @@ export async function seedFromSandbox(deps: { sandboxUrl: string; database: Data
       const urls = webhookUrls(config, org);
       await json(`${sandboxUrl}/sandbox/kaleyra/numbers/${encodeURIComponent(n.number)}/callback-profile`, {
         method: 'PUT',
-        body: JSON.stringify({ status_url: urls.statusUrl, incoming_url: urls.incomingUrl, username: urls.username, password: urls.password }),
+        body: JSON.stringify({
+          status_url: urls.statusUrl,
+          incoming_url: urls.incomingUrl,
+          username: urls.username,
+          password: urls.password,
+        }),
       });
       await services.numbers.syncNumber(row!).catch((err: Error) => log.warn({ err: err.message }, 'seed template sync failed'));
     }

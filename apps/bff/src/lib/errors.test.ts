@@ -36,9 +36,19 @@ describe('errors: one table', () => {
     const server = app.listen(0);
     try {
       const port = (server.address() as { port: number }).port;
-      for (const code of [ErrorCode.insufficientBalance, ErrorCode.termsNotAccepted, ErrorCode.fileTooLarge, ErrorCode.providerError, ErrorCode.windowClosed]) {
+      for (const code of [
+        ErrorCode.insufficientBalance,
+        ErrorCode.termsNotAccepted,
+        ErrorCode.fileTooLarge,
+        ErrorCode.providerError,
+        ErrorCode.windowClosed,
+      ]) {
         const r = await fetch(`http://127.0.0.1:${port}/x/${code}`);
-        expect({ code, status: r.status, body: await r.json() }).toMatchObject({ code, status: HTTP_STATUS[code], body: { code, status: HTTP_STATUS[code] } });
+        expect({ code, status: r.status, body: await r.json() }).toMatchObject({
+          code,
+          status: HTTP_STATUS[code],
+          body: { code, status: HTTP_STATUS[code] },
+        });
       }
     } finally {
       server.close();
@@ -46,7 +56,12 @@ describe('errors: one table', () => {
   });
 
   it('a TERMS_VERSION that is not a date without TERMS_EFFECTIVE_DATE stops the configuration, naming the variable', () => {
-    const env = { LIVECHAT_CLIENT_ID: 'client', KALEYRA_SID: 'sid', KALEYRA_API_KEY: 'key', APP_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length' };
+    const env = {
+      LIVECHAT_CLIENT_ID: 'client',
+      KALEYRA_SID: 'sid',
+      KALEYRA_API_KEY: 'key',
+      APP_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length',
+    };
     let error: unknown;
     try {
       parseConfig({ ...env, TERMS_VERSION: 'summer-edition' });
@@ -54,8 +69,12 @@ describe('errors: one table', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues).toEqual([expect.stringMatching(/^TERMS_EFFECTIVE_DATE: required when TERMS_VERSION is not a date/)]);
-    expect(parseConfig({ ...env, TERMS_VERSION: 'summer-edition', TERMS_EFFECTIVE_DATE: '2026-06-01' }).TERMS_EFFECTIVE_DATE).toBe('2026-06-01');
+    expect((error as ConfigError).issues).toEqual([
+      expect.stringMatching(/^TERMS_EFFECTIVE_DATE: required when TERMS_VERSION is not a date/),
+    ]);
+    expect(parseConfig({ ...env, TERMS_VERSION: 'summer-edition', TERMS_EFFECTIVE_DATE: '2026-06-01' }).TERMS_EFFECTIVE_DATE).toBe(
+      '2026-06-01',
+    );
   });
 
   it('an unhandled rejection is logged through pino, at fatal, before the process exits', () => {

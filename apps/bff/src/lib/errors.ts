@@ -61,8 +61,7 @@ export const errors = {
     new DomainError(code, 'Not signed in', detail),
   forbidden: (detail: string) => new DomainError(ErrorCode.forbidden, 'Not allowed', detail),
   notFound: (what: string) => new DomainError(ErrorCode.notFound, 'Not found', `${what} was not found.`),
-  conflict: (detail: string, errors?: FieldError[]) =>
-    new DomainError(ErrorCode.conflict, 'Conflict', detail, errors ? { errors } : {}),
+  conflict: (detail: string, errors?: FieldError[]) => new DomainError(ErrorCode.conflict, 'Conflict', detail, errors ? { errors } : {}),
   upstream: (service: string) =>
     new DomainError(ErrorCode.upstreamUnavailable, 'Service unavailable', `${service} did not answer. Try again in a moment.`),
 };

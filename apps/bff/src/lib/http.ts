@@ -51,7 +51,10 @@ export function problemHandler(log: Logger) {
         errors: [{ path: '(body)', message: err.status === 413 ? 'too large' : 'unparseable' }],
       };
     } else {
-      log.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), path: req.path }, 'unhandled error');
+      log.error(
+        { err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), path: req.path },
+        'unhandled error',
+      );
       problem = {
         type: `https://whatsapp-livechat.app/problems/${ErrorCode.internal}`,
         title: 'Internal error',
@@ -66,5 +69,12 @@ export function problemHandler(log: Logger) {
 }
 
 function isBodyParserError(err: unknown): err is { status: number; type: string } {
-  return !!err && typeof err === 'object' && 'type' in err && 'status' in err && typeof (err as { type: unknown }).type === 'string' && String((err as { type: string }).type).includes('entity');
+  return (
+    !!err &&
+    typeof err === 'object' &&
+    'type' in err &&
+    'status' in err &&
+    typeof (err as { type: unknown }).type === 'string' &&
+    String((err as { type: string }).type).includes('entity')
+  );
 }

@@ -19,7 +19,8 @@ export function jsonEnv<S extends z.ZodType>(schema: S, defaults: z.output<S>) {
       }
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
+        for (const issue of parsed.error.issues)
+          ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
         return z.NEVER;
       }
       return parsed.data;

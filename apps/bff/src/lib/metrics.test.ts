@@ -17,11 +17,17 @@ describe('metrics labels', () => {
 
   it('counts a campaign batch by outcome and provider code', async () => {
     const value = async (counter: typeof campaignDispatched | typeof messageSends, labels: Record<string, string>) =>
-      (await counter.get()).values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k as keyof typeof v.labels] === x))?.value ?? 0;
+      (await counter.get()).values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k as keyof typeof v.labels] === x))
+        ?.value ?? 0;
     const sentBefore = await value(campaignDispatched, { outcome: 'sent' });
     const failedBefore = await value(messageSends, { kind: 'campaign', outcome: 'failed', provider_code: '131026' });
     const hiddenBefore = await value(messageSends, { kind: 'campaign', outcome: 'failed', provider_code: 'other' });
-    recordCampaignOutcomes([{ kind: 'accepted' }, { kind: 'accepted' }, { kind: 'failed', code: '131026' } as { kind: string }, { kind: 'failed', code: '+15551234567' } as { kind: string }]);
+    recordCampaignOutcomes([
+      { kind: 'accepted' },
+      { kind: 'accepted' },
+      { kind: 'failed', code: '131026' } as { kind: string },
+      { kind: 'failed', code: '+15551234567' } as { kind: string },
+    ]);
     expect(await value(campaignDispatched, { outcome: 'sent' })).toBe(sentBefore + 2);
     expect(await value(messageSends, { kind: 'campaign', outcome: 'failed', provider_code: '131026' })).toBe(failedBefore + 1);
     expect(await value(messageSends, { kind: 'campaign', outcome: 'failed', provider_code: 'other' })).toBe(hiddenBefore + 1);

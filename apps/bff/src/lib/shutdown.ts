@@ -52,7 +52,9 @@ export function gracefulShutdown(deps: ShutdownDeps): (signal: string) => Promis
       deps.beforeQueueStop?.();
       // Leave room for closing the database within the budget.
       const timeout = Math.max(1000, deps.timeoutMs - 2_000 - (Date.now() - begun));
-      await deps.queue.stop({ graceful: true, timeout, close: true }).catch((err: Error) => log.warn({ err: err.message }, 'queue stop failed'));
+      await deps.queue
+        .stop({ graceful: true, timeout, close: true })
+        .catch((err: Error) => log.warn({ err: err.message }, 'queue stop failed'));
       deps.readiness.queue = 'stopped';
       // A handler pg-boss stopped waiting for still runs and still writes: the database stays open for it (the
       // overall deadline above still bounds the wait).

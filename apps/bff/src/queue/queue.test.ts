@@ -47,7 +47,9 @@ describe.each(DB_KINDS)('jobs carry the request that queued them, on %s', (kind)
     expect(second?.data).toEqual({ n: 2 });
     expect(lines.find((l) => l.msg === 'probe job ran' && l.n === 1)).toMatchObject({ requestId: 'probe-request-0001' });
     expect(lines.find((l) => l.msg === 'probe job ran' && l.n === 2)).not.toHaveProperty('requestId');
-    const runs = (await jobDuration.get()).values.find((v) => v.labels.queue === 'request-id-probe' && v.labels.result === 'completed' && String(v.metricName).endsWith('_count'));
+    const runs = (await jobDuration.get()).values.find(
+      (v) => v.labels.queue === 'request-id-probe' && v.labels.result === 'completed' && String(v.metricName).endsWith('_count'),
+    );
     expect(runs?.value).toBeGreaterThanOrEqual(2);
     expect(await renderMetrics()).toMatch(/queue_depth\{queue="request-id-probe",state="queued"\} 0/);
   });

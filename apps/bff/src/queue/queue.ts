@@ -13,7 +13,9 @@ export type Queue = PgBoss;
 export async function startQueue(database: Database, log: Logger, options: { schema?: string } = {}): Promise<Queue> {
   const boss =
     database.kind === 'pglite' && database.pglite
-      ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', schema: options.schema ?? 'pgboss' } as ConstructorParameters<typeof PgBoss>[0])
+      ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', schema: options.schema ?? 'pgboss' } as ConstructorParameters<
+          typeof PgBoss
+        >[0])
       : new PgBoss({ connectionString: database.connectionString!, schema: options.schema ?? 'pgboss', max: 4 });
   boss.on('error', (err: Error) => log.error({ err: err.message }, 'queue error'));
   instrument(boss, log);
@@ -39,7 +41,10 @@ export async function drainJobs(queue: Queue, timeoutMs: number): Promise<boolea
   return true;
 }
 
-type AnyHandler = (jobs: { id: string; data: unknown; createdOn?: Date; startAfter?: Date; startedOn?: Date }[], ...rest: unknown[]) => Promise<unknown>;
+type AnyHandler = (
+  jobs: { id: string; data: unknown; createdOn?: Date; startAfter?: Date; startedOn?: Date }[],
+  ...rest: unknown[]
+) => Promise<unknown>;
 
 /**
  * Every job carries the request id of the request that queued it (in its data), runs inside that id's context
@@ -53,7 +58,8 @@ function instrument(boss: PgBoss, log: Logger) {
     const requestId = currentRequestId();
     if (requestId && typeof args[0] === 'string') {
       const data = args[1];
-      if (data === undefined || data === null || (typeof data === 'object' && !Array.isArray(data))) args[1] = { ...(data as object | null), requestId };
+      if (data === undefined || data === null || (typeof data === 'object' && !Array.isArray(data)))
+        args[1] = { ...(data as object | null), requestId };
     }
     return send(...args);
   };
@@ -68,7 +74,9 @@ function instrument(boss: PgBoss, log: Logger) {
         const due = Math.max(j.createdOn?.getTime() ?? started, j.startAfter?.getTime() ?? 0);
         jobWait.observe({ queue: name }, Math.max(0, (j.startedOn?.getTime() ?? started) - due) / 1000);
       }
-      const requestId = jobs.map((j) => (j.data as { requestId?: unknown } | null)?.requestId).find((id): id is string => typeof id === 'string');
+      const requestId = jobs
+        .map((j) => (j.data as { requestId?: unknown } | null)?.requestId)
+        .find((id): id is string => typeof id === 'string');
       const jobLog = log.child({ queue: name, jobIds: jobs.map((j) => j.id) });
       const end = jobDuration.startTimer({ queue: name });
       const run = runWithRequestId(requestId, async () => {

@@ -39,8 +39,21 @@ async function launchCampaign(bffUrl: string, sandboxUrl: string, org: string): 
   expect(numbers.status, JSON.stringify(numbers.body)).toBe(200);
   const number = numbers.body.numbers[0];
   const recipients = Array.from({ length: SIZE }, () => customer());
-  const settings = { name: 'Shutdown test', numberId: number.id, templateName: 'order_shipped', language: 'en_US', phoneColumn: 'phone', variableColumns: ['name', 'order', null], timeZoneColumn: null, defaultCountry: 'PL', fallbacks: ['', '', 'soon'] };
-  const created = await call503(`${bffUrl}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(settings))}`, { token, csv: csvOf(recipients.map((p, i) => [p, `N${i}`, `O${i}`])) });
+  const settings = {
+    name: 'Shutdown test',
+    numberId: number.id,
+    templateName: 'order_shipped',
+    language: 'en_US',
+    phoneColumn: 'phone',
+    variableColumns: ['name', 'order', null],
+    timeZoneColumn: null,
+    defaultCountry: 'PL',
+    fallbacks: ['', '', 'soon'],
+  };
+  const created = await call503(`${bffUrl}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(settings))}`, {
+    token,
+    csv: csvOf(recipients.map((p, i) => [p, `N${i}`, `O${i}`])),
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.campaign.id as string;
   expect((await call503(`${bffUrl}/api/campaigns/${id}/launch`, { token, body: {} })).status).toBe(200);
@@ -105,7 +118,11 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('SIGTERM in the middle o
     const v2 = await launchCampaign(first.url, sandbox.url, ACME);
     const v1 = await launchCampaign(first.url, sandbox.url, BISTRO);
     // The campaign launched last is the one surely under way (on a busy machine the first may be done already).
-    await poll(() => call503(`${first.url}/api/campaigns/${v1.id}`, { token: v1.token }).then((r) => r.body.campaign), (c) => handedOver(c) >= 10, 60_000);
+    await poll(
+      () => call503(`${first.url}/api/campaigns/${v1.id}`, { token: v1.token }).then((r) => r.body.campaign),
+      (c) => handedOver(c) >= 10,
+      60_000,
+    );
 
     const { code } = await first.stop('SIGTERM');
     // 0: everything finished within SHUTDOWN_TIMEOUT_MS (past it the process exits 1).
@@ -145,7 +162,8 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('SIGTERM in the middle o
     const v2Done = (await call503(`${next.url}/api/campaigns/${v2.id}`, { token: v2.token })).body.campaign;
     expect(v2Done.counts.failed).toBe(0);
     // v1 has no idempotency ref: a send whose answer never came is `unconfirmed` and never sent again.
-    const v1Failed = (await call503(`${next.url}/api/campaigns/${v1.id}/recipients?status=failed&limit=200`, { token: v1.token })).body.recipients as { recipient: string; reasonCode: string }[];
+    const v1Failed = (await call503(`${next.url}/api/campaigns/${v1.id}/recipients?status=failed&limit=200`, { token: v1.token })).body
+      .recipients as { recipient: string; reasonCode: string }[];
     for (const f of v1Failed) expect(f.reasonCode).toBe('unconfirmed');
     const { body } = await call(`${sandbox.url}/sandbox/kaleyra/messages`);
     const perRecipient = new Map<string, number>();

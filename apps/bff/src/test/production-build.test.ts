@@ -26,7 +26,11 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('the production build on
     db = await createChildDatabase(kind);
     const port = await freePort();
     const bffUrl = `http://127.0.0.1:${port}`;
-    sandbox = await startBuiltSandbox(build, { KALEYRA_API_KEY: kaleyraKey, APP_WEBHOOK_URL: `${bffUrl}/webhooks/livechat/${webhookSecret}`, WIDGET_BASE_URL: bffUrl });
+    sandbox = await startBuiltSandbox(build, {
+      KALEYRA_API_KEY: kaleyraKey,
+      APP_WEBHOOK_URL: `${bffUrl}/webhooks/livechat/${webhookSecret}`,
+      WIDGET_BASE_URL: bffUrl,
+    });
     env = {
       NODE_ENV: 'production',
       PORT: String(port),
@@ -62,11 +66,16 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('the production build on
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', database: 'postgres' } });
     const ready = await call(`${bff.url}/api/ready`);
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ready', checks: { database: 'ok', migrations: 'ok', queue: 'started', shutdown: 'no' }, notReady: [] });
+    expect(ready.body).toMatchObject({
+      status: 'ready',
+      checks: { database: 'ok', migrations: 'ok', queue: 'started', shutdown: 'no' },
+      notReady: [],
+    });
   });
 
   it('serves an authenticated call and a LiveChat app webhook, and follows a request id into the logs', async () => {
-    const token = (await call<{ access_token: string }>(`${sandbox.url}/sandbox/tokens`, { body: { organization: ACME, role: 'owner' } })).body.access_token;
+    const token = (await call<{ access_token: string }>(`${sandbox.url}/sandbox/tokens`, { body: { organization: ACME, role: 'owner' } }))
+      .body.access_token;
     expect((await call(`${bff.url}/api/me`)).status).toBe(401);
     const requestId = `probe-${randomSecret().slice(0, 12)}`;
     const me = await fetch(`${bff.url}/api/me`, { headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId } });
@@ -109,11 +118,19 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('the production build on
     }
     expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/me",status_class="2xx"\} [1-9]/);
     expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/\(unmatched\)",status_class="4xx"\} [1-9]/);
-    expect(text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/webhooks\/livechat\/:secret",status_class="2xx"\} [1-9]/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/webhooks\/livechat\/:secret",status_class="2xx"\} [1-9]/,
+    );
     expect(text).toMatch(/webhook_deliveries_total\{source="livechat",result="[a-z_]+"\} [1-9]/);
     expect(text).toMatch(/queue_depth\{queue="campaign-dispatch",state="queued"\} \d+/);
     expect(text).toMatch(jobRan);
-    for (const name of ['whatsapp_sends_total', 'campaign_dispatched_total', 'ledger_invariant_checks_total', 'token_refresh_failures_total', 'job_wait_seconds']) {
+    for (const name of [
+      'whatsapp_sends_total',
+      'campaign_dispatched_total',
+      'ledger_invariant_checks_total',
+      'token_refresh_failures_total',
+      'job_wait_seconds',
+    ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
     // Label values are templates and enumerations: no webhook secret, organization, token or phone number.
@@ -123,11 +140,22 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('the production build on
 
   it('refuses to start in production with development defaults, naming each variable', async () => {
     const { BILLING_TOKEN_KEY: _b, PRIVACY_HASH_KEY: _p, ...rest } = env;
-    const bad = await startNode(build.bffMain, { ...rest, PORT: String(await freePort()), APP_WEBHOOK_SECRET: 'dev-app-webhook-secret-0123456789abcdef', DEV_SEED_SANDBOX_URL: sandbox.url }, 0, null);
+    const bad = await startNode(
+      build.bffMain,
+      {
+        ...rest,
+        PORT: String(await freePort()),
+        APP_WEBHOOK_SECRET: 'dev-app-webhook-secret-0123456789abcdef',
+        DEV_SEED_SANDBOX_URL: sandbox.url,
+      },
+      0,
+      null,
+    );
     const { code } = await bad.exited;
     expect(code).toBe(78);
     const out = bad.logs.join('');
-    for (const name of ['BILLING_TOKEN_KEY', 'PRIVACY_HASH_KEY', 'APP_WEBHOOK_SECRET', 'DEV_SEED_SANDBOX_URL']) expect(out).toContain(`${name}:`);
+    for (const name of ['BILLING_TOKEN_KEY', 'PRIVACY_HASH_KEY', 'APP_WEBHOOK_SECRET', 'DEV_SEED_SANDBOX_URL'])
+      expect(out).toContain(`${name}:`);
   });
 
   it('on SIGTERM turns not ready, finishes, and exits 0', async () => {

@@ -23,7 +23,11 @@ export interface Build {
 export function buildProduct(): Build {
   const name = `dist-test-${randomBytes(4).toString('hex')}`;
   for (const dir of [bffDir, sandboxDir]) {
-    const r = spawnSync(join(dir, 'node_modules', '.bin', 'tsup'), ['--out-dir', name, '--no-sourcemap'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
+    const r = spawnSync(join(dir, 'node_modules', '.bin', 'tsup'), ['--out-dir', name, '--no-sourcemap'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     if (r.status !== 0) throw new Error(`build failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
   }
   return {
@@ -51,9 +55,19 @@ process.once('exit', () => {
 });
 
 /** Starts `node <main>` with exactly `env` (plus PATH), and waits until `readyPath` answers 200 (if given). */
-export async function startNode(main: string, env: Record<string, string>, port: number, readyPath: string | null, timeoutMs = 90_000): Promise<NodeProc> {
+export async function startNode(
+  main: string,
+  env: Record<string, string>,
+  port: number,
+  readyPath: string | null,
+  timeoutMs = 90_000,
+): Promise<NodeProc> {
   const logs: string[] = [];
-  const child = spawn(process.execPath, [main], { cwd: join(main, '..', '..'), env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main], {
+    cwd: join(main, '..', '..'),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   child.stdout!.on('data', (d) => logs.push(String(d)));
   child.stderr!.on('data', (d) => logs.push(String(d)));
@@ -78,7 +92,8 @@ export async function startNode(main: string, env: Record<string, string>, port:
   if (readyPath === null) return proc;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${main} exited (${child.exitCode}) before ${readyPath} answered:\n${logs.slice(-30).join('')}`);
+    if (child.exitCode !== null)
+      throw new Error(`${main} exited (${child.exitCode}) before ${readyPath} answered:\n${logs.slice(-30).join('')}`);
     try {
       if ((await fetch(`${url}${readyPath}`)).ok) return proc;
     } catch {}
@@ -90,7 +105,12 @@ export async function startNode(main: string, env: Record<string, string>, port:
 
 export async function startBuiltSandbox(build: Build, env: Record<string, string> = {}): Promise<NodeProc> {
   const port = await freePort();
-  return startNode(build.sandboxMain, { SANDBOX_PORT: String(port), SANDBOX_LOG: '0', KALEYRA_CALLBACK_DELAY_MS: '50', ...env }, port, '/sandbox/health');
+  return startNode(
+    build.sandboxMain,
+    { SANDBOX_PORT: String(port), SANDBOX_LOG: '0', KALEYRA_CALLBACK_DELAY_MS: '50', ...env },
+    port,
+    '/sandbox/health',
+  );
 }
 
 /** Parsed JSON log lines of a process (pino writes one object per line). */

@@ -36,7 +36,11 @@ export interface Stack {
   /** Accounts calls made by the BFF (counts the token checks that missed the cache). */
   accountsCalls: { count: number };
   token(org: SandboxOrg, role: 'owner' | 'agent', extra?: { expires_in?: number; client_id?: string }): Promise<string>;
-  api(token: string | null, path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    token: string | null,
+    path: string,
+    init?: { method?: string; body?: unknown },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   sandboxControl<T = any>(path: string, body?: unknown, method?: string): Promise<T>;
   close(): Promise<void>;
 }
@@ -60,7 +64,13 @@ export async function startStack(
   const server: Server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const bffUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const sandbox = createSandbox({ log: false, widgetBaseUrl: bffUrl, kaleyraCallbackDelayMs: 30, billingSettleDelayMs: 20, ...options.sandbox });
+  const sandbox = createSandbox({
+    log: false,
+    widgetBaseUrl: bffUrl,
+    kaleyraCallbackDelayMs: 30,
+    billingSettleDelayMs: 20,
+    ...options.sandbox,
+  });
   const { url: sandboxUrl } = await sandbox.listen(0, '127.0.0.1');
   const database = options.database ?? (await openTestDatabase(kind));
   const config = parseConfig({
@@ -132,7 +142,10 @@ export async function startStack(
     async api(token, path, init = {}) {
       const res = await fetch(`${bffUrl}${path}`, {
         method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       });
       const text = await res.text();

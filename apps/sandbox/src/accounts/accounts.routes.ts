@@ -3,14 +3,7 @@ import { z } from 'zod';
 import { bearerToken, cors, parseOr400, sendProblem } from '../lib/http.ts';
 import { findAccountByEmail, findOrganization, type SandboxContext } from '../state.ts';
 import { renderAuthorizePage } from './accounts-page.ts';
-import {
-  DEFAULT_EXPIRES_IN,
-  checkToken,
-  issueToken,
-  randomToken,
-  secondsLeft,
-  tokenErrorDescription,
-} from './accounts.service.ts';
+import { DEFAULT_EXPIRES_IN, checkToken, issueToken, randomToken, secondsLeft, tokenErrorDescription } from './accounts.service.ts';
 
 function queryString(req: Request, key: string): string {
   const value = req.query[key];

@@ -89,7 +89,12 @@ describe('LiveChat Accounts', () => {
 
     const code = await sb.call('POST', '/sandbox/oauth/grant', { json: { email: 'adam@acme.test', response_type: 'code' } });
     const exchanged = await sb.call('POST', '/v2/token', {
-      form: { grant_type: 'authorization_code', code: code.body.code, client_id: 'wa-livechat-app', client_secret: 'sandbox-client-secret' },
+      form: {
+        grant_type: 'authorization_code',
+        code: code.body.code,
+        client_id: 'wa-livechat-app',
+        client_secret: 'sandbox-client-secret',
+      },
     });
     expect(exchanged.status).toBe(200);
     expect(exchanged.body).toMatchObject({ token_type: 'Bearer', organization_id: ACME_ORG_ID });

@@ -102,12 +102,7 @@ export function billingApiRouter(ctx: SandboxContext): Router {
   router.use(['/v3/direct_charge/livechat', '/v3/recurrent_charge/livechat'], (req, res, next) => {
     const check = checkToken(ctx, bearerToken(req));
     if (!check.ok) {
-      return billingError(
-        res,
-        401,
-        'authentication',
-        check.reason === 'expired' ? 'Access token expired' : 'Invalid access token',
-      );
+      return billingError(res, 401, 'authentication', check.reason === 'expired' ? 'Access token expired' : 'Invalid access token');
     }
     const buyer: Buyer = { organization: check.organization, account: check.account, clientId: check.token.client_id };
     res.locals.buyer = buyer;
@@ -247,10 +242,7 @@ function formatUsd(cents: number): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100);
 }
 
-function renderConfirmPage(
-  found: ReturnType<typeof findAnyCharge> | null,
-  id: string,
-): string {
+function renderConfirmPage(found: ReturnType<typeof findAnyCharge> | null, id: string): string {
   const body = (() => {
     if (!found) return `<h1>Charge not found</h1><p class="muted">No charge ${escapeHtml(id)} exists in the sandbox.</p>`;
     const { kind, charge } = found;

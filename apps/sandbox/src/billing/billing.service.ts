@@ -39,7 +39,11 @@ function addMonths(date: Date, months: number): Date {
   return result;
 }
 
-function base(buyer: Buyer, origin: string, input: { name: string; price: number; return_url: string; test?: boolean | undefined; per_account?: boolean | undefined }) {
+function base(
+  buyer: Buyer,
+  origin: string,
+  input: { name: string; price: number; return_url: string; test?: boolean | undefined; per_account?: boolean | undefined },
+) {
   const id = randomUUID();
   const at = now();
   return {
@@ -68,7 +72,14 @@ export function createDirectCharge(
   ctx: SandboxContext,
   buyer: Buyer,
   origin: string,
-  input: { name: string; price: number; quantity: number; return_url: string; test?: boolean | undefined; per_account?: boolean | undefined },
+  input: {
+    name: string;
+    price: number;
+    quantity: number;
+    return_url: string;
+    test?: boolean | undefined;
+    per_account?: boolean | undefined;
+  },
 ): DirectCharge {
   const charge: DirectCharge = { ...base(buyer, origin, input), quantity: input.quantity, status: 'pending' };
   ctx.state.directCharges.set(charge.id, charge);
@@ -120,12 +131,7 @@ export function getRecurrent(ctx: SandboxContext, id: string, organizationId: st
   return charge;
 }
 
-function requireStatus<S extends string>(
-  kind: string,
-  charge: { id: string; status: S },
-  action: string,
-  allowed: readonly S[],
-): void {
+function requireStatus<S extends string>(kind: string, charge: { id: string; status: S }, action: string, allowed: readonly S[]): void {
   if (!allowed.includes(charge.status)) {
     throw new BillingError(
       422,

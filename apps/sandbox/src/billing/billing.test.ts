@@ -17,8 +17,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await sb.call('POST', '/sandbox/reset');
   receiver.requests.length = 0;
-  owner = (await sb.call('POST', '/sandbox/tokens', { json: { organization: ACME_ORG_ID, role: 'owner' } })).body
-    .access_token;
+  owner = (await sb.call('POST', '/sandbox/tokens', { json: { organization: ACME_ORG_ID, role: 'owner' } })).body.access_token;
 });
 
 const auth = () => ({ authorization: `Bearer ${owner}` });
@@ -108,8 +107,7 @@ describe('Billing API v3: direct charges', () => {
       headers: auth(),
       json: { name: 'Pack', price: 500, quantity: 1, return_url: 'https://app.test/back' },
     });
-    const other = (await sb.call('POST', '/sandbox/tokens', { json: { organization: BISTRO_ORG_ID, role: 'owner' } })).body
-      .access_token;
+    const other = (await sb.call('POST', '/sandbox/tokens', { json: { organization: BISTRO_ORG_ID, role: 'owner' } })).body.access_token;
     const foreign = await sb.call('GET', `/v3/direct_charge/livechat/${created.body.id}`, {
       headers: { authorization: `Bearer ${other}` },
     });

@@ -13,8 +13,7 @@ import {
 export const META_ERRORS: Record<Exclude<AsyncFailureMode, 'not-sent'>, { title: string; message: string }> = {
   '131047': {
     title: 'Re-engagement message',
-    message:
-      'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+    message: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
   },
   '131049': {
     title: 'This message was not delivered to maintain healthy ecosystem engagement.',
@@ -49,12 +48,14 @@ function metaErrors(update: StatusUpdate) {
 
 function basicAuthOf(number: KaleyraNumber) {
   const profile = number.callback_profile;
-  return profile && (profile.username || profile.password)
-    ? { username: profile.username, password: profile.password }
-    : undefined;
+  return profile && (profile.username || profile.password) ? { username: profile.username, password: profile.password } : undefined;
 }
 
-function record(ctx: SandboxContext, base: Omit<CallbackRecord, 'id' | 'delivered' | 'http_status' | 'url' | 'method' | 'used_basic_auth' | 'attempts' | 'at'>, result: DeliveryResult): CallbackRecord {
+function record(
+  ctx: SandboxContext,
+  base: Omit<CallbackRecord, 'id' | 'delivered' | 'http_status' | 'url' | 'method' | 'used_basic_auth' | 'attempts' | 'at'>,
+  result: DeliveryResult,
+): CallbackRecord {
   const entry: CallbackRecord = {
     id: randomUUID(),
     ...base,

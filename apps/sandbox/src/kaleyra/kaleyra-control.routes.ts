@@ -177,9 +177,7 @@ export function kaleyraControlRouter(ctx: SandboxContext): Router {
     const ref = q('ref');
     const messages = state.messages.filter(
       (m) =>
-        (!from || digitsOf(m.from) === digitsOf(from)) &&
-        (!to || digitsOf(m.to) === digitsOf(to)) &&
-        (ref === undefined || m.ref === ref),
+        (!from || digitsOf(m.from) === digitsOf(from)) && (!to || digitsOf(m.to) === digitsOf(to)) && (ref === undefined || m.ref === ref),
     );
     res.json({ messages, duplicate_refs_seen: state.duplicateRefsSeen });
   });

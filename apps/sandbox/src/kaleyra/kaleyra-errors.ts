@@ -2,17 +2,7 @@ import type { Response } from 'express';
 import type { KaleyraApiVersion } from '../seed.ts';
 
 export type KaleyraErrorKind =
-  | 'RBC001'
-  | 'SID'
-  | 'WA401'
-  | 'WA400'
-  | 'E110'
-  | 'WAV2101'
-  | 'WA500'
-  | 'WA429'
-  | 'WA503'
-  | 'WA404'
-  | 'TEMPLATE_LIMIT';
+  'RBC001' | 'SID' | 'WA401' | 'WA400' | 'E110' | 'WAV2101' | 'WA500' | 'WA429' | 'WA503' | 'WA404' | 'TEMPLATE_LIMIT';
 
 interface ErrorShape {
   status: number;

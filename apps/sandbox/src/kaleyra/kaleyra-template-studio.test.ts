@@ -23,18 +23,42 @@ describe('templates as Meta reviews them (the sandbox)', () => {
       [{ name: 'a_1', language: 'en_US', category: 'UTILITY', components: [body('{{1}} is here', ['x'])] }, 'body'],
       [{ name: 'a_2', language: 'en_US', category: 'UTILITY', components: [body('Hi {{1}} and {{3}} ok', ['x', 'y'])] }, 'body'],
       [{ name: 'a_3', language: 'en_US', category: 'UTILITY', components: [body('Hi {{1}}, ok')] }, 'body.example'],
-      [{ name: 'a_4', language: 'en_US', category: 'UTILITY', components: [{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['never-uploaded'] } }, body('Hello there')] }, 'header.example'],
-      [{ name: 'a_5', language: 'en_US', category: 'UTILITY', components: [body('Hello there'), { type: 'FOOTER', text: 'Bye {{1}}' }] }, 'footer'],
+      [
+        {
+          name: 'a_4',
+          language: 'en_US',
+          category: 'UTILITY',
+          components: [{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['never-uploaded'] } }, body('Hello there')],
+        },
+        'header.example',
+      ],
+      [
+        { name: 'a_5', language: 'en_US', category: 'UTILITY', components: [body('Hello there'), { type: 'FOOTER', text: 'Bye {{1}}' }] },
+        'footer',
+      ],
       [
         {
           name: 'a_6',
           language: 'en_US',
           category: 'MARKETING',
-          components: [body('Hello there'), { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'A' }, { type: 'URL', text: 'Go', url: 'https://a.test' }, { type: 'QUICK_REPLY', text: 'B' }] }],
+          components: [
+            body('Hello there'),
+            {
+              type: 'BUTTONS',
+              buttons: [
+                { type: 'QUICK_REPLY', text: 'A' },
+                { type: 'URL', text: 'Go', url: 'https://a.test' },
+                { type: 'QUICK_REPLY', text: 'B' },
+              ],
+            },
+          ],
         },
         'buttons',
       ],
-      [{ name: 'a_7', language: 'en_US', category: 'AUTHENTICATION', components: [{ type: 'BODY', add_security_recommendation: true }] }, 'buttons'],
+      [
+        { name: 'a_7', language: 'en_US', category: 'AUTHENTICATION', components: [{ type: 'BODY', add_security_recommendation: true }] },
+        'buttons',
+      ],
     ];
     for (const [json, field] of cases) {
       const r = await create(json);
@@ -57,15 +81,23 @@ describe('templates as Meta reviews them (the sandbox)', () => {
       name: 'drop_1',
       language: 'en_US',
       category: 'MARKETING',
-      components: [{ type: 'HEADER', format: 'IMAGE', example: { header_handle: [handle] } }, body('Hi {{1}}, it is here.', ['Ann']), { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Shop', url: 'https://s.test/{{1}}', example: ['x'] }] }],
+      components: [
+        { type: 'HEADER', format: 'IMAGE', example: { header_handle: [handle] } },
+        body('Hi {{1}}, it is here.', ['Ann']),
+        { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Shop', url: 'https://s.test/{{1}}', example: ['x'] }] },
+      ],
     });
     expect(made.status).toBe(201);
     expect(made.body.status).toBe('PENDING');
-    const rejected = await sb.call('POST', '/sandbox/kaleyra/templates/waba-acme-001/drop_1/status', { json: { status: 'REJECTED', rejected_reason: 'INVALID_FORMAT' } });
+    const rejected = await sb.call('POST', '/sandbox/kaleyra/templates/waba-acme-001/drop_1/status', {
+      json: { status: 'REJECTED', rejected_reason: 'INVALID_FORMAT' },
+    });
     expect(rejected.body.templates[0]).toMatchObject({ status: 'REJECTED', rejected_reason: 'INVALID_FORMAT' });
 
     await sb.call('POST', '/sandbox/kaleyra/templates/review-mode', { json: { waba: 'waba-acme-001', mode: 'delayed', delay_ms: 50 } });
-    expect((await create({ name: 'drop_2', language: 'en_US', category: 'UTILITY', components: [body('Your table is ready.')] })).body.status).toBe('PENDING');
+    expect(
+      (await create({ name: 'drop_2', language: 'en_US', category: 'UTILITY', components: [body('Your table is ready.')] })).body.status,
+    ).toBe('PENDING');
     await eventually(async () => {
       const list = await sb.call('GET', `${PATH}?name=drop_2`, { headers: KEY });
       return list.body.data[0]?.status === 'APPROVED' ? true : undefined;

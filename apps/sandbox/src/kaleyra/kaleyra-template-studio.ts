@@ -56,18 +56,22 @@ export function metaTemplateErrors(
     if (!reviewing && REVIEW_ONLY.test(text)) return;
     errors[field] ??= `(#100) Invalid parameter: ${text}`;
   };
-  if (!/^[a-z0-9_]{1,512}$/.test(input.name)) err('name', 'name may only contain lowercase letters, numbers and underscores, at most 512 characters.');
+  if (!/^[a-z0-9_]{1,512}$/.test(input.name))
+    err('name', 'name may only contain lowercase letters, numbers and underscores, at most 512 characters.');
   const byType = (t: string) => input.components.filter((c) => String(c.type).toUpperCase() === t);
-  for (const t of ['HEADER', 'BODY', 'FOOTER', 'BUTTONS']) if (byType(t).length > 1) err(t.toLowerCase(), `only one ${t} component is allowed.`);
+  for (const t of ['HEADER', 'BODY', 'FOOTER', 'BUTTONS'])
+    if (byType(t).length > 1) err(t.toLowerCase(), `only one ${t} component is allowed.`);
   const body = byType('BODY')[0];
   const auth = input.category === 'AUTHENTICATION';
   if (!body) err('components', 'a BODY component is required.');
   if (auth) {
     if (byType('HEADER').length) err('header', 'authentication templates cannot have a header.');
     const buttons = (byType('BUTTONS')[0]?.buttons as Record<string, unknown>[] | undefined) ?? [];
-    if (buttons.length !== 1 || String(buttons[0]?.type).toUpperCase() !== 'OTP') err('buttons', 'authentication templates need exactly one OTP button.');
+    if (buttons.length !== 1 || String(buttons[0]?.type).toUpperCase() !== 'OTP')
+      err('buttons', 'authentication templates need exactly one OTP button.');
     const exp = byType('FOOTER')[0]?.code_expiration_minutes;
-    if (exp !== undefined && (typeof exp !== 'number' || exp < 1 || exp > 90)) err('footer', 'code_expiration_minutes must be between 1 and 90.');
+    if (exp !== undefined && (typeof exp !== 'number' || exp < 1 || exp > 90))
+      err('footer', 'code_expiration_minutes must be between 1 and 90.');
     return errors;
   }
   if (body) {
@@ -85,7 +89,10 @@ export function metaTemplateErrors(
       err('body', "variables can't be at the start or end of the template.");
     }
     const example = (body.example as { body_text?: unknown[][] } | undefined)?.body_text?.[0];
-    if (distinct.length && (!Array.isArray(example) || example.length !== distinct.length || example.some((e) => typeof e !== 'string' || !e.trim()))) {
+    if (
+      distinct.length &&
+      (!Array.isArray(example) || example.length !== distinct.length || example.some((e) => typeof e !== 'string' || !e.trim()))
+    ) {
       err('body.example', 'every body variable needs a sample value (example.body_text).');
     }
   }
@@ -98,10 +105,12 @@ export function metaTemplateErrors(
       const hv = vars(text);
       if (hv.length > 1 || (hv[0] && hv[0].inner !== '1')) err('header', 'the header supports one variable, {{1}}.');
       const ex = (header.example as { header_text?: unknown[] } | undefined)?.header_text?.[0];
-      if (hv.length === 1 && (typeof ex !== 'string' || !ex.trim())) err('header.example', 'the header variable needs a sample (example.header_text).');
+      if (hv.length === 1 && (typeof ex !== 'string' || !ex.trim()))
+        err('header.example', 'the header variable needs a sample (example.header_text).');
     } else if (['IMAGE', 'VIDEO', 'DOCUMENT'].includes(format)) {
       const handle = (header.example as { header_handle?: unknown[] } | undefined)?.header_handle?.[0];
-      if (typeof handle !== 'string' || !knownHandle(ctx, handle)) err('header.example', `a ${format.toLowerCase()} header needs an uploaded sample (example.header_handle).`);
+      if (typeof handle !== 'string' || !knownHandle(ctx, handle))
+        err('header.example', `a ${format.toLowerCase()} header needs an uploaded sample (example.header_handle).`);
     } else if (format !== 'LOCATION') err('header', `unknown header format ${format || '(none)'}.`);
   }
   const footer = byType('FOOTER')[0];
@@ -116,21 +125,25 @@ export function metaTemplateErrors(
   const types = buttons.map((b) => String(b.type).toUpperCase());
   if (types.filter((t) => t === 'URL').length > 2) err('buttons', 'at most 2 URL buttons.');
   if (types.filter((t) => t === 'PHONE_NUMBER').length > 1) err('buttons', 'at most 1 PHONE_NUMBER button.');
-  if (/q+o+q+/.test(types.map((t) => (t === 'QUICK_REPLY' ? 'q' : 'o')).join(''))) err('buttons', 'quick reply buttons must be grouped together.');
+  if (/q+o+q+/.test(types.map((t) => (t === 'QUICK_REPLY' ? 'q' : 'o')).join('')))
+    err('buttons', 'quick reply buttons must be grouped together.');
   buttons.forEach((b, i) => {
     const t = types[i];
     const text = typeof b.text === 'string' ? b.text : '';
-    if (t !== 'COPY_CODE' && (!text || text.length > 25)) err(`buttons.${i}.text`, 'button text is required and has at most 25 characters.');
+    if (t !== 'COPY_CODE' && (!text || text.length > 25))
+      err(`buttons.${i}.text`, 'button text is required and has at most 25 characters.');
     if (t === 'OTP') err(`buttons.${i}`, 'OTP buttons are for authentication templates.');
     if (t === 'URL') {
       const url = typeof b.url === 'string' ? b.url : '';
       const uv = vars(url);
       if (!/^https?:\/\//.test(url)) err(`buttons.${i}.url`, 'url must be a valid http(s) address.');
-      if (uv.length > 1 || (uv[0] && (uv[0].inner !== '1' || uv[0].at + uv[0].len !== url.length))) err(`buttons.${i}.url`, 'a URL may end with one variable {{1}}.');
+      if (uv.length > 1 || (uv[0] && (uv[0].inner !== '1' || uv[0].at + uv[0].len !== url.length)))
+        err(`buttons.${i}.url`, 'a URL may end with one variable {{1}}.');
       const ex = (b.example as unknown[] | undefined)?.[0];
       if (uv.length === 1 && (typeof ex !== 'string' || !ex.trim())) err(`buttons.${i}.example`, 'a dynamic URL needs a sample.');
     }
-    if (t === 'PHONE_NUMBER' && !/^\+?[1-9]\d{6,14}$/.test(String(b.phone_number ?? ''))) err(`buttons.${i}.phone_number`, 'phone_number is not valid.');
+    if (t === 'PHONE_NUMBER' && !/^\+?[1-9]\d{6,14}$/.test(String(b.phone_number ?? '')))
+      err(`buttons.${i}.phone_number`, 'phone_number is not valid.');
   });
   return errors;
 }
@@ -159,7 +172,8 @@ export function richOfV2(components: Record<string, unknown>[] | undefined) {
   const header = components?.find((c) => String(c.type).toLowerCase() === 'header');
   const p = (header?.parameters as Record<string, unknown>[] | undefined)?.[0];
   const kind = typeof p?.type === 'string' ? p.type : null;
-  const media = kind && ['image', 'video', 'document'].includes(kind) ? ((p?.[kind] as { link?: unknown } | undefined)?.link ?? null) : null;
+  const media =
+    kind && ['image', 'video', 'document'].includes(kind) ? ((p?.[kind] as { link?: unknown } | undefined)?.link ?? null) : null;
   const buttons = (components ?? [])
     .filter((c) => String(c.type).toLowerCase() === 'button')
     .map((c) => {
@@ -167,7 +181,9 @@ export function richOfV2(components: Record<string, unknown>[] | undefined) {
       return { index: Number(c.index), sub_type: String(c.sub_type ?? ''), value: String(q?.text ?? q?.payload ?? '') };
     });
   return {
-    header: kind ? { type: kind, ...(typeof media === 'string' ? { link: media } : {}), ...(kind === 'text' ? { text: String(p?.text ?? '') } : {}) } : null,
+    header: kind
+      ? { type: kind, ...(typeof media === 'string' ? { link: media } : {}), ...(kind === 'text' ? { text: String(p?.text ?? '') } : {}) }
+      : null,
     buttons,
   };
 }
@@ -178,11 +194,17 @@ export function richSendProblem(template: StoredTemplate, rich: ReturnType<typeo
   const header = comps.find((c) => c.type === 'HEADER');
   const format = String(header?.format ?? '').toLowerCase();
   if (['image', 'video', 'document'].includes(format)) {
-    if (!rich.header || rich.header.type !== format || !('link' in rich.header)) return `132012 Parameter format does not match format in the created template: header needs a ${format} link`;
+    if (!rich.header || rich.header.type !== format || !('link' in rich.header))
+      return `132012 Parameter format does not match format in the created template: header needs a ${format} link`;
   }
   const buttons = (comps.find((c) => c.type === 'BUTTONS')?.buttons as Record<string, unknown>[] | undefined) ?? [];
   for (const [i, b] of buttons.entries()) {
-    if (String(b.type) === 'URL' && typeof b.url === 'string' && /\{\{1\}\}$/.test(b.url) && !rich.buttons.some((x) => x.index === i && x.sub_type === 'url' && x.value)) {
+    if (
+      String(b.type) === 'URL' &&
+      typeof b.url === 'string' &&
+      /\{\{1\}\}$/.test(b.url) &&
+      !rich.buttons.some((x) => x.index === i && x.sub_type === 'url' && x.value)
+    ) {
       return `131008 Required parameter is missing: button ${i} needs its URL suffix`;
     }
   }

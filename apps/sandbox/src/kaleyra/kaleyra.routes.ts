@@ -116,10 +116,7 @@ export function kaleyraRouter(ctx: SandboxContext): Router {
     if (list.some((t) => t.name === input.name && t.language === input.language)) {
       return sendReply(
         res,
-        errorReply(
-          'v2',
-          new KaleyraError('WA400', { name: `a template named ${input.name} already exists in ${input.language}` }),
-        ),
+        errorReply('v2', new KaleyraError('WA400', { name: `a template named ${input.name} already exists in ${input.language}` })),
       );
     }
     const now = Date.now();

@@ -202,7 +202,12 @@ describe('Kaleyra limits and failure injection', () => {
 
   it('asynchronous failures accept the send, then call back failed with Meta’s error', async () => {
     await sb.call('PUT', `/sandbox/kaleyra/numbers/${ACME}/callback-profile`, {
-      json: { status_url: `${receiver.url}/kaleyra/status`, incoming_url: `${receiver.url}/kaleyra/in`, username: 'acme', password: 's3cret' },
+      json: {
+        status_url: `${receiver.url}/kaleyra/status`,
+        incoming_url: `${receiver.url}/kaleyra/in`,
+        username: 'acme',
+        password: 's3cret',
+      },
     });
     await sb.call('POST', '/sandbox/kaleyra/fail-next', { json: { mode: '131047' } });
     const accepted = await sendV2(v2Template('late-fail'));

@@ -2,13 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 
 /** RFC 9457 problem+json, used by the sandbox's own control surface (vendor routes use vendor shapes). */
-export function sendProblem(
-  res: Response,
-  status: number,
-  title: string,
-  detail?: string,
-  extra: Record<string, unknown> = {},
-): void {
+export function sendProblem(res: Response, status: number, title: string, detail?: string, extra: Record<string, unknown> = {}): void {
   const body = { type: 'about:blank', title, status, ...(detail === undefined ? {} : { detail }), ...extra };
   res.status(status).type('application/problem+json').send(JSON.stringify(body));
 }
@@ -29,10 +23,7 @@ export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, res: 
 export const cors: RequestHandler = (req, res, next) => {
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Allow-Methods', 'GET,POST,PUT,PATCH,DELETE,OPTIONS');
-  res.setHeader(
-    'Access-Control-Allow-Headers',
-    req.get('access-control-request-headers') ?? 'Authorization, Content-Type',
-  );
+  res.setHeader('Access-Control-Allow-Headers', req.get('access-control-request-headers') ?? 'Authorization, Content-Type');
   res.setHeader('Access-Control-Max-Age', '600');
   if (req.method === 'OPTIONS') {
     res.status(204).end();
@@ -68,12 +59,7 @@ export function bearerToken(req: Request): string | null {
 }
 
 export function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
+  return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 }
 
 /** JSON that is safe to embed inside a <script> element. */

@@ -19,11 +19,14 @@ export class Scheduler {
         this.timers.delete(timer);
         resolve(false);
       };
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          signal.removeEventListener('abort', onAbort);
+          resolve(true);
+        },
+        Math.max(0, ms),
+      );
       this.timers.add(timer);
       signal.addEventListener('abort', onAbort, { once: true });
     });

@@ -45,7 +45,8 @@ function agentAuth(ctx: SandboxContext, store: ChatStore, req: Request): AgentCa
     };
   }
   const check = checkToken(ctx, raw);
-  if (!check.ok) throw new ChatApiError(401, 'authentication', check.reason === 'expired' ? 'Access token expired' : 'Invalid access token');
+  if (!check.ok)
+    throw new ChatApiError(401, 'authentication', check.reason === 'expired' ? 'Access token expired' : 'Invalid access token');
   return {
     author: { id: check.token.account_id, type: 'agent', clientId: check.token.client_id },
     organizationId: check.token.organization_id,
@@ -106,7 +107,13 @@ const configurationActions = {
   }),
 } as const;
 
-function runAgentAction(ctx: SandboxContext, store: ChatStore, caller: AgentCaller, action: keyof typeof agentActions, body: unknown): unknown {
+function runAgentAction(
+  ctx: SandboxContext,
+  store: ChatStore,
+  caller: AgentCaller,
+  action: keyof typeof agentActions,
+  body: unknown,
+): unknown {
   switch (action) {
     case 'send_event': {
       const input = agentActions.send_event.parse(body);
@@ -145,7 +152,8 @@ function runConfigurationAction(
     case 'register_webhook': {
       requireScope(caller, 'webhooks.configuration:rw');
       const input = configurationActions.register_webhook.parse(body);
-      if (input.owner_client_id !== caller.author.clientId) throw new ChatApiError(403, 'authorization', 'owner_client_id is not owned by you');
+      if (input.owner_client_id !== caller.author.clientId)
+        throw new ChatApiError(403, 'authorization', 'owner_client_id is not owned by you');
       const same = [...store.webhooks.values()].filter((w) => w.owner_client_id === input.owner_client_id && w.action === input.action);
       if (same.length >= WEBHOOKS_PER_ACTION) throw new ChatApiError(400, 'limit_reached', 'Limit reached');
       const id = randomBytes(13).toString('hex');
@@ -155,7 +163,8 @@ function runConfigurationAction(
     case 'list_webhooks': {
       requireScope(caller, 'webhooks.configuration:rw');
       const input = configurationActions.list_webhooks.parse(body);
-      if (input.owner_client_id !== caller.author.clientId) throw new ChatApiError(403, 'authorization', 'owner_client_id is not owned by you');
+      if (input.owner_client_id !== caller.author.clientId)
+        throw new ChatApiError(403, 'authorization', 'owner_client_id is not owned by you');
       return [...store.webhooks.values()]
         .filter((w) => w.owner_client_id === input.owner_client_id)
         .map(({ secret_key: _secret, ...rest }) => rest);
@@ -244,7 +253,9 @@ export function agentChatRouter(ctx: SandboxContext): Router {
       }
       const caller = agentAuth(ctx, store, req);
       if (caller.isBot) throw new ChatApiError(403, 'authorization', 'Bots cannot call the Configuration API');
-      res.json(runConfigurationAction(store, caller, action as Exclude<keyof typeof configurationActions, 'issue_bot_token'>, req.body ?? {}));
+      res.json(
+        runConfigurationAction(store, caller, action as Exclude<keyof typeof configurationActions, 'issue_bot_token'>, req.body ?? {}),
+      );
     } catch (error) {
       sendChatError(res, error);
     }

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import type { Response } from 'express';
 import type { SandboxContext } from '../state.ts';
-import {
-  chatId,
-  type ChatEvent,
-  type ChatRecord,
-  type ChatStore,
-  type ChatThread,
-  type EventVisibility,
-} from './chat-store.ts';
+import { chatId, type ChatEvent, type ChatRecord, type ChatStore, type ChatThread, type EventVisibility } from './chat-store.ts';
 import { emitChatWebhook, type AuthorType } from './chat-webhooks.ts';
 
 /** LiveChat's error envelope: `{error: {type, message}}`. Integrations must branch on `type`, not the status. */
@@ -30,7 +23,9 @@ export function sendChatError(res: Response, error: unknown): void {
   if (error instanceof z.ZodError) {
     const first = error.issues[0];
     const where = first ? first.path.map(String).join('.') : '';
-    res.status(400).json({ error: { type: 'validation', message: `${where ? `${where}: ` : ''}${first?.message ?? 'Wrong format of request'}` } });
+    res
+      .status(400)
+      .json({ error: { type: 'validation', message: `${where ? `${where}: ` : ''}${first?.message ?? 'Wrong format of request'}` } });
     return;
   }
   console.error('[sandbox] chat API error:', error);
@@ -44,7 +39,10 @@ const Properties = z.record(z.string(), z.record(z.string(), z.unknown())).optio
 export const EventInput = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message'),
-    text: z.string().min(1).refine((t) => Buffer.byteLength(t) <= MAX_TEXT_BYTES, 'text is longer than 16 KB'),
+    text: z
+      .string()
+      .min(1)
+      .refine((t) => Buffer.byteLength(t) <= MAX_TEXT_BYTES, 'text is longer than 16 KB'),
     custom_id: z.string().max(256).optional(),
     visibility: z.enum(['all', 'agents']).optional(),
     recipients: z.enum(['all', 'agents']).optional(),
@@ -114,13 +112,7 @@ function newThread(chat: ChatRecord, userIds: string[]): ChatThread {
   return thread;
 }
 
-function appendEvents(
-  store: ChatStore,
-  chat: ChatRecord,
-  thread: ChatThread,
-  inputs: EventInput[],
-  author: Author,
-): string[] {
+function appendEvents(store: ChatStore, chat: ChatRecord, thread: ChatThread, inputs: EventInput[], author: Author): string[] {
   // Validate every event before any is stored: a bad one leaves the thread as it was.
   const events: ChatEvent[] = [];
   for (const input of inputs) {
@@ -136,7 +128,14 @@ function appendEvents(
   return events.map((e) => e.id);
 }
 
-function emitIncomingEvents(ctx: SandboxContext, store: ChatStore, chat: ChatRecord, thread: ChatThread, ids: string[], author: Author): void {
+function emitIncomingEvents(
+  ctx: SandboxContext,
+  store: ChatStore,
+  chat: ChatRecord,
+  thread: ChatThread,
+  ids: string[],
+  author: Author,
+): void {
   for (const id of ids) {
     const event = thread.events.find((e) => e.id === id);
     if (!event) continue;
@@ -319,7 +318,12 @@ export function chatUsers(store: ChatStore, chat: ChatRecord): Record<string, un
 }
 
 /** `get_chat`: the chat with one thread (the latest by default). */
-export function chatWithThread(store: ChatStore, chat: ChatRecord, threadId: string | undefined, agentsView: boolean): Record<string, unknown> {
+export function chatWithThread(
+  store: ChatStore,
+  chat: ChatRecord,
+  threadId: string | undefined,
+  agentsView: boolean,
+): Record<string, unknown> {
   const thread = threadId ? chat.threads.find((t) => t.id === threadId) : store.lastThread(chat);
   if (threadId && !thread) throw new ChatApiError(404, 'not_found', 'Thread not found');
   return {

@@ -66,7 +66,12 @@ const byAction = {
   get_chat: z.object({ chat_id: z.string().min(1), thread_id: z.string().optional() }),
   list_chats: z.object({ limit: z.number().int().min(1).max(25).optional() }),
   update_customer: z
-    .object({ name: z.string().optional(), email: z.string().optional(), avatar: z.string().optional(), session_fields: SessionFields.optional() })
+    .object({
+      name: z.string().optional(),
+      email: z.string().optional(),
+      avatar: z.string().optional(),
+      session_fields: SessionFields.optional(),
+    })
     .refine((v) => Object.keys(v).length > 0, 'At least one optional parameter needs to be included'),
   set_customer_session_fields: z.object({ session_fields: SessionFields }),
   get_customer: z.object({}),
@@ -126,10 +131,19 @@ function runCustomerAction(ctx: SandboxContext, store: ChatStore, token: Custome
       return {};
     }
     case 'set_customer_session_fields':
-      customer.session_fields = mergeSessionFields(customer.session_fields, byAction.set_customer_session_fields.parse(body).session_fields);
+      customer.session_fields = mergeSessionFields(
+        customer.session_fields,
+        byAction.set_customer_session_fields.parse(body).session_fields,
+      );
       return {};
     case 'get_customer':
-      return { id: customer.id, type: 'customer', ...(customer.name ? { name: customer.name } : {}), session_fields: customer.session_fields, created_at: customer.created_at };
+      return {
+        id: customer.id,
+        type: 'customer',
+        ...(customer.name ? { name: customer.name } : {}),
+        session_fields: customer.session_fields,
+        created_at: customer.created_at,
+      };
     case 'update_event_properties': {
       const input = byAction.update_event_properties.parse(body);
       const chat = ownChat(store, token, input.chat_id);

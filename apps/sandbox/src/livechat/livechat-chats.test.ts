@@ -87,7 +87,12 @@ describe('LiveChat agent-token grant', () => {
     const agent = await agentToken();
     const first = await customerToken(agent.access_token);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ client_id: CLIENT, expires_in: 28800, token_type: 'Bearer', organization_id: agent.organization_id });
+    expect(first.body).toMatchObject({
+      client_id: CLIENT,
+      expires_in: 28800,
+      token_type: 'Bearer',
+      organization_id: agent.organization_id,
+    });
     const again = await customerToken(agent.access_token, first.body.entity_id);
     expect(again.body.entity_id).toBe(first.body.entity_id);
     expect(again.body.access_token).not.toBe(first.body.access_token);
@@ -95,7 +100,10 @@ describe('LiveChat agent-token grant', () => {
     const narrow = await agentToken('billing_manage--all accounts--my:ro');
     expect((await customerToken(narrow.access_token)).status).toBe(403);
     expect((await customerToken(agent.access_token, 'not-a-customer')).status).toBe(400);
-    expect((await sb.call('POST', '/v2/customer/token', { json: { grant_type: 'agent_token', client_id: CLIENT, response_type: 'token' } })).status).toBe(401);
+    expect(
+      (await sb.call('POST', '/v2/customer/token', { json: { grant_type: 'agent_token', client_id: CLIENT, response_type: 'token' } }))
+        .status,
+    ).toBe(401);
   });
 
   it('an expired customer token is refused until renewed with the same entity_id', async () => {
@@ -131,14 +139,20 @@ describe('Customer Chat API and chat webhooks', () => {
     // The customer may not start a second chat: one identity, one chat.
     expect((await customerCall(customer.access_token, org, 'start_chat', {})).status).toBe(400);
 
-    const agentReply = await agentCall(agent.access_token, 'send_event', { chat_id: chatId, event: { type: 'message', text: 'Hi, how can I help?' } });
+    const agentReply = await agentCall(agent.access_token, 'send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'Hi, how can I help?' },
+    });
     expect(agentReply.status).toBe(200);
     const note = await agentCall(agent.access_token, 'send_event', {
       chat_id: chatId,
       event: { type: 'message', text: 'internal', visibility: 'agents' },
     });
     expect(note.status).toBe(200);
-    const customerMessage = await customerCall(customer.access_token, org, 'send_event', { chat_id: chatId, event: { type: 'message', text: 'Where is my order?' } });
+    const customerMessage = await customerCall(customer.access_token, org, 'send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'Where is my order?' },
+    });
     expect(customerMessage.status).toBe(200);
 
     await eventually(() => {
@@ -154,13 +168,20 @@ describe('Customer Chat API and chat webhooks', () => {
 
     // The customer never sees agents-only notes.
     const seen = await customerCall(customer.access_token, org, 'get_chat', { chat_id: chatId });
-    expect(seen.body.thread.events.map((e: { text: string }) => e.text)).toEqual(['Hello from WhatsApp', 'Hi, how can I help?', 'Where is my order?']);
+    expect(seen.body.thread.events.map((e: { text: string }) => e.text)).toEqual([
+      'Hello from WhatsApp',
+      'Hi, how can I help?',
+      'Where is my order?',
+    ]);
 
     const archived = await agentCall(agent.access_token, 'deactivate_chat', { id: chatId });
     expect(archived.status).toBe(200);
     await eventually(() => expect(received('chat_deactivated')[0]?.payload).toMatchObject({ chat_id: chatId, user_id: agent.account_id }));
 
-    const inactive = await customerCall(customer.access_token, org, 'send_event', { chat_id: chatId, event: { type: 'message', text: 'again' } });
+    const inactive = await customerCall(customer.access_token, org, 'send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'again' },
+    });
     expect(inactive.body.error.type).toBe('chat_inactive');
     const resumed = await customerCall(customer.access_token, org, 'resume_chat', {
       chat: { id: chatId, thread: { events: [{ type: 'message', text: 'again' }] } },
@@ -196,9 +217,18 @@ describe('Customer Chat API and chat webhooks', () => {
     const sent = await customerCall(customer.access_token, org, 'send_event', { chat_id: chatId, event: { type: 'file', url } });
     expect(sent.status).toBe(200);
     const chat = await agentCall(agent.access_token, 'get_chat', { chat_id: chatId });
-    expect(chat.body.thread.events[0]).toMatchObject({ type: 'file', name: 'invoice.pdf', content_type: 'application/pdf', size: bytes.length, url });
+    expect(chat.body.thread.events[0]).toMatchObject({
+      type: 'file',
+      name: 'invoice.pdf',
+      content_type: 'application/pdf',
+      size: bytes.length,
+      url,
+    });
 
-    const foreign = await customerCall(customer.access_token, org, 'send_event', { chat_id: chatId, event: { type: 'file', url: 'https://example.com/x.png' } });
+    const foreign = await customerCall(customer.access_token, org, 'send_event', {
+      chat_id: chatId,
+      event: { type: 'file', url: 'https://example.com/x.png' },
+    });
     expect(foreign.body.error.type).toBe('validation');
 
     const big = new FormData();
@@ -229,7 +259,9 @@ describe('Customer Chat API and chat webhooks', () => {
     const org = customer.organization_id as string;
     expect((await customerCall(customer.access_token, org, 'update_customer', {})).status).toBe(400);
     await customerCall(customer.access_token, org, 'update_customer', { name: 'Maria', session_fields: [{ whatsapp: '+34612345678' }] });
-    await customerCall(customer.access_token, org, 'set_customer_session_fields', { session_fields: [{ business_number: '+48221234567' }] });
+    await customerCall(customer.access_token, org, 'set_customer_session_fields', {
+      session_fields: [{ business_number: '+48221234567' }],
+    });
     const { chat_id: chatId } = (await customerCall(customer.access_token, org, 'start_chat', {})).body;
     const listed = await sb.call('GET', '/sandbox/livechat/chats?organization=10001');
     expect(listed.body.chats[0].customer).toEqual({
@@ -239,14 +271,20 @@ describe('Customer Chat API and chat webhooks', () => {
     });
     const at = new Date().toISOString();
     expect((await customerCall(customer.access_token, org, 'mark_events_as_seen', { chat_id: chatId, seen_up_to: at })).status).toBe(200);
-    await eventually(() => expect(received('events_marked_as_seen')[0]?.payload).toMatchObject({ chat_id: chatId, user_id: customer.entity_id, seen_up_to: at }));
+    await eventually(() =>
+      expect(received('events_marked_as_seen')[0]?.payload).toMatchObject({ chat_id: chatId, user_id: customer.entity_id, seen_up_to: at }),
+    );
   });
 });
 
 describe('Configuration API and faults', () => {
   it('registers at most three webhooks per action, lists them without secrets, unregisters', async () => {
     const agent = await agentToken();
-    const ids = [await register(agent.access_token, 'incoming_event'), await register(agent.access_token, 'incoming_event'), await register(agent.access_token, 'incoming_event')];
+    const ids = [
+      await register(agent.access_token, 'incoming_event'),
+      await register(agent.access_token, 'incoming_event'),
+      await register(agent.access_token, 'incoming_event'),
+    ];
     const fourth = await configurationCall(agent.access_token, 'register_webhook', {
       url: `${receiver.url}/x`,
       action: 'incoming_event',
@@ -270,12 +308,27 @@ describe('Configuration API and faults', () => {
     expect(groups.body.map((g: { id: number }) => g.id)).toContain(0);
     const bot = (await configurationCall(agent.access_token, 'create_bot', { name: 'WhatsApp', owner_client_id: CLIENT })).body;
     expect(bot).toMatchObject({ id: expect.any(String), secret: expect.any(String) });
-    const wrong = await configurationCall('', 'issue_bot_token', { bot_id: bot.id, client_id: CLIENT, bot_secret: 'nope', organization_id: agent.organization_id });
+    const wrong = await configurationCall('', 'issue_bot_token', {
+      bot_id: bot.id,
+      client_id: CLIENT,
+      bot_secret: 'nope',
+      organization_id: agent.organization_id,
+    });
     expect(wrong.status).toBe(401);
-    const { token } = (await configurationCall('', 'issue_bot_token', { bot_id: bot.id, client_id: CLIENT, bot_secret: bot.secret, organization_id: agent.organization_id })).body;
+    const { token } = (
+      await configurationCall('', 'issue_bot_token', {
+        bot_id: bot.id,
+        client_id: CLIENT,
+        bot_secret: bot.secret,
+        organization_id: agent.organization_id,
+      })
+    ).body;
     const customer = (await customerToken(agent.access_token)).body;
     const { chat_id: chatId } = (await customerCall(customer.access_token, customer.organization_id, 'start_chat', {})).body;
-    const posted = await agentCall(token, 'send_event', { chat_id: chatId, event: { type: 'message', text: 'Window closed: send a template', visibility: 'agents' } });
+    const posted = await agentCall(token, 'send_event', {
+      chat_id: chatId,
+      event: { type: 'message', text: 'Window closed: send a template', visibility: 'agents' },
+    });
     expect(posted.status).toBe(200);
     const chat = await agentCall(agent.access_token, 'get_chat', { chat_id: chatId });
     expect(chat.body.thread.events.at(-1)).toMatchObject({ author_id: bot.id, visibility: 'agents' });

@@ -4,11 +4,7 @@ import type { SeedOrganization } from '../seed.ts';
 import type { SandboxContext, WebhookDelivery } from '../state.ts';
 
 export type AppWebhookEvent =
-  | 'application_installed'
-  | 'application_uninstalled'
-  | 'payment_activated'
-  | 'payment_collected'
-  | 'payment_cancelled';
+  'application_installed' | 'application_uninstalled' | 'payment_activated' | 'payment_collected' | 'payment_cancelled';
 
 /**
  * Fire-and-forget LiveChat app webhook, `{event, licenseID, organizationID, clientID, userID, date, payload}`.

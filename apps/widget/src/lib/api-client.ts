@@ -108,7 +108,10 @@ export async function apiRequest<S extends z.ZodType>(path: string, schema: S, o
 }
 
 /** A file the BFF serves behind the bearer token (a CSV export): its bytes and the name the server gave it. */
-export async function apiDownload(path: string, options: Pick<RequestOptions, 'query' | 'signal'> = {}): Promise<{ blob: Blob; filename: string | null }> {
+export async function apiDownload(
+  path: string,
+  options: Pick<RequestOptions, 'query' | 'signal'> = {},
+): Promise<{ blob: Blob; filename: string | null }> {
   const res = await send(path, options, '*/*');
   const disposition = res.headers.get('content-disposition') ?? '';
   const filename = /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? null;

@@ -26,7 +26,13 @@ export function LoadMore({ query, shown, noun, testId }: { query: PagedQuery; sh
   }
   return (
     <div className="wa-row wa-load-more">
-      <Button kind="secondary" size="compact" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()} data-testid={testId}>
+      <Button
+        kind="secondary"
+        size="compact"
+        loading={query.isFetchingNextPage}
+        onClick={() => void query.fetchNextPage()}
+        data-testid={testId}
+      >
         Load more
       </Button>
       <Text as="span" size="sm" className="wa-muted">

@@ -13,8 +13,7 @@ export const queryKeys = {
   },
   quotes: {
     all: ['conversations', 'quote'] as const,
-    one: (q: { numberId: string; to: string; category: string }) =>
-      ['conversations', 'quote', q.numberId, q.to, q.category] as const,
+    one: (q: { numberId: string; to: string; category: string }) => ['conversations', 'quote', q.numberId, q.to, q.category] as const,
   },
   messages: {
     all: ['messages'] as const,

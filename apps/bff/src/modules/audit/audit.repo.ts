@@ -20,7 +20,12 @@ export async function insertAudit(conn: Conn, row: NewAuditRow): Promise<AuditRo
  */
 export function listAudit(
   conn: Conn,
-  filter: { organizationId?: string | undefined; before?: Date | undefined; after?: readonly [micros: string, id: string] | undefined; limit: number },
+  filter: {
+    organizationId?: string | undefined;
+    before?: Date | undefined;
+    after?: readonly [micros: string, id: string] | undefined;
+    limit: number;
+  },
 ): Promise<(AuditRow & { micros: string })[]> {
   const where: SQL[] = [];
   if (filter.organizationId) where.push(eq(auditEvents.organizationId, filter.organizationId));

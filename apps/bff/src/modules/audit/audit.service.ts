@@ -28,7 +28,12 @@ export class AuditService {
 
   /** One page, and the cursor of the next one (null on the last page). */
   async page(organizationId: string | undefined, q: AuditQuery): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
-    const rows = await listAudit(this.db, { organizationId, before: q.before ? new Date(q.before) : undefined, after: q.cursor, limit: q.limit + 1 });
+    const rows = await listAudit(this.db, {
+      organizationId,
+      before: q.before ? new Date(q.before) : undefined,
+      after: q.cursor,
+      limit: q.limit + 1,
+    });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return { events: page.map(toAuditDto), nextCursor: rows.length > q.limit && last ? encodeCursor([last.micros, last.id]) : null };
@@ -41,7 +46,8 @@ export class AuditService {
     let after: readonly [string, string] | undefined;
     for (;;) {
       const rows = await listAudit(this.db, { organizationId, after, limit: CSV_PAGE });
-      if (rows.length) yield rows.map((r) => [r.at, r.organizationId, r.actorType, r.actorId, r.action, r.targetType, r.targetId, r.metadata]);
+      if (rows.length)
+        yield rows.map((r) => [r.at, r.organizationId, r.actorType, r.actorId, r.action, r.targetType, r.targetId, r.metadata]);
       if (rows.length < CSV_PAGE) return;
       const last = rows[rows.length - 1]!;
       after = [last.micros, last.id];

@@ -52,7 +52,7 @@ describe('auth middleware against LiveChat Accounts (sandbox)', () => {
   });
 
   it('keeps tenants apart: an agent of B cannot read or use anything of A', async () => {
-    const [a, b] = s.orgs as [typeof s.orgs[0], typeof s.orgs[0]];
+    const [a, b] = s.orgs as [(typeof s.orgs)[0], (typeof s.orgs)[0]];
     const ownerA = await s.token(a!, 'owner');
     const agentB = await s.token(b!, 'agent');
     const numbersA = (await s.api(ownerA, '/api/numbers')).body.numbers as { id: string }[];
@@ -61,7 +61,15 @@ describe('auth middleware against LiveChat Accounts (sandbox)', () => {
     // A's data exists...
     const customer = '+48601000001';
     const sent = await s.api(ownerA, '/api/messages', {
-      body: { kind: 'template', numberId: aNumber, to: customer, templateName: 'login_code', language: 'en_US', variables: ['1234'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId: aNumber,
+        to: customer,
+        templateName: 'login_code',
+        language: 'en_US',
+        variables: ['1234'],
+        clientRef: crypto.randomUUID(),
+      },
     });
     expect(sent.status).toBe(201);
 
@@ -70,7 +78,15 @@ describe('auth middleware against LiveChat Accounts (sandbox)', () => {
     expect((await s.api(agentB, `/api/numbers/${aNumber}/templates/sync`, { method: 'POST' })).status).toBe(404);
     expect((await s.api(agentB, `/api/conversations/quote?numberId=${aNumber}&to=%2B48601000001&category=utility`)).status).toBe(404);
     const sendAsB = await s.api(agentB, '/api/messages', {
-      body: { kind: 'template', numberId: aNumber, to: customer, templateName: 'login_code', language: 'en_US', variables: ['1'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId: aNumber,
+        to: customer,
+        templateName: 'login_code',
+        language: 'en_US',
+        variables: ['1'],
+        clientRef: crypto.randomUUID(),
+      },
     });
     expect(sendAsB.status).toBe(404);
     const listB = await s.api(agentB, `/api/messages?to=%2B48601000001`);

@@ -57,7 +57,13 @@ export function organizationRateLimit(limiter: RateLimiterPostgres) {
         }
         headers(err);
         res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.msBeforeNext / 1000))));
-        next(new DomainError(ErrorCode.rateLimited, 'Too many requests', 'Your organization sent too many requests. Wait a minute and try again.'));
+        next(
+          new DomainError(
+            ErrorCode.rateLimited,
+            'Too many requests',
+            'Your organization sent too many requests. Wait a minute and try again.',
+          ),
+        );
       },
     );
   };

@@ -29,7 +29,10 @@ export async function lockCharge(tx: Tx, id: string): Promise<ChargeRow | undefi
 }
 
 export async function updateCharge(conn: Conn, id: string, values: Partial<typeof charges.$inferInsert>) {
-  await conn.update(charges).set({ ...values, updatedAt: new Date() }).where(eq(charges.id, id));
+  await conn
+    .update(charges)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(charges.id, id));
 }
 
 /** What the ledger credited for the charge of the row (the bills' "credited" column). */
@@ -49,7 +52,11 @@ export async function listBills(conn: Conn, organizationId: string, chargeId?: s
     })
     .from(charges)
     .leftJoin(numbers, eq(numbers.id, charges.numberId))
-    .where(chargeId === undefined ? eq(charges.organizationId, organizationId) : and(eq(charges.organizationId, organizationId), eq(charges.id, chargeId)))
+    .where(
+      chargeId === undefined
+        ? eq(charges.organizationId, organizationId)
+        : and(eq(charges.organizationId, organizationId), eq(charges.id, chargeId)),
+    )
     .orderBy(desc(charges.createdAt), desc(charges.id));
 }
 
@@ -140,7 +147,10 @@ export async function deleteCredential(conn: Conn, organizationId: string, seale
 }
 
 export async function deleteExpiredCredentials(conn: Conn, now: Date): Promise<number> {
-  const rows = await conn.delete(billingCredentials).where(lt(billingCredentials.expiresAt, now)).returning({ id: billingCredentials.organizationId });
+  const rows = await conn
+    .delete(billingCredentials)
+    .where(lt(billingCredentials.expiresAt, now))
+    .returning({ id: billingCredentials.organizationId });
   return rows.length;
 }
 
@@ -154,19 +164,21 @@ export async function setLowBalanceThreshold(conn: Conn, organizationId: string,
 /** Conversations that spent from the balance (and were not given back), per local day and number. */
 export async function usageByDay(conn: Conn, organizationId: string, since: Date, timeZone: string) {
   const day = sql<string>`to_char(timezone(${timeZone}, ${conversations.openedAt}), 'YYYY-MM-DD')`;
-  return conn
-    .select({ day, numberId: conversations.numberId, count: sql<string>`count(*)` })
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.organizationId, organizationId),
-        gte(conversations.openedAt, since),
-        sql`${conversations.cost} > 0`,
-        eq(conversations.status, 'open'),
-      ),
-    )
-    // By position: the day expression carries a bound parameter, so a repeated copy would not match it.
-    .groupBy(sql`1`, conversations.numberId);
+  return (
+    conn
+      .select({ day, numberId: conversations.numberId, count: sql<string>`count(*)` })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.organizationId, organizationId),
+          gte(conversations.openedAt, since),
+          sql`${conversations.cost} > 0`,
+          eq(conversations.status, 'open'),
+        ),
+      )
+      // By position: the day expression carries a bound parameter, so a repeated copy would not match it.
+      .groupBy(sql`1`, conversations.numberId)
+  );
 }
 
 export function numbersByIds(conn: Conn, ids: string[]) {

@@ -1,4 +1,16 @@
-import { encodeCursor, ErrorCode, type Balance, type Bill, type BillsQuery, type Catalog, type ChargeStatus, type ConfirmChargeResponse, type LiveChatCharge, type Usage, type UsageQuery } from '@wa/contracts';
+import {
+  encodeCursor,
+  ErrorCode,
+  type Balance,
+  type Bill,
+  type BillsQuery,
+  type Catalog,
+  type ChargeStatus,
+  type ConfirmChargeResponse,
+  type LiveChatCharge,
+  type Usage,
+  type UsageQuery,
+} from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
 import { DomainError, errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -45,7 +57,11 @@ export function billingUnavailable(err: unknown): DomainError {
     return errors.unauthenticated('LiveChat billing did not accept your session. Sign in again.', ErrorCode.tokenExpired);
   }
   if (err instanceof BillingError && err.status < 500 && err.status !== 404) {
-    return new DomainError(ErrorCode.upstreamRefused, 'LiveChat billing refused', `LiveChat billing refused the request. Nothing was charged.`);
+    return new DomainError(
+      ErrorCode.upstreamRefused,
+      'LiveChat billing refused',
+      `LiveChat billing refused the request. Nothing was charged.`,
+    );
   }
   return errors.upstream('LiveChat billing');
 }
@@ -226,7 +242,11 @@ export class BillingService {
   }
 
   /** Mirrors a plan's status onto our charge and, while it is the number's current plan, onto the number. */
-  async applyRecurrent(chargeId: string, remote: Pick<RecurrentCharge, 'status' | 'nextChargeAt'>, extra?: (tx: Tx) => Promise<void>): Promise<void> {
+  async applyRecurrent(
+    chargeId: string,
+    remote: Pick<RecurrentCharge, 'status' | 'nextChargeAt'>,
+    extra?: (tx: Tx) => Promise<void>,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       const locked = await repo.lockCharge(tx, chargeId);
       if (!locked) return;
@@ -287,7 +307,19 @@ export class BillingService {
     };
   }
 
-  static readonly BILLS_CSV_HEADER = ['date', 'charge_id', 'item', 'description', 'number', 'status', 'price', 'currency', 'conversations', 'credited_conversations', 'next_charge_at'];
+  static readonly BILLS_CSV_HEADER = [
+    'date',
+    'charge_id',
+    'item',
+    'description',
+    'number',
+    'status',
+    'price',
+    'currency',
+    'conversations',
+    'credited_conversations',
+    'next_charge_at',
+  ];
 
   /** Every bill, newest first, a page at a time, as CSV rows, with what the ledger credited for each. */
   async *billsCsvRows(organizationId: string, pageSize = 1_000): AsyncGenerator<unknown[][]> {
@@ -296,14 +328,25 @@ export class BillingService {
       const page = await billsPage(this.db, organizationId, { limit: pageSize, after });
       yield page.rows.map(({ charge, number, credited }) => {
         const b = this.toBill(charge, number, Number(credited));
-        return [b.createdAt, b.id, b.item, b.description, b.number, b.status, (b.priceCents / 100).toFixed(2), b.currency, b.conversations, b.credited, b.nextChargeAt];
+        return [
+          b.createdAt,
+          b.id,
+          b.item,
+          b.description,
+          b.number,
+          b.status,
+          (b.priceCents / 100).toFixed(2),
+          b.currency,
+          b.conversations,
+          b.credited,
+          b.nextChargeAt,
+        ];
       });
       const last = page.rows[page.rows.length - 1];
       if (!page.more || !last) return;
       after = [last.micros, last.charge.id];
     }
   }
-
 
   async setLowBalanceThreshold(organizationId: string, threshold: number | null): Promise<Balance> {
     await repo.setLowBalanceThreshold(this.db, organizationId, threshold);

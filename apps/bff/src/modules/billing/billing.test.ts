@@ -35,7 +35,8 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     return r.body as { bill: { id: string; priceCents: number; status: string }; charge: { id: string; price: number } };
   };
   /** What the host's payment modal does when the owner clicks "Confirm payment" / "Cancel". */
-  const modal = (kind: 'direct' | 'recurrent', id: string, action: 'accept' | 'decline') => s.sandboxControl(`/sandbox/billing/${kind}/${id}/${action}`, {});
+  const modal = (kind: 'direct' | 'recurrent', id: string, action: 'accept' | 'decline') =>
+    s.sandboxControl(`/sandbox/billing/${kind}/${id}/${action}`, {});
   const confirm = (id: string, token = owner) => s.api(token, `/api/billing/charges/${id}/confirm`, { method: 'POST' });
   const confirmUntilSettled = (id: string, token = owner) =>
     waitFor(
@@ -201,7 +202,11 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     const before = await balance();
     const { charge } = await buy('500');
     const post = (secret: string, body: unknown) =>
-      fetch(`${s.bffUrl}/webhooks/livechat/${secret}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${s.bffUrl}/webhooks/livechat/${secret}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const forged = { event: 'payment_collected', organizationID: acme.id, payload: { paymentID: charge.id, total: 4900 } };
     expect((await post('not-the-secret-0123456789abcdef', forged)).status).toBe(404);
     const hinted = await post(s.config.APP_WEBHOOK_SECRET, forged);
@@ -209,7 +214,9 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     expect(await balance()).toBe(before);
     expect((await s.api(owner, '/api/billing/charges')).body.bills.find((b: { id: string }) => b.id === charge.id).status).toBe('pending');
     // Another organization's id in the hint does not reach this charge either.
-    const elsewhere = (await (await post(s.config.APP_WEBHOOK_SECRET, { ...forged, organizationID: bistro.id })).json()) as { result: string };
+    const elsewhere = (await (await post(s.config.APP_WEBHOOK_SECRET, { ...forged, organizationID: bistro.id })).json()) as {
+      result: string;
+    };
     expect(elsewhere.result).toBe('ignored');
     expect(s.logs.join('\n')).not.toContain(s.config.APP_WEBHOOK_SECRET);
   });
@@ -219,8 +226,20 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     const pkg = DEFAULT_CATALOG.packages[0]!;
     const client = new BillingClient(s.sandboxUrl);
     // Created in LiveChat but never recorded by us (as if we crashed right after creating it).
-    const lost = await client.createDirectCharge(owner, { name: packageChargeName(pkg), price: pkg.price, quantity: 1, returnUrl: s.bffUrl, test: false });
-    const foreign = await client.createDirectCharge(owner, { name: 'Another app’s thing', price: 999, quantity: 1, returnUrl: s.bffUrl, test: false });
+    const lost = await client.createDirectCharge(owner, {
+      name: packageChargeName(pkg),
+      price: pkg.price,
+      quantity: 1,
+      returnUrl: s.bffUrl,
+      test: false,
+    });
+    const foreign = await client.createDirectCharge(owner, {
+      name: 'Another app’s thing',
+      price: 999,
+      quantity: 1,
+      returnUrl: s.bffUrl,
+      test: false,
+    });
     await modal('direct', lost.id, 'accept');
     await modal('direct', foreign.id, 'accept');
     const first = await s.services.billingSync.syncOrganization(acme.id, owner);
@@ -242,8 +261,24 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     expect(connected.status).toBe(201);
     const later = () => new Date(Date.now() + 25 * 3600_000);
     const quiet = createLogger('silent');
-    const billing = new BillingService(s.database.db, s.services.ledger, client, DEFAULT_CATALOG, { returnUrl: s.bffUrl, testCharges: false, pendingTtlMs: 24 * 3600_000 }, quiet, later);
-    const sync = new BillingSyncService(s.database.db, billing, client, TokenVault.ephemeral(), { clientId: s.config.LIVECHAT_CLIENT_ID, testCharges: false }, quiet, later);
+    const billing = new BillingService(
+      s.database.db,
+      s.services.ledger,
+      client,
+      DEFAULT_CATALOG,
+      { returnUrl: s.bffUrl, testCharges: false, pendingTtlMs: 24 * 3600_000 },
+      quiet,
+      later,
+    );
+    const sync = new BillingSyncService(
+      s.database.db,
+      billing,
+      client,
+      TokenVault.ephemeral(),
+      { clientId: s.config.LIVECHAT_CLIENT_ID, testCharges: false },
+      quiet,
+      later,
+    );
     await sync.syncOrganization(acme.id, owner);
     const after = (await s.api(owner, '/api/billing/charges')).body.bills as { id: string; status: string }[];
     expect(after.find((b) => b.id === abandoned.charge.id)?.status).toBe('cancelled');
@@ -264,7 +299,9 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     await modal('direct', charge.id, 'decline');
     // Bistro's plan keeps running, so its token stays while it is valid; with the plan gone it would be dropped.
     await s.services.billingSync.sweep();
-    expect((await s.api(bistroOwner, '/api/billing/charges')).body.bills.find((b: { id: string }) => b.id === charge.id).status).toBe('declined');
+    expect((await s.api(bistroOwner, '/api/billing/charges')).body.bills.find((b: { id: string }) => b.id === charge.id).status).toBe(
+      'declined',
+    );
     const plan = (await s.api(bistroOwner, '/api/billing/charges')).body.bills.find((b: { kind: string }) => b.kind === 'recurrent');
     await s.sandboxControl(`/sandbox/billing/recurrent/${plan.id}/status`, { status: 'cancelled' });
     await s.services.billingSync.sweep();
@@ -283,10 +320,22 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
   it('C.1: the owner connects a number and pays its plan; past_due blocks sending; disconnecting cancels the plan', async () => {
     const number = freshBusinessNumber();
     const connect = await s.api(owner, '/api/numbers', {
-      body: { number: number.replace('+44', '+44 ').replace(/(\d{3})(\d{4})$/, ' $1 $2'), displayName: 'Acme Returns', apiVersion: 'v2', wabaId: 'waba-acme-001', planId: 'full', billingCycle: 'annual' },
+      body: {
+        number: number.replace('+44', '+44 ').replace(/(\d{3})(\d{4})$/, ' $1 $2'),
+        displayName: 'Acme Returns',
+        apiVersion: 'v2',
+        wabaId: 'waba-acme-001',
+        planId: 'full',
+        billingCycle: 'annual',
+      },
     });
     expect(connect.status, JSON.stringify(connect.body)).toBe(201);
-    expect(connect.body.number).toMatchObject({ number, planStatus: 'pending', canSend: false, plan: { planId: 'full', billingCycle: 'annual', priceCents: 49000 } });
+    expect(connect.body.number).toMatchObject({
+      number,
+      planStatus: 'pending',
+      canSend: false,
+      plan: { planId: 'full', billingCycle: 'annual', priceCents: 49000 },
+    });
     expect(connect.body.charge).toMatchObject({ price: 49000, months: 12, status: 'pending' });
     const numberId = connect.body.number.id as string;
     const chargeId = connect.body.charge.id as string;
@@ -299,18 +348,35 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     // The owner's Kaleyra console: the number and its callback profile.
     const settings = (await s.api(owner, '/api/numbers/callback-settings')).body;
     expect(settings.statusUrl).toBe(`${s.bffUrl}/webhooks/kaleyra/${acme.id}/status`);
-    await s.sandboxControl('/sandbox/kaleyra/numbers', { number, api_version: 'v2', waba_id: 'waba-acme-001', display_name: 'Acme Returns' });
-    await s.sandboxControl(`/sandbox/kaleyra/numbers/${encodeURIComponent(number)}/callback-profile`, {
-      status_url: settings.statusUrl,
-      incoming_url: settings.incomingUrl,
-      username: settings.username,
-      password: settings.password,
-    }, 'PUT');
+    await s.sandboxControl('/sandbox/kaleyra/numbers', {
+      number,
+      api_version: 'v2',
+      waba_id: 'waba-acme-001',
+      display_name: 'Acme Returns',
+    });
+    await s.sandboxControl(
+      `/sandbox/kaleyra/numbers/${encodeURIComponent(number)}/callback-profile`,
+      {
+        status_url: settings.statusUrl,
+        incoming_url: settings.incomingUrl,
+        username: settings.username,
+        password: settings.password,
+      },
+      'PUT',
+    );
     expect((await s.api(agent, `/api/numbers/${numberId}/templates/sync`, { method: 'POST' })).status).toBe(200);
 
     const send = (to: string) =>
       s.api(agent, '/api/messages', {
-        body: { numberId, to, clientRef: randomUUID(), kind: 'template', templateName: 'login_code', language: 'en_US', variables: ['123456'] },
+        body: {
+          numberId,
+          to,
+          clientRef: randomUUID(),
+          kind: 'template',
+          templateName: 'login_code',
+          language: 'en_US',
+          variables: ['123456'],
+        },
       });
     const ok = await send(`+4860${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`);
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
@@ -328,7 +394,9 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     const listed = (await s.api(agent, '/api/numbers')).body.numbers.find((n: { id: string }) => n.id === numberId);
     expect(listed).toMatchObject({ planStatus: 'past_due', canSend: false });
     // Several numbers per organization: the seeded one still sends.
-    expect((await s.api(agent, '/api/numbers')).body.numbers.filter((n: { canSend: boolean }) => n.canSend).length).toBeGreaterThanOrEqual(1);
+    expect((await s.api(agent, '/api/numbers')).body.numbers.filter((n: { canSend: boolean }) => n.canSend).length).toBeGreaterThanOrEqual(
+      1,
+    );
 
     await s.sandboxControl(`/sandbox/billing/recurrent/${chargeId}/status`, { status: 'active' });
     await s.services.billingSync.sweep();
@@ -346,7 +414,10 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     expect(reconnect.status).toBe(201);
     await modal('recurrent', reconnect.body.charge.id, 'decline');
     expect((await confirm(reconnect.body.charge.id)).body).toMatchObject({ outcome: 'declined', bill: { status: 'declined' } });
-    expect((await s.api(owner, '/api/numbers')).body.numbers.find((n: { number: string }) => n.number === number)).toMatchObject({ planStatus: 'declined', canSend: false });
+    expect((await s.api(owner, '/api/numbers')).body.numbers.find((n: { number: string }) => n.number === number)).toMatchObject({
+      planStatus: 'declined',
+      canSend: false,
+    });
   });
 
   it('bad input gets problem+json naming the field, and nothing is written', async () => {
@@ -366,11 +437,43 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     const cases: [string, unknown, number, string][] = [
       ['/api/billing/packages', { packageId: '250' }, 400, 'packageId'],
       ['/api/billing/packages', {}, 400, 'packageId'],
-      ['/api/numbers', { number: '12345', displayName: 'X', apiVersion: 'v2', wabaId: 'w', planId: 'standard', billingCycle: 'monthly' }, 400, 'number'],
-      ['/api/numbers', { number: '+48 22 123', displayName: 'X', apiVersion: 'v2', wabaId: 'w', planId: 'gold', billingCycle: 'monthly' }, 400, 'planId'],
-      ['/api/numbers', { number: seeded, displayName: 'Dup', apiVersion: 'v2', wabaId: 'w', planId: 'standard', billingCycle: 'monthly' }, 409, 'number'],
-      ['/api/numbers', { number: bistro.whatsapp_numbers[0]!.number, displayName: 'Theirs', apiVersion: 'v1', wabaId: 'w', planId: 'standard', billingCycle: 'monthly' }, 409, 'number'],
-      ['/api/numbers', { number: '+48221234568', displayName: 'X', apiVersion: 'v3', wabaId: 'w', planId: 'standard', billingCycle: 'weekly' }, 400, 'apiVersion'],
+      [
+        '/api/numbers',
+        { number: '12345', displayName: 'X', apiVersion: 'v2', wabaId: 'w', planId: 'standard', billingCycle: 'monthly' },
+        400,
+        'number',
+      ],
+      [
+        '/api/numbers',
+        { number: '+48 22 123', displayName: 'X', apiVersion: 'v2', wabaId: 'w', planId: 'gold', billingCycle: 'monthly' },
+        400,
+        'planId',
+      ],
+      [
+        '/api/numbers',
+        { number: seeded, displayName: 'Dup', apiVersion: 'v2', wabaId: 'w', planId: 'standard', billingCycle: 'monthly' },
+        409,
+        'number',
+      ],
+      [
+        '/api/numbers',
+        {
+          number: bistro.whatsapp_numbers[0]!.number,
+          displayName: 'Theirs',
+          apiVersion: 'v1',
+          wabaId: 'w',
+          planId: 'standard',
+          billingCycle: 'monthly',
+        },
+        409,
+        'number',
+      ],
+      [
+        '/api/numbers',
+        { number: '+48221234568', displayName: 'X', apiVersion: 'v3', wabaId: 'w', planId: 'standard', billingCycle: 'weekly' },
+        400,
+        'apiVersion',
+      ],
     ];
     for (const [path, body, status, field] of cases) {
       const r = await s.api(owner, path, { body });
@@ -394,7 +497,11 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     const attempts: [string, string, unknown?][] = [
       ['POST', '/api/billing/packages', { packageId: '500' }],
       ['POST', `/api/billing/charges/${charge.id}/confirm`],
-      ['POST', '/api/numbers', { number: freshBusinessNumber(), displayName: 'X', apiVersion: 'v2', wabaId: 'w', planId: 'standard', billingCycle: 'monthly' }],
+      [
+        'POST',
+        '/api/numbers',
+        { number: freshBusinessNumber(), displayName: 'X', apiVersion: 'v2', wabaId: 'w', planId: 'standard', billingCycle: 'monthly' },
+      ],
       ['POST', `/api/numbers/${numberId}/plan`, { planId: 'full', billingCycle: 'monthly' }],
       ['DELETE', `/api/numbers/${numberId}`],
       ['PUT', '/api/balance/low-balance-threshold', { threshold: 10 }],
@@ -406,7 +513,14 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
       expect(r.body.code).toBe('forbidden');
     }
     expect((await s.sandboxControl<{ direct: unknown[] }>('/sandbox/billing/charges')).direct.length).toBe(remoteBefore);
-    for (const path of ['/api/catalog', '/api/balance', '/api/ledger', '/api/billing/charges', '/api/billing/charges.csv', '/api/billing/usage']) {
+    for (const path of [
+      '/api/catalog',
+      '/api/balance',
+      '/api/ledger',
+      '/api/billing/charges',
+      '/api/billing/charges.csv',
+      '/api/billing/usage',
+    ]) {
       expect((await s.api(agent, path)).status, path).toBe(200);
     }
   });
@@ -417,7 +531,12 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     expect(r.headers.get('content-type')).toContain('text/csv');
     expect(r.headers.get('content-disposition')).toMatch(/attachment; filename="?whatsapp-bills-\d{4}-\d{2}-\d{2}\.csv/);
     const rows = Papa.parse<Record<string, string>>(await r.text(), { header: true, skipEmptyLines: true }).data;
-    const bills = (await s.api(owner, '/api/billing/charges')).body.bills as { id: string; priceCents: number; status: string; credited: number }[];
+    const bills = (await s.api(owner, '/api/billing/charges')).body.bills as {
+      id: string;
+      priceCents: number;
+      status: string;
+      credited: number;
+    }[];
     expect(rows.map((x) => x.charge_id)).toEqual(bills.map((b) => b.id));
     for (const b of bills) {
       const row = rows.find((x) => x.charge_id === b.id)!;

@@ -11,7 +11,11 @@ type Conn = Db | Tx;
  * ledger credited for each. Keyset on (organization_id, created_at, id); the credited sum uses the partial index
  * on purchase entries by reference, so neither grows with the ledger.
  */
-export async function billsPage(conn: Conn, organizationId: string, options: { limit: number; after?: readonly [micros: string, id: string] | undefined }) {
+export async function billsPage(
+  conn: Conn,
+  organizationId: string,
+  options: { limit: number; after?: readonly [micros: string, id: string] | undefined },
+) {
   const rows = await conn
     .select({
       charge: charges,

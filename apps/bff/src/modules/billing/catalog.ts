@@ -54,9 +54,7 @@ const UniqueCatalogSchema = CatalogSchema.superRefine((c, ctx) => {
 export const CatalogJsonSchema = jsonEnv(UniqueCatalogSchema, DEFAULT_CATALOG);
 
 /** A catalog item as it is recorded on a charge: `package:500`, `plan:standard:monthly`. */
-export type CatalogItem =
-  | { kind: 'package'; package: CatalogPackage }
-  | { kind: 'plan'; plan: CatalogPlan; cycle: BillingCycle };
+export type CatalogItem = { kind: 'package'; package: CatalogPackage } | { kind: 'plan'; plan: CatalogPlan; cycle: BillingCycle };
 
 export function findPackage(catalog: Catalog, id: string): CatalogPackage | undefined {
   return catalog.packages.find((p) => p.id === id);
@@ -97,7 +95,10 @@ export function parsePlanItem(item: string): { planId: string; cycle: BillingCyc
  * The catalog package a Billing API charge we have no record of was created for, recognised by exactly the
  * name and price our code gives such charges. Anything else is not ours to credit.
  */
-export function packageForRemoteCharge(catalog: Catalog, charge: { name: string; price: number; quantity: number }): CatalogPackage | undefined {
+export function packageForRemoteCharge(
+  catalog: Catalog,
+  charge: { name: string; price: number; quantity: number },
+): CatalogPackage | undefined {
   if (charge.quantity !== 1) return undefined;
   return catalog.packages.find((p) => packageChargeName(p) === charge.name && p.price === charge.price);
 }

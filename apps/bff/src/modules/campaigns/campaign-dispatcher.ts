@@ -319,7 +319,10 @@ export class CampaignDispatcher {
     let flushing: Promise<void> = Promise.resolve();
     const flush = () => {
       const batch = outcomes.splice(0);
-      if (batch.length) flushing = flushing.then(() => this.record(lane, batch)).catch((err: Error) => this.deps.log.error({ err: err.message, campaignId }, 'recording outcomes failed'));
+      if (batch.length)
+        flushing = flushing
+          .then(() => this.record(lane, batch))
+          .catch((err: Error) => this.deps.log.error({ err: err.message, campaignId }, 'recording outcomes failed'));
       return flushing;
     };
     const flusher = setInterval(() => void flush(), FLUSH_MS);
@@ -417,7 +420,10 @@ export class CampaignDispatcher {
       if (campaign.status === 'cancelled') await this.settleOrphans(campaign);
       return null;
     }
-    const [org, number] = await Promise.all([findOrganization(db, campaign.organizationId), findNumber(db, campaign.organizationId, campaign.numberId)]);
+    const [org, number] = await Promise.all([
+      findOrganization(db, campaign.organizationId),
+      findNumber(db, campaign.organizationId, campaign.numberId),
+    ]);
     if (!org) return null;
     // A number disconnected since the launch is refused here too (number_not_active), not left running.
     const refusal = await this.deps.sendPolicy.senderRefusal(db, this.subjectOf(campaign));
@@ -434,8 +440,19 @@ export class CampaignDispatcher {
     const template = await this.deps.messaging.resolveTemplate(number, chosen);
     const keys = campaign.quietHours ? (await repo.outstanding(db, campaignId)).keys : [];
     // The plan's messagesPerSecond (F.1), read at every slice: a plan change applies to a running campaign.
-    const numberRate = numberLimit(this.cfg.numberRatePerSecond, (await currentPlanOf(db, this.cfg.catalog, number.id))?.limits.messagesPerSecond);
-    return { campaign, org, number, template: { name: template.name, language: template.language, components: chosen.components }, pace: this.paceOf(campaign, numberRate), numberRate, keys };
+    const numberRate = numberLimit(
+      this.cfg.numberRatePerSecond,
+      (await currentPlanOf(db, this.cfg.catalog, number.id))?.limits.messagesPerSecond,
+    );
+    return {
+      campaign,
+      org,
+      number,
+      template: { name: template.name, language: template.language, components: chosen.components },
+      pace: this.paceOf(campaign, numberRate),
+      numberRate,
+      keys,
+    };
   }
 
   private async sendAt(lane: Lane, item: SendItem, at: number): Promise<Outcome> {
@@ -454,14 +471,20 @@ export class CampaignDispatcher {
     // A claim that waited in memory for half the claim timeout is left to the recovery rather than raced.
     if (Date.now() - item.claimedAtMs > this.cfg.claimTimeoutMs / 2) return { kind: 'dropped', item };
     // Only while the recipient is still this process's: one taken over is not called from here.
-    if (v1 && !(await repo.markCalled(this.deps.db, item.recipientId, this.deps.now(), this.workerId, new Date(item.claimedAtMs)))) return { kind: 'dropped', item };
+    if (v1 && !(await repo.markCalled(this.deps.db, item.recipientId, this.deps.now(), this.workerId, new Date(item.claimedAtMs))))
+      return { kind: 'dropped', item };
     try {
       const callback = v1 ? this.cfg.statusCallbackUrl(lane.org) : undefined;
       const result = await this.deps.kaleyra.send({
         apiVersion: number.apiVersion,
         from: number.number,
         to: item.to,
-        message: { kind: 'template', name: lane.template.name, language: lane.template.language, ...campaignMessageParts(lane.template.components, number.apiVersion, item.params) },
+        message: {
+          kind: 'template',
+          name: lane.template.name,
+          language: lane.template.language,
+          ...campaignMessageParts(lane.template.components, number.apiVersion, item.params),
+        },
         ref: item.messageId,
         // v1 has no idempotency ref: our id rides in the callback URL so a crash can be reconciled from callbacks.
         ...(callback ? { callbackUrl: `${callback}${callback.includes('?') ? '&' : '?'}ref=${item.messageId}` } : {}),
@@ -505,21 +528,37 @@ export class CampaignDispatcher {
         accepted.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId, status: 'sent' as const, reason: null })),
         now,
       );
-      await this.fail(tx, failed.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId, code: o.code })), now);
-      await repo.markConfirming(tx, unknown.map((o) => o.item.recipientId), now);
+      await this.fail(
+        tx,
+        failed.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId, code: o.code })),
+        now,
+      );
+      await repo.markConfirming(
+        tx,
+        unknown.map((o) => o.item.recipientId),
+        now,
+      );
       // Never called from here: back to the queue at once, if this process still holds them (a cancelled
       // campaign's are settled by the sweeper's recovery).
       if (current?.status !== 'cancelled') {
         await repo.requeue(
           tx,
-          dropped.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId, notBefore: now, claimedAt: new Date(o.item.claimedAtMs) })),
+          dropped.map((o) => ({
+            id: o.item.recipientId,
+            messageId: o.item.messageId,
+            notBefore: now,
+            claimedAt: new Date(o.item.claimedAtMs),
+          })),
           this.workerId,
         );
       }
       if (current?.status === 'cancelled') {
         // Cancelled while this send was being refused: it is not tried again, and its conversation goes back.
         for (const o of retry) await this.deps.messaging.applyStatusIn(tx, o.item.messageId, 'not_sent', 'not-sent', now);
-        await repo.settleCancelled(tx, retry.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId })));
+        await repo.settleCancelled(
+          tx,
+          retry.map((o) => ({ id: o.item.recipientId, messageId: o.item.messageId })),
+        );
       } else {
         await repo.requeue(
           tx,
@@ -529,7 +568,8 @@ export class CampaignDispatcher {
     });
     recordCampaignOutcomes(batch);
     if (pause) await this.pause(lane.campaign.id, pause.code);
-    for (const o of failed) this.deps.log.warn({ campaignId: lane.campaign.id, messageId: o.item.messageId, code: o.code }, 'campaign message refused');
+    for (const o of failed)
+      this.deps.log.warn({ campaignId: lane.campaign.id, messageId: o.item.messageId, code: o.code }, 'campaign message refused');
   }
 
   /** Definite failures: the message fails (its conversation is given back if it opened one), the recipient too. */
@@ -545,7 +585,8 @@ export class CampaignDispatcher {
   async pause(campaignId: string, reason: string | null): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
       const c = await repo.lockCampaign(tx, campaignId);
-      if (c && (c.status === 'running' || c.status === 'scheduled')) await repo.updateCampaign(tx, campaignId, { status: 'paused', pausedReason: reason });
+      if (c && (c.status === 'running' || c.status === 'scheduled'))
+        await repo.updateCampaign(tx, campaignId, { status: 'paused', pausedReason: reason });
     });
     if (reason) this.deps.log.warn({ campaignId, reason }, 'campaign paused');
   }
@@ -595,11 +636,20 @@ export class CampaignDispatcher {
 
       // Opt-outs (F.4), restrictions (L.11c) and erased numbers that opted out (L.11b) recorded since the launch
       // count: each is skipped with the code the send policy refuses it with on every path.
-      const refused = await this.deps.sendPolicy.recipientRefusals(tx, this.subjectOf(c), due.map((r) => r.recipient));
+      const refused = await this.deps.sendPolicy.recipientRefusals(
+        tx,
+        this.subjectOf(c),
+        due.map((r) => r.recipient),
+      );
       const skipped = due.filter((r) => refused.has(r.recipient));
       for (const r of skipped) {
         if (r.messageId) await this.deps.messaging.applyStatusIn(tx, r.messageId, 'not_sent', 'not-sent', now);
-        await repo.updateRecipients(tx, [r.id], { status: 'skipped', reason: refused.get(r.recipient)!.code, variables: null, claimedAt: null });
+        await repo.updateRecipients(tx, [r.id], {
+          status: 'skipped',
+          reason: refused.get(r.recipient)!.code,
+          variables: null,
+          claimedAt: null,
+        });
       }
       let rest = due.filter((r) => !refused.has(r.recipient));
 
@@ -616,7 +666,9 @@ export class CampaignDispatcher {
         if (recent.size) {
           const wait = rest.filter((r) => recent.has(r.recipient));
           for (const r of wait) {
-            await repo.updateRecipients(tx, [r.id], { notBefore: new Date(recent.get(r.recipient)!.getTime() + this.cfg.pairIntervalMs + Math.random() * 500) });
+            await repo.updateRecipients(tx, [r.id], {
+              notBefore: new Date(recent.get(r.recipient)!.getTime() + this.cfg.pairIntervalMs + Math.random() * 500),
+            });
           }
           rest = rest.filter((r) => !recent.has(r.recipient));
         }
@@ -629,12 +681,25 @@ export class CampaignDispatcher {
       const sending: { id: string; messageId: string; attempts: number }[] = [];
       for (const r of again) {
         sending.push({ id: r.id, messageId: r.messageId!, attempts: r.attempts + 1 });
-        items.push({ recipientId: r.id, messageId: r.messageId!, to: r.recipient, params: r.variables ?? [], attempts: r.attempts + 1, claimedAtMs: now.getTime() });
+        items.push({
+          recipientId: r.id,
+          messageId: r.messageId!,
+          to: r.recipient,
+          params: r.variables ?? [],
+          attempts: r.attempts + 1,
+          claimedAtMs: now.getTime(),
+        });
       }
 
       if (fresh.length) {
         const category = c.category as ConversationCategory;
-        const open = await repo.openAmong(tx, number.id, category, fresh.map((r) => r.recipient), now);
+        const open = await repo.openAmong(
+          tx,
+          number.id,
+          category,
+          fresh.map((r) => r.recipient),
+          now,
+        );
         const opening = fresh.filter((r) => !open.has(r.recipient));
         const cost = this.costOf(category);
         let covered = cost ? Math.min(opening.length, c.reservedHeld) : 0;
@@ -649,7 +714,13 @@ export class CampaignDispatcher {
           }
         }
         if (refused.size) {
-          await repo.updateRecipients(tx, [...refused], { status: 'failed', reason: ErrorCode.insufficientBalance, variables: null, claimedAt: null, dispatchedAt: now });
+          await repo.updateRecipients(tx, [...refused], {
+            status: 'failed',
+            reason: ErrorCode.insufficientBalance,
+            variables: null,
+            claimedAt: null,
+            dispatchedAt: now,
+          });
         }
         const expires = new Date(now.getTime() + this.cfg.windowHours * 3_600_000);
         const newConversations: (typeof conversations.$inferInsert)[] = [];
@@ -676,9 +747,21 @@ export class CampaignDispatcher {
             if (cost) {
               if (converted < covered) {
                 converted++;
-                entries.push({ delta: 1, reason: 'reservation_released', key: `campaign-convert:${conversationId}`, reference: c.id, numberId: number.id });
+                entries.push({
+                  delta: 1,
+                  reason: 'reservation_released',
+                  key: `campaign-convert:${conversationId}`,
+                  reference: c.id,
+                  numberId: number.id,
+                });
               }
-              entries.push({ delta: -1, reason: 'conversation_opened', key: `conversation:${conversationId}`, reference: conversationId, numberId: number.id });
+              entries.push({
+                delta: -1,
+                reason: 'conversation_opened',
+                key: `conversation:${conversationId}`,
+                reference: conversationId,
+                numberId: number.id,
+              });
             }
           }
           newMessages.push({
@@ -698,7 +781,14 @@ export class CampaignDispatcher {
             updatedAt: now,
           });
           sending.push({ id: r.id, messageId, attempts: r.attempts + 1 });
-          items.push({ recipientId: r.id, messageId, to: r.recipient, params: r.variables ?? [], attempts: r.attempts + 1, claimedAtMs: now.getTime() });
+          items.push({
+            recipientId: r.id,
+            messageId,
+            to: r.recipient,
+            params: r.variables ?? [],
+            attempts: r.attempts + 1,
+            claimedAtMs: now.getTime(),
+          });
         }
         covered = converted;
         if (newConversations.length) await tx.insert(conversations).values(newConversations);
@@ -724,19 +814,43 @@ export class CampaignDispatcher {
    */
   private async recoverIn(tx: Tx, c: repo.CampaignRow, apiVersion: string, now: Date, mode: 'wait' | 'cancel'): Promise<void> {
     const { messaging } = this.deps;
-    const abandoned = await repo.claimAbandoned(tx, c.id, new Date(now.getTime() - this.cfg.claimTimeoutMs), now.getTime(), 500, this.workerId);
+    const abandoned = await repo.claimAbandoned(
+      tx,
+      c.id,
+      new Date(now.getTime() - this.cfg.claimTimeoutMs),
+      now.getTime(),
+      500,
+      this.workerId,
+    );
     if (abandoned.length) {
-      const neverCalled = apiVersion === 'v1' ? abandoned.filter((r) => r.messageId && (!r.calledAt || !r.claimedAt || r.calledAt < r.claimedAt)) : [];
+      const neverCalled =
+        apiVersion === 'v1' ? abandoned.filter((r) => r.messageId && (!r.calledAt || !r.claimedAt || r.calledAt < r.claimedAt)) : [];
       const unknown = abandoned.filter((r) => r.messageId && !neverCalled.includes(r));
       if (mode === 'cancel') {
         for (const r of neverCalled) await messaging.applyStatusIn(tx, r.messageId!, 'not_sent', 'not-sent', now);
-        await repo.settleCancelled(tx, neverCalled.map((r) => ({ id: r.id, messageId: r.messageId! })));
+        await repo.settleCancelled(
+          tx,
+          neverCalled.map((r) => ({ id: r.id, messageId: r.messageId! })),
+        );
       } else {
-        await repo.requeue(tx, neverCalled.map((r) => ({ id: r.id, messageId: r.messageId!, notBefore: now })));
+        await repo.requeue(
+          tx,
+          neverCalled.map((r) => ({ id: r.id, messageId: r.messageId!, notBefore: now })),
+        );
       }
-      await repo.markConfirming(tx, unknown.map((r) => r.id), null);
+      await repo.markConfirming(
+        tx,
+        unknown.map((r) => r.id),
+        null,
+      );
       const orphans = abandoned.filter((r) => !r.messageId).map((r) => r.id);
-      if (orphans.length) await repo.updateRecipients(tx, orphans, { status: mode === 'cancel' ? 'cancelled' : 'pending', claimedAt: null, claimedBy: null, notBefore: now });
+      if (orphans.length)
+        await repo.updateRecipients(tx, orphans, {
+          status: mode === 'cancel' ? 'cancelled' : 'pending',
+          claimedAt: null,
+          claimedBy: null,
+          notBefore: now,
+        });
     }
     const ready = await repo.confirmable(tx, c.id, new Date(now.getTime() - this.cfg.confirmWindowMs), 500);
     const settled: { id: string; messageId: string; status: 'sent' | 'failed'; reason: string | null }[] = [];
@@ -760,7 +874,11 @@ export class CampaignDispatcher {
     await repo.markDispatched(tx, settled, now);
     await repo.requeue(tx, again);
     await repo.settleCancelled(tx, cancelled);
-    if (again.length) this.deps.log.warn({ campaignId: c.id, count: again.length }, 'no word from Kaleyra within the confirmation window: sending again with the same ref');
+    if (again.length)
+      this.deps.log.warn(
+        { campaignId: c.id, count: again.length },
+        'no word from Kaleyra within the confirmation window: sending again with the same ref',
+      );
   }
 
   /** A cancelled campaign's rows left `sending` or `confirming`: settled from the callbacks, else cancelled. */
@@ -850,7 +968,9 @@ export class CampaignDispatcher {
         const silent = !c.heartbeatAt || c.heartbeatAt.getTime() < quiet;
         const due = !c.wakeAt || c.wakeAt.getTime() <= now.getTime();
         if (!silent || !due) continue;
-        const held = new Set((await repo.liveLeases(db, `lane:${c.id}:`, Date.now())).map((l) => Number(l.key.slice(l.key.lastIndexOf(':') + 1))));
+        const held = new Set(
+          (await repo.liveLeases(db, `lane:${c.id}:`, Date.now())).map((l) => Number(l.key.slice(l.key.lastIndexOf(':') + 1))),
+        );
         const dead = Array.from({ length: this.cfg.lanes }, (_, i) => i).filter((i) => !held.has(i));
         if (dead.length) await this.kick(c.id, undefined, dead);
       } else if (c.finishedAt && now.getTime() - c.finishedAt.getTime() < 86_400_000) {
@@ -865,7 +985,12 @@ export class CampaignDispatcher {
 }
 
 /** pg-boss wiring: the dispatch queue and the sweeper, in instances that run workers. */
-export async function startCampaignWorkers(queue: Queue, dispatcher: CampaignDispatcher, log: Logger, options: { concurrency?: number; sweepMs?: number } = {}) {
+export async function startCampaignWorkers(
+  queue: Queue,
+  dispatcher: CampaignDispatcher,
+  log: Logger,
+  options: { concurrency?: number; sweepMs?: number } = {},
+) {
   await queue.createQueue(DISPATCH_JOB, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
   dispatcher.attach(queue);
   // The lease first: recipients this process claims carry its id, and others must see it alive.
@@ -888,4 +1013,3 @@ export async function startCampaignWorkers(queue: Queue, dispatcher: CampaignDis
   });
   await sweep();
 }
-

@@ -29,7 +29,10 @@ export async function insertCampaign(conn: Conn, values: NewCampaign): Promise<C
 /** A campaign of this organization, or undefined (another tenant's id reads as absent). */
 export async function findCampaign(conn: Conn, organizationId: string, id: string): Promise<CampaignRow | undefined> {
   if (!UUID.test(id)) return undefined;
-  const [row] = await conn.select().from(campaigns).where(and(eq(campaigns.id, id), eq(campaigns.organizationId, organizationId)));
+  const [row] = await conn
+    .select()
+    .from(campaigns)
+    .where(and(eq(campaigns.id, id), eq(campaigns.organizationId, organizationId)));
   return row;
 }
 
@@ -45,7 +48,10 @@ export async function lockCampaign(tx: Tx, id: string): Promise<CampaignRow | un
 }
 
 export async function updateCampaign(conn: Conn, id: string, values: Partial<NewCampaign>): Promise<void> {
-  await conn.update(campaigns).set({ ...values, updatedAt: new Date() }).where(eq(campaigns.id, id));
+  await conn
+    .update(campaigns)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(campaigns.id, id));
 }
 
 export function listCampaigns(conn: Conn, organizationId: string, limit = 100): Promise<CampaignRow[]> {
@@ -103,7 +109,13 @@ export async function excludeBeyond(tx: Tx, campaignId: string, sendLimit: numbe
   const rows = await tx
     .update(campaignRecipients)
     .set({ status: 'skipped', reason: 'not_included', variables: null, updatedAt: new Date() })
-    .where(and(eq(campaignRecipients.campaignId, campaignId), eq(campaignRecipients.status, 'pending'), sql`${campaignRecipients.seq} > ${sendLimit}`))
+    .where(
+      and(
+        eq(campaignRecipients.campaignId, campaignId),
+        eq(campaignRecipients.status, 'pending'),
+        sql`${campaignRecipients.seq} > ${sendLimit}`,
+      ),
+    )
     .returning({ id: campaignRecipients.id });
   return rows.length;
 }
@@ -118,7 +130,11 @@ export async function firstRecipient(conn: Conn, campaignId: string): Promise<Re
   return row;
 }
 
-export async function pendingRecipients(conn: Conn, campaignId: string, limit?: number): Promise<{ recipient: string; seq: number; policyKey: string | null }[]> {
+export async function pendingRecipients(
+  conn: Conn,
+  campaignId: string,
+  limit?: number,
+): Promise<{ recipient: string; seq: number; policyKey: string | null }[]> {
   const q = conn
     .select({ recipient: campaignRecipients.recipient, seq: campaignRecipients.seq, policyKey: campaignRecipients.policyKey })
     .from(campaignRecipients)
@@ -146,7 +162,17 @@ export async function countByStatus(conn: Conn, campaignId: string): Promise<Rec
     sql`select ${EFFECTIVE} as s, count(*) as n from campaign_recipients r left join messages m on m.id = r.message_id
         where r.campaign_id = ${campaignId}::uuid group by 1`,
   );
-  const out: Record<RecipientStatus, number> = { pending: 0, sending: 0, confirming: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, cancelled: 0 };
+  const out: Record<RecipientStatus, number> = {
+    pending: 0,
+    sending: 0,
+    confirming: 0,
+    sent: 0,
+    delivered: 0,
+    read: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+  };
   for (const r of rows) out[r.s] = Number(r.n);
   return out;
 }
@@ -157,7 +183,17 @@ export async function countByOwnStatus(conn: Conn, campaignId: string): Promise<
     conn,
     sql`select status as s, count(*) as n from campaign_recipients where campaign_id = ${campaignId}::uuid group by 1`,
   );
-  const out: Record<RecipientStatus, number> = { pending: 0, sending: 0, confirming: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, cancelled: 0 };
+  const out: Record<RecipientStatus, number> = {
+    pending: 0,
+    sending: 0,
+    confirming: 0,
+    sent: 0,
+    delivered: 0,
+    read: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+  };
   for (const r of rows) out[r.s] = Number(r.n);
   return out;
 }
@@ -213,17 +249,32 @@ const VIEW_COLUMNS = sql`r.id, r.seq, r.line, r.recipient, ${EFFECTIVE} as statu
 export async function recipientsPage(
   conn: Conn,
   campaignId: string,
-  options: { status?: RecipientStatus | undefined; digits?: string | undefined; limit: number; offset: number; afterSeq?: number | undefined },
+  options: {
+    status?: RecipientStatus | undefined;
+    digits?: string | undefined;
+    limit: number;
+    offset: number;
+    afterSeq?: number | undefined;
+  },
 ): Promise<{ rows: RecipientView[]; total: number; more: boolean }> {
   const filters: SQL[] = [sql`r.campaign_id = ${campaignId}::uuid`];
   if (options.status) filters.push(sql`${EFFECTIVE} = ${options.status}`);
   if (options.digits) filters.push(sql`r.recipient like ${`%${options.digits}%`}`);
   const where = sql.join(filters, sql` and `);
   // Keyset on (campaign_id, seq) when continuing after a page; offset stays for older clients.
-  const page = options.afterSeq === undefined ? sql`${where} order by r.seq limit ${options.limit + 1} offset ${options.offset}` : sql`${where} and r.seq > ${options.afterSeq} order by r.seq limit ${options.limit + 1}`;
+  const page =
+    options.afterSeq === undefined
+      ? sql`${where} order by r.seq limit ${options.limit + 1} offset ${options.offset}`
+      : sql`${where} and r.seq > ${options.afterSeq} order by r.seq limit ${options.limit + 1}`;
   const [rows, total] = await Promise.all([
-    rowsOf<Record<string, unknown>>(conn, sql`select ${VIEW_COLUMNS} from campaign_recipients r left join messages m on m.id = r.message_id where ${page}`),
-    rowsOf<{ n: string | number }>(conn, sql`select count(*) as n from campaign_recipients r left join messages m on m.id = r.message_id where ${where}`),
+    rowsOf<Record<string, unknown>>(
+      conn,
+      sql`select ${VIEW_COLUMNS} from campaign_recipients r left join messages m on m.id = r.message_id where ${page}`,
+    ),
+    rowsOf<{ n: string | number }>(
+      conn,
+      sql`select count(*) as n from campaign_recipients r left join messages m on m.id = r.message_id where ${where}`,
+    ),
   ]);
   return { rows: rows.slice(0, options.limit).map(viewOf), total: Number(total[0]?.n ?? 0), more: rows.length > options.limit };
 }
@@ -312,7 +363,14 @@ export function claimDue(tx: Tx, campaignId: string, now: Date, allowedKeys: str
   return tx
     .select(claimColumns)
     .from(campaignRecipients)
-    .where(and(eq(campaignRecipients.campaignId, campaignId), eq(campaignRecipients.status, 'pending'), lte(campaignRecipients.notBefore, now), keyFilter))
+    .where(
+      and(
+        eq(campaignRecipients.campaignId, campaignId),
+        eq(campaignRecipients.status, 'pending'),
+        lte(campaignRecipients.notBefore, now),
+        keyFilter,
+      ),
+    )
     .orderBy(asc(campaignRecipients.seq))
     .limit(limit)
     .for('update', { skipLocked: true });
@@ -323,7 +381,14 @@ export function claimDue(tx: Tx, campaignId: string, now: Date, allowedKeys: str
  * (the backstop for a live but stuck one) they were claimed before `before`. `self` never counts as dead: a
  * process that reads its own lease as lapsed was only slow to renew it.
  */
-export async function claimAbandoned(tx: Tx, campaignId: string, before: Date, nowMs: number, limit: number, self: string): Promise<ClaimRow[]> {
+export async function claimAbandoned(
+  tx: Tx,
+  campaignId: string,
+  before: Date,
+  nowMs: number,
+  limit: number,
+  self: string,
+): Promise<ClaimRow[]> {
   const rows = await rowsOf<Record<string, unknown>>(
     tx,
     sql`select r.id, r.recipient, r.variables, r.message_id, r.attempts, r.round, r.policy_key,
@@ -394,7 +459,12 @@ export async function updateRecipients(conn: Conn, ids: string[], values: Partia
 }
 
 /** Marks claimed rows as being sent, each with its message. */
-export async function markSending(tx: Tx, rows: { id: string; messageId: string; attempts: number }[], now: Date, holder: string): Promise<void> {
+export async function markSending(
+  tx: Tx,
+  rows: { id: string; messageId: string; attempts: number }[],
+  now: Date,
+  holder: string,
+): Promise<void> {
   if (!rows.length) return;
   await tx.execute(sql`
     update campaign_recipients r set status = 'sending', message_id = t.m, attempts = t.a, claimed_at = ${now.toISOString()}::timestamptz,
@@ -451,7 +521,11 @@ export async function markCalled(conn: Conn, id: string, at: Date, holder: strin
  * Back to the queue after a transient refusal: same message (same idempotency ref), later. With `holder`, only
  * rows that dispatcher still holds (a send it never started).
  */
-export async function requeue(tx: Tx, rows: { id: string; messageId: string; notBefore: Date; claimedAt?: Date }[], holder?: string): Promise<void> {
+export async function requeue(
+  tx: Tx,
+  rows: { id: string; messageId: string; notBefore: Date; claimedAt?: Date }[],
+  holder?: string,
+): Promise<void> {
   if (!rows.length) return;
   await tx.execute(sql`
     update campaign_recipients r set status = 'pending', not_before = t.nb, claimed_at = null, claimed_by = null, updated_at = now()
@@ -490,7 +564,10 @@ export async function messagesByIds(conn: Conn, ids: string[]) {
 }
 
 /** Counts of recipients still on the way (`sending` includes `confirming`), and when the earliest waiting one is due. */
-export async function outstanding(conn: Conn, campaignId: string): Promise<{ pending: number; sending: number; confirming: number; nextDueAt: Date | null; keys: string[] }> {
+export async function outstanding(
+  conn: Conn,
+  campaignId: string,
+): Promise<{ pending: number; sending: number; confirming: number; nextDueAt: Date | null; keys: string[] }> {
   const rows = await rowsOf<{ status: string; n: string | number; due: number | null; keys: string[] | null }>(
     conn,
     sql`select status, count(*) as n, (extract(epoch from min(not_before)) * 1000)::float8 as due,
@@ -514,7 +591,9 @@ export async function pendingMessageIds(tx: Tx, campaignId: string): Promise<str
   const rows = await tx
     .select({ m: campaignRecipients.messageId })
     .from(campaignRecipients)
-    .where(and(eq(campaignRecipients.campaignId, campaignId), eq(campaignRecipients.status, 'pending'), isNotNull(campaignRecipients.messageId)));
+    .where(
+      and(eq(campaignRecipients.campaignId, campaignId), eq(campaignRecipients.status, 'pending'), isNotNull(campaignRecipients.messageId)),
+    );
   return rows.map((r) => r.m!);
 }
 
@@ -592,7 +671,14 @@ export async function deleteLeasesExpiredBefore(conn: Conn, beforeMs: number): P
  * leads the (organization, recipient, created_at) index, so this stays an index look-up however many messages
  * the business has sent.
  */
-export async function lastSentTo(conn: Conn, organizationId: string, numberId: string, recipients: string[], since: Date, excludeIds: string[]): Promise<Map<string, Date>> {
+export async function lastSentTo(
+  conn: Conn,
+  organizationId: string,
+  numberId: string,
+  recipients: string[],
+  since: Date,
+  excludeIds: string[],
+): Promise<Map<string, Date>> {
   const out = new Map<string, Date>();
   if (!recipients.length) return out;
   const rows = await rowsOf<{ recipient: string; at: number }>(
@@ -609,7 +695,13 @@ export async function lastSentTo(conn: Conn, organizationId: string, numberId: s
 }
 
 /** Recipients with a conversation open on this number and category until at least `until` (hash join, any size). */
-export async function openAmong(conn: Conn, numberId: string, category: string, recipients: string[], until: Date): Promise<Map<string, string>> {
+export async function openAmong(
+  conn: Conn,
+  numberId: string,
+  category: string,
+  recipients: string[],
+  until: Date,
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (!recipients.length) return out;
   const rows = await rowsOf<{ recipient: string; id: string }>(

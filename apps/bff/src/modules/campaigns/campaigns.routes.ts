@@ -28,10 +28,16 @@ function csvBody(req: Request, required: boolean): Request | null {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || !!req.headers['transfer-encoding'];
   if (!hasBody) {
     if (!required) return null;
-    throw new DomainError(ErrorCode.csvInvalid, 'No file', 'Choose a CSV file with your recipients.', { errors: [{ path: 'file', message: 'required' }] });
+    throw new DomainError(ErrorCode.csvInvalid, 'No file', 'Choose a CSV file with your recipients.', {
+      errors: [{ path: 'file', message: 'required' }],
+    });
   }
   if (type.startsWith('application/json') || type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/')) {
-    throw new DomainError(ErrorCode.unsupportedMediaType, 'Send the file itself', 'Upload the CSV file as the request body (Content-Type: text/csv).');
+    throw new DomainError(
+      ErrorCode.unsupportedMediaType,
+      'Send the file itself',
+      'Upload the CSV file as the request body (Content-Type: text/csv).',
+    );
   }
   return req;
 }

@@ -67,9 +67,14 @@ const OPEN_MARGIN_MS = 10 * 60_000;
 
 const asDomainError = (err: unknown): never => {
   if (err instanceof RecipientFileError) {
-    throw new DomainError(err.status === 413 ? ErrorCode.fileTooLarge : ErrorCode.csvInvalid, 'The recipient file cannot be used', err.message, {
-      errors: [{ path: err.field ?? 'file', message: err.message }],
-    });
+    throw new DomainError(
+      err.status === 413 ? ErrorCode.fileTooLarge : ErrorCode.csvInvalid,
+      'The recipient file cannot be used',
+      err.message,
+      {
+        errors: [{ path: err.field ?? 'file', message: err.message }],
+      },
+    );
   }
   throw err;
 };
@@ -127,9 +132,14 @@ export class CampaignsService {
 
   private async approvedTemplate(number: NumberRow, name: string, language: string): Promise<TemplateRow> {
     const template = await findTemplate(this.db, number.id, name, language);
-    if (!template) throw errors.validation([{ path: 'templateName', message: 'No such template on this number. Sync templates and try again.' }]);
+    if (!template)
+      throw errors.validation([{ path: 'templateName', message: 'No such template on this number. Sync templates and try again.' }]);
     if (template.status !== 'approved') {
-      throw new DomainError(ErrorCode.templateNotApproved, 'Template not approved', `"${template.name}" is ${template.status}; only approved templates can be sent.`);
+      throw new DomainError(
+        ErrorCode.templateNotApproved,
+        'Template not approved',
+        `"${template.name}" is ${template.status}; only approved templates can be sent.`,
+      );
     }
     return template;
   }
@@ -140,7 +150,13 @@ export class CampaignsService {
    * The whole of step 3 for a file: parse and validate every row, then look up opt-outs and open
    * conversations for the valid ones and weigh the conversations needed against the balance.
    */
-  async check(org: OrganizationRow, number: NumberRow, template: TemplateRow, settings: CampaignUploadSettings, file: Readable): Promise<CheckResult> {
+  async check(
+    org: OrganizationRow,
+    number: NumberRow,
+    template: TemplateRow,
+    settings: CampaignUploadSettings,
+    file: Readable,
+  ): Promise<CheckResult> {
     // Body variables, then a media header's link and button values: one slot each, validated row by row.
     const slots = campaignSlots(template, number.apiVersion);
     assertCampaignSendable(template, number.apiVersion);
@@ -235,9 +251,14 @@ export class CampaignsService {
     const template = await this.approvedTemplate(number, settings.templateName, settings.language);
     const { valid, report, rejected: rejectedAll } = await this.check(org, number, template, settings, file);
     if (!valid.e164.length) {
-      throw new DomainError(ErrorCode.csvInvalid, 'No valid recipients', 'None of the rows can be messaged. Download the rejected rows to see why.', {
-        errors: rejectedAll.slice(0, 20).map((r) => ({ path: `line.${r.line}`, message: r.reason })),
-      });
+      throw new DomainError(
+        ErrorCode.csvInvalid,
+        'No valid recipients',
+        'None of the rows can be messaged. Download the rejected rows to see why.',
+        {
+          errors: rejectedAll.slice(0, 20).map((r) => ({ path: `line.${r.line}`, message: r.reason })),
+        },
+      );
     }
     const variableCount = campaignSlots(template, number.apiVersion).length;
     const campaign = await this.db.transaction(async (tx) => {
@@ -291,15 +312,20 @@ export class CampaignsService {
     const c = await this.get(org.id, id);
     const first = await repo.firstRecipient(this.db, c.id);
     if (!first?.variables) throw stateError('The values of this campaign were erased after sending, so there is nothing to test with.');
-    const sent = await this.messaging.send(identity, org, {
-      kind: 'template',
-      numberId: c.numberId,
-      to,
-      templateName: c.templateName,
-      language: c.language,
-      ...(await this.sendValues(c, first.variables)),
-      clientRef: randomUUID(),
-    }, 'campaign_test_send');
+    const sent = await this.messaging.send(
+      identity,
+      org,
+      {
+        kind: 'template',
+        numberId: c.numberId,
+        to,
+        templateName: c.templateName,
+        language: c.language,
+        ...(await this.sendValues(c, first.variables)),
+        clientRef: randomUUID(),
+      },
+      'campaign_test_send',
+    );
     return { message: sent.message, balance: sent.balance };
   }
 
@@ -327,7 +353,11 @@ export class CampaignsService {
    * What a launch with these options would need: recipients kept, conversations to open (a window counts as
    * free only if it outlasts the estimated end), the largest "first N" the balance covers, and the end time.
    */
-  private async planFor(org: OrganizationRow, c: repo.CampaignRow, options: { scheduledAt: Date | null; sendLimit: number | null; ratePerSecond: number | null }) {
+  private async planFor(
+    org: OrganizationRow,
+    c: repo.CampaignRow,
+    options: { scheduledAt: Date | null; sendLimit: number | null; ratePerSecond: number | null },
+  ) {
     const now = this.now();
     const startMs = Math.max(now.getTime(), options.scheduledAt?.getTime() ?? 0);
     const all = await repo.pendingRecipients(this.db, c.id);
@@ -338,7 +368,13 @@ export class CampaignsService {
     const groups: GroupCount[] = [...groupCounts.entries()].map(([key, count]) => ({ key, count }));
     const finish = estimateFinish(groups, startMs, pace, c.quietHours ? this.quietHours : null);
     const until = new Date((finish ?? startMs + 14 * 86_400_000) + OPEN_MARGIN_MS);
-    const open = await repo.openAmong(this.db, c.numberId, c.category, all.map((r) => r.recipient), until);
+    const open = await repo.openAmong(
+      this.db,
+      c.numberId,
+      c.category,
+      all.map((r) => r.recipient),
+      until,
+    );
     const cost = this.costOf(c.category);
     const balance = await this.balanceOf(org.id);
     let needed = 0;
@@ -449,10 +485,12 @@ export class CampaignsService {
 
   async pause(org: OrganizationRow, id: string): Promise<Campaign> {
     const c = await this.get(org.id, id);
-    if (c.status !== 'running' && c.status !== 'scheduled') throw stateError(`This campaign is ${c.status}; only a running or scheduled one can be paused.`);
+    if (c.status !== 'running' && c.status !== 'scheduled')
+      throw stateError(`This campaign is ${c.status}; only a running or scheduled one can be paused.`);
     await this.db.transaction(async (tx) => {
       const locked = await repo.lockCampaign(tx, c.id);
-      if (locked && (locked.status === 'running' || locked.status === 'scheduled')) await repo.updateCampaign(tx, c.id, { status: 'paused', pausedReason: null });
+      if (locked && (locked.status === 'running' || locked.status === 'scheduled'))
+        await repo.updateCampaign(tx, c.id, { status: 'paused', pausedReason: null });
     });
     return this.detail(org.id, c.id);
   }
@@ -465,7 +503,8 @@ export class CampaignsService {
     const later = c.scheduledAt !== null && c.scheduledAt.getTime() > this.now().getTime();
     await this.db.transaction(async (tx) => {
       const locked = await repo.lockCampaign(tx, c.id);
-      if (locked?.status === 'paused') await repo.updateCampaign(tx, c.id, { status: later ? 'scheduled' : 'running', pausedReason: null, wakeAt: null });
+      if (locked?.status === 'paused')
+        await repo.updateCampaign(tx, c.id, { status: later ? 'scheduled' : 'running', pausedReason: null, wakeAt: null });
     });
     await this.dispatcher.kick(c.id, later ? c.scheduledAt! : undefined);
     return this.detail(org.id, c.id);
@@ -477,10 +516,12 @@ export class CampaignsService {
     if (c0.status === 'draft') throw stateError('A draft is discarded, not cancelled.');
     await this.db.transaction(async (tx) => {
       const c = await repo.lockCampaign(tx, c0.id);
-      if (!c || !['scheduled', 'running', 'paused'].includes(c.status)) throw stateError(`This campaign is ${c?.status ?? 'gone'} and cannot be cancelled.`);
+      if (!c || !['scheduled', 'running', 'paused'].includes(c.status))
+        throw stateError(`This campaign is ${c?.status ?? 'gone'} and cannot be cancelled.`);
       // A waiting recipient may hold a message that was refused earlier: it never went out, so its
       // conversation goes back too.
-      for (const messageId of await repo.pendingMessageIds(tx, c.id)) await this.messaging.applyStatusIn(tx, messageId, 'not_sent', 'not-sent', this.now());
+      for (const messageId of await repo.pendingMessageIds(tx, c.id))
+        await this.messaging.applyStatusIn(tx, messageId, 'not_sent', 'not-sent', this.now());
       await repo.cancelPending(tx, c.id);
       await this.dispatcher.releaseIn(tx, c);
       await repo.updateCampaign(tx, c.id, { status: 'cancelled', finishedAt: this.now(), wakeAt: null });
@@ -497,15 +538,21 @@ export class CampaignsService {
    */
   async retryFailed(org: OrganizationRow, id: string, file: Readable | null, fallbacks: string[]): Promise<RetryFailedResponse> {
     const c0 = await this.get(org.id, id);
-    if (!['completed', 'running', 'paused'].includes(c0.status)) throw stateError(`This campaign is ${c0.status}; failures can be retried once it was launched and not cancelled.`);
+    if (!['completed', 'running', 'paused'].includes(c0.status))
+      throw stateError(`This campaign is ${c0.status}; failures can be retried once it was launched and not cancelled.`);
     const failed = (await repo.failedRecipients(this.db, c0.id)).filter((r) => describeRecipientReason(r.code).retryable);
     if (!failed.length) throw stateError('No failed recipient can be retried.');
     let values = new Map<string, string[]>();
     if (c0.variableCount > 0) {
       if (!file) {
-        throw new DomainError(ErrorCode.campaignState, 'Choose the file again', 'The personal values of these messages were erased after sending. Choose the same CSV file again to retry them.', {
-          errors: [{ path: 'file', message: 'required' }],
-        });
+        throw new DomainError(
+          ErrorCode.campaignState,
+          'Choose the file again',
+          'The personal values of these messages were erased after sending. Choose the same CSV file again to retry them.',
+          {
+            errors: [{ path: 'file', message: 'required' }],
+          },
+        );
       }
       const parsed = await readRecipientFile(file, {
         mapping: c0.mapping,
@@ -523,18 +570,36 @@ export class CampaignsService {
     await this.numbers.get(org.id, c0.numberId);
     const now = this.now();
     const pace = this.pace(c0.ratePerSecond, await this.planRate(c0.numberId));
-    const open = await repo.openAmong(this.db, c0.numberId, c0.category, retry.map((r) => r.recipient), new Date(now.getTime() + (retry.length / pace) * 1000 + OPEN_MARGIN_MS));
+    const open = await repo.openAmong(
+      this.db,
+      c0.numberId,
+      c0.category,
+      retry.map((r) => r.recipient),
+      new Date(now.getTime() + (retry.length / pace) * 1000 + OPEN_MARGIN_MS),
+    );
     const needed = this.costOf(c0.category) ? retry.filter((r) => !open.has(r.recipient)).length : 0;
 
     await this.db.transaction(async (tx) => {
       const c = await repo.lockCampaign(tx, c0.id);
-      if (!c || !['completed', 'running', 'paused'].includes(c.status)) throw stateError('The campaign changed in the meantime; try again.');
+      if (!c || !['completed', 'running', 'paused'].includes(c.status))
+        throw stateError('The campaign changed in the meantime; try again.');
       const round = c.reservationRound + 1;
-      const verdict = await this.policy.decide(tx, { path: 'campaign_retry', organizationId: org.id, numberId: c.numberId }, retry.map((r) => r.recipient));
+      const verdict = await this.policy.decide(
+        tx,
+        { path: 'campaign_retry', organizationId: org.id, numberId: c.numberId },
+        retry.map((r) => r.recipient),
+      );
       if (verdict.sender) throw verdict.sender;
       await this.policy.assertFunds(tx, org.id, needed);
       if (needed > 0) {
-        await this.ledger.debitIn(tx, { organizationId: org.id, amount: needed, reason: 'reservation', key: `campaign-reserve:${c.id}:${round}`, reference: c.id, numberId: c.numberId });
+        await this.ledger.debitIn(tx, {
+          organizationId: org.id,
+          amount: needed,
+          reason: 'reservation',
+          key: `campaign-reserve:${c.id}:${round}`,
+          reference: c.id,
+          numberId: c.numberId,
+        });
       }
       for (const r of retry) {
         // Refused now (an opt-out or a restriction since): recorded with the code every send path refuses with.
@@ -574,7 +639,10 @@ export class CampaignsService {
     const rows = await repo.listCampaigns(this.db, org.id);
     const out: CampaignSummary[] = [];
     for (const c of rows) {
-      const [counts, numberRow] = await Promise.all([repo.countByOwnStatus(this.db, c.id), this.numbers.get(org.id, c.numberId).catch(() => null)]);
+      const [counts, numberRow] = await Promise.all([
+        repo.countByOwnStatus(this.db, c.id),
+        this.numbers.get(org.id, c.numberId).catch(() => null),
+      ]);
       out.push({
         id: c.id,
         name: c.name,
@@ -608,7 +676,13 @@ export class CampaignsService {
       const groups = await repo.pendingByGroup(this.db, c.id);
       const startMs = Math.max(now.getTime(), c.scheduledAt?.getTime() ?? 0);
       if (c.quietHours) for (const g of groups) if (g.key && !this.quietHours.isAllowed(g.key, now.getTime())) waiting += g.count;
-      if (c.status !== 'paused') finish = estimateFinish(groups, startMs, this.pace(c.ratePerSecond, await this.planRate(c.numberId)), c.quietHours ? this.quietHours : null);
+      if (c.status !== 'paused')
+        finish = estimateFinish(
+          groups,
+          startMs,
+          this.pace(c.ratePerSecond, await this.planRate(c.numberId)),
+          c.quietHours ? this.quietHours : null,
+        );
     }
     return {
       id: c.id,
@@ -627,7 +701,10 @@ export class CampaignsService {
       pausedReason: c.pausedReason,
       reserved: c.reservedHeld,
       counts: { total: Object.values(counts).reduce((a, b) => a + b, 0), ...counts },
-      retryable: c.status === 'cancelled' || c.status === 'draft' ? 0 : failed.reduce((n, f) => n + (describeRecipientReason(f.code).retryable ? f.count : 0), 0),
+      retryable:
+        c.status === 'cancelled' || c.status === 'draft'
+          ? 0
+          : failed.reduce((n, f) => n + (describeRecipientReason(f.code).retryable ? f.count : 0), 0),
       ratePerSecondNow: Math.round((recent / 60) * 10) / 10,
       estimatedFinishAt: finish === null ? null : new Date(finish).toISOString(),
       waitingForQuietHours: waiting,
@@ -639,12 +716,26 @@ export class CampaignsService {
     };
   }
 
-  async recipients(org: OrganizationRow, id: string, q: RecipientsQuery): Promise<{ recipients: CampaignRecipient[]; total: number; nextCursor: string | null }> {
+  async recipients(
+    org: OrganizationRow,
+    id: string,
+    q: RecipientsQuery,
+  ): Promise<{ recipients: CampaignRecipient[]; total: number; nextCursor: string | null }> {
     const c = await this.get(org.id, id);
     const digits = q.q?.replace(/\D/g, '') || undefined;
-    const page = await repo.recipientsPage(this.db, c.id, { status: q.status, digits, limit: q.limit, offset: q.offset, afterSeq: q.cursor?.[0] });
+    const page = await repo.recipientsPage(this.db, c.id, {
+      status: q.status,
+      digits,
+      limit: q.limit,
+      offset: q.offset,
+      afterSeq: q.cursor?.[0],
+    });
     const last = page.rows[page.rows.length - 1];
-    return { recipients: page.rows.map(toRecipientDto), total: page.total, nextCursor: page.more && last ? encodeCursor([last.seq]) : null };
+    return {
+      recipients: page.rows.map(toRecipientDto),
+      total: page.total,
+      nextCursor: page.more && last ? encodeCursor([last.seq]) : null,
+    };
   }
 
   /** The per-recipient report as CSV pages (metadata only: no variable values). */
@@ -664,7 +755,10 @@ export class CampaignsService {
   async rejectedCsv(org: OrganizationRow, id: string): Promise<string> {
     const c = await this.get(org.id, id);
     const rows = await repo.rejections(this.db, c.id);
-    return toCsv(['line', 'phone', 'problem', 'reason'], rows.map((r) => [r.line, r.phone, r.kind, r.reason]));
+    return toCsv(
+      ['line', 'phone', 'problem', 'reason'],
+      rows.map((r) => [r.line, r.phone, r.kind, r.reason]),
+    );
   }
 
   quietHoursView() {

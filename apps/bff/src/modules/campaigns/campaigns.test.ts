@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { startStack, type Stack } from '../../test/stack.ts';
 import { optOut } from '../optouts/optouts.repo.ts';
-import { campaignOf, csvOf, customer, poll, ledgerRows, retryWithFile, sandboxMessages, upload, waitForStatus } from './campaign-test-kit.ts';
+import {
+  campaignOf,
+  csvOf,
+  customer,
+  poll,
+  ledgerRows,
+  retryWithFile,
+  sandboxMessages,
+  upload,
+  waitForStatus,
+} from './campaign-test-kit.ts';
 
 // Whole stacks (BFF, sandbox, pg-boss workers) per suite: generous limits for a busy machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -39,7 +49,15 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     await optOut(s.database.db, { organizationId: orgId, recipient: d, source: 'manual' });
     // b already has an open utility conversation: free.
     const one = await s.api(owner, '/api/messages', {
-      body: { kind: 'template', numberId, to: b, templateName: 'order_shipped', language: 'en_US', variables: ['B', '#1', 'today'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId,
+        to: b,
+        templateName: 'order_shipped',
+        language: 'en_US',
+        variables: ['B', '#1', 'today'],
+        clientRef: crypto.randomUUID(),
+      },
     });
     expect(one.status).toBe(201);
     const csv = csvOf([
@@ -53,7 +71,16 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     const r = await upload(s, owner, { numberId }, csv);
     expect(r.status).toBe(201);
     const { report } = r.body.campaign;
-    expect(report).toMatchObject({ rows: 6, valid: 2, invalid: 1, duplicates: 1, optedOut: 1, missingVariables: 1, alreadyOpen: 1, needed: 1 });
+    expect(report).toMatchObject({
+      rows: 6,
+      valid: 2,
+      invalid: 1,
+      duplicates: 1,
+      optedOut: 1,
+      missingVariables: 1,
+      alreadyOpen: 1,
+      needed: 1,
+    });
     expect(report.missing).toBe(0);
     expect(report.rejected).toEqual([
       { line: 4, phone: '12 34', kind: 'invalid', reason: expect.any(String) },
@@ -62,7 +89,9 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
       { line: 7, phone: d, kind: 'opted_out', reason: expect.any(String) },
     ]);
     expect(r.body.campaign).toMatchObject({ status: 'draft', category: 'utility', quietHours: false, counts: { total: 2, pending: 2 } });
-    const file = await fetch(`${s.bffUrl}/api/campaigns/${r.body.campaign.id}/rejected.csv`, { headers: { authorization: `Bearer ${owner}` } });
+    const file = await fetch(`${s.bffUrl}/api/campaigns/${r.body.campaign.id}/rejected.csv`, {
+      headers: { authorization: `Bearer ${owner}` },
+    });
     expect(file.headers.get('content-type')).toContain('text/csv');
     const text = await file.text();
     expect(text.split('\r\n')[0]).toBe('line,phone,problem,reason');
@@ -73,7 +102,9 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
   });
 
   it('a malformed file gets a clear error and creates nothing', async () => {
-    const before = await s.database.query<{ n: string }>('select (select count(*) from campaigns) + (select count(*) from campaign_recipients) as n');
+    const before = await s.database.query<{ n: string }>(
+      'select (select count(*) from campaigns) + (select count(*) from campaign_recipients) as n',
+    );
     const cases: [string | Buffer, number, RegExp][] = [
       [Buffer.from('phone,name,order\n+48601234567,Zo\xeb,1\n', 'latin1'), 422, /not UTF-8/],
       ['mobile,name,order\n+48601234567,A,1\n', 422, /no column "phone"/],
@@ -86,7 +117,9 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
       expect(r.body.code).toBe(status === 413 ? 'file_too_large' : 'csv_invalid');
       expect(r.body.detail).toMatch(message);
     }
-    const after = await s.database.query<{ n: string }>('select (select count(*) from campaigns) + (select count(*) from campaign_recipients) as n');
+    const after = await s.database.query<{ n: string }>(
+      'select (select count(*) from campaigns) + (select count(*) from campaign_recipients) as n',
+    );
     expect(Number(after[0]!.n)).toBe(Number(before[0]!.n));
   });
 
@@ -131,7 +164,10 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     expect(end.reserved).toBe(0);
 
     // G: no variable value survives the dispatch anywhere in the database.
-    const left = await s.database.query<{ n: string }>('select count(*) as n from campaign_recipients where campaign_id = $1 and variables is not null', [id]);
+    const left = await s.database.query<{ n: string }>(
+      'select count(*) as n from campaign_recipients where campaign_id = $1 and variables is not null',
+      [id],
+    );
     expect(Number(left[0]!.n)).toBe(0);
     const dump = JSON.stringify(await s.database.query('select * from campaign_recipients where campaign_id = $1', [id]));
     expect(dump).not.toContain('Zanzibar');
@@ -143,7 +179,9 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     expect(failedPage.total).toBe(1);
     expect(failedPage.recipients[0]).toMatchObject({ status: 'failed', reasonCode: '131026', retryable: false });
     expect(failedPage.recipients[0].reason).toMatch(/could not deliver/);
-    const report = await (await fetch(`${s.bffUrl}/api/campaigns/${id}/report.csv`, { headers: { authorization: `Bearer ${owner}` } })).text();
+    const report = await (
+      await fetch(`${s.bffUrl}/api/campaigns/${id}/report.csv`, { headers: { authorization: `Bearer ${owner}` } })
+    ).text();
     expect(report.trim().split('\r\n')).toHaveLength(13);
     expect(report).toContain(',read,');
     expect(report).not.toContain('SECRET-');
@@ -190,7 +228,10 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     await poll(balance, (b) => b.reserved === 0);
     // A message that was already in a send slot when the campaign was cancelled still finishes (its conversation
     // was spent when it was recorded): compare once nothing is in flight.
-    const c = await poll(() => campaignOf(s, owner, id), (x) => x.counts.sending === 0 && x.counts.pending === 0);
+    const c = await poll(
+      () => campaignOf(s, owner, id),
+      (x) => x.counts.sending === 0 && x.counts.pending === 0,
+    );
     const after = await balance();
     const handed = c.counts.sent + c.counts.delivered + c.counts.read + c.counts.failed;
     expect(after.remaining).toBe(start.remaining - handed);
@@ -231,7 +272,9 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
     const done = await waitForStatus(s, owner, id, ['completed'], 30_000);
     expect(done.counts.skipped).toBe(1);
     const skipped = (await s.api(owner, `/api/campaigns/${id}/recipients?status=skipped`)).body.recipients;
-    expect(skipped).toEqual([expect.objectContaining({ recipient: b, reasonCode: 'recipient_restricted', reason: expect.stringContaining('restricted') })]);
+    expect(skipped).toEqual([
+      expect.objectContaining({ recipient: b, reasonCode: 'recipient_restricted', reason: expect.stringContaining('restricted') }),
+    ]);
     const sent = await sandboxMessages(s, acmeNumber);
     expect(sent.some((m) => m.to === a || m.to === b)).toBe(false);
     expect(sent.some((m) => m.to === c)).toBe(true);
@@ -293,7 +336,8 @@ describe.each(DB_KINDS)('campaigns end to end on %s', (kind) => {
       (c) => c.status === 'completed' && c.counts.read === 3,
       30_000,
     );
-    const after = (await s.api(owner, `/api/campaigns/${id}/recipients?q=${encodeURIComponent(retryableOne.recipient)}`)).body.recipients[0];
+    const after = (await s.api(owner, `/api/campaigns/${id}/recipients?q=${encodeURIComponent(retryableOne.recipient)}`)).body
+      .recipients[0];
     expect(after.status).toBe('read');
     expect(after.messageId).not.toBe(retryableOne.messageId);
     const toIt = (await sandboxMessages(s, acmeNumber)).filter((m) => m.to === retryableOne.recipient);

@@ -60,7 +60,10 @@ describe.each(DB_KINDS)('dispatch pacing on %s', (kind) => {
   const LIMIT = 20;
 
   beforeAll(async () => {
-    ({ s, owner, numberId, acmeNumber } = await pacingStack(kind, { CAMPAIGN_NUMBER_RATE_PER_SECOND: String(LIMIT), CAMPAIGN_PAIR_INTERVAL_SECONDS: '2' }));
+    ({ s, owner, numberId, acmeNumber } = await pacingStack(kind, {
+      CAMPAIGN_NUMBER_RATE_PER_SECOND: String(LIMIT),
+      CAMPAIGN_PAIR_INTERVAL_SECONDS: '2',
+    }));
   });
   afterAll(async () => {
     await s?.close();
@@ -71,7 +74,10 @@ describe.each(DB_KINDS)('dispatch pacing on %s', (kind) => {
     const b = Array.from({ length: 50 }, () => customer());
     const ca = (await upload(s, owner, { numberId, name: 'A' }, csvOf(a.map((p) => [p, 'A', '1'])))).body.campaign.id;
     const cb = (await upload(s, owner, { numberId, name: 'B' }, csvOf(b.map((p) => [p, 'B', '2'])))).body.campaign.id;
-    await Promise.all([s.api(owner, `/api/campaigns/${ca}/launch`, { body: {} }), s.api(owner, `/api/campaigns/${cb}/launch`, { body: {} })]);
+    await Promise.all([
+      s.api(owner, `/api/campaigns/${ca}/launch`, { body: {} }),
+      s.api(owner, `/api/campaigns/${cb}/launch`, { body: {} }),
+    ]);
     await Promise.all([waitForStatus(s, owner, ca, ['completed'], 120_000), waitForStatus(s, owner, cb, ['completed'], 120_000)]);
     const sent = (await sandboxMessages(s, acmeNumber)).filter((m) => a.includes(m.to) || b.includes(m.to));
     expect(sent).toHaveLength(100);
@@ -93,7 +99,15 @@ describe.each(DB_KINDS)('dispatch pacing on %s', (kind) => {
   it('pacing: a recipient messaged moments ago waits for the pair interval (Meta 131056)', async () => {
     const x = customer();
     const one = await s.api(owner, '/api/messages', {
-      body: { kind: 'template', numberId, to: x, templateName: 'login_code', language: 'en_US', variables: ['123456'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId,
+        to: x,
+        templateName: 'login_code',
+        language: 'en_US',
+        variables: ['123456'],
+        clientRef: crypto.randomUUID(),
+      },
     });
     expect(one.status).toBe(201);
     const id = (await upload(s, owner, { numberId }, csvOf([[x, 'X', '1']]))).body.campaign.id;
@@ -118,12 +132,23 @@ describe.each(DB_KINDS)('quiet hours in dispatch on %s', (kind) => {
     const pad = (h: number) => `${String(h).padStart(2, '0')}:00`;
     const policy: QuietHoursPolicy = {
       default: { windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00' }] },
-      rules: [{ id: 'pl', label: 'Poland', country: 'PL', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: pad(from), to: pad(from + 1) }] }],
+      rules: [
+        {
+          id: 'pl',
+          label: 'Poland',
+          country: 'PL',
+          windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: pad(from), to: pad(from + 1) }],
+        },
+      ],
     };
     let start = warsaw.set({ hour: from, minute: 0, second: 0, millisecond: 0 });
     if (start <= warsaw) start = start.plus({ days: 1 });
     windowStart = start.toMillis();
-    s = await startStack(kind, { workers: true, sandbox: { kaleyraCallbackDelayMs: 20 }, env: { QUIET_HOURS_POLICY_JSON: JSON.stringify(policy) } });
+    s = await startStack(kind, {
+      workers: true,
+      sandbox: { kaleyraCallbackDelayMs: 20 },
+      env: { QUIET_HOURS_POLICY_JSON: JSON.stringify(policy) },
+    });
     owner = await s.token(s.orgs[0]!, 'owner');
     numberId = (await s.api(owner, '/api/numbers')).body.numbers[0].id;
     expect(DEFAULT_QUIET_HOURS_POLICY.rules.length).toBeGreaterThan(0);
@@ -136,7 +161,12 @@ describe.each(DB_KINDS)('quiet hours in dispatch on %s', (kind) => {
     const pl = [customer(), customer(), customer()];
     const gb = ['+447400123456', '+447400123457'];
     const csv = csvOf([...pl.map((p) => [p, 'Ola']), ...gb.map((p) => [p, 'Jo'])], ['phone', 'name']);
-    const created = await upload(s, owner, { numberId, templateName: 'spring_sale', variableColumns: ['name', null], fallbacks: ['', '20%'] }, csv);
+    const created = await upload(
+      s,
+      owner,
+      { numberId, templateName: 'spring_sale', variableColumns: ['name', null], fallbacks: ['', '20%'] },
+      csv,
+    );
     expect(created.status).toBe(201);
     const id = created.body.campaign.id;
     expect(created.body.campaign).toMatchObject({ category: 'marketing', quietHours: true });
@@ -174,8 +204,15 @@ describe.each(DB_KINDS)("a plan's messagesPerSecond on %s", (kind) => {
 
   beforeAll(async () => {
     // The seeded numbers pay for Standard; here Standard allows 5 messages a second, far under the configured 40.
-    const catalog = { ...DEFAULT_CATALOG, plans: DEFAULT_CATALOG.plans.map((p) => (p.id === 'standard' ? { ...p, limits: { ...p.limits, messagesPerSecond: PLAN_RATE } } : p)) };
-    ({ s, owner, numberId, acmeNumber } = await pacingStack(kind, { CAMPAIGN_NUMBER_RATE_PER_SECOND: '40', CAMPAIGN_PAIR_INTERVAL_SECONDS: '0', CATALOG_JSON: JSON.stringify(catalog) }));
+    const catalog = {
+      ...DEFAULT_CATALOG,
+      plans: DEFAULT_CATALOG.plans.map((p) => (p.id === 'standard' ? { ...p, limits: { ...p.limits, messagesPerSecond: PLAN_RATE } } : p)),
+    };
+    ({ s, owner, numberId, acmeNumber } = await pacingStack(kind, {
+      CAMPAIGN_NUMBER_RATE_PER_SECOND: '40',
+      CAMPAIGN_PAIR_INTERVAL_SECONDS: '0',
+      CATALOG_JSON: JSON.stringify(catalog),
+    }));
   });
   afterAll(async () => {
     await s?.close();

@@ -2,7 +2,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { csvOf, customer, handedOver, poll } from './campaign-test-kit.ts';
-import { call, createChildDatabase, ownerToken, startBffProcess, startSandboxProcess, type ChildDatabase, type Proc } from './process-kit.ts';
+import {
+  call,
+  createChildDatabase,
+  ownerToken,
+  startBffProcess,
+  startSandboxProcess,
+  type ChildDatabase,
+  type Proc,
+} from './process-kit.ts';
 
 // Whole stacks (BFF, sandbox, pg-boss workers) per suite: generous limits for a busy machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -49,8 +57,21 @@ async function launchCampaign(bff: Proc, sandboxUrl: string, org: string, size: 
   const token = await ownerToken(sandboxUrl, org);
   const number = (await call(`${bff.url}/api/numbers`, { token })).body.numbers[0];
   const recipients = Array.from({ length: size }, () => customer());
-  const settings = { name: 'Fault test', numberId: number.id, templateName: 'order_shipped', language: 'en_US', phoneColumn: 'phone', variableColumns: ['name', 'order', null], timeZoneColumn: null, defaultCountry: 'PL', fallbacks: ['', '', 'soon'] };
-  const created = await call(`${bff.url}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(settings))}`, { token, csv: csvOf(recipients.map((p, i) => [p, `N${i}`, `O${i}`])) });
+  const settings = {
+    name: 'Fault test',
+    numberId: number.id,
+    templateName: 'order_shipped',
+    language: 'en_US',
+    phoneColumn: 'phone',
+    variableColumns: ['name', 'order', null],
+    timeZoneColumn: null,
+    defaultCountry: 'PL',
+    fallbacks: ['', '', 'soon'],
+  };
+  const created = await call(`${bff.url}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(settings))}`, {
+    token,
+    csv: csvOf(recipients.map((p, i) => [p, `N${i}`, `O${i}`])),
+  });
   expect(created.status).toBe(201);
   const id = created.body.campaign.id as string;
   expect((await call(`${bff.url}/api/campaigns/${id}/launch`, { token, body: {} })).status).toBe(200);
@@ -79,7 +100,11 @@ describe.each(DB_KINDS)('a BFF killed with SIGKILL mid-campaign, on %s', (kind) 
     const v1 = await launchCampaign(bff, sandbox.url, BISTRO, 150);
 
     // Kill in the middle: some recipients handed over, many not.
-    await poll(() => call(`${bff!.url}/api/campaigns/${v2.id}`, { token: v2.token }).then((r) => r.body.campaign), (c) => handedOver(c) >= 40, 60_000);
+    await poll(
+      () => call(`${bff!.url}/api/campaigns/${v2.id}`, { token: v2.token }).then((r) => r.body.campaign),
+      (c) => handedOver(c) >= 40,
+      60_000,
+    );
     await bff.kill('SIGKILL');
     // Really gone: nothing answers on its port until the new process starts.
     await expect(fetch(`${bff.url}/api/health`)).rejects.toThrow();
@@ -98,7 +123,9 @@ describe.each(DB_KINDS)('a BFF killed with SIGKILL mid-campaign, on %s', (kind) 
       results.push(done);
       // Every recipient ended in exactly one terminal state.
       expect(done.counts.pending + done.counts.sending).toBe(0);
-      expect(done.counts.sent + done.counts.delivered + done.counts.read + done.counts.failed + done.counts.skipped + done.counts.cancelled).toBe(150);
+      expect(
+        done.counts.sent + done.counts.delivered + done.counts.read + done.counts.failed + done.counts.skipped + done.counts.cancelled,
+      ).toBe(150);
       expect(done.reserved).toBe(0);
     }
     const { body } = await call(`${sandbox.url}/sandbox/kaleyra/messages`);
@@ -113,7 +140,8 @@ describe.each(DB_KINDS)('a BFF killed with SIGKILL mid-campaign, on %s', (kind) 
     // v1: a recipient whose call had started but whose answer was not recorded before the kill (and whose
     // callbacks went to the dead process) stays `unconfirmed` and is never sent again; everyone else got exactly
     // one message. (How many are unconfirmed depends on how far recording lagged when the process died.)
-    const v1Failed = (await call(`${bff.url}/api/campaigns/${v1.id}/recipients?status=failed&limit=200`, { token: v1.token })).body.recipients as any[];
+    const v1Failed = (await call(`${bff.url}/api/campaigns/${v1.id}/recipients?status=failed&limit=200`, { token: v1.token })).body
+      .recipients as any[];
     for (const f of v1Failed) expect(f.reasonCode).toBe('unconfirmed');
     expect(v1Failed.length).toBeLessThan(150);
     for (const r of v1.recipients) if (!v1Failed.some((f) => f.recipient === r)) expect(perRecipient.get(r), r).toBe(1);
@@ -151,7 +179,10 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('two BFF instances on on
     try {
       await poll(
         async () => {
-          const { rows } = await pool.query<{ holder: string }>(`select distinct holder from dispatch_leases where key like $1 and expires_at > $2::float8`, [`lane:${c.id}:%`, Date.now()]);
+          const { rows } = await pool.query<{ holder: string }>(
+            `select distinct holder from dispatch_leases where key like $1 and expires_at > $2::float8`,
+            [`lane:${c.id}:%`, Date.now()],
+          );
           for (const r of rows) seen.add(r.holder);
           return [...seen];
         },
@@ -161,8 +192,10 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('two BFF instances on on
       ).catch(async (err) => {
         const leases = (await pool.query(`select key, holder, expires_at, $1::float8 as now from dispatch_leases`, [Date.now()])).rows;
         const camp = (await pool.query(`select status, heartbeat_at, wake_at from campaigns where id = $1`, [c.id])).rows;
-        const recips = (await pool.query(`select status, count(*) from campaign_recipients where campaign_id = $1 group by status`, [c.id])).rows;
-        const jobs = (await pool.query(`select name, state, count(*) from pgboss.job group by name, state`).catch(() => ({ rows: [] }))).rows;
+        const recips = (await pool.query(`select status, count(*) from campaign_recipients where campaign_id = $1 group by status`, [c.id]))
+          .rows;
+        const jobs = (await pool.query(`select name, state, count(*) from pgboss.job group by name, state`).catch(() => ({ rows: [] })))
+          .rows;
         throw new Error(`${err.message}\n${JSON.stringify({ leases, camp, recips, jobs, a: a.url, b: b.url })}`);
       });
       expect(seen.size).toBe(2);
@@ -170,10 +203,18 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('two BFF instances on on
       await pool.end();
     }
     // Both answer for the same campaign while it runs.
-    await poll(() => call(`${a.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign), (x) => handedOver(x) >= 100, 60_000);
+    await poll(
+      () => call(`${a.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign),
+      (x) => handedOver(x) >= 100,
+      60_000,
+    );
     await b.kill('SIGKILL');
     await expect(fetch(`${b.url}/api/health`)).rejects.toThrow();
-    const done = await poll(() => call(`${a.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign), (x) => x.status === 'completed', 240_000);
+    const done = await poll(
+      () => call(`${a.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign),
+      (x) => x.status === 'completed',
+      240_000,
+    );
     expect(done.counts.failed).toBe(0);
     expect(done.reserved).toBe(0);
     const { body } = await call(`${sandbox.url}/sandbox/kaleyra/messages?from=${encodeURIComponent(c.from)}`);

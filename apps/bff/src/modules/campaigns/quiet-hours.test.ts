@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUIET_HOURS_POLICY, QuietHours, QuietHoursJsonSchema, zoneIntervals, zonesOfCountry, type QuietHoursPolicy } from './quiet-hours.ts';
+import {
+  DEFAULT_QUIET_HOURS_POLICY,
+  QuietHours,
+  QuietHoursJsonSchema,
+  zoneIntervals,
+  zonesOfCountry,
+  type QuietHoursPolicy,
+} from './quiet-hours.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -32,7 +39,18 @@ describe('quiet hours (D.5)', () => {
   });
 
   it('D.5: across the fall-back night (America/New_York, 1 November 2026) the window follows EST', () => {
-    const custom = new QuietHours({ default: DEFAULT_QUIET_HOURS_POLICY.default, rules: [{ id: 'ny', label: 'New York', country: 'US', zones: ['America/New_York'], windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '08:00', to: '21:00' }] }] });
+    const custom = new QuietHours({
+      default: DEFAULT_QUIET_HOURS_POLICY.default,
+      rules: [
+        {
+          id: 'ny',
+          label: 'New York',
+          country: 'US',
+          zones: ['America/New_York'],
+          windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '08:00', to: '21:00' }],
+        },
+      ],
+    });
     const key = custom.keyFor('+12125550100', 'US');
     // Saturday 31 October: EDT (UTC−4), 21:00 = 01:00Z on 1 November.
     expect(custom.isAllowed(key, at('2026-11-01T00:59:00Z'))).toBe(true);
@@ -43,7 +61,12 @@ describe('quiet hours (D.5)', () => {
 
   it('a window starting inside a DST gap starts when the local clock exists again', () => {
     // 02:30 does not exist in Warsaw on 29 March 2026 (02:00 → 03:00 CEST = 01:00Z).
-    const iv = zoneIntervals('Europe/Warsaw', [{ days: ['sun'], from: '02:30', to: '05:00' }], at('2026-03-29T00:00:00Z'), at('2026-03-30T00:00:00Z'));
+    const iv = zoneIntervals(
+      'Europe/Warsaw',
+      [{ days: ['sun'], from: '02:30', to: '05:00' }],
+      at('2026-03-29T00:00:00Z'),
+      at('2026-03-30T00:00:00Z'),
+    );
     expect(iv).toHaveLength(1);
     expect(iso(iv[0]![0])).toBe('2026-03-29T01:30:00.000Z');
     expect(iso(iv[0]![1])).toBe('2026-03-29T03:00:00.000Z');
@@ -104,7 +127,17 @@ describe('quiet hours (D.5)', () => {
   });
 
   it('nextAllowed is allowed, never earlier than asked, and nothing in between is allowed (property, many zones)', () => {
-    const keys = ['default|cc:PL', 'fr|cc:FR', 'us|cc:US', 'us-fl|rule', 'in|cc:IN', 'default|cc:AU', 'default|cc:BR', 'default|tz:Asia/Kathmandu', 'default|cc:RU'];
+    const keys = [
+      'default|cc:PL',
+      'fr|cc:FR',
+      'us|cc:US',
+      'us-fl|rule',
+      'in|cc:IN',
+      'default|cc:AU',
+      'default|cc:BR',
+      'default|tz:Asia/Kathmandu',
+      'default|cc:RU',
+    ];
     fc.assert(
       fc.property(fc.constantFrom(...keys), fc.integer({ min: at('2025-01-01T00:00:00Z'), max: at('2028-12-31T00:00:00Z') }), (key, t) => {
         const next = qh.nextAllowed(key, t);
@@ -124,7 +157,12 @@ describe('quiet hours (D.5)', () => {
     const custom: QuietHoursPolicy = { default: { windows: [{ days: ['mon'], from: '09:00', to: '10:00' }] }, rules: [] };
     expect(QuietHoursJsonSchema.parse(JSON.stringify(custom))).toEqual(custom);
     expect(QuietHoursJsonSchema.parse(undefined)).toBe(DEFAULT_QUIET_HOURS_POLICY);
-    const bad = QuietHoursJsonSchema.safeParse(JSON.stringify({ default: { windows: [{ days: ['mon'], from: '10:00', to: '09:00' }] }, rules: [{ id: 'x', label: 'X', country: 'PL', zones: ['Mars/Olympus'], windows: [] }] }));
+    const bad = QuietHoursJsonSchema.safeParse(
+      JSON.stringify({
+        default: { windows: [{ days: ['mon'], from: '10:00', to: '09:00' }] },
+        rules: [{ id: 'x', label: 'X', country: 'PL', zones: ['Mars/Olympus'], windows: [] }],
+      }),
+    );
     expect(bad.success).toBe(false);
     const messages = bad.error!.issues.map((i) => i.message).join('\n');
     expect(messages).toMatch(/from must be before to/);

@@ -58,8 +58,29 @@ const WEEKDAYS: Day[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
 /** Florida area codes (North American Numbering Plan), for the US rule's Florida exception. */
 const FLORIDA_AREA_CODES = [
-  '239', '305', '321', '324', '352', '386', '407', '448', '561', '645', '656', '689', '727', '728', '754', '772', '786',
-  '813', '850', '863', '904', '941', '954',
+  '239',
+  '305',
+  '321',
+  '324',
+  '352',
+  '386',
+  '407',
+  '448',
+  '561',
+  '645',
+  '656',
+  '689',
+  '727',
+  '728',
+  '754',
+  '772',
+  '786',
+  '813',
+  '850',
+  '863',
+  '904',
+  '941',
+  '954',
 ];
 
 /** The defaults of ../shared/docs/platform-facts.md, "Quiet hours". */
@@ -132,9 +153,7 @@ export function describeWindows(windows: readonly Window[]): string {
     const k = formatDays(w.days);
     byDays.set(k, [...(byDays.get(k) ?? []), w]);
   }
-  return [...byDays.entries()]
-    .map(([days, ws]) => `${days} ${ws.map((w) => `${w.from}–${w.to}`).join(', ')}`)
-    .join('; ');
+  return [...byDays.entries()].map(([days, ws]) => `${days} ${ws.map((w) => `${w.from}–${w.to}`).join(', ')}`).join('; ');
 }
 
 function unionSorted(list: Interval[]): Interval[] {
@@ -174,7 +193,10 @@ export function zoneIntervals(zone: string, windows: readonly Window[], fromMs: 
       const at = (hhmm: string) => {
         const m = minutesOf(hhmm);
         if (m === 24 * 60) return day.plus({ days: 1 }).startOf('day').toMillis();
-        return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(m / 60), minute: m % 60 }, { zone }).toMillis();
+        return DateTime.fromObject(
+          { year: day.year, month: day.month, day: day.day, hour: Math.floor(m / 60), minute: m % 60 },
+          { zone },
+        ).toMillis();
       };
       const s = at(w.from);
       const e = at(w.to);
@@ -306,7 +328,9 @@ export class QuietHours {
     return {
       rules: this.policy.rules.map((r) => ({
         id: r.id,
-        label: r.prefixes?.length ? `${r.label} (numbers starting ${r.prefixes.slice(0, 3).join(', ')}${r.prefixes.length > 3 ? ', …' : ''})` : r.label,
+        label: r.prefixes?.length
+          ? `${r.label} (numbers starting ${r.prefixes.slice(0, 3).join(', ')}${r.prefixes.length > 3 ? ', …' : ''})`
+          : r.label,
         hours: describeWindows(r.windows),
       })),
       defaultHours: describeWindows(this.policy.default.windows),

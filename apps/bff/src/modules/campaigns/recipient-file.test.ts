@@ -60,7 +60,10 @@ describe('reading a recipient file', () => {
 
   it('fills empty cells with fallback values, reads semicolon files and a BOM, and groups marketing recipients for quiet hours', async () => {
     const csv = '\uFEFFphone;name;order\n+33612345678;;B-1\n+13055550123;Fay;B-2\n';
-    const r = await readRecipientFile(stream(csv), options({ fallbacks: ['there', ''], quietHours: new QuietHours(DEFAULT_QUIET_HOURS_POLICY) }));
+    const r = await readRecipientFile(
+      stream(csv),
+      options({ fallbacks: ['there', ''], quietHours: new QuietHours(DEFAULT_QUIET_HOURS_POLICY) }),
+    );
     expect(r.valid.variables.map((v) => JSON.parse(v))).toEqual([
       ['there', 'B-1'],
       ['Fay', 'B-2'],
@@ -72,7 +75,10 @@ describe('reading a recipient file', () => {
     const csv = 'phone,name,order,tz\n+48601234567,A,1,Asia/Tokyo\n+48601234568,B,2,\n+48601234569,C,3,Mars/Base\n';
     const r = await readRecipientFile(
       stream(csv),
-      options({ mapping: { phoneColumn: 'phone', variableColumns: ['name', 'order'], timeZoneColumn: 'tz', defaultCountry: null }, quietHours: new QuietHours(DEFAULT_QUIET_HOURS_POLICY) }),
+      options({
+        mapping: { phoneColumn: 'phone', variableColumns: ['name', 'order'], timeZoneColumn: 'tz', defaultCountry: null },
+        quietHours: new QuietHours(DEFAULT_QUIET_HOURS_POLICY),
+      }),
     );
     expect(r.valid.policyKey).toEqual(['default|tz:Asia/Tokyo', 'default|cc:PL']);
     expect(r.rejected).toEqual([{ line: 4, phone: '+48601234569', kind: 'invalid', reason: expect.stringContaining('Unknown time zone') }]);

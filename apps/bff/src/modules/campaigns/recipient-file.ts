@@ -74,14 +74,18 @@ async function* decodeGuarded(source: Source, maxLineBytes: number, maxFileBytes
   let line = 1;
   let head: string | null = '';
   const notUtf8 = () =>
-    new RecipientFileError(422, 'The file is not UTF-8 text. In Excel choose "Save as" → "CSV UTF-8 (comma delimited)", then upload it again.');
+    new RecipientFileError(
+      422,
+      'The file is not UTF-8 text. In Excel choose "Save as" → "CSV UTF-8 (comma delimited)", then upload it again.',
+    );
   for await (const raw of source as AsyncIterable<Uint8Array | string>) {
     const chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
     bytes += chunk.length;
     if (bytes > maxFileBytes) {
       throw new RecipientFileError(413, `The file is larger than ${Math.round(maxFileBytes / KB / KB)} MB. Split it into smaller files.`);
     }
-    if (first && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) throw notUtf8();
+    if (first && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)))
+      throw notUtf8();
     first = false;
     let text: string;
     try {
@@ -89,7 +93,8 @@ async function* decodeGuarded(source: Source, maxLineBytes: number, maxFileBytes
     } catch {
       throw notUtf8();
     }
-    if (text.includes('\u0000')) throw new RecipientFileError(422, 'This is not a CSV text file (it contains binary data). Upload a .csv file.');
+    if (text.includes('\u0000'))
+      throw new RecipientFileError(422, 'This is not a CSV text file (it contains binary data). Upload a .csv file.');
     // Line-length guard: counted in characters, close enough to bytes for the purpose.
     let from = 0;
     for (;;) {
@@ -172,16 +177,29 @@ export function readRecipientFile(source: Source, options: RecipientFileOptions)
   const useHeader = (cells: string[]) => {
     header = cells.map((c) => c.trim());
     const find = (name: string) => header!.indexOf(name.trim());
-    const columns = header.filter(Boolean).slice(0, 12).map((c) => `"${c}"`).join(', ');
+    const columns = header
+      .filter(Boolean)
+      .slice(0, 12)
+      .map((c) => `"${c}"`)
+      .join(', ');
     phoneIdx = find(mapping.phoneColumn);
     if (phoneIdx < 0) {
-      throw new RecipientFileError(422, `The file has no column "${mapping.phoneColumn}" for the phone number. Its columns are: ${columns || 'none'}.`, 'phoneColumn');
+      throw new RecipientFileError(
+        422,
+        `The file has no column "${mapping.phoneColumn}" for the phone number. Its columns are: ${columns || 'none'}.`,
+        'phoneColumn',
+      );
     }
     varIdx = Array.from({ length: variableCount }, (_, i) => {
       const col = mapping.variableColumns[i];
       if (col === null || col === undefined) return -1;
       const idx = find(col);
-      if (idx < 0) throw new RecipientFileError(422, `The file has no column "${col}" for variable {{${i + 1}}}. Its columns are: ${columns}.`, `variableColumns.${i}`);
+      if (idx < 0)
+        throw new RecipientFileError(
+          422,
+          `The file has no column "${col}" for variable {{${i + 1}}}. Its columns are: ${columns}.`,
+          `variableColumns.${i}`,
+        );
       return idx;
     });
     zoneIdx = mapping.timeZoneColumn ? find(mapping.timeZoneColumn) : -1;
@@ -206,7 +224,10 @@ export function readRecipientFile(source: Source, options: RecipientFileOptions)
     if (!rawPhone.trim() && cells.every((c) => !c.trim())) return;
     rows++;
     if (rows > maxRows) {
-      throw new RecipientFileError(413, `The file has more than ${maxRows.toLocaleString('en')} rows. Split it into files of at most ${maxRows.toLocaleString('en')} recipients.`);
+      throw new RecipientFileError(
+        413,
+        `The file has more than ${maxRows.toLocaleString('en')} rows. Split it into files of at most ${maxRows.toLocaleString('en')} recipients.`,
+      );
     }
     const phone = rawPhone.length > 64 ? `${rawPhone.slice(0, 61)}...` : rawPhone.trim();
     const check = checkPhoneWith(parseMax, rawPhone, defaultCountry);
@@ -227,7 +248,12 @@ export function readRecipientFile(source: Source, options: RecipientFileOptions)
       zone = (cells[zoneIdx] ?? '').trim() || null;
       if (zone && !isZone(zone)) {
         invalid++;
-        reject({ line: rowLine, phone, kind: 'invalid', reason: `Unknown time zone "${zone.slice(0, 40)}" (use a name like Europe/Warsaw)` });
+        reject({
+          line: rowLine,
+          phone,
+          kind: 'invalid',
+          reason: `Unknown time zone "${zone.slice(0, 40)}" (use a name like Europe/Warsaw)`,
+        });
         return;
       }
     }
@@ -278,9 +304,12 @@ export function readRecipientFile(source: Source, options: RecipientFileOptions)
       parser?.abort();
       reject_(err instanceof RecipientFileError ? err : new RecipientFileError(422, 'The file could not be read as CSV.'));
     };
-    const text = Readable.from(decodeGuarded(source, options.maxLineBytes ?? CAMPAIGN_LIMITS.maxLineBytes, options.maxFileBytes ?? CAMPAIGN_LIMITS.maxFileBytes), {
-      objectMode: true,
-    });
+    const text = Readable.from(
+      decodeGuarded(source, options.maxLineBytes ?? CAMPAIGN_LIMITS.maxLineBytes, options.maxFileBytes ?? CAMPAIGN_LIMITS.maxFileBytes),
+      {
+        objectMode: true,
+      },
+    );
     Papa.parse<string[]>(text, {
       header: false,
       skipEmptyLines: false,

@@ -38,7 +38,12 @@ describe.each(DB_KINDS)('reservation accounting on %s', (kind) => {
     await s?.close();
   });
 
-  const ledgerSum = async () => Number((await s.database.query<{ s: string }>('select coalesce(sum(delta), 0) as s from ledger_entries where organization_id = $1', [orgId]))[0]!.s);
+  const ledgerSum = async () =>
+    Number(
+      (
+        await s.database.query<{ s: string }>('select coalesce(sum(delta), 0) as s from ledger_entries where organization_id = $1', [orgId])
+      )[0]!.s,
+    );
 
   it('C.2: every reserved conversation ends spent or released; the balance never goes negative (property)', async () => {
     await fc.assert(
@@ -109,7 +114,9 @@ describe.each(DB_KINDS)('reservation accounting on %s', (kind) => {
           );
           const reserved = -entries.filter((e) => e.reason === 'reservation').reduce((a, e) => a + e.delta, 0);
           const converted = entries.filter((e) => e.reason === 'reservation_released' && e.key.includes('campaign-convert:')).length;
-          const released = entries.filter((e) => e.reason === 'reservation_released' && !e.key.includes('campaign-convert:')).reduce((a, e) => a + e.delta, 0);
+          const released = entries
+            .filter((e) => e.reason === 'reservation_released' && !e.key.includes('campaign-convert:'))
+            .reduce((a, e) => a + e.delta, 0);
           expect(converted + released).toBe(reserved);
 
           // The balance never went below zero and ends at start − conversations that stayed open.

@@ -53,10 +53,17 @@ export function healthRoutes(options: { database: Database; readiness: Readiness
     const header = req.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7) : '';
     if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('metrics need the bearer token (METRICS_TOKEN)\n');
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="metrics"')
+        .type('text/plain')
+        .send('metrics need the bearer token (METRICS_TOKEN)\n');
       return;
     }
-    res.set('Cache-Control', 'no-store').type(metricsContentType).send(await renderMetrics());
+    res
+      .set('Cache-Control', 'no-store')
+      .type(metricsContentType)
+      .send(await renderMetrics());
   });
   return router;
 }

@@ -18,7 +18,10 @@ describe.each(DB_KINDS)('health, readiness and metrics on %s', (kind) => {
     expect(await s.api(null, '/api/health')).toMatchObject({ status: 200, body: { status: 'ok', database: kind } });
     const ready = await s.api(null, '/api/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body).toMatchObject({ status: 'not_ready', checks: { database: 'ok', migrations: 'ok', queue: 'starting', shutdown: 'no' } });
+    expect(ready.body).toMatchObject({
+      status: 'not_ready',
+      checks: { database: 'ok', migrations: 'ok', queue: 'starting', shutdown: 'no' },
+    });
     expect(ready.body.notReady).toEqual(['the background workers (pg-boss) have not started yet']);
   });
 
@@ -29,14 +32,20 @@ describe.each(DB_KINDS)('health, readiness and metrics on %s', (kind) => {
     expect((await s.api(owner, '/api/numbers')).status).toBe(200);
     const res = await fetch(`${s.bffUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     const text = await res.text();
-    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/campaigns\/:campaignId",status_class="4xx"\} [1-9]/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/api\/campaigns\/:campaignId",status_class="4xx"\} [1-9]/,
+    );
     expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/numbers",status_class="2xx"\} [1-9]/);
     expect(text).not.toContain(missing);
   });
 
   it('counts Kaleyra webhook deliveries by kind and result, never by organization', async () => {
     const org = s.orgs[0]!.id;
-    const bad = await fetch(`${s.bffUrl}/webhooks/kaleyra/${org}/incoming`, { method: 'POST', headers: { authorization: 'Basic bm90Om1l', 'content-type': 'application/json' }, body: '{}' });
+    const bad = await fetch(`${s.bffUrl}/webhooks/kaleyra/${org}/incoming`, {
+      method: 'POST',
+      headers: { authorization: 'Basic bm90Om1l', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(bad.status).toBe(401);
     const text = await (await fetch(`${s.bffUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(text).toMatch(/webhook_deliveries_total\{source="kaleyra_incoming",result="unauthorized"\} [1-9]/);

@@ -54,7 +54,10 @@ export async function checkReadiness(database: Database, state: Readiness, timeo
     await withTimeout(database.query('select 1'), timeoutMs);
     const expected = newestShippedMigration();
     // drizzle records each applied migration with its journal timestamp (created_at).
-    const rows = await withTimeout(database.query<{ newest: string | null }>('select max(created_at)::text as newest from drizzle.__drizzle_migrations'), timeoutMs);
+    const rows = await withTimeout(
+      database.query<{ newest: string | null }>('select max(created_at)::text as newest from drizzle.__drizzle_migrations'),
+      timeoutMs,
+    );
     const applied = rows[0]?.newest ? Number(rows[0].newest) : null;
     if (expected === null) migrations = 'unknown';
     else migrations = applied !== null && applied >= expected ? 'ok' : 'pending';

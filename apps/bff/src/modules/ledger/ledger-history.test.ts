@@ -99,9 +99,13 @@ describe.each(DB_KINDS)('ledger history pages on %s', (kind) => {
   });
 
   it('another organization never sees these entries, even with their cursor', async () => {
-    const acmeIds = new Set((await s.database.query<{ id: string }>('select id from ledger_entries where organization_id = $1', [acme])).map((r) => r.id));
+    const acmeIds = new Set(
+      (await s.database.query<{ id: string }>('select id from ledger_entries where organization_id = $1', [acme])).map((r) => r.id),
+    );
     const { seen } = await walk(bistroAgent, 200);
-    const bistroCount = (await s.database.query<{ n: string }>('select count(*)::text as n from ledger_entries where organization_id = $1', [bistro]))[0]!.n;
+    const bistroCount = (
+      await s.database.query<{ n: string }>('select count(*)::text as n from ledger_entries where organization_id = $1', [bistro])
+    )[0]!.n;
     expect(seen).toHaveLength(Number(bistroCount));
     expect(seen.some((e) => acmeIds.has(e.id))).toBe(false);
     const acmeCursor = (await s.api(agent, '/api/ledger?limit=10')).body.nextCursor as string;
@@ -137,7 +141,9 @@ describe.each(DB_KINDS)('ledger history pages on %s', (kind) => {
     expect(r.headers.get('content-type')).toContain('text/csv');
     expect(r.headers.get('content-disposition')).toMatch(/attachment; filename="?whatsapp-ledger-\d{4}-\d{2}-\d{2}\.csv/);
     const rows = Papa.parse<Record<string, string>>(await r.text(), { header: true, skipEmptyLines: true }).data;
-    const db = await s.database.query<{ id: string; delta: number }>('select id, delta from ledger_entries where organization_id = $1', [acme]);
+    const db = await s.database.query<{ id: string; delta: number }>('select id, delta from ledger_entries where organization_id = $1', [
+      acme,
+    ]);
     expect(rows.map((x) => x.entry_id).sort()).toEqual(db.map((x) => x.id).sort());
     expect(rows.reduce((sum, x) => sum + Number(x.delta), 0)).toBe(db.reduce((sum, x) => sum + Number(x.delta), 0));
     expect(Object.keys(rows[0]!)).toEqual(['time', 'entry_id', 'delta', 'reason', 'reference', 'number_id']);

@@ -18,7 +18,10 @@ export async function verifyLedger(ledger: Pick<LedgerService, 'verify'>, log: L
     throw err;
   }
   for (const m of result.mismatches) {
-    log.error({ organizationId: m.organizationId, account: m.account, entries: m.entries }, 'ledger account row differs from the sum of its entries');
+    log.error(
+      { organizationId: m.organizationId, account: m.account, entries: m.entries },
+      'ledger account row differs from the sum of its entries',
+    );
   }
   ledgerInvariantChecks.inc({ result: result.mismatches.length ? 'violation' : 'ok' });
   log.info({ checked: result.checked, mismatches: result.mismatches.length }, 'ledger verified');
@@ -26,7 +29,12 @@ export async function verifyLedger(ledger: Pick<LedgerService, 'verify'>, log: L
 }
 
 /** The nightly check on pg-boss (LEDGER_VERIFY_CRON): one instance runs each scheduled pass. */
-export async function registerLedgerVerification(queue: Queue, ledger: Pick<LedgerService, 'verify'>, cron: string, log: Logger): Promise<void> {
+export async function registerLedgerVerification(
+  queue: Queue,
+  ledger: Pick<LedgerService, 'verify'>,
+  cron: string,
+  log: Logger,
+): Promise<void> {
   await queue.createQueue(LEDGER_VERIFY_JOB);
   await queue.schedule(LEDGER_VERIFY_JOB, cron);
   await queue.work(LEDGER_VERIFY_JOB, async () => {

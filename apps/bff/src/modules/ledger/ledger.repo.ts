@@ -26,11 +26,7 @@ const scoped = (organizationId: string, key: string) => `${organizationId}:${key
  * account row as it was before the waited-for transaction committed.
  */
 export async function lockOrganization(tx: Tx, organizationId: string): Promise<void> {
-  const rows = await tx
-    .select({ id: organizations.id })
-    .from(organizations)
-    .where(eq(organizations.id, organizationId))
-    .for('update');
+  const rows = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId)).for('update');
   if (rows.length === 0) throw new Error(`organization ${organizationId} does not exist`);
 }
 
@@ -52,13 +48,24 @@ export async function readAccount(conn: Conn, organizationId: string): Promise<A
 }
 
 /** The account row with the organization's low-balance threshold, in one round trip (the balance endpoint). */
-export async function readAccountWithThreshold(conn: Conn, organizationId: string): Promise<AccountTotals & { lowBalanceThreshold: number | null }> {
+export async function readAccountWithThreshold(
+  conn: Conn,
+  organizationId: string,
+): Promise<AccountTotals & { lowBalanceThreshold: number | null }> {
   const [row] = await conn
-    .select({ remaining: ledgerAccounts.remaining, reserved: ledgerAccounts.reserved, lowBalanceThreshold: organizations.lowBalanceThreshold })
+    .select({
+      remaining: ledgerAccounts.remaining,
+      reserved: ledgerAccounts.reserved,
+      lowBalanceThreshold: organizations.lowBalanceThreshold,
+    })
     .from(organizations)
     .leftJoin(ledgerAccounts, eq(ledgerAccounts.organizationId, organizations.id))
     .where(eq(organizations.id, organizationId));
-  return { remaining: Number(row?.remaining ?? 0), reserved: Number(row?.reserved ?? 0), lowBalanceThreshold: row?.lowBalanceThreshold ?? null };
+  return {
+    remaining: Number(row?.remaining ?? 0),
+    reserved: Number(row?.reserved ?? 0),
+    lowBalanceThreshold: row?.lowBalanceThreshold ?? null,
+  };
 }
 
 const RESERVATION_REASONS = sql`('reservation', 'reservation_released')`;
@@ -87,7 +94,10 @@ export interface AccountMismatch {
  * Every organization whose account row differs from the sum of its entries (a missing row counts as zeros), in one
  * statement: one snapshot, so appends committing meanwhile cannot show up as a false mismatch.
  */
-export async function findAccountMismatches(conn: Conn, organizationId?: string): Promise<{ checked: number; mismatches: AccountMismatch[] }> {
+export async function findAccountMismatches(
+  conn: Conn,
+  organizationId?: string,
+): Promise<{ checked: number; mismatches: AccountMismatch[] }> {
   const onlyEntries = organizationId ? sql`where e.organization_id = ${organizationId}` : sql``;
   const onlyAccounts = organizationId ? sql`where a.organization_id = ${organizationId}` : sql``;
   const rows = (await conn.execute(sql`

@@ -172,9 +172,13 @@ describe.each(DB_KINDS)('ledger on %s', (kind) => {
     await ledger.credit({ organizationId: org, amount: 7, reason: 'purchase', key: 'p' });
     expect((await ledger.verify(org)).mismatches).toEqual([]);
     await database.query('update ledger_accounts set remaining = remaining + 1 where organization_id = $1', [org]);
-    expect((await ledger.verify(org)).mismatches).toEqual([{ organizationId: org, account: { remaining: 8, reserved: 0 }, entries: { remaining: 7, reserved: 0 } }]);
+    expect((await ledger.verify(org)).mismatches).toEqual([
+      { organizationId: org, account: { remaining: 8, reserved: 0 }, entries: { remaining: 7, reserved: 0 } },
+    ]);
     await database.query('delete from ledger_accounts where organization_id = $1', [org]);
-    expect((await ledger.verify(org)).mismatches).toEqual([{ organizationId: org, account: { remaining: 0, reserved: 0 }, entries: { remaining: 7, reserved: 0 } }]);
+    expect((await ledger.verify(org)).mismatches).toEqual([
+      { organizationId: org, account: { remaining: 0, reserved: 0 }, entries: { remaining: 7, reserved: 0 } },
+    ]);
     await rebuildAccounts(database.db, org);
     expect((await ledger.verify(org)).mismatches).toEqual([]);
   });

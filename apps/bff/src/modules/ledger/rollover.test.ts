@@ -18,7 +18,8 @@ describe.each(DB_KINDS)('conversations roll over on %s', (kind) => {
   const at = (iso: string) => vi.setSystemTime(new Date(iso));
   /** The BFF's own clock, as it tells the sidebar. */
   const serverTime = async () =>
-    (await s.api(await agent(), `/api/conversations/status?numberId=${numberId}&to=${encodeURIComponent(customer())}`)).body.serverTime as string;
+    (await s.api(await agent(), `/api/conversations/status?numberId=${numberId}&to=${encodeURIComponent(customer())}`)).body
+      .serverTime as string;
   const agent = () => s.token(org, 'agent');
   const balance = async () => (await s.api(await agent(), '/api/balance')).body.remaining as number;
   const ledger = async () => {
@@ -28,7 +29,15 @@ describe.each(DB_KINDS)('conversations roll over on %s', (kind) => {
   };
   const send = async () => {
     const r = await s.api(await agent(), '/api/messages', {
-      body: { kind: 'template', numberId, to: customer(), templateName: 'order_shipped', language: 'en_US', variables: ['Ann', '#1', 'Monday'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId,
+        to: customer(),
+        templateName: 'order_shipped',
+        language: 'en_US',
+        variables: ['Ann', '#1', 'Monday'],
+        clientRef: crypto.randomUUID(),
+      },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body.openedConversation).toBe(true);

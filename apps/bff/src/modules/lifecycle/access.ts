@@ -23,7 +23,8 @@ export function blockOf(input: { status: OrgStatus; statusReason: string | null;
     case 'uninstalled':
       return {
         code: ErrorCode.accountClosed,
-        reason: 'The WhatsApp Business app was uninstalled (or the LiveChat account closed): nothing can be sent or bought, and its conversations are lost.',
+        reason:
+          'The WhatsApp Business app was uninstalled (or the LiveChat account closed): nothing can be sent or bought, and its conversations are lost.',
       };
     case 'suspended':
       return {
@@ -44,6 +45,10 @@ export function blockOf(input: { status: OrgStatus; statusReason: string | null;
 
 export function blockError(block: Block): DomainError {
   const title =
-    block.code === ErrorCode.termsNotAccepted ? 'Terms not accepted' : block.code === ErrorCode.suspended ? 'Account suspended' : 'Account closed';
+    block.code === ErrorCode.termsNotAccepted
+      ? 'Terms not accepted'
+      : block.code === ErrorCode.suspended
+        ? 'Account suspended'
+        : 'Account closed';
   return new DomainError(block.code, title, block.reason);
 }

@@ -49,7 +49,15 @@ export function createLifecycleServices(deps: {
   const { db, config, log, now } = deps;
   const audit = new AuditService(db);
   const planCancellations = new PlanCancellationService(db, deps.billing, deps.vault, log, now);
-  const lifecycle = new LifecycleService(db, deps.ledger, planCancellations, termsConfig(config), { clientId: config.LIVECHAT_CLIENT_ID }, log, now);
+  const lifecycle = new LifecycleService(
+    db,
+    deps.ledger,
+    planCancellations,
+    termsConfig(config),
+    { clientId: config.LIVECHAT_CLIENT_ID },
+    log,
+    now,
+  );
   if (deps.campaignDispatcher) {
     lifecycle.onLossOfAccess(cancelCampaignsOnLossOfAccess(deps.campaignDispatcher));
     lifecycle.onSuspended(pauseCampaignsOnSuspension());
@@ -63,7 +71,10 @@ export function createLifecycleServices(deps: {
  * Mounted on the authenticated /api router before the other modules' routes: routes that buy add
  * `requireActiveBusiness` (business-guard.ts) beside `requireManager`; sends ask the send policy instead.
  */
-export function lifecycleApiRoutes(s: LifecycleServices, deps: { billingSync: BillingSyncService; auth: AuthService; log: Logger }): Router {
+export function lifecycleApiRoutes(
+  s: LifecycleServices,
+  deps: { billingSync: BillingSyncService; auth: AuthService; log: Logger },
+): Router {
   const r = Router();
   r.use(provideBusinessBlock(s.lifecycle));
   r.use(lifecycleRoutes(s.lifecycle));

@@ -15,10 +15,7 @@ export async function ensureLifecycle(conn: Conn, organizationId: string): Promi
   if (existing) return existing;
   const [org] = await conn.select({ createdAt: organizations.createdAt }).from(organizations).where(eq(organizations.id, organizationId));
   if (!org) throw new Error(`organization ${organizationId} does not exist`);
-  await conn
-    .insert(organizationLifecycle)
-    .values({ organizationId, installationStartedAt: org.createdAt })
-    .onConflictDoNothing();
+  await conn.insert(organizationLifecycle).values({ organizationId, installationStartedAt: org.createdAt }).onConflictDoNothing();
   const [row] = await conn.select().from(organizationLifecycle).where(eq(organizationLifecycle.organizationId, organizationId));
   return row!;
 }
@@ -35,15 +32,29 @@ export async function setOrganizationStatus(conn: Conn, organizationId: string, 
   forgetOrganization(organizationId);
 }
 
-export async function findAcceptance(conn: Conn, organizationId: string, installation: number, version: string): Promise<AcceptanceRow | undefined> {
+export async function findAcceptance(
+  conn: Conn,
+  organizationId: string,
+  installation: number,
+  version: string,
+): Promise<AcceptanceRow | undefined> {
   const [row] = await conn
     .select()
     .from(termsAcceptances)
-    .where(and(eq(termsAcceptances.organizationId, organizationId), eq(termsAcceptances.installation, installation), eq(termsAcceptances.version, version)));
+    .where(
+      and(
+        eq(termsAcceptances.organizationId, organizationId),
+        eq(termsAcceptances.installation, installation),
+        eq(termsAcceptances.version, version),
+      ),
+    );
   return row;
 }
 
-export async function insertAcceptance(conn: Conn, values: typeof termsAcceptances.$inferInsert): Promise<{ row: AcceptanceRow; created: boolean }> {
+export async function insertAcceptance(
+  conn: Conn,
+  values: typeof termsAcceptances.$inferInsert,
+): Promise<{ row: AcceptanceRow; created: boolean }> {
   const [row] = await conn.insert(termsAcceptances).values(values).onConflictDoNothing().returning();
   if (row) return { row, created: true };
   const existing = await findAcceptance(conn, values.organizationId, values.installation, values.version);
@@ -67,13 +78,19 @@ export function allNumbers(conn: Conn, organizationId: string) {
 
 export async function findAnyNumber(conn: Conn, organizationId: string, numberId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(numberId)) return undefined;
-  const [row] = await conn.select().from(numbers).where(and(eq(numbers.id, numberId), eq(numbers.organizationId, organizationId)));
+  const [row] = await conn
+    .select()
+    .from(numbers)
+    .where(and(eq(numbers.id, numberId), eq(numbers.organizationId, organizationId)));
   return row;
 }
 
 export async function disconnectNumbers(conn: Conn, ids: string[], at: Date) {
   if (ids.length === 0) return;
-  await conn.update(numbers).set({ disconnectedAt: at }).where(and(inArray(numbers.id, ids), isNull(numbers.disconnectedAt)));
+  await conn
+    .update(numbers)
+    .set({ disconnectedAt: at })
+    .where(and(inArray(numbers.id, ids), isNull(numbers.disconnectedAt)));
 }
 
 export async function setSendingRevoked(conn: Conn, numberId: string, revoked: boolean) {
@@ -82,7 +99,10 @@ export async function setSendingRevoked(conn: Conn, numberId: string, revoked: b
 
 // ---- plan cancellations owed to LiveChat ------------------------------------------------------------------------
 
-export async function owePlanCancellation(conn: Conn, values: { chargeId: string; organizationId: string; numberId: string | null; cause: string }) {
+export async function owePlanCancellation(
+  conn: Conn,
+  values: { chargeId: string; organizationId: string; numberId: string | null; cause: string },
+) {
   await conn.insert(planCancellations).values(values).onConflictDoNothing();
 }
 
@@ -90,7 +110,11 @@ export function pendingCancellations(conn: Conn, organizationId?: string): Promi
   return conn
     .select()
     .from(planCancellations)
-    .where(organizationId ? and(eq(planCancellations.status, 'pending'), eq(planCancellations.organizationId, organizationId)) : eq(planCancellations.status, 'pending'))
+    .where(
+      organizationId
+        ? and(eq(planCancellations.status, 'pending'), eq(planCancellations.organizationId, organizationId))
+        : eq(planCancellations.status, 'pending'),
+    )
     .orderBy(asc(planCancellations.createdAt));
 }
 

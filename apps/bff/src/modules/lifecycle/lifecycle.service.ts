@@ -164,7 +164,10 @@ export class LifecycleService {
   async acceptTerms(identity: Identity, org: OrganizationRow, input: AcceptTermsRequest): Promise<Account> {
     if (identity.role !== 'owner') throw errors.forbidden('Only the owner of your LiveChat organization can accept the terms.');
     if (input.version !== this.terms.version) {
-      throw errors.validation([{ path: 'version', message: `The terms in force are version ${this.terms.version}. Reload and read them again.` }], 'These are not the terms in force.');
+      throw errors.validation(
+        [{ path: 'version', message: `The terms in force are version ${this.terms.version}. Reload and read them again.` }],
+        'These are not the terms in force.',
+      );
     }
     if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) {
       throw errors.validation([{ path: 'timeZone', message: 'Unknown time zone' }]);
@@ -206,14 +209,23 @@ export class LifecycleService {
         .from(campaigns)
         .where(eq(campaigns.organizationId, organizationId)),
     ]);
-    const plans = await currentPlanCharges(this.db, nums.map((n) => n.id));
+    const plans = await currentPlanCharges(
+      this.db,
+      nums.map((n) => n.id),
+    );
     return {
       remainingConversations: Math.max(0, remaining),
       reservedConversations: Number(reserved[0]?.held ?? 0),
       numbers: nums.map((n) => {
         const plan = plans.get(n.id);
         const running = plan && !isRecurrentFinal(plan.status);
-        return { id: n.id, number: n.number, displayName: n.displayName, planChargeId: running ? plan.id : null, planName: running ? plan.name : null };
+        return {
+          id: n.id,
+          number: n.number,
+          displayName: n.displayName,
+          planChargeId: running ? plan.id : null,
+          planName: running ? plan.name : null,
+        };
       }),
     };
   }
@@ -227,7 +239,12 @@ export class LifecycleService {
    * with LiveChat (now if a token is kept, else by the retry job). A second call for a business that already
    * lost access changes nothing.
    */
-  async loseAccess(organizationId: string, cause: LossCause, actor: Actor, opts: { reason?: string | null; at?: Date; metadata?: Record<string, unknown> } = {}): Promise<LossOfAccessResult> {
+  async loseAccess(
+    organizationId: string,
+    cause: LossCause,
+    actor: Actor,
+    opts: { reason?: string | null; at?: Date; metadata?: Record<string, unknown> } = {},
+  ): Promise<LossOfAccessResult> {
     const at = opts.at ?? this.now();
     const outcome = await this.db.transaction(async (tx) => {
       await this.ledger.lockIn(tx, organizationId);
@@ -252,7 +269,10 @@ export class LifecycleService {
       }
 
       const nums = await repo.connectedNumbers(tx, organizationId);
-      const plans = await currentPlanCharges(tx, nums.map((n) => n.id));
+      const plans = await currentPlanCharges(
+        tx,
+        nums.map((n) => n.id),
+      );
       let owed = 0;
       for (const n of nums) {
         const plan = plans.get(n.id);
@@ -261,7 +281,11 @@ export class LifecycleService {
           owed++;
         }
       }
-      await repo.disconnectNumbers(tx, nums.map((n) => n.id), at);
+      await repo.disconnectNumbers(
+        tx,
+        nums.map((n) => n.id),
+        at,
+      );
       await repo.setOrganizationStatus(tx, organizationId, LOSS_STATUS[cause]);
       await repo.updateLifecycle(tx, organizationId, {
         accessLostAt: at,
@@ -276,7 +300,15 @@ export class LifecycleService {
         actor,
         action: LOSS_ACTION[cause],
         target: { type: 'organization', id: organizationId },
-        metadata: { cause, reason: opts.reason ?? null, installation: lifecycle.installation, forfeited: balance > 0 ? balance : 0, numbers: nums.length, plansToCancel: owed, ...opts.metadata },
+        metadata: {
+          cause,
+          reason: opts.reason ?? null,
+          installation: lifecycle.installation,
+          forfeited: balance > 0 ? balance : 0,
+          numbers: nums.length,
+          plansToCancel: owed,
+          ...opts.metadata,
+        },
         at,
         idempotencyKey: `loss:${event.key}`,
       });
@@ -304,8 +336,17 @@ export class LifecycleService {
     });
     if (!outcome) return { changed: false, forfeited: 0, numbersDisconnected: 0, plansCancelled: 0, plansPending: 0 };
     const cancelled = outcome.owed ? await this.cancellations.settle(organizationId) : { cancelled: 0, pending: 0 };
-    this.log.info({ organizationId, cause, forfeited: outcome.forfeited, numbers: outcome.numbersDisconnected, ...cancelled }, 'access lost');
-    return { changed: true, forfeited: outcome.forfeited, numbersDisconnected: outcome.numbersDisconnected, plansCancelled: cancelled.cancelled, plansPending: cancelled.pending };
+    this.log.info(
+      { organizationId, cause, forfeited: outcome.forfeited, numbers: outcome.numbersDisconnected, ...cancelled },
+      'access lost',
+    );
+    return {
+      changed: true,
+      forfeited: outcome.forfeited,
+      numbersDisconnected: outcome.numbersDisconnected,
+      plansCancelled: cancelled.cancelled,
+      plansPending: cancelled.pending,
+    };
   }
 
   /** A new installation after an uninstall: starts from zero (no balance, no numbers) and the terms must be accepted again. */
@@ -346,7 +387,14 @@ export class LifecycleService {
       await repo.setOrganizationStatus(tx, organizationId, 'suspended');
       await repo.updateLifecycle(tx, organizationId, { statusReason: reason, statusChangedAt: at, statusChangedBy: actorLabel(actor) });
       for (const handler of this.suspensionHandlers) await handler(tx, organizationId, { at, reason });
-      await audit.record(tx, { organizationId, actor, action: AUDIT_ACTIONS.accountSuspended, target: { type: 'organization', id: organizationId }, metadata: { reason }, at });
+      await audit.record(tx, {
+        organizationId,
+        actor,
+        action: AUDIT_ACTIONS.accountSuspended,
+        target: { type: 'organization', id: organizationId },
+        metadata: { reason },
+        at,
+      });
       return { changed: true };
     });
   }
@@ -360,12 +408,25 @@ export class LifecycleService {
       if (org.status !== 'suspended') throw this.closed(org.status);
       await repo.setOrganizationStatus(tx, organizationId, 'active');
       await repo.updateLifecycle(tx, organizationId, { statusReason: null, statusChangedAt: at, statusChangedBy: actorLabel(actor) });
-      await audit.record(tx, { organizationId, actor, action: AUDIT_ACTIONS.accountRestored, target: { type: 'organization', id: organizationId }, metadata: { reason }, at });
+      await audit.record(tx, {
+        organizationId,
+        actor,
+        action: AUDIT_ACTIONS.accountRestored,
+        target: { type: 'organization', id: organizationId },
+        metadata: { reason },
+        at,
+      });
       return { changed: true };
     });
   }
 
-  async setSendingRevoked(organizationId: string, numberId: string, revoked: boolean, actor: Actor, reason: string | null): Promise<{ changed: boolean }> {
+  async setSendingRevoked(
+    organizationId: string,
+    numberId: string,
+    revoked: boolean,
+    actor: Actor,
+    reason: string | null,
+  ): Promise<{ changed: boolean }> {
     return this.db.transaction(async (tx) => {
       await this.ledger.lockIn(tx, organizationId);
       const n = await repo.findAnyNumber(tx, organizationId, numberId);
@@ -403,7 +464,9 @@ export class LifecycleService {
 
   private closed(status: string): DomainError {
     return errors.conflict(
-      status === 'terminated' ? 'This business was terminated; it cannot be suspended or restored.' : 'This business uninstalled the app; it starts again only by reinstalling.',
+      status === 'terminated'
+        ? 'This business was terminated; it cannot be suspended or restored.'
+        : 'This business uninstalled the app; it starts again only by reinstalling.',
     );
   }
 
@@ -437,7 +500,10 @@ export class LifecycleService {
       // heard from LiveChat starts at its event's date, so both dates come from LiveChat's clock.
       if (lifecycle.installation > 1 && at.getTime() <= lifecycle.installationStartedAt.getTime()) return 'replayed';
       const when = at.getTime() < this.now().getTime() ? at : this.now();
-      const r = await this.loseAccess(known.id, 'uninstalled', actors.livechat(), { at: when, metadata: { userId: hook.userID ?? null, eventDate: hook.date } });
+      const r = await this.loseAccess(known.id, 'uninstalled', actors.livechat(), {
+        at: when,
+        metadata: { userId: hook.userID ?? null, eventDate: hook.date },
+      });
       return r.changed ? 'uninstalled' : 'replayed';
     }
 
@@ -445,7 +511,10 @@ export class LifecycleService {
     // after an uninstall, start a new installation from zero.
     return this.db.transaction(async (tx) => {
       if (!known) {
-        await tx.insert(organizations).values({ id: hook.organizationID, webhookSecret: randomBytes(24).toString('base64url') }).onConflictDoNothing();
+        await tx
+          .insert(organizations)
+          .values({ id: hook.organizationID, webhookSecret: randomBytes(24).toString('base64url') })
+          .onConflictDoNothing();
       }
       await this.ledger.lockIn(tx, hook.organizationID);
       const org = await this.org(tx, hook.organizationID);
@@ -483,7 +552,10 @@ export class LifecycleService {
     await this.db.transaction(async (tx) => {
       await this.ledger.lockIn(tx, organizationId);
       const org = await this.org(tx, organizationId);
-      if (org.status !== 'uninstalled') throw errors.conflict(org.status === 'terminated' ? 'This business was terminated by the service operator.' : 'The app is already active.');
+      if (org.status !== 'uninstalled')
+        throw errors.conflict(
+          org.status === 'terminated' ? 'This business was terminated by the service operator.' : 'The app is already active.',
+        );
       await this.reinstallIn(tx, organizationId, actors.account(identity.accountId), this.now(), { via: 'owner' });
     });
   }

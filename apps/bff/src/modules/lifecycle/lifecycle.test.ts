@@ -32,7 +32,13 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
     const owner = await s.token(cedar, 'owner');
     const account = await s.api(agent, '/api/account');
     expect(account.status).toBe(200);
-    expect(account.body.terms).toMatchObject({ currentVersion: '2024-05-09', effectiveDate: '2024-05-09', onVersion: null, acceptanceRequired: true, accepted: null });
+    expect(account.body.terms).toMatchObject({
+      currentVersion: '2024-05-09',
+      effectiveDate: '2024-05-09',
+      onVersion: null,
+      acceptanceRequired: true,
+      accepted: null,
+    });
     expect(account.body).toMatchObject({ canSend: false, canBuy: false, blockedCode: 'terms_not_accepted' });
 
     const number = await numberOf(agent);
@@ -42,9 +48,20 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
     const buy = await s.api(owner, '/api/billing/packages', { body: { packageId: '100' } });
     expect(buy.status).toBe(403);
     expect(buy.body.code).toBe('terms_not_accepted');
-    const connect = await s.api(owner, '/api/numbers', { body: { number: '+12125550188', displayName: 'Second', apiVersion: 'v2', wabaId: 'waba-x', planId: 'starter', billingCycle: 'monthly' } });
+    const connect = await s.api(owner, '/api/numbers', {
+      body: {
+        number: '+12125550188',
+        displayName: 'Second',
+        apiVersion: 'v2',
+        wabaId: 'waba-x',
+        planId: 'starter',
+        billingCycle: 'monthly',
+      },
+    });
     expect(connect.status).toBe(403);
-    expect(await s.database.query(`select id from charges where organization_id = $1 and created_by <> 'seed'`, [cedar.id])).toHaveLength(0);
+    expect(await s.database.query(`select id from charges where organization_id = $1 and created_by <> 'seed'`, [cedar.id])).toHaveLength(
+      0,
+    );
 
     // Only the owner accepts, and only the version in force.
     expect((await s.api(agent, '/api/terms/acceptance', { body: { version: '2024-05-09' } })).status).toBe(403);
@@ -54,12 +71,21 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
 
     const accepted = await s.api(owner, '/api/terms/acceptance', { body: { version: '2024-05-09', timeZone: 'America/New_York' } });
     expect(accepted.status).toBe(201);
-    expect(accepted.body).toMatchObject({ canSend: true, canBuy: true, timeZone: 'America/New_York', terms: { onVersion: '2024-05-09', acceptanceRequired: false } });
+    expect(accepted.body).toMatchObject({
+      canSend: true,
+      canBuy: true,
+      timeZone: 'America/New_York',
+      terms: { onVersion: '2024-05-09', acceptanceRequired: false },
+    });
     const [row] = await s.database.query<{ organization_id: string; account_id: string; version: string; accepted_at: Date }>(
       'select organization_id, account_id, version, accepted_at from terms_acceptances where organization_id = $1',
       [cedar.id],
     );
-    expect(row).toMatchObject({ organization_id: cedar.id, account_id: cedar.accounts.find((a) => a.role === 'owner')!.account_id, version: '2024-05-09' });
+    expect(row).toMatchObject({
+      organization_id: cedar.id,
+      account_id: cedar.accounts.find((a) => a.role === 'owner')!.account_id,
+      version: '2024-05-09',
+    });
     expect(Math.abs(new Date(row!.accepted_at).getTime() - Date.now())).toBeLessThan(60_000);
     // Accepting again records nothing new.
     await s.api(owner, '/api/terms/acceptance', { body: { version: '2024-05-09' } });
@@ -73,7 +99,10 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
     const legacy = await ensureOrganization(s.database.db, `legacy-${kind}-${Date.now()}`);
     const before = await s.services.lifecycle.account(legacy);
     expect(before.terms).toMatchObject({ onVersion: null, acceptanceRequired: true });
-    const set = await ops(s, `/businesses/${legacy.id}/started-at`, { method: 'PUT', body: { startedAt: '2023-11-02T09:00:00Z', reason: 'migrated from the old system' } });
+    const set = await ops(s, `/businesses/${legacy.id}/started-at`, {
+      method: 'PUT',
+      body: { startedAt: '2023-11-02T09:00:00Z', reason: 'migrated from the old system' },
+    });
     expect(set.status).toBe(200);
     expect(set.body.business).toMatchObject({ startedAt: '2023-11-02T09:00:00.000Z', termsVersion: 'earlier' });
     const after = await s.services.lifecycle.account(legacy);
@@ -89,18 +118,35 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
     const agent = await s.token(bistro, 'agent');
     const owner = await s.token(bistro, 'owner');
     const number = await numberOf(agent);
-    const created = await upload(s, owner, { numberId: number.id, templateName: 'table_booking' }, csvOf([[customer(), 'Ann', '#1'], [customer(), 'Bob', '#2']]));
+    const created = await upload(
+      s,
+      owner,
+      { numberId: number.id, templateName: 'table_booking' },
+      csvOf([
+        [customer(), 'Ann', '#1'],
+        [customer(), 'Bob', '#2'],
+      ]),
+    );
     expect(created.status).toBe(201);
     const campaignId = created.body.campaign.id;
     expect((await s.api(owner, `/api/campaigns/${campaignId}/launch`, { body: {} })).status).toBe(200);
 
     const suspended = await ops(s, `/businesses/${bistro.id}/suspend`, { body: { reason: 'Meta flagged spam complaints' } });
     expect(suspended.status).toBe(200);
-    expect(suspended.body).toMatchObject({ changed: true, business: { status: 'suspended', statusReason: 'Meta flagged spam complaints' } });
+    expect(suspended.body).toMatchObject({
+      changed: true,
+      business: { status: 'suspended', statusReason: 'Meta flagged spam complaints' },
+    });
     expect((await ops(s, `/businesses/${bistro.id}/suspend`, { body: {} })).body.changed).toBe(false);
 
     const account = (await s.api(agent, '/api/account')).body;
-    expect(account).toMatchObject({ status: 'suspended', canSend: false, canBuy: false, blockedCode: 'organization_suspended', statusReason: 'Meta flagged spam complaints' });
+    expect(account).toMatchObject({
+      status: 'suspended',
+      canSend: false,
+      canBuy: false,
+      blockedCode: 'organization_suspended',
+      statusReason: 'Meta flagged spam complaints',
+    });
     expect(account.blockedReason).toMatch(/suspended by the service operator.*Meta flagged spam complaints/);
     expect((await numberOf(agent)).canSend).toBe(false);
 
@@ -115,7 +161,13 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
     expect(plan.status).toBe(409);
     expect(await balanceOf(s, bistro.id)).toBe(before);
     // Campaigns stop too, and cannot be resumed while suspended.
-    expect((await s.database.query<{ status: string; paused_reason: string }>('select status, paused_reason from campaigns where id = $1', [campaignId]))[0]).toEqual({
+    expect(
+      (
+        await s.database.query<{ status: string; paused_reason: string }>('select status, paused_reason from campaigns where id = $1', [
+          campaignId,
+        ])
+      )[0],
+    ).toEqual({
       status: 'paused',
       paused_reason: 'organization_inactive',
     });
@@ -129,7 +181,11 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
 
     const events = await auditOf(s, bistro.id);
     const suspendEvent = events.find((e) => e.action === 'account.suspended')!;
-    expect(suspendEvent).toMatchObject({ actor_type: 'operator', actor_id: 'test-operator', metadata: { reason: 'Meta flagged spam complaints' } });
+    expect(suspendEvent).toMatchObject({
+      actor_type: 'operator',
+      actor_id: 'test-operator',
+      metadata: { reason: 'Meta flagged spam complaints' },
+    });
     expect(events.find((e) => e.action === 'account.restored')).toMatchObject({ actor_type: 'operator', metadata: { reason: null } });
   });
 
@@ -160,8 +216,20 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
   it('E: an unconfirmed app webhook changes nothing', async () => {
     const before = await lifecycleState();
     const hook = (body: unknown, secret = s.config.APP_WEBHOOK_SECRET) =>
-      fetch(`${s.bffUrl}/webhooks/livechat/${secret}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const valid = { event: 'application_uninstalled', licenseID: 10002, organizationID: bistro.id, clientID: s.config.LIVECHAT_CLIENT_ID, userID: 'x', date: new Date().toISOString(), payload: {} };
+      fetch(`${s.bffUrl}/webhooks/livechat/${secret}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const valid = {
+      event: 'application_uninstalled',
+      licenseID: 10002,
+      organizationID: bistro.id,
+      clientID: s.config.LIVECHAT_CLIENT_ID,
+      userID: 'x',
+      date: new Date().toISOString(),
+      payload: {},
+    };
     expect((await hook(valid, 'not-the-secret-0123456789abcdef')).status).toBe(404);
     expect(await (await hook({ ...valid, clientID: 'someone-else' })).json()).toEqual({ result: 'ignored' });
     expect(await (await hook({ ...valid, organizationID: 'never-seen' })).json()).toEqual({ result: 'ignored' });
@@ -174,7 +242,10 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
     const owner = await s.token(acme, 'owner');
     // An owner's request keeps their token for the Billing API (the plans are cancelled with it).
     await s.api(owner, '/api/me');
-    await waitFor(() => s.database.query('select 1 from billing_credentials where organization_id = $1', [acme.id]), (r) => r.length === 1);
+    await waitFor(
+      () => s.database.query('select 1 from billing_credentials where organization_id = $1', [acme.id]),
+      (r) => r.length === 1,
+    );
 
     const number = await numberOf(owner);
     const rows = [customer(), customer(), customer()].map((p, i) => [p, `Name ${i}`, `#${i}`]);
@@ -182,19 +253,29 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
     expect(created.status).toBe(201);
     const launched = await s.api(owner, `/api/campaigns/${created.body.campaign.id}/launch`, { body: {} });
     expect(launched.status).toBe(200);
-    const [campaign] = await s.database.query<{ status: string; reserved_held: number }>('select status, reserved_held from campaigns where id = $1', [created.body.campaign.id]);
+    const [campaign] = await s.database.query<{ status: string; reserved_held: number }>(
+      'select status, reserved_held from campaigns where id = $1',
+      [created.body.campaign.id],
+    );
     expect(campaign).toMatchObject({ status: 'running', reserved_held: 3 });
     const balance = await balanceOf(s, acme.id);
     expect(balance).toBeGreaterThan(0);
-    const [plan] = await s.database.query<{ id: string }>(`select id from charges where organization_id = $1 and kind = 'recurrent'`, [acme.id]);
+    const [plan] = await s.database.query<{ id: string }>(`select id from charges where organization_id = $1 and kind = 'recurrent'`, [
+      acme.id,
+    ]);
 
     await s.sandboxControl('/sandbox/apps/uninstall', { organization: acme.id });
     // Our answer to the webhook comes once everything is done, the plans' cancellation with LiveChat included.
     await waitFor(
-      () => s.sandboxControl<{ deliveries: { outcome: string; body: { organizationID: string } }[] }>('/sandbox/app-webhook/deliveries?event=application_uninstalled'),
+      () =>
+        s.sandboxControl<{ deliveries: { outcome: string; body: { organizationID: string } }[] }>(
+          '/sandbox/app-webhook/deliveries?event=application_uninstalled',
+        ),
       (r) => r.deliveries.some((d) => d.body.organizationID === acme.id && d.outcome === 'delivered'),
     );
-    expect((await s.database.query<{ status: string }>('select status from organizations where id = $1', [acme.id]))[0]!.status).toBe('uninstalled');
+    expect((await s.database.query<{ status: string }>('select status from organizations where id = $1', [acme.id]))[0]!.status).toBe(
+      'uninstalled',
+    );
 
     const ledger = await ledgerOf(s, acme.id);
     const forfeits = ledger.filter((e) => e.reason === 'forfeited');
@@ -204,39 +285,64 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
     expect(ledger.filter((e) => e.reason === 'reservation_released').reduce((a, e) => a + e.delta, 0)).toBe(3);
     expect(await balanceOf(s, acme.id)).toBe(0);
     await expectLedgerInvariant(s.database.db, acme.id);
-    expect((await s.services.ledger.totals(acme.id))).toEqual({ remaining: 0, reserved: 0 });
-    expect((await s.database.query<{ status: string }>('select status from campaigns where id = $1', [created.body.campaign.id]))[0]!.status).toBe('cancelled');
-    expect(await s.database.query(`select id from numbers where organization_id = $1 and disconnected_at is null`, [acme.id])).toHaveLength(0);
+    expect(await s.services.ledger.totals(acme.id)).toEqual({ remaining: 0, reserved: 0 });
+    expect(
+      (await s.database.query<{ status: string }>('select status from campaigns where id = $1', [created.body.campaign.id]))[0]!.status,
+    ).toBe('cancelled');
+    expect(await s.database.query(`select id from numbers where organization_id = $1 and disconnected_at is null`, [acme.id])).toHaveLength(
+      0,
+    );
     // Every number's plan is cancelled through the Billing API, and mirrored.
     const remote = await s.sandboxControl<{ charge: { status: string } }>(`/sandbox/billing/charges/${plan!.id}`);
     expect(remote.charge.status).toBe('cancelled');
-    expect((await s.database.query<{ status: string }>('select status from charges where id = $1', [plan!.id]))[0]!.status).toBe('cancelled');
-    expect(await s.database.query(`select 1 from plan_cancellations where organization_id = $1 and status = 'pending'`, [acme.id])).toHaveLength(0);
+    expect((await s.database.query<{ status: string }>('select status from charges where id = $1', [plan!.id]))[0]!.status).toBe(
+      'cancelled',
+    );
+    expect(
+      await s.database.query(`select 1 from plan_cancellations where organization_id = $1 and status = 'pending'`, [acme.id]),
+    ).toHaveLength(0);
     const actions = (await auditOf(s, acme.id)).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['account.uninstalled', 'conversations.forfeited', 'number.disconnected', 'plan.cancelled', 'campaign.cancelled']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'account.uninstalled',
+        'conversations.forfeited',
+        'number.disconnected',
+        'plan.cancelled',
+        'campaign.cancelled',
+      ]),
+    );
 
     // A replay (LiveChat retrying, or anyone holding the path) does nothing more.
-    const [delivery] = (await s.sandboxControl<{ deliveries: { body: unknown }[] }>('/sandbox/app-webhook/deliveries?event=application_uninstalled')).deliveries.filter(
-      (d) => (d.body as { organizationID: string }).organizationID === acme.id,
-    );
+    const [delivery] = (
+      await s.sandboxControl<{ deliveries: { body: unknown }[] }>('/sandbox/app-webhook/deliveries?event=application_uninstalled')
+    ).deliveries.filter((d) => (d.body as { organizationID: string }).organizationID === acme.id);
     const before = await lifecycleState();
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${s.bffUrl}/webhooks/livechat/${s.config.APP_WEBHOOK_SECRET}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(delivery!.body) });
+      const res = await fetch(`${s.bffUrl}/webhooks/livechat/${s.config.APP_WEBHOOK_SECRET}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(delivery!.body),
+      });
       expect(await res.json()).toEqual({ result: 'replayed' });
     }
     expect(await lifecycleState()).toEqual(before);
   });
 
   it('C.5: reinstalling starts from zero: no conversations, no numbers, the terms to accept again; an old uninstall replayed later is ignored', async () => {
-    const [oldUninstall] = (await s.sandboxControl<{ deliveries: { body: unknown }[] }>('/sandbox/app-webhook/deliveries?event=application_uninstalled')).deliveries.filter(
-      (d) => (d.body as { organizationID: string }).organizationID === acme.id,
-    );
+    const [oldUninstall] = (
+      await s.sandboxControl<{ deliveries: { body: unknown }[] }>('/sandbox/app-webhook/deliveries?event=application_uninstalled')
+    ).deliveries.filter((d) => (d.body as { organizationID: string }).organizationID === acme.id);
     await s.sandboxControl('/sandbox/apps/install', { organization: acme.id });
     await waitFor(
-      () => s.sandboxControl<{ deliveries: { outcome: string; body: { organizationID: string } }[] }>('/sandbox/app-webhook/deliveries?event=application_installed'),
+      () =>
+        s.sandboxControl<{ deliveries: { outcome: string; body: { organizationID: string } }[] }>(
+          '/sandbox/app-webhook/deliveries?event=application_installed',
+        ),
       (r) => r.deliveries.some((d) => d.body.organizationID === acme.id && d.outcome === 'delivered'),
     );
-    expect((await s.database.query<{ status: string }>('select status from organizations where id = $1', [acme.id]))[0]!.status).toBe('active');
+    expect((await s.database.query<{ status: string }>('select status from organizations where id = $1', [acme.id]))[0]!.status).toBe(
+      'active',
+    );
     const agent = await s.token(acme, 'agent');
     const account = (await s.api(agent, '/api/account')).body;
     expect(account.terms).toMatchObject({ acceptanceRequired: true, onVersion: null });
@@ -244,8 +350,14 @@ describe.each(DB_KINDS)('account lifecycle on %s', (kind) => {
     expect((await s.api(agent, '/api/numbers')).body.numbers).toHaveLength(0);
     expect((await ops(s, `/businesses/${acme.id}`)).body.business).toMatchObject({ status: 'active', installation: 2, balance: 0 });
 
-    const res = await fetch(`${s.bffUrl}/webhooks/livechat/${s.config.APP_WEBHOOK_SECRET}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(oldUninstall!.body) });
+    const res = await fetch(`${s.bffUrl}/webhooks/livechat/${s.config.APP_WEBHOOK_SECRET}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(oldUninstall!.body),
+    });
     expect(await res.json()).toEqual({ result: 'replayed' });
-    expect((await s.database.query<{ status: string }>('select status from organizations where id = $1', [acme.id]))[0]!.status).toBe('active');
+    expect((await s.database.query<{ status: string }>('select status from organizations where id = $1', [acme.id]))[0]!.status).toBe(
+      'active',
+    );
   });
 });

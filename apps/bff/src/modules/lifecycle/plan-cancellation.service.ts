@@ -96,7 +96,13 @@ export class PlanCancellationService {
         await this.billing.applyRecurrent(c.chargeId, remote, async (tx) => {
           const fresh = await findCancellation(tx, c.chargeId);
           if (fresh?.status === 'done') return;
-          await markCancellation(tx, c.chargeId, done ? { status: 'done', doneAt: this.now(), attempts: c.attempts + 1, lastError: null } : { attempts: c.attempts + 1, lastError: `LiveChat says ${remote.status}` });
+          await markCancellation(
+            tx,
+            c.chargeId,
+            done
+              ? { status: 'done', doneAt: this.now(), attempts: c.attempts + 1, lastError: null }
+              : { attempts: c.attempts + 1, lastError: `LiveChat says ${remote.status}` },
+          );
           if (done) {
             await audit.record(tx, {
               organizationId,
@@ -115,7 +121,9 @@ export class PlanCancellationService {
         await markCancellation(this.db, c.chargeId, { attempts: c.attempts + 1, lastError: message });
       }
     }
-    if (cancelled === owed.length) for (const h of this.settledHandlers) await h(organizationId).catch((err: Error) => this.log.warn({ organizationId, err: err.message }, 'after plan cancellations'));
+    if (cancelled === owed.length)
+      for (const h of this.settledHandlers)
+        await h(organizationId).catch((err: Error) => this.log.warn({ organizationId, err: err.message }, 'after plan cancellations'));
     return { cancelled, pending: owed.length - cancelled };
   }
 

@@ -17,12 +17,23 @@ describe.each(DB_KINDS)('interrupted sends on %s', (kind) => {
   let orgId: string;
   const send = (to: string) =>
     s.api(agent, '/api/messages', {
-      body: { kind: 'template', numberId, to, templateName: 'order_shipped', language: 'en_US', variables: ['Ann', '#1', 'Monday'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId,
+        to,
+        templateName: 'order_shipped',
+        language: 'en_US',
+        variables: ['Ann', '#1', 'Monday'],
+        clientRef: crypto.randomUUID(),
+      },
     });
   const balance = async () => (await s.api(agent, '/api/balance')).body.remaining as number;
   /** Puts a message back as a process killed mid-send would have left it, `minutes` ago. */
   const interrupt = (id: string, minutes: number) =>
-    s.database.query(`update messages set status = 'queued', provider_message_id = null, created_at = now() - make_interval(mins => $2) where id = $1`, [id, minutes]);
+    s.database.query(
+      `update messages set status = 'queued', provider_message_id = null, created_at = now() - make_interval(mins => $2) where id = $1`,
+      [id, minutes],
+    );
 
   beforeAll(async () => {
     s = await startStack(kind);
@@ -43,7 +54,11 @@ describe.each(DB_KINDS)('interrupted sends on %s', (kind) => {
     expect(await balance()).toBe(start - 2);
     // Let the sandbox's status callbacks finish first, so none lands after the rows are put back.
     for (const to of [a, b]) {
-      await waitFor(() => s.api(agent, `/api/messages?to=${encodeURIComponent(to)}`), (r) => r.body.messages[0]?.status === 'read', 15_000);
+      await waitFor(
+        () => s.api(agent, `/api/messages?to=${encodeURIComponent(to)}`),
+        (r) => r.body.messages[0]?.status === 'read',
+        15_000,
+      );
     }
     await interrupt(first.body.message.id, 10);
     // Still within Kaleyra's timeout plus the grace: its attempt may be running.
@@ -52,14 +67,27 @@ describe.each(DB_KINDS)('interrupted sends on %s', (kind) => {
     expect(await s.services.messaging.sweepInterrupted()).toBe(1);
     expect(await s.services.messaging.sweepInterrupted()).toBe(0);
     expect(await balance()).toBe(start - 1);
-    const [row] = await s.database.query<{ status: string; error_code: string }>('select status, error_code from messages where id = $1', [first.body.message.id]);
+    const [row] = await s.database.query<{ status: string; error_code: string }>('select status, error_code from messages where id = $1', [
+      first.body.message.id,
+    ]);
     expect(row).toEqual({ status: 'failed', error_code: 'interrupted' });
     const released = await s.database.query<{ delta: number }>(
       `select delta from ledger_entries where organization_id = $1 and reason = 'conversation_released' and reference = $2`,
-      [orgId, first.body.message.conversationId ?? (await s.database.query<{ conversation_id: string }>('select conversation_id from messages where id = $1', [first.body.message.id]))[0]!.conversation_id],
+      [
+        orgId,
+        first.body.message.conversationId ??
+          (
+            await s.database.query<{ conversation_id: string }>('select conversation_id from messages where id = $1', [
+              first.body.message.id,
+            ])
+          )[0]!.conversation_id,
+      ],
     );
     expect(released).toEqual([{ delta: 1 }]);
-    const history = (await s.api(agent, `/api/messages?to=${encodeURIComponent(a)}`)).body.messages as { status: string; failureReason?: string | null }[];
+    const history = (await s.api(agent, `/api/messages?to=${encodeURIComponent(a)}`)).body.messages as {
+      status: string;
+      failureReason?: string | null;
+    }[];
     expect(history[0]!.status).toBe('failed');
     // The next send to that customer opens a new conversation (the old one was given back).
     const again = await send(a);

@@ -16,7 +16,9 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
   let bistroNumber: string;
 
   const template = (to: string, name = 'order_shipped', variables = ['Ann', '#1', 'Monday'], token = agent, from = numberId) =>
-    s.api(token, '/api/messages', { body: { kind: 'template', numberId: from, to, templateName: name, language: 'en_US', variables, clientRef: crypto.randomUUID() } });
+    s.api(token, '/api/messages', {
+      body: { kind: 'template', numberId: from, to, templateName: name, language: 'en_US', variables, clientRef: crypto.randomUUID() },
+    });
   const text = (to: string, body = 'Your parcel is on its way', token = agent, from = numberId) =>
     s.api(token, '/api/messages', { body: { kind: 'text', numberId: from, to, text: body, clientRef: crypto.randomUUID() } });
   const status = async (to: string, token = agent, from = numberId) =>
@@ -48,7 +50,12 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
   it('free text is refused before the customer writes; their message opens the 24-hour window for it', async () => {
     const to = customer();
     const closed = await status(to);
-    expect(closed).toMatchObject({ customerWindow: { open: false, lastMessageAt: null, closesAt: null }, canSendText: false, canSendTemplates: true, optOut: null });
+    expect(closed).toMatchObject({
+      customerWindow: { open: false, lastMessageAt: null, closesAt: null },
+      canSendText: false,
+      canSendTemplates: true,
+      optOut: null,
+    });
     const refused = await text(to);
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'window_closed' });
@@ -77,7 +84,10 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
     const to = customer();
     await customerWrites(to, { body: 'hello' });
     const setLastMessage = (agoSeconds: number) =>
-      s.database.query(`update customer_windows set last_inbound_at = now() - make_interval(secs => $1) where recipient = $2`, [agoSeconds, to]);
+      s.database.query(`update customer_windows set last_inbound_at = now() - make_interval(secs => $1) where recipient = $2`, [
+        agoSeconds,
+        to,
+      ]);
 
     await setLastMessage(23 * 3600 + 59 * 60 + 59 - 2); // 2 s of slack for the test itself
     expect((await status(to)).customerWindow.open).toBe(true);
@@ -127,7 +137,10 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
     const to = customer();
     expect((await template(to)).status).toBe(201);
     await customerWrites(to, { body: ' Stop! ' });
-    const st = await waitFor(() => status(to), (x) => x.optOut !== null);
+    const st = await waitFor(
+      () => status(to),
+      (x) => x.optOut !== null,
+    );
     expect(st).toMatchObject({ optOut: { source: 'keyword', reason: null }, canSendText: false, canSendTemplates: false });
 
     const start = await balance();
@@ -142,7 +155,10 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
     expect((await s.sandboxControl(`/sandbox/kaleyra/messages?to=${encodeURIComponent(to)}`)).messages).toHaveLength(1);
 
     await customerWrites(to, { body: 'START' });
-    await waitFor(() => status(to), (x) => x.optOut === null);
+    await waitFor(
+      () => status(to),
+      (x) => x.optOut === null,
+    );
     expect((await template(to)).status).toBe(201);
   });
 
@@ -174,7 +190,9 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
   it("F.4: START does not undo an owner's suppression", async () => {
     const owner = await s.token(s.orgs[0]!, 'owner');
     const to = customer();
-    expect((await s.api(owner, '/api/opt-outs', { body: { recipient: to, reason: 'Asked by phone not to be contacted' } })).status).toBe(201);
+    expect((await s.api(owner, '/api/opt-outs', { body: { recipient: to, reason: 'Asked by phone not to be contacted' } })).status).toBe(
+      201,
+    );
     expect((await template(to)).body.code).toBe('opted_out');
     await customerWrites(to, { body: 'start' });
     expect((await status(to)).optOut).toMatchObject({ source: 'manual', reason: 'Asked by phone not to be contacted' });
@@ -199,11 +217,21 @@ describe('which categories draw from the package is configuration', () => {
     const start = (await s.api(agent, '/api/balance')).body.remaining;
     const q = (await s.api(agent, `/api/conversations/quote?numberId=${n.id}&to=${encodeURIComponent(to)}&category=service`)).body;
     expect(q).toMatchObject({ opensConversation: true, cost: 0 });
-    const r = await s.api(agent, '/api/messages', { body: { kind: 'text', numberId: n.id, to, text: 'hello', clientRef: crypto.randomUUID() } });
+    const r = await s.api(agent, '/api/messages', {
+      body: { kind: 'text', numberId: n.id, to, text: 'hello', clientRef: crypto.randomUUID() },
+    });
     expect(r.body).toMatchObject({ openedConversation: true, message: { category: 'service', conversationsSpent: 0 } });
     expect((await s.api(agent, '/api/balance')).body.remaining).toBe(start);
     const u = await s.api(agent, '/api/messages', {
-      body: { kind: 'template', numberId: n.id, to, templateName: 'order_shipped', language: 'en_US', variables: ['a', 'b', 'c'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId: n.id,
+        to,
+        templateName: 'order_shipped',
+        language: 'en_US',
+        variables: ['a', 'b', 'c'],
+        clientRef: crypto.randomUUID(),
+      },
     });
     expect(u.body.openedConversation).toBe(true);
     expect((await s.api(agent, '/api/balance')).body.remaining).toBe(start - 1);

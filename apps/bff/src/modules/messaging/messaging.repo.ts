@@ -43,7 +43,10 @@ export async function lockMessage(tx: Tx, id: string): Promise<MessageRow | unde
 }
 
 export async function updateMessage(conn: Conn, id: string, values: Partial<typeof messages.$inferInsert>) {
-  await conn.update(messages).set({ ...values, updatedAt: new Date() }).where(eq(messages.id, id));
+  await conn
+    .update(messages)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(messages.id, id));
 }
 
 export async function addEvent(conn: Conn, messageId: string, status: string, at: Date, errorCode: string | null = null) {
@@ -76,13 +79,7 @@ export async function liveMessagesOf(conn: Conn, conversationId: string, exceptI
   return conn
     .select()
     .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        ne(messages.id, exceptId),
-        notInArray(messages.status, ['failed', 'not_sent']),
-      ),
-    )
+    .where(and(eq(messages.conversationId, conversationId), ne(messages.id, exceptId), notInArray(messages.status, ['failed', 'not_sent'])))
     .orderBy(asc(messages.createdAt));
 }
 
@@ -110,7 +107,12 @@ export async function listMessagesFor(
   const events = await conn
     .select()
     .from(messageEvents)
-    .where(inArray(messageEvents.messageId, rows.map((r) => r.id)))
+    .where(
+      inArray(
+        messageEvents.messageId,
+        rows.map((r) => r.id),
+      ),
+    )
     .orderBy(asc(messageEvents.at));
   return rows.map((message) => ({ message, events: events.filter((e) => e.messageId === message.id) }));
 }

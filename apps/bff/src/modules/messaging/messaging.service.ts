@@ -189,7 +189,13 @@ export class MessagingService {
       const template = await this.resolveTemplate(number, chosen);
       category = template.category;
       const params = req.variables.map((v) => v.trim());
-      outbound = { kind: 'template', name: template.name, language: template.language, params, ...richParts(chosen, number.apiVersion, params, extras) };
+      outbound = {
+        kind: 'template',
+        name: template.name,
+        language: template.language,
+        params,
+        ...richParts(chosen, number.apiVersion, params, extras),
+      };
     } else {
       category = 'service';
       outbound = { kind: 'text', body: req.text };
@@ -203,7 +209,13 @@ export class MessagingService {
       if (raced) return { message: raced, opened: false, replay: true };
       const open = await this.rideOn(tx, number.id, req.to, category, now);
       // Under the lock, right before the message is recorded: a STOP, a restriction or a suspension of a moment ago counts.
-      await this.policy.assertMaySend(tx, { path, organizationId: org.id, numberId: number.id, recipient: req.to, conversations: open ? 0 : costIfOpening });
+      await this.policy.assertMaySend(tx, {
+        path,
+        organizationId: org.id,
+        numberId: number.id,
+        recipient: req.to,
+        conversations: open ? 0 : costIfOpening,
+      });
       let conversationId: string;
       let opened = false;
       if (open) {
@@ -310,7 +322,10 @@ export class MessagingService {
    * moves the message forward costs one statement (callbacks outnumber sends three to one); a failure goes
    * through `applyStatusIn`, which gives an opening message's conversation back.
    */
-  async applyCallbackStatus(organizationId: string, u: { ref: string | null; providerMessageId: string | null; status: MessageStatus; errorCode: string | null; at: Date }): Promise<boolean> {
+  async applyCallbackStatus(
+    organizationId: string,
+    u: { ref: string | null; providerMessageId: string | null; status: MessageStatus; errorCode: string | null; at: Date },
+  ): Promise<boolean> {
     if (u.status === 'accepted' || u.status === 'sent' || u.status === 'delivered' || u.status === 'read') {
       return repo.applyProgressStatus(this.db, organizationId, u.ref, u.providerMessageId, u.status, RANK[u.status], u.at);
     }
@@ -380,7 +395,9 @@ export class MessagingService {
   }
 
   private async response(organizationId: string, message: repo.MessageRow, opened: boolean): Promise<SendMessageResponse> {
-    const [dto] = await this.list(organizationId, message.recipient, message.numberId).then((all) => all.filter((m) => m.id === message.id));
+    const [dto] = await this.list(organizationId, message.recipient, message.numberId).then((all) =>
+      all.filter((m) => m.id === message.id),
+    );
     if (!dto) throw new Error('sent message not found');
     return { message: dto, openedConversation: opened, balance: await this.balanceOf(organizationId) };
   }

@@ -13,10 +13,20 @@ describe.each(DB_KINDS)('one-on-one sending on %s', (kind) => {
   let acmeNumber: string;
   const send = (to: string, extra: Record<string, unknown> = {}) =>
     s.api(agent, '/api/messages', {
-      body: { kind: 'template', numberId, to, templateName: 'order_shipped', language: 'en_US', variables: ['Ann', '#1', 'Monday'], clientRef: crypto.randomUUID(), ...extra },
+      body: {
+        kind: 'template',
+        numberId,
+        to,
+        templateName: 'order_shipped',
+        language: 'en_US',
+        variables: ['Ann', '#1', 'Monday'],
+        clientRef: crypto.randomUUID(),
+        ...extra,
+      },
     });
   const balance = async () => (await s.api(agent, '/api/balance')).body.remaining as number;
-  const atSandbox = async (to: string) => ((await s.sandboxControl(`/sandbox/kaleyra/messages?to=${encodeURIComponent(to)}`)) as any).messages ?? [];
+  const atSandbox = async (to: string) =>
+    ((await s.sandboxControl(`/sandbox/kaleyra/messages?to=${encodeURIComponent(to)}`)) as any).messages ?? [];
 
   beforeAll(async () => {
     s = await startStack(kind);
@@ -46,7 +56,13 @@ describe.each(DB_KINDS)('one-on-one sending on %s', (kind) => {
       async () => (await s.api(agent, `/api/messages?to=${encodeURIComponent(to)}`)).body.messages as any[],
       (list) => list.length === 2 && list.every((m) => m.status === 'read'),
     );
-    expect(final.find((m) => m.id === first.body.message.id).timeline.map((t: any) => t.status)).toEqual(['queued', 'accepted', 'sent', 'delivered', 'read']);
+    expect(final.find((m) => m.id === first.body.message.id).timeline.map((t: any) => t.status)).toEqual([
+      'queued',
+      'accepted',
+      'sent',
+      'delivered',
+      'read',
+    ]);
     expect(final.find((m) => m.id === first.body.message.id).conversationsSpent).toBe(1);
   });
 
@@ -134,7 +150,9 @@ describe.each(DB_KINDS)('one-on-one sending on %s', (kind) => {
     const badNumber = await send('+123', {});
     expect(badNumber.status).toBe(400);
     expect(badNumber.body.errors[0].path).toBe('to');
-    const text = await s.api(agent, '/api/messages', { body: { kind: 'text', numberId, to, text: 'hello', clientRef: crypto.randomUUID() } });
+    const text = await s.api(agent, '/api/messages', {
+      body: { kind: 'text', numberId, to, text: 'hello', clientRef: crypto.randomUUID() },
+    });
     expect(text.status).toBe(409);
     expect(text.body.code).toBe('window_closed');
     expect(await atSandbox(to)).toHaveLength(0);

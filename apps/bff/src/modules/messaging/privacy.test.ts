@@ -33,22 +33,39 @@ describe.each(DB_KINDS)('G: message content never reaches the database or the lo
     const customer = '+48601909090';
     const italian = '+393331909090';
     const template = (token: string, numberId: string, to: string, name: string, variables: string[]) =>
-      s.api(token, '/api/messages', { body: { kind: 'template', numberId, to, templateName: name, language: 'en_US', variables, clientRef: crypto.randomUUID() } });
+      s.api(token, '/api/messages', {
+        body: { kind: 'template', numberId, to, templateName: name, language: 'en_US', variables, clientRef: crypto.randomUUID() },
+      });
     const text = (token: string, numberId: string, to: string, body: string) =>
       s.api(token, '/api/messages', { body: { kind: 'text', numberId, to, text: body, clientRef: crypto.randomUUID() } });
 
     // Templates with variables, on v2 and v1 (v1 params are a comma list: values with commas and quotes too).
-    expect((await template(agent, acmeNumber.id, customer, 'order_shipped', [marker('name'), marker('order'), marker('day')])).status).toBe(201);
-    expect((await template(bistroAgent, bistroNumber.id, italian, 'table_booking', [`${marker('v1')}, "quoted"`, marker('v1b'), marker('v1c')])).status).toBe(201);
+    expect((await template(agent, acmeNumber.id, customer, 'order_shipped', [marker('name'), marker('order'), marker('day')])).status).toBe(
+      201,
+    );
+    expect(
+      (await template(bistroAgent, bistroNumber.id, italian, 'table_booking', [`${marker('v1')}, "quoted"`, marker('v1b'), marker('v1c')]))
+        .status,
+    ).toBe(201);
     // Refused before sending: free text outside the window, a missing variable, an unknown template.
     expect((await text(agent, acmeNumber.id, customer, marker('closedwindow'))).status).toBe(409);
     expect((await template(agent, acmeNumber.id, customer, 'order_shipped', [marker('partial'), '', ''])).status).toBe(422);
     expect((await template(agent, acmeNumber.id, customer, 'no_such_template', [marker('unknown')])).status).toBe(400);
 
     // The customer writes (v2 and v1, text and a button), which opens the window.
-    await s.sandboxControl('/sandbox/kaleyra/incoming', { to: acmeNumber.number, from: customer, body: marker('incoming'), name: marker('profilename') });
+    await s.sandboxControl('/sandbox/kaleyra/incoming', {
+      to: acmeNumber.number,
+      from: customer,
+      body: marker('incoming'),
+      name: marker('profilename'),
+    });
     await s.sandboxControl('/sandbox/kaleyra/incoming', { to: acmeNumber.number, from: customer, button_text: marker('button') });
-    await s.sandboxControl('/sandbox/kaleyra/incoming', { to: bistroNumber.number, from: italian, body: marker('incomingv1'), name: marker('v1name') });
+    await s.sandboxControl('/sandbox/kaleyra/incoming', {
+      to: bistroNumber.number,
+      from: italian,
+      body: marker('incomingv1'),
+      name: marker('v1name'),
+    });
 
     // Free text inside the window, on both versions.
     expect((await text(agent, acmeNumber.id, customer, marker('reply'))).status).toBe(201);
@@ -70,7 +87,12 @@ describe.each(DB_KINDS)('G: message content never reaches the database or the lo
 
     // Every status callback has arrived.
     await waitFor(
-      async () => (await s.database.query<{ n: number }>(`select count(*)::int as n from messages where direction = 'outbound' and status in ('queued', 'accepted', 'sent', 'delivered')`))[0]!.n,
+      async () =>
+        (
+          await s.database.query<{ n: number }>(
+            `select count(*)::int as n from messages where direction = 'outbound' and status in ('queued', 'accepted', 'sent', 'delivered')`,
+          )
+        )[0]!.n,
       (n) => n === 0,
       30_000,
     );

@@ -48,9 +48,18 @@ describe('the sandbox answers any code, and the agent reads its message', () => 
   const customer = () => `+4866${String(4_000_000 + ++seq * 977).padStart(7, '0')}`;
   const send = (token: string, numberId: string, to: string) =>
     s.api(token, '/api/messages', {
-      body: { kind: 'template', numberId, to, templateName: 'login_code', language: 'en_US', variables: ['4321'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId,
+        to,
+        templateName: 'login_code',
+        language: 'en_US',
+        variables: ['4321'],
+        clientRef: crypto.randomUUID(),
+      },
     });
-  const history = async (token: string, to: string) => (await s.api(token, `/api/messages?to=${encodeURIComponent(to)}`)).body.messages as any[];
+  const history = async (token: string, to: string) =>
+    (await s.api(token, `/api/messages?to=${encodeURIComponent(to)}`)).body.messages as any[];
 
   beforeAll(async () => {
     s = await startStack('pglite');
@@ -94,7 +103,10 @@ describe('the sandbox answers any code, and the agent reads its message', () => 
       expect(m.errorMessage).toBe(describeProviderError(code).message);
       expect(m.errorMessage).toMatch(EXPECTED[code]!);
       expect(m.conversationsSpent).toBe(0);
-      await waitFor(async () => (await s.api(agent, '/api/balance')).body.remaining, (b) => b === start);
+      await waitFor(
+        async () => (await s.api(agent, '/api/balance')).body.remaining,
+        (b) => b === start,
+      );
     });
   }
 
@@ -104,9 +116,14 @@ describe('the sandbox answers any code, and the agent reads its message', () => 
     await s.sandboxControl('/sandbox/kaleyra/config', { callback_delay_ms: 5_000 });
     try {
       const r2 = await send(agent, acme.id, to2);
-      const [row2] = await s.database.query<{ provider_message_id: string }>('select provider_message_id from messages where id = $1', [r2.body.message.id]);
+      const [row2] = await s.database.query<{ provider_message_id: string }>('select provider_message_id from messages where id = $1', [
+        r2.body.message.id,
+      ]);
       await s.sandboxControl(`/sandbox/kaleyra/messages/${row2!.provider_message_id}/status`, { status: 'failed', error_code: '987654' });
-      const [m] = await waitFor(() => history(agent, to2), (list) => list[0]?.status === 'failed');
+      const [m] = await waitFor(
+        () => history(agent, to2),
+        (list) => list[0]?.status === 'failed',
+      );
       expect(m.errorCode).toBe('987654');
       expect(m.errorMessage).toMatch(/987654/);
       expect(m.errorMessage).toMatch(/not recognise/);

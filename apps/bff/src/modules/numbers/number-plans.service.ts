@@ -1,4 +1,11 @@
-import { checkPhone, type ChoosePlanRequest, type FieldError, type ConnectNumberRequest, type NumberPurchaseResponse, type WhatsAppNumber } from '@wa/contracts';
+import {
+  checkPhone,
+  type ChoosePlanRequest,
+  type FieldError,
+  type ConnectNumberRequest,
+  type NumberPurchaseResponse,
+  type WhatsAppNumber,
+} from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
 import { errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -82,9 +89,11 @@ export class NumberPlansService {
 
   /** A charge we created but could not record must not stay open in LiveChat. */
   private async abandon(caller: Caller, chargeId: string) {
-    await this.billing.cancelRemotePlan(caller.token, chargeId).catch((err: Error) =>
-      this.log.warn({ chargeId, err: err.message }, 'could not cancel an abandoned plan charge; the sync will find it stale'),
-    );
+    await this.billing
+      .cancelRemotePlan(caller.token, chargeId)
+      .catch((err: Error) =>
+        this.log.warn({ chargeId, err: err.message }, 'could not cancel an abandoned plan charge; the sync will find it stale'),
+      );
   }
 
   /** Checks the number, creates its plan's recurrent charge, then records both; bad input writes nothing. */
@@ -125,7 +134,11 @@ export class NumberPlansService {
       }
       throw err;
     }
-    return { number: await this.dto(org, row.id), bill: await this.billing.bill(org.id, charge.id), charge: charge.raw as NumberPurchaseResponse['charge'] };
+    return {
+      number: await this.dto(org, row.id),
+      bill: await this.billing.bill(org.id, charge.id),
+      charge: charge.raw as NumberPurchaseResponse['charge'],
+    };
   }
 
   /** A new plan charge for a number whose plan is not running (never paid, declined, cancelled). */
@@ -156,7 +169,11 @@ export class NumberPlansService {
       const old = await this.billing.cancelRemotePlan(caller.token, current.id).catch(() => null);
       if (old) await this.billing.applyRecurrent(current.id, old);
     }
-    return { number: await this.dto(org, n.id), bill: await this.billing.bill(org.id, charge.id), charge: charge.raw as NumberPurchaseResponse['charge'] };
+    return {
+      number: await this.dto(org, n.id),
+      bill: await this.billing.bill(org.id, charge.id),
+      charge: charge.raw as NumberPurchaseResponse['charge'],
+    };
   }
 
   /**

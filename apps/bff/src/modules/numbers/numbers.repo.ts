@@ -27,7 +27,10 @@ export async function findNumber(db: Db, organizationId: string, id: string): Pr
 }
 
 export async function findNumberByE164(db: Db, e164: string): Promise<NumberRow[]> {
-  return db.select().from(numbers).where(and(eq(numbers.number, e164), isNull(numbers.disconnectedAt)));
+  return db
+    .select()
+    .from(numbers)
+    .where(and(eq(numbers.number, e164), isNull(numbers.disconnectedAt)));
 }
 
 export async function insertNumber(db: Db | Tx, values: typeof numbers.$inferInsert): Promise<NumberRow> {
@@ -52,7 +55,9 @@ export async function findTemplate(db: Db, numberId: string, name: string, langu
 export async function replaceTemplates(db: Db, numberId: string, list: ProviderTemplate[], at: Date): Promise<void> {
   await db.transaction(async (tx) => {
     // What only we know (submitted samples, when a change was first seen) survives the replacement.
-    const before = new Map((await tx.select().from(templates).where(eq(templates.numberId, numberId))).map((r) => [`${r.name}|${r.language}`, r]));
+    const before = new Map(
+      (await tx.select().from(templates).where(eq(templates.numberId, numberId))).map((r) => [`${r.name}|${r.language}`, r]),
+    );
     await tx.delete(templates).where(eq(templates.numberId, numberId));
     if (list.length) {
       await tx
@@ -81,7 +86,10 @@ export async function replaceTemplates(db: Db, numberId: string, list: ProviderT
       return old && old.status !== t.status;
     });
     if (changed.length) {
-      const [n] = await tx.select({ organizationId: numbers.organizationId, wabaId: numbers.wabaId }).from(numbers).where(eq(numbers.id, numberId));
+      const [n] = await tx
+        .select({ organizationId: numbers.organizationId, wabaId: numbers.wabaId })
+        .from(numbers)
+        .where(eq(numbers.id, numberId));
       for (const t of changed) {
         const from = before.get(`${t.name}|${t.language}`)!.status;
         await audit.record(tx, {

@@ -76,7 +76,10 @@ export function toTemplateDto(t: TemplateRow): Template {
 function richParts(t: TemplateRow): Pick<Template, 'headerFormat' | 'richButtons'> {
   if (!t.components.length) return {};
   const c = contentFromComponents(t.components);
-  return { headerFormat: c.headerFormat, richButtons: c.buttons.map((b) => ({ type: b.type, text: b.text, url: b.url, dynamic: b.dynamic })) };
+  return {
+    headerFormat: c.headerFormat,
+    richButtons: c.buttons.map((b) => ({ type: b.type, text: b.text, url: b.url, dynamic: b.dynamic })),
+  };
 }
 
 export class NumbersService {
@@ -89,7 +92,10 @@ export class NumbersService {
 
   async list(org: OrganizationRow): Promise<WhatsAppNumber[]> {
     const rows = await listNumbers(this.db, org.id);
-    const plans = await currentPlanCharges(this.db, rows.map((n) => n.id));
+    const plans = await currentPlanCharges(
+      this.db,
+      rows.map((n) => n.id),
+    );
     return rows.map((n) => this.toDto(org, n, plans.get(n.id)));
   }
 

@@ -55,7 +55,13 @@ export function operatorAuth(credentials: readonly OperatorCredential[], failure
     skipSuccessfulRequests: true,
     requestWasSuccessful: (_req, res) => typeof res.locals.operator === 'string',
     handler: (_req, _res, next) =>
-      next(new DomainError(ErrorCode.rateLimited, 'Too many requests', 'Too many failed operator sign-ins from this address. Wait 15 minutes.')),
+      next(
+        new DomainError(
+          ErrorCode.rateLimited,
+          'Too many requests',
+          'Too many failed operator sign-ins from this address. Wait 15 minutes.',
+        ),
+      ),
   });
   const check = (req: Request, res: Response, next: NextFunction) => {
     const name = operatorFor(req.headers.authorization, credentials);

@@ -55,7 +55,16 @@ export function opsRoutes(d: OpsDeps) {
       OpsActionResponseSchema.parse({
         business: await d.ops.business(organizationId),
         changed,
-        ...(loss ? { lossOfAccess: { forfeited: loss.forfeited, numbersDisconnected: loss.numbersDisconnected, plansCancelled: loss.plansCancelled, plansPending: loss.plansPending } } : {}),
+        ...(loss
+          ? {
+              lossOfAccess: {
+                forfeited: loss.forfeited,
+                numbersDisconnected: loss.numbersDisconnected,
+                plansCancelled: loss.plansCancelled,
+                plansPending: loss.plansPending,
+              },
+            }
+          : {}),
       }),
     );
   };
@@ -86,7 +95,10 @@ export function opsRoutes(d: OpsDeps) {
           const loss = await d.lifecycle.loseAccess(organizationId, 'terminated', actor, { reason });
           return respond(res, organizationId, loss.changed, loss);
         }
-        const { changed } = action === 'suspend' ? await d.lifecycle.suspend(organizationId, actor, reason) : await d.lifecycle.restore(organizationId, actor, reason);
+        const { changed } =
+          action === 'suspend'
+            ? await d.lifecycle.suspend(organizationId, actor, reason)
+            : await d.lifecycle.restore(organizationId, actor, reason);
         return respond(res, organizationId, changed);
       }),
     );
@@ -97,7 +109,9 @@ export function opsRoutes(d: OpsDeps) {
       const { organizationId } = parse(OpsBusinessParamsSchema, req.params, 'params');
       const body = parse(OpsCloseRequestSchema, req.body ?? {});
       await d.ops.business(organizationId);
-      const loss = await d.lifecycle.loseAccess(organizationId, body.cause, actors.operator(operatorOf(res)), { reason: body.reason ?? null });
+      const loss = await d.lifecycle.loseAccess(organizationId, body.cause, actors.operator(operatorOf(res)), {
+        reason: body.reason ?? null,
+      });
       return respond(res, organizationId, loss.changed, loss);
     }),
   );
@@ -107,7 +121,12 @@ export function opsRoutes(d: OpsDeps) {
       const { organizationId } = parse(OpsBusinessParamsSchema, req.params, 'params');
       const body = parse(OpsStartDateRequestSchema, req.body ?? {});
       await d.ops.business(organizationId);
-      const { changed } = await d.lifecycle.setStartedAt(organizationId, new Date(body.startedAt), actors.operator(operatorOf(res)), body.reason ?? null);
+      const { changed } = await d.lifecycle.setStartedAt(
+        organizationId,
+        new Date(body.startedAt),
+        actors.operator(operatorOf(res)),
+        body.reason ?? null,
+      );
       return respond(res, organizationId, changed);
     }),
   );
@@ -118,7 +137,13 @@ export function opsRoutes(d: OpsDeps) {
         const { organizationId, numberId } = parse(OpsNumberParamsSchema, req.params, 'params');
         const reason = reasonOf(req.body);
         await d.ops.business(organizationId);
-        const { changed } = await d.lifecycle.setSendingRevoked(organizationId, numberId, action === 'revoke-sending', actors.operator(operatorOf(res)), reason);
+        const { changed } = await d.lifecycle.setSendingRevoked(
+          organizationId,
+          numberId,
+          action === 'revoke-sending',
+          actors.operator(operatorOf(res)),
+          reason,
+        );
         return respond(res, organizationId, changed);
       }),
     );
@@ -147,7 +172,11 @@ export function opsRoutes(d: OpsDeps) {
         const reason = reasonOf(req.body);
         const actor = actors.operator(operatorOf(res));
         const out =
-          action === 'approve' ? await d.refunds.approve(refundId, actor, reason) : action === 'refuse' ? await d.refunds.refuse(refundId, actor, reason) : await d.refunds.markPaid(refundId, actor, reason);
+          action === 'approve'
+            ? await d.refunds.approve(refundId, actor, reason)
+            : action === 'refuse'
+              ? await d.refunds.refuse(refundId, actor, reason)
+              : await d.refunds.markPaid(refundId, actor, reason);
         res.json(OpsRefundResponseSchema.parse({ refund: out.refund }));
       }),
     );

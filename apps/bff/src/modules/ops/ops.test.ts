@@ -56,11 +56,20 @@ describe.each(DB_KINDS)('operator surface on %s', (kind) => {
   it('F.2, E.3: termination ends access: conversations forfeited, plans cancelled, numbers disconnected; it cannot be undone by restore', async () => {
     const owner = await s.token(bistro, 'owner');
     await s.api(owner, '/api/me');
-    await waitFor(() => s.database.query('select 1 from billing_credentials where organization_id = $1', [bistro.id]), (r) => r.length === 1);
+    await waitFor(
+      () => s.database.query('select 1 from billing_credentials where organization_id = $1', [bistro.id]),
+      (r) => r.length === 1,
+    );
     const balance = await balanceOf(s, bistro.id);
-    const r = await ops(s, `/businesses/${bistro.id}/terminate`, { body: { reason: 'repeated violations of the WhatsApp Business Policy' } });
+    const r = await ops(s, `/businesses/${bistro.id}/terminate`, {
+      body: { reason: 'repeated violations of the WhatsApp Business Policy' },
+    });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ changed: true, business: { status: 'terminated', balance: 0, numbers: 0 }, lossOfAccess: { forfeited: balance, numbersDisconnected: 1, plansCancelled: 1, plansPending: 0 } });
+    expect(r.body).toMatchObject({
+      changed: true,
+      business: { status: 'terminated', balance: 0, numbers: 0 },
+      lossOfAccess: { forfeited: balance, numbersDisconnected: 1, plansCancelled: 1, plansPending: 0 },
+    });
     expect((await ops(s, `/businesses/${bistro.id}/terminate`, { body: {} })).body.changed).toBe(false);
     expect((await ops(s, `/businesses/${bistro.id}/restore`, { body: {} })).status).toBe(409);
     const account = (await s.api(await s.token(bistro, 'agent'), '/api/account')).body;
@@ -84,9 +93,15 @@ describe.each(DB_KINDS)('operator surface on %s', (kind) => {
     expect(r.body.lossOfAccess.plansPending).toBe(1);
     expect((await ops(s, `/businesses/${acme.id}`)).body.charges.find((c: any) => c.kind === 'recurrent').cancellationPending).toBe(true);
     // Once an owner's token is kept, the retry cancels it.
-    await s.services.billingSync.remember({ organizationId: acme.id, accountId: 'x', token: await s.token(acme, 'owner'), tokenExpiresAt: Date.now() + 3_600_000 }, true);
+    await s.services.billingSync.remember(
+      { organizationId: acme.id, accountId: 'x', token: await s.token(acme, 'owner'), tokenExpiresAt: Date.now() + 3_600_000 },
+      true,
+    );
     expect(await s.services.planCancellations.sweep()).toMatchObject({ cancelled: 1, pending: 0 });
-    expect((await ops(s, `/businesses/${acme.id}`)).body.charges.find((c: any) => c.kind === 'recurrent')).toMatchObject({ status: 'cancelled', cancellationPending: false });
+    expect((await ops(s, `/businesses/${acme.id}`)).body.charges.find((c: any) => c.kind === 'recurrent')).toMatchObject({
+      status: 'cancelled',
+      cancellationPending: false,
+    });
   });
 
   it('audit: owners and admins read their own log (agents cannot), operators read all; both export CSV', async () => {
@@ -130,7 +145,9 @@ describe.each(DB_KINDS)('operator surface on %s', (kind) => {
     expect(none.headers.get('www-authenticate')).toContain('Basic');
     const ownerToken = await s.token(acme, 'owner');
     expect((await ops(s, '/businesses', { authorization: `Bearer ${ownerToken}` })).status).toBe(401);
-    expect((await ops(s, '/businesses', { authorization: basic(TEST_OPERATOR.name, 'wrong-secret-0123456789abcdefghij') })).status).toBe(401);
+    expect((await ops(s, '/businesses', { authorization: basic(TEST_OPERATOR.name, 'wrong-secret-0123456789abcdefghij') })).status).toBe(
+      401,
+    );
     // Successful requests do not count against the limit.
     for (let i = 0; i < 5; i++) expect((await ops(s, '/businesses')).status).toBe(200);
     expect((await ops(s, '/businesses', { authorization: basic('mallory', 'x') })).status).toBe(401);
@@ -155,4 +172,3 @@ describe('without configured operators', () => {
     expect((await ops(s, '/businesses', { authorization: null })).status).toBe(404);
   });
 });
-

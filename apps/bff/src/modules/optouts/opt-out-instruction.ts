@@ -55,7 +55,12 @@ export function instructionCopies<T extends Pick<Template, 'name' | 'language' |
   });
 }
 
-const REVIEW_WORD: Record<string, string> = { pending: 'waiting for WhatsApp to review it', rejected: 'rejected by WhatsApp', paused: 'paused by WhatsApp', disabled: 'disabled by WhatsApp' };
+const REVIEW_WORD: Record<string, string> = {
+  pending: 'waiting for WhatsApp to review it',
+  rejected: 'rejected by WhatsApp',
+  paused: 'paused by WhatsApp',
+  disabled: 'disabled by WhatsApp',
+};
 
 /** How one marketing template carries the instruction, and whether it can be sent. */
 export function instructionStateOf<T extends TemplateLike>(
@@ -71,7 +76,13 @@ export function instructionStateOf<T extends TemplateLike>(
   const copy = all.find((t) => t.name === name && t.language === template.language) ?? null;
   const intro = `This number adds "${settings.instruction}" to marketing templates, and the copy of "${template.name}" that carries it`;
   if (!copy) {
-    return { ...base, state: 'missing', sendsAs: null, blockedReason: `${intro} has not been submitted to WhatsApp yet. An owner can retry in the WhatsApp app, under Opt-outs.`, copy: null };
+    return {
+      ...base,
+      state: 'missing',
+      sendsAs: null,
+      blockedReason: `${intro} has not been submitted to WhatsApp yet. An owner can retry in the WhatsApp app, under Opt-outs.`,
+      copy: null,
+    };
   }
   if (copy.status === 'approved') return { ...base, state: 'added', sendsAs: copy.name, blockedReason: null, copy };
   const word = REVIEW_WORD[copy.status] ?? copy.status;

@@ -6,27 +6,75 @@ const matcher = new KeywordMatcher();
 
 describe('opt-out keyword matching', () => {
   it('F.4: STOP, UNSUBSCRIBE and the usual English words opt out, whatever the case', () => {
-    for (const text of ['STOP', 'stop', 'Stop', 'sToP', 'UNSUBSCRIBE', 'unsubscribe', 'Cancel', 'end', 'QUIT', 'stopall', 'Stop promotions']) {
+    for (const text of [
+      'STOP',
+      'stop',
+      'Stop',
+      'sToP',
+      'UNSUBSCRIBE',
+      'unsubscribe',
+      'Cancel',
+      'end',
+      'QUIT',
+      'stopall',
+      'Stop promotions',
+    ]) {
       expect(matcher.match(text), text).toBe('opt_out');
     }
   });
 
   it('F.4: spacing, punctuation and emoji around or inside the keyword do not matter', () => {
-    for (const text of [' stop ', '\tSTOP\n', 'Stop!', 'STOP.', '"stop"', '🛑 STOP', 'stop 🙏', 'Stop all', 'STOP  ALL', 'stop-all', 'un subscribe', 'Opt-out', 'opt out']) {
+    for (const text of [
+      ' stop ',
+      '\tSTOP\n',
+      'Stop!',
+      'STOP.',
+      '"stop"',
+      '🛑 STOP',
+      'stop 🙏',
+      'Stop all',
+      'STOP  ALL',
+      'stop-all',
+      'un subscribe',
+      'Opt-out',
+      'opt out',
+    ]) {
       expect(matcher.match(text), JSON.stringify(text)).toBe('opt_out');
     }
   });
 
   it('F.4: the usual equivalents in other languages opt out, with or without accents', () => {
     const words = [
-      'ARRÊT', 'arret', 'Arrêt', 'désabonner', 'BAJA', 'baja', 'Dar de baja', 'PARAR', 'alto', 'DESISCRIVIMI', 'ABMELDEN',
-      'abmelden', 'STOPP', 'WYPISZ', 'wypisz mnie', 'rezygnuję', 'rezygnuje', 'Afmelden', 'İPTAL', 'iptal', 'стоп', 'Отписаться', 'توقف',
+      'ARRÊT',
+      'arret',
+      'Arrêt',
+      'désabonner',
+      'BAJA',
+      'baja',
+      'Dar de baja',
+      'PARAR',
+      'alto',
+      'DESISCRIVIMI',
+      'ABMELDEN',
+      'abmelden',
+      'STOPP',
+      'WYPISZ',
+      'wypisz mnie',
+      'rezygnuję',
+      'rezygnuje',
+      'Afmelden',
+      'İPTAL',
+      'iptal',
+      'стоп',
+      'Отписаться',
+      'توقف',
     ];
     for (const text of words) expect(matcher.match(text), text).toBe('opt_out');
   });
 
   it('F.4: START and its equivalents opt back in', () => {
-    for (const text of ['START', 'start', ' Start! ', 'unstop', 'Subscribe', 'ALTA', 'zapisz']) expect(matcher.match(text), text).toBe('opt_in');
+    for (const text of ['START', 'start', ' Start! ', 'unstop', 'Subscribe', 'ALTA', 'zapisz'])
+      expect(matcher.match(text), text).toBe('opt_in');
   });
 
   it('an ordinary message that merely contains a keyword is not an opt-out', () => {

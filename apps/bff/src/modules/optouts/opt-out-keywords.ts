@@ -10,25 +10,75 @@
  */
 export const DEFAULT_OPT_OUT_KEYWORDS: string[] = [
   // English (CTIA), Meta's marketing opt-out quick reply
-  'STOP', 'STOP ALL', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPT OUT', 'OPTOUT', 'REVOKE', 'STOP PROMOTIONS',
+  'STOP',
+  'STOP ALL',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'OPT OUT',
+  'OPTOUT',
+  'REVOKE',
+  'STOP PROMOTIONS',
   // French
-  'ARRÊT', 'ARRÊTER', 'STOPPER', 'DÉSABONNER', 'DÉSINSCRIRE', 'DÉSINSCRIPTION',
+  'ARRÊT',
+  'ARRÊTER',
+  'STOPPER',
+  'DÉSABONNER',
+  'DÉSINSCRIRE',
+  'DÉSINSCRIPTION',
   // Spanish / Portuguese
-  'BAJA', 'DAR DE BAJA', 'PARAR', 'ALTO', 'DETENER', 'CANCELAR', 'SAIR', 'DESCADASTRAR',
+  'BAJA',
+  'DAR DE BAJA',
+  'PARAR',
+  'ALTO',
+  'DETENER',
+  'CANCELAR',
+  'SAIR',
+  'DESCADASTRAR',
   // Italian
-  'DESISCRIVIMI', 'DISISCRIVIMI', 'CANCELLAMI', 'BASTA',
+  'DESISCRIVIMI',
+  'DISISCRIVIMI',
+  'CANCELLAMI',
+  'BASTA',
   // German, Dutch, Scandinavian
-  'ABMELDEN', 'STOPP', 'ABBESTELLEN', 'AFMELDEN', 'UITSCHRIJVEN', 'AVSLUTA', 'AFMELD',
+  'ABMELDEN',
+  'STOPP',
+  'ABBESTELLEN',
+  'AFMELDEN',
+  'UITSCHRIJVEN',
+  'AVSLUTA',
+  'AFMELD',
   // Polish, Czech, Turkish, Indonesian
-  'WYPISZ', 'WYPISZ MNIE', 'REZYGNUJĘ', 'ODHLÁSIT', 'İPTAL', 'BERHENTI',
+  'WYPISZ',
+  'WYPISZ MNIE',
+  'REZYGNUJĘ',
+  'ODHLÁSIT',
+  'İPTAL',
+  'BERHENTI',
   // Russian, Ukrainian, Arabic, Hindi
-  'СТОП', 'ОТПИСАТЬСЯ', 'ВІДПИСАТИСЯ', 'توقف', 'إلغاء', 'रोकें',
+  'СТОП',
+  'ОТПИСАТЬСЯ',
+  'ВІДПИСАТИСЯ',
+  'توقف',
+  'إلغاء',
+  'रोकें',
 ];
 
 /** Opting back in: only undoes opt-outs the customer made (keyword, button), never an owner's entry. */
 export const DEFAULT_OPT_IN_KEYWORDS: string[] = [
-  'START', 'UNSTOP', 'SUBSCRIBE', 'RESUME',
-  'ALTA', 'REPRENDRE', 'ISCRIVIMI', 'ANMELDEN', 'AANMELDEN', 'ZAPISZ', 'СТАРТ',
+  'START',
+  'UNSTOP',
+  'SUBSCRIBE',
+  'RESUME',
+  'ALTA',
+  'REPRENDRE',
+  'ISCRIVIMI',
+  'ANMELDEN',
+  'AANMELDEN',
+  'ZAPISZ',
+  'СТАРТ',
 ];
 
 /**
@@ -36,7 +86,20 @@ export const DEFAULT_OPT_IN_KEYWORDS: string[] = [
  * spaces collapsed. `ARRÊT!` → `ARRET`, ` stop   all ` → `STOP ALL`, `🛑 Stop.` → `STOP`.
  */
 /** Latin letters that carry their accent in the letter itself, so NFKD cannot strip it. */
-const FOLD: Record<string, string> = { ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ı: 'i' };
+const FOLD: Record<string, string> = {
+  ł: 'l',
+  Ł: 'L',
+  ø: 'o',
+  Ø: 'O',
+  đ: 'd',
+  Đ: 'D',
+  ß: 'ss',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  ı: 'i',
+};
 
 export function normaliseKeyword(text: string): string {
   return text

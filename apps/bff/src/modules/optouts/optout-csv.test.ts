@@ -57,7 +57,13 @@ describe('suppression list CSV', () => {
   it('exports what it imports, with formula-like cells defused', () => {
     const csv = toOptOutCsv([
       { recipient: '+48601000001', source: 'keyword', reason: null, createdAt: new Date('2026-11-01T10:00:00Z'), createdBy: null },
-      { recipient: '+48601000002', source: 'manual', reason: '=HYPERLINK("x")', createdAt: new Date('2026-11-02T10:00:00Z'), createdBy: 'acc-1' },
+      {
+        recipient: '+48601000002',
+        source: 'manual',
+        reason: '=HYPERLINK("x")',
+        createdAt: new Date('2026-11-02T10:00:00Z'),
+        createdBy: 'acc-1',
+      },
     ]);
     expect(csv.split('\r\n')[0]).toBe('phone,reason,source,opted_out_at,added_by');
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);

@@ -15,7 +15,20 @@ export interface ParsedOptOutCsv {
   invalid: CsvRowError[];
 }
 
-const PHONE_HEADERS = new Set(['phone', 'phone number', 'phonenumber', 'number', 'recipient', 'whatsapp', 'whatsapp number', 'mobile', 'msisdn', 'telephone', 'tel', 'e164']);
+const PHONE_HEADERS = new Set([
+  'phone',
+  'phone number',
+  'phonenumber',
+  'number',
+  'recipient',
+  'whatsapp',
+  'whatsapp number',
+  'mobile',
+  'msisdn',
+  'telephone',
+  'tel',
+  'e164',
+]);
 const REASON_HEADERS = new Set(['reason', 'note', 'notes', 'comment', 'comments']);
 const MAX_REASON = 500;
 

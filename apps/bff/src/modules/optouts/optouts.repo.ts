@@ -42,7 +42,13 @@ export async function optOut(
 ): Promise<boolean> {
   const rows = await conn
     .insert(optOuts)
-    .values({ organizationId: v.organizationId, recipient: v.recipient, source: v.source, reason: v.reason ?? null, createdBy: v.createdBy ?? null })
+    .values({
+      organizationId: v.organizationId,
+      recipient: v.recipient,
+      source: v.source,
+      reason: v.reason ?? null,
+      createdBy: v.createdBy ?? null,
+    })
     .onConflictDoNothing()
     .returning();
   return rows.length > 0;
@@ -74,14 +80,22 @@ export async function findOptOut(conn: Conn, organizationId: string, recipient: 
 export async function listOptOuts(
   conn: Conn,
   organizationId: string,
-  options: { digits?: string | undefined; limit: number; offset: number; after?: readonly [micros: string, recipient: string] | undefined; count?: boolean },
+  options: {
+    digits?: string | undefined;
+    limit: number;
+    offset: number;
+    after?: readonly [micros: string, recipient: string] | undefined;
+    count?: boolean;
+  },
 ): Promise<{ rows: (OptOutRow & { micros: string })[]; total: number; more: boolean }> {
   const where = and(
     eq(optOuts.organizationId, organizationId),
     shownNumber,
     options.digits ? like(optOuts.recipient, `%${options.digits.replace(/\D/g, '')}%`) : undefined,
   );
-  const paged = options.after ? and(where, beforeKey(optOuts.createdAt, optOuts.recipient, options.after[0], options.after[1], 'text')) : where;
+  const paged = options.after
+    ? and(where, beforeKey(optOuts.createdAt, optOuts.recipient, options.after[0], options.after[1], 'text'))
+    : where;
   const [rows, counted] = await Promise.all([
     conn
       .select({ ...getTableColumns(optOuts), micros: microsOf(optOuts.createdAt) })
@@ -96,7 +110,11 @@ export async function listOptOuts(
 }
 
 export function allOptOuts(conn: Conn, organizationId: string): Promise<OptOutRow[]> {
-  return conn.select().from(optOuts).where(and(eq(optOuts.organizationId, organizationId), shownNumber)).orderBy(asc(optOuts.recipient));
+  return conn
+    .select()
+    .from(optOuts)
+    .where(and(eq(optOuts.organizationId, organizationId), shownNumber))
+    .orderBy(asc(optOuts.recipient));
 }
 
 /** Adds many at once (an import); existing entries are kept as they are. Returns the recipients added. */

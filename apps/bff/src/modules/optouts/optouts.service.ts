@@ -22,7 +22,14 @@ import { listTemplates, type NumberRow, type TemplateRow } from '../numbers/numb
 import type { NumbersService } from '../numbers/numbers.service.ts';
 import type { OrganizationRow } from '../organizations/organizations.repo.ts';
 import type { IncomingMessage } from '../webhooks/kaleyra-webhook.parse.ts';
-import { carriesOwnInstruction, copyFooter, copyName, instructionCopies, instructionStateOf, type InstructionSettings } from './opt-out-instruction.ts';
+import {
+  carriesOwnInstruction,
+  copyFooter,
+  copyName,
+  instructionCopies,
+  instructionStateOf,
+  type InstructionSettings,
+} from './opt-out-instruction.ts';
 import type { KeywordMatcher } from './opt-out-keywords.ts';
 import { parseOptOutCsv, toOptOutCsv } from './optout-csv.ts';
 import * as repo from './optouts.repo.ts';
@@ -33,7 +40,13 @@ const SELF_SERVICE_SOURCES: repo.OptOutSource[] = ['keyword', 'button', 'consent
 const key = (t: { name: string; language: string }) => `${t.name}::${t.language}`;
 
 export function toOptOutDto(row: repo.OptOutRow): OptOut {
-  return { recipient: row.recipient, source: row.source, reason: row.reason, createdBy: row.createdBy, createdAt: row.createdAt.toISOString() };
+  return {
+    recipient: row.recipient,
+    source: row.source,
+    reason: row.reason,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 /**
@@ -63,15 +76,28 @@ export class OptOutsService {
       this.log.info({ organizationId: org.id, source }, created ? 'customer opted out' : 'customer repeated an opt-out');
     } else if (action === 'opt_in') {
       const removed = await repo.optInFrom(this.db, org.id, message.from, SELF_SERVICE_SOURCES);
-      this.log.info({ organizationId: org.id }, removed ? 'customer opted back in' : 'opt-in keyword from a customer who had not opted out themselves');
+      this.log.info(
+        { organizationId: org.id },
+        removed ? 'customer opted back in' : 'opt-in keyword from a customer who had not opted out themselves',
+      );
     }
   };
 
   async list(organizationId: string, q: OptOutsQuery): Promise<OptOutsResponse> {
     const digits = q.q?.replace(/\D/g, '') || undefined;
-    const { rows, total, more } = await repo.listOptOuts(this.db, organizationId, { digits, limit: q.limit, offset: q.offset, after: q.cursor });
+    const { rows, total, more } = await repo.listOptOuts(this.db, organizationId, {
+      digits,
+      limit: q.limit,
+      offset: q.offset,
+      after: q.cursor,
+    });
     const last = rows[rows.length - 1];
-    return { optOuts: rows.map(toOptOutDto), total, keywords: this.keywords(), nextCursor: more && last ? encodeCursor([last.micros, last.recipient]) : null };
+    return {
+      optOuts: rows.map(toOptOutDto),
+      total,
+      keywords: this.keywords(),
+      nextCursor: more && last ? encodeCursor([last.micros, last.recipient]) : null,
+    };
   }
 
   /** The whole list, newest first, a page at a time, as rows of the CSV that the import reads back. */
@@ -87,7 +113,13 @@ export class OptOutsService {
   }
 
   async add(organizationId: string, identity: Identity, req: AddOptOutRequest): Promise<AddOptOutResponse> {
-    const created = await repo.optOut(this.db, { organizationId, recipient: req.recipient, source: 'manual', reason: req.reason, createdBy: identity.accountId });
+    const created = await repo.optOut(this.db, {
+      organizationId,
+      recipient: req.recipient,
+      source: 'manual',
+      reason: req.reason,
+      createdBy: identity.accountId,
+    });
     const row = await repo.findOptOut(this.db, organizationId, req.recipient);
     if (!row) throw new Error('opt-out vanished');
     return { optOut: toOptOutDto(row), created };
@@ -109,7 +141,13 @@ export class OptOutsService {
     }
     const added = await this.db.transaction((tx) => repo.optOutMany(tx, organizationId, parsed.valid, 'import', identity.accountId));
     this.log.info({ organizationId, added: added.length, invalid: parsed.invalid.length }, 'opt-outs imported');
-    return { rows: parsed.rows, added: added.length, alreadyListed: parsed.valid.length - added.length, invalid: parsed.invalid, imported: true };
+    return {
+      rows: parsed.rows,
+      added: added.length,
+      alreadyListed: parsed.valid.length - added.length,
+      invalid: parsed.invalid,
+      imported: true,
+    };
   }
 
   async export(organizationId: string, now = new Date()): Promise<ExportOptOutsResponse> {
@@ -128,7 +166,9 @@ export class OptOutsService {
     const copies = instructionCopies(templates);
     const copyKeys = new Set(copies.map(key));
     // Rejected, paused and disabled templates cannot be sent anyway, so they need no copy.
-    const marketing = templates.filter((t) => t.category === 'marketing' && !copyKeys.has(key(t)) && (t.status === 'approved' || t.status === 'pending'));
+    const marketing = templates.filter(
+      (t) => t.category === 'marketing' && !copyKeys.has(key(t)) && (t.status === 'approved' || t.status === 'pending'),
+    );
     return {
       numberId: n.id,
       enabled: settings.enabled,
@@ -219,6 +259,10 @@ export class OptOutsService {
     const state = instructionStateOf(template, await listTemplates(this.db, n.id), settings, this.matcher);
     if (state.state === 'own') return template;
     if (state.state === 'added' && state.copy) return state.copy;
-    throw new DomainError(ErrorCode.templateNotApproved, 'Opt-out instruction not ready', state.blockedReason ?? 'The opt-out copy of this template is not approved.');
+    throw new DomainError(
+      ErrorCode.templateNotApproved,
+      'Opt-out instruction not ready',
+      state.blockedReason ?? 'The opt-out copy of this template is not approved.',
+    );
   }
 }

@@ -10,7 +10,15 @@ describe.each(DB_KINDS)('the suppression list (F.4) on %s', (kind) => {
   let bistroOwner: string;
   const send = (to: string, token = agent) =>
     s.api(token, '/api/messages', {
-      body: { kind: 'template', numberId, to, templateName: 'order_shipped', language: 'en_US', variables: ['a', 'b', 'c'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId,
+        to,
+        templateName: 'order_shipped',
+        language: 'en_US',
+        variables: ['a', 'b', 'c'],
+        clientRef: crypto.randomUUID(),
+      },
     });
 
   beforeAll(async () => {
@@ -39,7 +47,12 @@ describe.each(DB_KINDS)('the suppression list (F.4) on %s', (kind) => {
     expect(noReason.body.errors[0].path).toBe('reason');
     const added = await s.api(owner, '/api/opt-outs', { body: { recipient: to, reason: 'Complained by email' } });
     expect(added.status).toBe(201);
-    expect(added.body.optOut).toMatchObject({ recipient: to, source: 'manual', reason: 'Complained by email', createdBy: expect.any(String) });
+    expect(added.body.optOut).toMatchObject({
+      recipient: to,
+      source: 'manual',
+      reason: 'Complained by email',
+      createdBy: expect.any(String),
+    });
     // Adding again keeps the first record.
     const again = await s.api(owner, '/api/opt-outs', { body: { recipient: to, reason: 'other' } });
     expect(again.status).toBe(200);
@@ -121,7 +134,15 @@ describe('the opt-out instruction of marketing templates, per number (F.4)', () 
     }).then((r) => r.json() as Promise<any>);
   const send = (templateName: string, variables: string[]) =>
     s.api(agent, '/api/messages', {
-      body: { kind: 'template', numberId: number.id, to: `+4860199${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`, templateName, language: 'en_US', variables, clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId: number.id,
+        to: `+4860199${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`,
+        templateName,
+        language: 'en_US',
+        variables,
+        clientRef: crypto.randomUUID(),
+      },
     });
 
   beforeAll(async () => {
@@ -132,7 +153,15 @@ describe('the opt-out instruction of marketing templates, per number (F.4)', () 
     // A marketing template that does not tell the customer how to opt out.
     await kaleyra('', {
       method: 'POST',
-      body: { name: 'autumn_sale', language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Hi {{1}}, autumn sale: {{2}} off.' }, { type: 'FOOTER', text: 'Acme Shoes' }] },
+      body: {
+        name: 'autumn_sale',
+        language: 'en_US',
+        category: 'MARKETING',
+        components: [
+          { type: 'BODY', text: 'Hi {{1}}, autumn sale: {{2}} off.' },
+          { type: 'FOOTER', text: 'Acme Shoes' },
+        ],
+      },
     });
     await s.api(agent, `/api/numbers/${number.id}/templates/sync`, { method: 'POST' });
   });
@@ -152,17 +181,30 @@ describe('the opt-out instruction of marketing templates, per number (F.4)', () 
   });
 
   it('only owners turn it on; the instruction fits a WhatsApp footer', async () => {
-    expect((await s.api(agent, `/api/numbers/${number.id}/opt-out-instruction`, { method: 'PUT', body: { enabled: true, instruction: 'x' } })).status).toBe(403);
-    const long = await s.api(owner, `/api/numbers/${number.id}/opt-out-instruction`, { method: 'PUT', body: { enabled: true, instruction: 'x'.repeat(61) } });
+    expect(
+      (await s.api(agent, `/api/numbers/${number.id}/opt-out-instruction`, { method: 'PUT', body: { enabled: true, instruction: 'x' } }))
+        .status,
+    ).toBe(403);
+    const long = await s.api(owner, `/api/numbers/${number.id}/opt-out-instruction`, {
+      method: 'PUT',
+      body: { enabled: true, instruction: 'x'.repeat(61) },
+    });
     expect(long.status).toBe(400);
     expect(long.body.errors[0].path).toBe('instruction');
   });
 
   it('F.4: turned on, each marketing template without an instruction goes out as an approved copy that carries it', async () => {
-    const r = await s.api(owner, `/api/numbers/${number.id}/opt-out-instruction`, { method: 'PUT', body: { enabled: true, instruction: 'Reply STOP to opt out' } });
+    const r = await s.api(owner, `/api/numbers/${number.id}/opt-out-instruction`, {
+      method: 'PUT',
+      body: { enabled: true, instruction: 'Reply STOP to opt out' },
+    });
     expect(r.status).toBe(200);
     const autumn = r.body.templates.find((t: any) => t.name === 'autumn_sale');
-    expect(autumn).toMatchObject({ state: 'added', blockedReason: null, sendsAs: expect.stringMatching(/^autumn_sale_optout_[0-9a-f]{6}$/) });
+    expect(autumn).toMatchObject({
+      state: 'added',
+      blockedReason: null,
+      sendsAs: expect.stringMatching(/^autumn_sale_optout_[0-9a-f]{6}$/),
+    });
     expect(r.body.templates.find((t: any) => t.name === 'spring_sale').state).toBe('own');
     expect(r.body.copies).toEqual([{ name: autumn.sendsAs, language: 'en_US' }]);
     // The copy submitted to WhatsApp: same body, the instruction in the footer.
@@ -185,8 +227,14 @@ describe('the opt-out instruction of marketing templates, per number (F.4)', () 
     const copy = st.templates.find((t: any) => t.name === 'autumn_sale').sendsAs;
     await s.sandboxControl(`/sandbox/kaleyra/templates/${number.wabaId}/${copy}/status`, { status: 'PENDING' });
     await s.api(agent, `/api/numbers/${number.id}/templates/sync`, { method: 'POST' });
-    const waiting = (await s.api(agent, `/api/numbers/${number.id}/opt-out-instruction`)).body.templates.find((t: any) => t.name === 'autumn_sale');
-    expect(waiting).toMatchObject({ state: 'waiting', sendsAs: null, blockedReason: expect.stringMatching(/waiting for WhatsApp to review/) });
+    const waiting = (await s.api(agent, `/api/numbers/${number.id}/opt-out-instruction`)).body.templates.find(
+      (t: any) => t.name === 'autumn_sale',
+    );
+    expect(waiting).toMatchObject({
+      state: 'waiting',
+      sendsAs: null,
+      blockedReason: expect.stringMatching(/waiting for WhatsApp to review/),
+    });
     const r = await send('autumn_sale', ['Ann', '30%']);
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('template_not_approved');
@@ -200,13 +248,21 @@ describe('the opt-out instruction of marketing templates, per number (F.4)', () 
   it('a new marketing template gets its copy at the next sync; turned off, originals go out again', async () => {
     await kaleyra('', {
       method: 'POST',
-      body: { name: 'black_friday', language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Hi {{1}}, Black Friday is here.' }] },
+      body: {
+        name: 'black_friday',
+        language: 'en_US',
+        category: 'MARKETING',
+        components: [{ type: 'BODY', text: 'Hi {{1}}, Black Friday is here.' }],
+      },
     });
     await s.api(agent, `/api/numbers/${number.id}/templates/sync`, { method: 'POST' });
     const st = (await s.api(agent, `/api/numbers/${number.id}/opt-out-instruction`)).body;
     expect(st.templates.find((t: any) => t.name === 'black_friday')).toMatchObject({ state: 'added' });
 
-    const off = await s.api(owner, `/api/numbers/${number.id}/opt-out-instruction`, { method: 'PUT', body: { enabled: false, instruction: 'Reply STOP to opt out' } });
+    const off = await s.api(owner, `/api/numbers/${number.id}/opt-out-instruction`, {
+      method: 'PUT',
+      body: { enabled: false, instruction: 'Reply STOP to opt out' },
+    });
     expect(off.body.enabled).toBe(false);
     expect(off.body.copies).toHaveLength(2);
     expect((await send('black_friday', ['Ann'])).body.message.templateName).toBe('black_friday');

@@ -41,7 +41,10 @@ export const DELETED_TABLES: readonly { table: string; where: string }[] = [
   { table: 'terms_acceptances', where: 'organization_id = $1' },
   { table: 'business_contacts', where: 'organization_id = $1' },
   // Audit events other than money and lifecycle ones (those are kept below).
-  { table: 'audit_events', where: `organization_id = $1 and split_part(action, '.', 1) not in ('conversations', 'refund', 'plan', 'account', 'business')` },
+  {
+    table: 'audit_events',
+    where: `organization_id = $1 and split_part(action, '.', 1) not in ('conversations', 'refund', 'plan', 'account', 'business')`,
+  },
 ];
 
 /**
@@ -65,7 +68,6 @@ export const KEPT_TABLES: Record<string, string> = {
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-
 /**
  * The business's own rights (L.11a–b): see and correct its contact data, and have its data deleted after it
  * uninstalls, except what the retention duty keeps (docs/privacy.md, "Data retention").
@@ -84,21 +86,43 @@ export class BusinessRightsService {
     const [row] = await this.db.select().from(businessContacts).where(eq(businessContacts.organizationId, organizationId));
     return {
       contact: row
-        ? { companyName: row.companyName, contactName: row.contactName, email: row.email, phone: row.phone, address: row.address, taxId: row.taxId }
+        ? {
+            companyName: row.companyName,
+            contactName: row.contactName,
+            email: row.email,
+            phone: row.phone,
+            address: row.address,
+            taxId: row.taxId,
+          }
         : null,
       updatedAt: iso(row?.updatedAt),
       suggested: { contactName: identity.name, email: identity.email },
     };
   }
 
-  async updateContact(organizationId: string, input: BusinessContact, actor: Actor, identity: Pick<Identity, 'name' | 'email'>): Promise<BusinessContactResponse> {
+  async updateContact(
+    organizationId: string,
+    input: BusinessContact,
+    actor: Actor,
+    identity: Pick<Identity, 'name' | 'email'>,
+  ): Promise<BusinessContactResponse> {
     await this.db.transaction(async (tx) => {
       const [before] = await tx.select().from(businessContacts).where(eq(businessContacts.organizationId, organizationId)).for('update');
       const values = { ...input, updatedBy: actorLabel(actor), updatedAt: this.now() };
-      await tx.insert(businessContacts).values({ organizationId, ...values }).onConflictDoUpdate({ target: businessContacts.organizationId, set: values });
+      await tx
+        .insert(businessContacts)
+        .values({ organizationId, ...values })
+        .onConflictDoUpdate({ target: businessContacts.organizationId, set: values });
       const changed = (Object.keys(input) as (keyof BusinessContact)[]).filter((k) => (before?.[k] ?? null) !== input[k]);
       // Which fields changed, never their values (the audit log holds no contact data).
-      if (changed.length) await audit.record(tx, { organizationId, actor, action: BUSINESS_AUDIT.contactUpdated, target: { type: 'organization', id: organizationId }, metadata: { fields: changed } });
+      if (changed.length)
+        await audit.record(tx, {
+          organizationId,
+          actor,
+          action: BUSINESS_AUDIT.contactUpdated,
+          target: { type: 'organization', id: organizationId },
+          metadata: { fields: changed },
+        });
     });
     return this.contact(organizationId, identity);
   }
@@ -116,10 +140,18 @@ export class BusinessRightsService {
       doneAt: iso(row?.doneAt),
       deleted: row?.deleted ?? null,
       kept: [
-        { data: 'Conversation ledger (purchases, conversations used, credits, forfeits)', why: 'Accounting and tax records', keptForYears: years },
+        {
+          data: 'Conversation ledger (purchases, conversations used, credits, forfeits)',
+          why: 'Accounting and tax records',
+          keptForYears: years,
+        },
         { data: 'Bills and refunds', why: 'Accounting and tax records', keptForYears: years },
         { data: 'Money and account events of the audit log', why: 'Evidence for the accounting records', keptForYears: years },
-        { data: 'Your business id, install and uninstall dates', why: 'To know the business was deleted and start any reinstall from zero', keptForYears: null },
+        {
+          data: 'Your business id, install and uninstall dates',
+          why: 'To know the business was deleted and start any reinstall from zero',
+          keptForYears: null,
+        },
       ],
     };
   }
@@ -134,9 +166,15 @@ export class BusinessRightsService {
       const [row] = await tx.select().from(businessDataDeletions).where(eq(businessDataDeletions.organizationId, organizationId));
       const values = { status: 'requested' as const, requestedBy: actorLabel(actor), requestedAt: this.now(), doneAt: null, deleted: null };
       if (!row) await tx.insert(businessDataDeletions).values({ organizationId, ...values });
-      else if (row.status === 'done' && (await this.hasDataSince(tx, organizationId, row.doneAt!))) await tx.update(businessDataDeletions).set(values).where(eq(businessDataDeletions.organizationId, organizationId));
+      else if (row.status === 'done' && (await this.hasDataSince(tx, organizationId, row.doneAt!)))
+        await tx.update(businessDataDeletions).set(values).where(eq(businessDataDeletions.organizationId, organizationId));
       else return this.lostAccess(tx, organizationId);
-      await audit.record(tx, { organizationId, actor, action: BUSINESS_AUDIT.deletionRequested, target: { type: 'organization', id: organizationId } });
+      await audit.record(tx, {
+        organizationId,
+        actor,
+        action: BUSINESS_AUDIT.deletionRequested,
+        target: { type: 'organization', id: organizationId },
+      });
       return this.lostAccess(tx, organizationId);
     });
     if (lost) await this.deleteNow(organizationId);
@@ -147,10 +185,19 @@ export class BusinessRightsService {
   async withdrawDeletion(organizationId: string, actor: Actor): Promise<DataDeletion> {
     await this.db.transaction(async (tx) => {
       await lockLedgerIn(tx, organizationId);
-      const [row] = await tx.select().from(businessDataDeletions).where(eq(businessDataDeletions.organizationId, organizationId)).for('update');
+      const [row] = await tx
+        .select()
+        .from(businessDataDeletions)
+        .where(eq(businessDataDeletions.organizationId, organizationId))
+        .for('update');
       if (!row || row.status !== 'requested') throw errors.conflict('There is no pending request to delete your data.');
       await tx.delete(businessDataDeletions).where(eq(businessDataDeletions.organizationId, organizationId));
-      await audit.record(tx, { organizationId, actor, action: BUSINESS_AUDIT.deletionWithdrawn, target: { type: 'organization', id: organizationId } });
+      await audit.record(tx, {
+        organizationId,
+        actor,
+        action: BUSINESS_AUDIT.deletionWithdrawn,
+        target: { type: 'organization', id: organizationId },
+      });
     });
     return this.deletion(organizationId);
   }
@@ -160,7 +207,9 @@ export class BusinessRightsService {
     const [org] = await this.db.select({ status: organizations.status }).from(organizations).where(eq(organizations.id, organizationId));
     if (!org) throw errors.notFound('The business');
     if (org.status !== 'uninstalled' && org.status !== 'terminated') {
-      throw errors.conflict('This business still has the app installed; its data is deleted only after it uninstalls (or it can ask for that in the app).');
+      throw errors.conflict(
+        'This business still has the app installed; its data is deleted only after it uninstalls (or it can ask for that in the app).',
+      );
     }
     return this.requestDeletion(organizationId, actor);
   }
@@ -206,7 +255,11 @@ export class BusinessRightsService {
   async deleteNow(organizationId: string): Promise<boolean> {
     const counts = await this.db.transaction(async (tx) => {
       await lockLedgerIn(tx, organizationId);
-      const [row] = await tx.select().from(businessDataDeletions).where(eq(businessDataDeletions.organizationId, organizationId)).for('update');
+      const [row] = await tx
+        .select()
+        .from(businessDataDeletions)
+        .where(eq(businessDataDeletions.organizationId, organizationId))
+        .for('update');
       if (!row || row.status !== 'requested' || !(await this.lostAccess(tx, organizationId))) return null;
       const deleted: Record<string, number> = {};
       for (const t of DELETED_TABLES) {
@@ -214,10 +267,16 @@ export class BusinessRightsService {
         deleted[t.table] = rows.length;
       }
       deleted.billing_credentials = (await this.dropCredentialsIfSettled(tx, organizationId)) ? 1 : 0;
-      await tx.update(organizations).set({ webhookSecret: randomBytes(24).toString('base64url'), lowBalanceThreshold: null }).where(eq(organizations.id, organizationId));
+      await tx
+        .update(organizations)
+        .set({ webhookSecret: randomBytes(24).toString('base64url'), lowBalanceThreshold: null })
+        .where(eq(organizations.id, organizationId));
       forgetOrganization(organizationId);
       const doneAt = this.now();
-      await tx.update(businessDataDeletions).set({ status: 'done', doneAt, deleted }).where(eq(businessDataDeletions.organizationId, organizationId));
+      await tx
+        .update(businessDataDeletions)
+        .set({ status: 'done', doneAt, deleted })
+        .where(eq(businessDataDeletions.organizationId, organizationId));
       await audit.record(tx, {
         organizationId,
         actor: actors.system('data_deletion'),
@@ -235,13 +294,20 @@ export class BusinessRightsService {
   /** After plan cancellations settle: a deleted business's billing credential is no longer needed. */
   async afterPlanCancellations(organizationId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const [row] = await tx.select({ status: businessDataDeletions.status }).from(businessDataDeletions).where(eq(businessDataDeletions.organizationId, organizationId));
+      const [row] = await tx
+        .select({ status: businessDataDeletions.status })
+        .from(businessDataDeletions)
+        .where(eq(businessDataDeletions.organizationId, organizationId));
       if (row?.status === 'done') await this.dropCredentialsIfSettled(tx, organizationId);
     });
   }
 
   private async dropCredentialsIfSettled(tx: Tx, organizationId: string): Promise<boolean> {
-    const owed = await q<{ n: number }>(tx, `select count(*)::int as n from plan_cancellations where organization_id = $1 and status = 'pending'`, [organizationId]);
+    const owed = await q<{ n: number }>(
+      tx,
+      `select count(*)::int as n from plan_cancellations where organization_id = $1 and status = 'pending'`,
+      [organizationId],
+    );
     if ((owed[0]?.n ?? 0) > 0) return false;
     return (await q(tx, `delete from billing_credentials where organization_id = $1 returning 1 as x`, [organizationId])).length > 0;
   }

@@ -38,18 +38,31 @@ describe.each(DB_KINDS)("the business's own rights on %s", (kind) => {
     expect(first.body.suggested.email).toBe(s.orgs[0]!.accounts.find((a) => a.role === 'owner')!.email);
 
     // Bad input names every failing field, and nothing is written.
-    const bad = await s.api(owner, '/api/account/contact', { method: 'PUT', body: { companyName: ' ', contactName: 'Ann', email: 'not-an-email', phone: '12', address: null, taxId: null } });
+    const bad = await s.api(owner, '/api/account/contact', {
+      method: 'PUT',
+      body: { companyName: ' ', contactName: 'Ann', email: 'not-an-email', phone: '12', address: null, taxId: null },
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['companyName', 'email', 'phone']);
     expect((await s.database.query('select * from business_contacts')).length).toBe(0);
 
-    const contact = { companyName: 'Acme Sp. z o.o.', contactName: 'Ann Owner', email: 'billing@acme.example', phone: '+48221234567', address: 'ul. Prosta 1, Warszawa', taxId: 'PL5261040828' };
+    const contact = {
+      companyName: 'Acme Sp. z o.o.',
+      contactName: 'Ann Owner',
+      email: 'billing@acme.example',
+      phone: '+48221234567',
+      address: 'ul. Prosta 1, Warszawa',
+      taxId: 'PL5261040828',
+    };
     const saved = await s.api(owner, '/api/account/contact', { method: 'PUT', body: contact });
     expect(saved.status).toBe(200);
     expect(saved.body.contact).toEqual(contact);
     // Corrected: one field changes, empty optional fields become null.
-    const fixed = await s.api(owner, '/api/account/contact', { method: 'PUT', body: { ...contact, email: 'accounts@acme.example', address: '' } });
+    const fixed = await s.api(owner, '/api/account/contact', {
+      method: 'PUT',
+      body: { ...contact, email: 'accounts@acme.example', address: '' },
+    });
     expect(fixed.body.contact).toEqual({ ...contact, email: 'accounts@acme.example', address: null });
     expect((await s.api(agent, '/api/account/contact')).body.contact.email).toBe('accounts@acme.example');
     expect((await s.api(agent, '/api/account/contact', { method: 'PUT', body: contact })).status).toBe(403);
@@ -84,9 +97,15 @@ describe.each(DB_KINDS)("the business's own rights on %s", (kind) => {
     // Still installed: nothing is deleted yet.
     expect((await s.database.query('select 1 from messages where organization_id = $1', [acme.id])).length).toBeGreaterThan(0);
 
-    const secretBefore = (await s.database.query<{ webhook_secret: string }>('select webhook_secret from organizations where id = $1', [acme.id]))[0]!.webhook_secret;
+    const secretBefore = (
+      await s.database.query<{ webhook_secret: string }>('select webhook_secret from organizations where id = $1', [acme.id])
+    )[0]!.webhook_secret;
     await s.sandboxControl('/sandbox/apps/uninstall', { organization: acme.id });
-    const done = await waitFor(() => s.api(owner, '/api/account/data-deletion'), (r) => r.body.status === 'done', 20_000);
+    const done = await waitFor(
+      () => s.api(owner, '/api/account/data-deletion'),
+      (r) => r.body.status === 'done',
+      20_000,
+    );
     expect(done.body.deleted.messages).toBeGreaterThanOrEqual(2);
 
     const after = await rowsOf(s, acme.id);
@@ -101,7 +120,10 @@ describe.each(DB_KINDS)("the business's own rights on %s", (kind) => {
     const actions = (after.audit_events as { action: string }[]).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['account.uninstalled', 'business.data_deleted']));
     expect(actions.filter((a) => !/^(conversations|refund|plan|account|business)\./.test(a))).toEqual([]);
-    expect((await s.database.query<{ webhook_secret: string }>('select webhook_secret from organizations where id = $1', [acme.id]))[0]!.webhook_secret).not.toBe(secretBefore);
+    expect(
+      (await s.database.query<{ webhook_secret: string }>('select webhook_secret from organizations where id = $1', [acme.id]))[0]!
+        .webhook_secret,
+    ).not.toBe(secretBefore);
     // No phone number of its customers is left anywhere in what is kept.
     expect(JSON.stringify(after)).not.toContain('+48601770001');
 
@@ -109,9 +131,14 @@ describe.each(DB_KINDS)("the business's own rights on %s", (kind) => {
     // is kept until they are settled: once a real owner token is kept, the retry settles them.
     expect(after.billing_credentials).toHaveLength(1);
     const ownerId = acme.accounts.find((a) => a.role === 'owner')!.account_id;
-    await s.services.billingSync.remember({ organizationId: acme.id, accountId: ownerId, token: owner, tokenExpiresAt: Date.now() + 3_600_000 }, true);
+    await s.services.billingSync.remember(
+      { organizationId: acme.id, accountId: ownerId, token: owner, tokenExpiresAt: Date.now() + 3_600_000 },
+      true,
+    );
     const settled = await s.services.planCancellations.settle(acme.id);
-    const owed = await s.database.query('select charge_id, status, last_error from plan_cancellations where organization_id = $1', [acme.id]);
+    const owed = await s.database.query('select charge_id, status, last_error from plan_cancellations where organization_id = $1', [
+      acme.id,
+    ]);
     expect(settled, JSON.stringify(owed)).toMatchObject({ pending: 0 });
     expect(await s.database.query('select 1 from billing_credentials where organization_id = $1', [acme.id])).toHaveLength(0);
 

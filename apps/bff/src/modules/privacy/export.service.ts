@@ -97,7 +97,14 @@ export class ExportService {
     await done;
   }
 
-  private async entry(zip: yazl.ZipFile, name: string, t: ExportTable, organizationId: string, format: 'json' | 'csv', aborted: () => boolean): Promise<number> {
+  private async entry(
+    zip: yazl.ZipFile,
+    name: string,
+    t: ExportTable,
+    organizationId: string,
+    format: 'json' | 'csv',
+    aborted: () => boolean,
+  ): Promise<number> {
     const stream = new PassThrough();
     zip.addReadStream(stream, name);
     const write = async (chunk: string) => {

@@ -35,7 +35,11 @@ describe.each(DB_KINDS)('organization export on %s', (kind) => {
     expect(manifest.organizationId).toBe(a.id);
 
     // Every public table is either exported or holds nothing about organizations.
-    const all = (await s.database.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`)).map((r) => r.table_name);
+    const all = (
+      await s.database.query<{ table_name: string }>(
+        `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+      )
+    ).map((r) => r.table_name);
     for (const t of all) if (!GLOBAL_TABLES.has(t)) expect(files.has(`${t}.json`), `${t}.json in the export`).toBe(true);
 
     const { services } = s;
@@ -48,7 +52,8 @@ describe.each(DB_KINDS)('organization export on %s', (kind) => {
       expect(manifest.tables[t.table]).toBe(expected.length);
       if (FILLED_TABLES.includes(t.table)) expect(json.length, `${t.table} has rows of the organization`).toBeGreaterThan(0);
       // Same rows: compare a canonical JSON of each row, secrets left out.
-      const canon = (r: Record<string, unknown>) => JSON.stringify(t.columns.map((c) => (r[c] instanceof Date ? (r[c] as Date).toISOString() : r[c] ?? null)));
+      const canon = (r: Record<string, unknown>) =>
+        JSON.stringify(t.columns.map((c) => (r[c] instanceof Date ? (r[c] as Date).toISOString() : (r[c] ?? null))));
       expect(json.map(canon).sort(), t.table).toEqual(expected.map(canon).sort());
       const text = files.get(`${t.table}.json`)! + files.get(`${t.table}.csv`)!;
       expect(text, t.table).not.toContain(b.id);

@@ -59,7 +59,10 @@ terms_acceptances: accepted_at account_id account_name id installation organizat
   .split('\n')
   .flatMap((line) => {
     const [table, cols] = line.split(':');
-    return cols!.trim().split(/\s+/).map((c) => `${table}.${c}`);
+    return cols!
+      .trim()
+      .split(/\s+/)
+      .map((c) => `${table}.${c}`);
   });
 
 /** Names that would profile a person: none may appear among the end-user columns. */
@@ -80,8 +83,14 @@ describe.each(DB_KINDS)('L.8 on %s', (kind) => {
     );
     const columns = rows.map((r) => `${r.table_name}.${r.column_name}`);
     const classified = new Set([...Object.keys(END_USER), ...NOT_END_USER]);
-    expect(columns.filter((c) => !classified.has(c)), 'columns nobody classified (add them above, as end-user data or not)').toEqual([]);
-    expect([...classified].filter((c) => !columns.includes(c)), 'classified columns that no longer exist').toEqual([]);
+    expect(
+      columns.filter((c) => !classified.has(c)),
+      'columns nobody classified (add them above, as end-user data or not)',
+    ).toEqual([]);
+    expect(
+      [...classified].filter((c) => !columns.includes(c)),
+      'classified columns that no longer exist',
+    ).toEqual([]);
     expect(Object.keys(END_USER).filter((c) => PROFILE.test(c.split('.')[1]!))).toEqual([]);
   });
 });

@@ -98,7 +98,11 @@ export function privacyRoutes(p: PrivacyServices) {
     handle(async (req, res) => {
       const body = parse(BusinessContactSchema, req.body ?? {});
       const c = ctx(res);
-      res.json(BusinessContactResponseSchema.parse(await p.business.updateContact(c.org.id, body, actors.account(c.identity.accountId), c.identity)));
+      res.json(
+        BusinessContactResponseSchema.parse(
+          await p.business.updateContact(c.org.id, body, actors.account(c.identity.accountId), c.identity),
+        ),
+      );
     }),
   );
   r.get(
@@ -131,10 +135,22 @@ export function privacyRoutes(p: PrivacyServices) {
 }
 
 /** The same rights for operators, on any business (mounted at /ops next to the rest of the operator surface). */
-export function privacyOpsRoutes(p: PrivacyServices, db: Db, d: { credentials: readonly OperatorCredential[]; failuresPer15Min: number; log: Logger }) {
+export function privacyOpsRoutes(
+  p: PrivacyServices,
+  db: Db,
+  d: { credentials: readonly OperatorCredential[]; failuresPer15Min: number; log: Logger },
+) {
   const r = Router();
-  r.use('/businesses/:organizationId/recipients', express.json({ limit: '16kb' }), ...operatorAuth(d.credentials, d.failuresPer15Min, d.log));
-  r.use('/businesses/:organizationId/data-deletion', express.json({ limit: '16kb' }), ...operatorAuth(d.credentials, d.failuresPer15Min, d.log));
+  r.use(
+    '/businesses/:organizationId/recipients',
+    express.json({ limit: '16kb' }),
+    ...operatorAuth(d.credentials, d.failuresPer15Min, d.log),
+  );
+  r.use(
+    '/businesses/:organizationId/data-deletion',
+    express.json({ limit: '16kb' }),
+    ...operatorAuth(d.credentials, d.failuresPer15Min, d.log),
+  );
   r.get(
     '/businesses/:organizationId/data-deletion',
     handle(async (req, res) => {

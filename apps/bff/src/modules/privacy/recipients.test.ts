@@ -13,10 +13,23 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
   const phone = () => `+4860177${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
   const send = (to: string) =>
     s.api(agent, '/api/messages', {
-      body: { kind: 'template', numberId, to, templateName: 'order_shipped', language: 'en_US', variables: ['a', 'b', 'c'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId,
+        to,
+        templateName: 'order_shipped',
+        language: 'en_US',
+        variables: ['a', 'b', 'c'],
+        clientRef: crypto.randomUUID(),
+      },
     });
   const lookup = (to: string, token = owner) => s.api(token, `/api/privacy/recipients?phone=${encodeURIComponent(to)}`);
-  const balance = async () => Number((await s.database.query<{ n: string }>('select coalesce(sum(delta),0) as n from ledger_entries where organization_id = $1', [orgId]))[0]!.n);
+  const balance = async () =>
+    Number(
+      (
+        await s.database.query<{ n: string }>('select coalesce(sum(delta),0) as n from ledger_entries where organization_id = $1', [orgId])
+      )[0]!.n,
+    );
 
   beforeAll(async () => {
     s = await startStack(kind, { env: OPS_TEST_ENV });
@@ -44,7 +57,9 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
     const byOperator = await ops(s, `/businesses/${encodeURIComponent(orgId)}/recipients?phone=${encodeURIComponent(to)}`);
     expect(byOperator.status).toBe(200);
     expect(byOperator.body.messages).toHaveLength(1);
-    expect((await ops(s, `/businesses/${encodeURIComponent(orgId)}/recipients?phone=${encodeURIComponent(to)}`, { authorization: null })).status).toBe(401);
+    expect(
+      (await ops(s, `/businesses/${encodeURIComponent(orgId)}/recipients?phone=${encodeURIComponent(to)}`, { authorization: null })).status,
+    ).toBe(401);
     expect((await ops(s, `/businesses/nope/recipients?phone=${encodeURIComponent(to)}`)).status).toBe(404);
 
     expect((await lookup(to, agent)).status).toBe(403);
@@ -95,7 +110,10 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
     const csv = await fetch(`${s.bffUrl}/api/opt-outs/export`, { headers: { authorization: `Bearer ${owner}` } });
     expect(csv.status).toBe(200);
     expect(await csv.text()).not.toContain('erased:');
-    const audit = await s.database.query<{ action: string; target_id: string }>(`select action, target_id from audit_events where organization_id = $1 and action like 'recipient.%'`, [orgId]);
+    const audit = await s.database.query<{ action: string; target_id: string }>(
+      `select action, target_id from audit_events where organization_id = $1 and action like 'recipient.%'`,
+      [orgId],
+    );
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['recipient.consent_withdrawn', 'recipient.erased']));
     expect(audit.every((a) => a.target_id === hash)).toBe(true);
 
@@ -111,7 +129,9 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
   it('L.11c: restricting processing stops further sends, by agents and campaigns, and keeps the reason until lifted', async () => {
     const to = phone();
     expect((await send(to)).status).toBe(201);
-    const restricted = await s.api(owner, '/api/privacy/recipients/restrict', { body: { phone: to, reason: 'Customer objected by e-mail' } });
+    const restricted = await s.api(owner, '/api/privacy/recipients/restrict', {
+      body: { phone: to, reason: 'Customer objected by e-mail' },
+    });
     expect(restricted.status).toBe(200);
     expect(restricted.body.restriction).toMatchObject({ reason: 'Customer objected by e-mail' });
     const refused = await send(to);
@@ -124,7 +144,11 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
     expect((await s.services.privacy.recipients.blockedAmong(s.database.db, orgId, many)).get(to)).toMatchObject({ code: 'restricted' });
     // The sidebar's status says so before the agent tries.
     const status = await s.api(agent, `/api/conversations/status?numberId=${numberId}&to=${encodeURIComponent(to)}`);
-    expect(status.body).toMatchObject({ restriction: { reason: 'Customer objected by e-mail' }, canSendTemplates: false, canSendText: false });
+    expect(status.body).toMatchObject({
+      restriction: { reason: 'Customer objected by e-mail' },
+      canSendTemplates: false,
+      canSendText: false,
+    });
     expect((await s.api(owner, '/api/privacy/recipients/restrict', { body: { phone: to } })).status).toBe(400);
 
     // Erasure keeps the restriction in force under the hash.
@@ -137,7 +161,9 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
     expect((await send(to)).status).toBe(201);
 
     const viaOps = phone();
-    const r = await ops(s, `/businesses/${encodeURIComponent(orgId)}/recipients/restrict`, { body: { phone: viaOps, reason: 'Court order' } });
+    const r = await ops(s, `/businesses/${encodeURIComponent(orgId)}/recipients/restrict`, {
+      body: { phone: viaOps, reason: 'Court order' },
+    });
     expect(r.status).toBe(200);
     expect((await send(viaOps)).body.code).toBe('recipient_restricted');
   });
@@ -148,7 +174,10 @@ describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
     const w = await s.api(owner, '/api/privacy/recipients/withdraw-consent', { body: { phone: to, reason: 'Phoned the shop' } });
     expect(w.status).toBe(200);
     expect(w.body.optOut).toMatchObject({ source: 'consent_withdrawn', reason: 'Phoned the shop' });
-    const [row] = await s.database.query<{ source: string }>('select source from opt_outs where organization_id = $1 and recipient = $2', [orgId, to]);
+    const [row] = await s.database.query<{ source: string }>('select source from opt_outs where organization_id = $1 and recipient = $2', [
+      orgId,
+      to,
+    ]);
     expect(row?.source).toBe('consent_withdrawn');
     const refused = await send(to);
     expect(refused.status).toBe(409);

@@ -7,7 +7,11 @@ import { DIRECT_FINAL, RECURRENT_FINAL } from '../billing/charge-state.ts';
 
 export const RETENTION_JOB = 'privacy-retention';
 
-const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql`${x}`), sql`, `);
+const list = (xs: readonly string[]) =>
+  sql.join(
+    xs.map((x) => sql`${x}`),
+    sql`, `,
+  );
 
 const monthsBefore = (d: Date, months: number) => {
   const x = new Date(d);
@@ -31,7 +35,10 @@ export class RetentionService {
   ) {}
 
   cutoffs(now = this.now()) {
-    return { metadata: monthsBefore(now, this.config.RETENTION_METADATA_MONTHS), accounting: monthsBefore(now, this.config.RETENTION_ACCOUNTING_YEARS * 12) };
+    return {
+      metadata: monthsBefore(now, this.config.RETENTION_METADATA_MONTHS),
+      accounting: monthsBefore(now, this.config.RETENTION_ACCOUNTING_YEARS * 12),
+    };
   }
 
   async purge(now = this.now()): Promise<PurgeCounts> {
@@ -40,8 +47,12 @@ export class RetentionService {
       const run = async (q: ReturnType<typeof sql>) => ((await tx.execute(q)) as unknown as { rows: unknown[] }).rows.length;
       const c: PurgeCounts = { message_events: 0, messages: 0, conversations: 0, customer_windows: 0, campaigns: 0, charges: 0 };
       // Campaigns that ended before the cutoff, with their recipients and rejected rows (cascade).
-      c.campaigns = await run(sql`delete from campaigns where status in ('completed', 'cancelled') and coalesce(finished_at, updated_at) < ${metadata} returning 1`);
-      c.message_events = await run(sql`delete from message_events where message_id in (select id from messages where created_at < ${metadata}) returning 1`);
+      c.campaigns = await run(
+        sql`delete from campaigns where status in ('completed', 'cancelled') and coalesce(finished_at, updated_at) < ${metadata} returning 1`,
+      );
+      c.message_events = await run(
+        sql`delete from message_events where message_id in (select id from messages where created_at < ${metadata}) returning 1`,
+      );
       c.messages = await run(sql`delete from messages where created_at < ${metadata} returning 1`);
       c.conversations = await run(sql`delete from conversations where expires_at < ${metadata} returning 1`);
       c.customer_windows = await run(sql`delete from customer_windows where last_inbound_at < ${metadata} returning 1`);

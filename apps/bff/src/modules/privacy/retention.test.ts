@@ -46,7 +46,11 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
       await registerJobs(queue, { database: s.database, services: s.services, log, config: s.config });
       expect((await queue.getSchedules(RETENTION_JOB)).map((x) => x.cron)).toEqual([s.config.RETENTION_CRON]);
       await queue.send(RETENTION_JOB, {});
-      await waitFor(() => q(`select 1 from messages where id = $1`, [old.messageId]), (r) => r.length === 0, 15_000);
+      await waitFor(
+        () => q(`select 1 from messages where id = $1`, [old.messageId]),
+        (r) => r.length === 0,
+        15_000,
+      );
     } finally {
       await queue.stop({ graceful: false, timeout: 1_000 }).catch(() => {});
     }

@@ -7,7 +7,10 @@ const FIRST = { id: 'number-1', number: '+12126647665' };
 const BOUGHT = new Date('2026-03-01T23:30:00Z');
 
 /** An eligible request: a new business, the first number's paid plan, nothing refunded, within 14 days. */
-type Overrides = Partial<Omit<EligibilityInput, 'business' | 'charge'>> & { business?: Partial<EligibilityInput['business']>; charge?: Partial<EligibilityInput['charge']> };
+type Overrides = Partial<Omit<EligibilityInput, 'business' | 'charge'>> & {
+  business?: Partial<EligibilityInput['business']>;
+  charge?: Partial<EligibilityInput['charge']>;
+};
 
 function base(over: Overrides = {}): EligibilityInput {
   return {
@@ -16,14 +19,25 @@ function base(over: Overrides = {}): EligibilityInput {
     now: new Date('2026-03-05T12:00:00Z'),
     ...over,
     charge: { id: 'plan-1', kind: 'recurrent', numberId: FIRST.id, status: 'active', createdAt: BOUGHT, ...over.charge },
-    business: { startedAt: new Date('2026-02-20T10:00:00Z'), termsEffectiveAt: TERMS, installation: 1, timeZone: 'America/New_York', ...over.business },
+    business: {
+      startedAt: new Date('2026-02-20T10:00:00Z'),
+      termsEffectiveAt: TERMS,
+      installation: 1,
+      timeZone: 'America/New_York',
+      ...over.business,
+    },
   };
 }
 
 describe('H: the 14-day money-back guarantee, condition by condition', () => {
   // Each row changes one thing from an eligible request; the BFF names exactly the condition that failed.
   const table: { name: string; input: EligibilityInput; condition: string | null; says: RegExp }[] = [
-    { name: 'the first number’s paid plan, within the window', input: base(), condition: null, says: /Covered by the 14-day money-back guarantee: request it by 15 Mar 2026 \(America\/New_York\)/ },
+    {
+      name: 'the first number’s paid plan, within the window',
+      input: base(),
+      condition: null,
+      says: /Covered by the 14-day money-back guarantee: request it by 15 Mar 2026 \(America\/New_York\)/,
+    },
     {
       name: 'day 14 in the business’s time zone (23:00 on 15 March in New York, already 16 March in UTC) is in time',
       input: base({ now: new Date('2026-03-16T03:00:00Z') }),
@@ -66,7 +80,12 @@ describe('H: the 14-day money-back guarantee, condition by condition', () => {
       condition: 'already_refunded',
       says: /already had its refund/,
     },
-    { name: 'a conversation package', input: base({ charge: { kind: 'direct', numberId: null, status: 'success' } }), condition: 'package_not_refundable', says: /packages are never refunded \(terms Part H\.2\)/ },
+    {
+      name: 'a conversation package',
+      input: base({ charge: { kind: 'direct', numberId: null, status: 'success' } }),
+      condition: 'package_not_refundable',
+      says: /packages are never refunded \(terms Part H\.2\)/,
+    },
     {
       name: 'a business that is not new: it started before the terms that carry the guarantee',
       input: base({ business: { startedAt: new Date('2024-05-08T23:59:59Z') } }),
@@ -80,7 +99,12 @@ describe('H: the 14-day money-back guarantee, condition by condition', () => {
       says: /was a customer before it reinstalled/,
     },
     { name: 'a plan that was never paid', input: base({ charge: { status: 'pending' } }), condition: 'plan_not_paid', says: /never paid/ },
-    { name: 'a business that started on the effective date is new', input: base({ business: { startedAt: TERMS } }), condition: null, says: /Covered/ },
+    {
+      name: 'a business that started on the effective date is new',
+      input: base({ business: { startedAt: TERMS } }),
+      condition: null,
+      says: /Covered/,
+    },
   ];
 
   for (const row of table) {

@@ -62,7 +62,10 @@ export function refundEligibility(input: EligibilityInput): RefundEligibility {
     );
   }
   if (business.installation > 1) {
-    return refuse('not_new_business', 'The 14-day money-back guarantee is for new customers only (terms Part H), and this business was a customer before it reinstalled the app.');
+    return refuse(
+      'not_new_business',
+      'The 14-day money-back guarantee is for new customers only (terms Part H), and this business was a customer before it reinstalled the app.',
+    );
   }
   if (input.existingRefund) {
     const when = show(day(input.existingRefund.requestedAt, business.timeZone));

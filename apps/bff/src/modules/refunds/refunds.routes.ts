@@ -27,7 +27,9 @@ export function refundsRoutes(refunds: RefundsService, sync: BillingSyncService,
       const refund = await refunds.request(identity, org.id, chargeId);
       // Approval must cancel the plan with LiveChat's Billing API, which takes only a user's token: keep the
       // requester's (sealed, until it expires), as the billing sync does for charges in flight.
-      await sync.remember(callerOf(req, res, auth), true).catch((err: Error) => log.warn({ err: err.message }, 'could not keep the token for the refund'));
+      await sync
+        .remember(callerOf(req, res, auth), true)
+        .catch((err: Error) => log.warn({ err: err.message }, 'could not keep the token for the refund'));
       res.status(201).json(RefundResponseSchema.parse({ refund }));
     }),
   );

@@ -133,7 +133,13 @@ export class RefundsService {
         actor,
         action: AUDIT_ACTIONS.refundRequested,
         target: { type: 'refund', id: refund.id },
-        metadata: { chargeId: charge.id, numberId: charge.numberId, amountCents: refund.amountCents, currency: refund.currency, lastDay: eligibility.lastDay },
+        metadata: {
+          chargeId: charge.id,
+          numberId: charge.numberId,
+          amountCents: refund.amountCents,
+          currency: refund.currency,
+          lastDay: eligibility.lastDay,
+        },
       });
       return { eligibility, refund };
     });
@@ -163,7 +169,8 @@ export class RefundsService {
   async approve(refundId: string, actor: Actor, reason: string | null): Promise<{ refund: Refund; changed: boolean }> {
     const current = await this.get(refundId);
     if (current.status === 'approved' || current.status === 'paid') return { refund: current, changed: false };
-    if (current.status !== 'requested') throw errors.conflict(`This refund was ${current.status}; only a requested refund can be approved.`);
+    if (current.status !== 'requested')
+      throw errors.conflict(`This refund was ${current.status}; only a requested refund can be approved.`);
     const orgId = current.organizationId;
     const remote = await this.cancellations.cancelNow(orgId, current.chargeId);
     let changed = false;
@@ -185,7 +192,13 @@ export class RefundsService {
         });
       }
       const charge = await findCharge(tx, locked.chargeId);
-      await repo.updateRefund(tx, refundId, { status: 'approved', decidedBy: actorLabel(actor), decidedAt: at, decisionReason: reason, planCancelled: true });
+      await repo.updateRefund(tx, refundId, {
+        status: 'approved',
+        decidedBy: actorLabel(actor),
+        decidedAt: at,
+        decisionReason: reason,
+        planCancelled: true,
+      });
       if (remote) {
         await audit.record(tx, {
           organizationId: orgId,
@@ -202,7 +215,14 @@ export class RefundsService {
         actor,
         action: AUDIT_ACTIONS.refundApproved,
         target: { type: 'refund', id: refundId },
-        metadata: { chargeId: locked.chargeId, amountCents: locked.amountCents, currency: locked.currency, numberId: locked.numberId, chargeStatus: remote?.status ?? charge?.status ?? null, reason },
+        metadata: {
+          chargeId: locked.chargeId,
+          amountCents: locked.amountCents,
+          currency: locked.currency,
+          numberId: locked.numberId,
+          chargeStatus: remote?.status ?? charge?.status ?? null,
+          reason,
+        },
         at,
       });
       changed = true;
@@ -222,7 +242,14 @@ export class RefundsService {
     return this.transition(refundId, 'approved', 'paid', actor, reason, AUDIT_ACTIONS.refundPaid);
   }
 
-  private async transition(refundId: string, from: 'requested' | 'approved', to: 'refused' | 'paid', actor: Actor, reason: string | null, action: string) {
+  private async transition(
+    refundId: string,
+    from: 'requested' | 'approved',
+    to: 'refused' | 'paid',
+    actor: Actor,
+    reason: string | null,
+    action: string,
+  ) {
     const current = await this.get(refundId);
     let changed = false;
     await this.db.transaction(async (tx) => {
@@ -233,7 +260,13 @@ export class RefundsService {
       if (locked.status !== from) throw errors.conflict(`This refund is ${locked.status}; only a ${from} refund can be marked ${to}.`);
       const at = this.now();
       const by = actorLabel(actor);
-      await repo.updateRefund(tx, refundId, to === 'paid' ? { status: 'paid', paidAt: at, paidBy: by } : { status: 'refused', decidedAt: at, decidedBy: by, decisionReason: reason });
+      await repo.updateRefund(
+        tx,
+        refundId,
+        to === 'paid'
+          ? { status: 'paid', paidAt: at, paidBy: by }
+          : { status: 'refused', decidedAt: at, decidedBy: by, decisionReason: reason },
+      );
       await audit.record(tx, {
         organizationId: locked.organizationId,
         actor,

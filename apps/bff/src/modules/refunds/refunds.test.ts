@@ -10,7 +10,10 @@ describe.each(DB_KINDS)('refunds (H, I) on %s', (kind) => {
   let cedar: SandboxOrg;
   const byName = (name: string) => s.orgs.find((o) => o.name === name)!;
   const keptToken = (orgId: string) =>
-    waitFor(() => s.database.query('select 1 from billing_credentials where organization_id = $1', [orgId]), (r) => r.length === 1);
+    waitFor(
+      () => s.database.query('select 1 from billing_credentials where organization_id = $1', [orgId]),
+      (r) => r.length === 1,
+    );
 
   beforeAll(async () => {
     s = await startStack(kind, { env: OPS_TEST_ENV });
@@ -43,7 +46,13 @@ describe.each(DB_KINDS)('refunds (H, I) on %s', (kind) => {
 
     const requested = await s.api(owner, '/api/refunds', { body: { chargeId: plan.chargeId } });
     expect(requested.status).toBe(201);
-    expect(requested.body.refund).toMatchObject({ status: 'requested', chargeId: plan.chargeId, amountCents: 2900, currency: 'USD', number: '+12126647665' });
+    expect(requested.body.refund).toMatchObject({
+      status: 'requested',
+      chargeId: plan.chargeId,
+      amountCents: 2900,
+      currency: 'USD',
+      number: '+12126647665',
+    });
     const id = requested.body.refund.id;
     await keptToken(cedar.id);
 
@@ -55,8 +64,12 @@ describe.each(DB_KINDS)('refunds (H, I) on %s', (kind) => {
     expect(approved.body.refund).toMatchObject({ status: 'approved', planCancelled: true, decisionReason: 'within the guarantee' });
     const remote = await s.sandboxControl<{ charge: { status: string } }>(`/sandbox/billing/charges/${plan.chargeId}`);
     expect(remote.charge.status).toBe('cancelled');
-    expect((await s.database.query<{ status: string }>('select status from charges where id = $1', [plan.chargeId]))[0]!.status).toBe('cancelled');
-    expect(await s.database.query('select id from numbers where organization_id = $1 and disconnected_at is null', [cedar.id])).toHaveLength(0);
+    expect((await s.database.query<{ status: string }>('select status from charges where id = $1', [plan.chargeId]))[0]!.status).toBe(
+      'cancelled',
+    );
+    expect(
+      await s.database.query('select id from numbers where organization_id = $1 and disconnected_at is null', [cedar.id]),
+    ).toHaveLength(0);
     // Approving again changes nothing.
     expect((await ops(s, `/refunds/${id}/approve`, { body: {} })).body.refund.status).toBe('approved');
 
@@ -68,7 +81,9 @@ describe.each(DB_KINDS)('refunds (H, I) on %s', (kind) => {
 
     const events = await auditOf(s, cedar.id);
     const actions = events.map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['refund.requested', 'plan.cancelled', 'number.disconnected', 'refund.approved', 'refund.paid']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['refund.requested', 'plan.cancelled', 'number.disconnected', 'refund.approved', 'refund.paid']),
+    );
     expect(events.find((e) => e.action === 'refund.approved')).toMatchObject({ actor_type: 'operator', actor_id: 'test-operator' });
   });
 
@@ -92,7 +107,10 @@ describe.each(DB_KINDS)('refunds (H, I) on %s', (kind) => {
     expect(await s.database.query('select id from refunds where organization_id = $1', [bistro.id])).toHaveLength(1);
     // Refused by the operator, the request no longer counts against "once per business".
     const [row] = await s.database.query<{ id: string }>('select id from refunds where organization_id = $1', [bistro.id]);
-    expect((await ops(s, `/refunds/${row!.id}/refuse`, { body: { reason: 'duplicate of a support ticket' } })).body.refund).toMatchObject({ status: 'refused', decisionReason: 'duplicate of a support ticket' });
+    expect((await ops(s, `/refunds/${row!.id}/refuse`, { body: { reason: 'duplicate of a support ticket' } })).body.refund).toMatchObject({
+      status: 'refused',
+      decisionReason: 'duplicate of a support ticket',
+    });
     expect((await s.api(owner, '/api/refunds')).body.refunds[0]).toMatchObject({ status: 'refused' });
   });
 
@@ -107,8 +125,12 @@ describe.each(DB_KINDS)('refunds (H, I) on %s', (kind) => {
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('plan_cancellation_failed');
     expect((await ops(s, `/refunds?status=requested`)).body.refunds.map((r: any) => r.id)).toContain(requested.body.refund.id);
-    expect(await s.database.query('select id from numbers where organization_id = $1 and disconnected_at is null', [bistro.id])).toHaveLength(1);
-    expect((await s.sandboxControl<{ charge: { status: string } }>(`/sandbox/billing/charges/${plan.chargeId}`)).charge.status).toBe('active');
+    expect(
+      await s.database.query('select id from numbers where organization_id = $1 and disconnected_at is null', [bistro.id]),
+    ).toHaveLength(1);
+    expect((await s.sandboxControl<{ charge: { status: string } }>(`/sandbox/billing/charges/${plan.chargeId}`)).charge.status).toBe(
+      'active',
+    );
   });
 
   it('I: a package is never refunded; the refusal names the clause and is audited', async () => {
@@ -117,8 +139,12 @@ describe.each(DB_KINDS)('refunds (H, I) on %s', (kind) => {
     const r = await s.api(owner, '/api/refunds', { body: { chargeId: pkg.chargeId } });
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('refund_not_eligible');
-    expect(r.body.detail).toMatch(/packages are never refunded \(terms Part H\.2\).*No other refunds or credits are offered \(terms Part I\)/);
-    expect((await auditOf(s, acme.id)).find((e) => e.action === 'refund.refused_ineligible')).toMatchObject({ metadata: { condition: 'package_not_refundable' } });
+    expect(r.body.detail).toMatch(
+      /packages are never refunded \(terms Part H\.2\).*No other refunds or credits are offered \(terms Part I\)/,
+    );
+    expect((await auditOf(s, acme.id)).find((e) => e.action === 'refund.refused_ineligible')).toMatchObject({
+      metadata: { condition: 'package_not_refundable' },
+    });
     expect((await s.api(owner, '/api/refunds', { body: { chargeId: 'no-such-charge' } })).status).toBe(404);
   });
 
@@ -136,6 +162,10 @@ describe.each(DB_KINDS)('refunds (H, I) on %s', (kind) => {
     expect(credits).toEqual([{ delta: 25, reason: 'operator_credit', reference: 'operator:test-operator' }]);
     const event = (await auditOf(s, acme.id)).filter((e) => e.action === 'conversations.credited');
     expect(event).toHaveLength(1);
-    expect(event[0]).toMatchObject({ actor_type: 'operator', actor_id: 'test-operator', metadata: { conversations: 25, reason: 'goodwill after the outage of 3 March' } });
+    expect(event[0]).toMatchObject({
+      actor_type: 'operator',
+      actor_id: 'test-operator',
+      metadata: { conversations: 25, reason: 'goodwill after the outage of 3 March' },
+    });
   });
 });

@@ -22,7 +22,15 @@ describe.each(DB_KINDS)('sending only from the business own numbers on %s', (kin
 
   const send = (numberId: string, to = customer()) =>
     s.api(owner, '/api/messages', {
-      body: { kind: 'template', numberId, to, templateName: 'order_shipped', language: 'en_US', variables: ['Ann', '#1', 'Monday'], clientRef: randomUUID() },
+      body: {
+        kind: 'template',
+        numberId,
+        to,
+        templateName: 'order_shipped',
+        language: 'en_US',
+        variables: ['Ann', '#1', 'Monday'],
+        clientRef: randomUUID(),
+      },
     });
   const balance = async () => (await s.api(owner, '/api/balance')).body.remaining as number;
   const sentByKaleyra = async () => ((await s.sandboxControl<{ messages: unknown[] }>('/sandbox/kaleyra/messages')).messages ?? []).length;
@@ -37,7 +45,9 @@ describe.each(DB_KINDS)('sending only from the business own numbers on %s', (kin
     expect(await balance()).toBe(before.balance);
     expect(await sentByKaleyra()).toBe(before.sent);
     // The quote, the customer's status and a campaign refuse the number too.
-    expect((await s.api(owner, `/api/conversations/quote?numberId=${numberId}&to=${encodeURIComponent(customer())}&category=utility`)).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (await s.api(owner, `/api/conversations/quote?numberId=${numberId}&to=${encodeURIComponent(customer())}&category=utility`)).status,
+    ).toBeGreaterThanOrEqual(400);
     const campaign = await upload(s, owner, { numberId }, csvOf([[customer(), 'Al', '1']]));
     expect(campaign.status, JSON.stringify(campaign.body)).toBeGreaterThanOrEqual(400);
     return r;
@@ -72,7 +82,14 @@ describe.each(DB_KINDS)('sending only from the business own numbers on %s', (kin
     expect(r.status).toBe(404);
     const taken = await s.api(owner, '/api/numbers', {
       method: 'POST',
-      body: { number: bistroNumber, displayName: 'Not ours', apiVersion: 'v1', wabaId: 'waba-bistro-001', planId: 'standard', billingCycle: 'monthly' },
+      body: {
+        number: bistroNumber,
+        displayName: 'Not ours',
+        apiVersion: 'v1',
+        wabaId: 'waba-bistro-001',
+        planId: 'standard',
+        billingCycle: 'monthly',
+      },
     });
     expect(taken.status).toBe(409);
     expect(JSON.stringify(taken.body)).toContain('another organization');

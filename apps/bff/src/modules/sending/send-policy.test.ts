@@ -36,7 +36,10 @@ describe.each(DB_KINDS)('one send policy for every send path (%s)', (kind) => {
   /** The customer writes: the window for free text opens (every path starts from a recipient who may be messaged). */
   async function openWindow(to: string) {
     await s.sandboxControl('/sandbox/kaleyra/incoming', { to: numberE164, from: to, body: 'hello' });
-    await waitFor(() => sql('select 1 from customer_windows where recipient = $1', [to]), (rows) => rows.length === 1);
+    await waitFor(
+      () => sql('select 1 from customer_windows where recipient = $1', [to]),
+      (rows) => rows.length === 1,
+    );
   }
 
   async function draftFor(to: string): Promise<string> {
@@ -65,7 +68,12 @@ describe.each(DB_KINDS)('one send policy for every send path (%s)', (kind) => {
     },
     text: {
       prepare: async () => null,
-      run: async (to) => problemCode(await s.api(owner, '/api/messages', { body: { kind: 'text', numberId, to, text: 'Your parcel is on its way', clientRef: randomUUID() } })),
+      run: async (to) =>
+        problemCode(
+          await s.api(owner, '/api/messages', {
+            body: { kind: 'text', numberId, to, text: 'Your parcel is on its way', clientRef: randomUUID() },
+          }),
+        ),
     },
     campaign_test_send: {
       prepare: async () => draftFor(customer()),
@@ -87,7 +95,9 @@ describe.each(DB_KINDS)('one send policy for every send path (%s)', (kind) => {
         const campaign = (await s.api(owner, `/api/campaigns/${id}`)).body.campaign;
         if (campaign.status === 'paused') return campaign.pausedReason;
         const r = await recipientOf(id);
-        return r.status === 'skipped' || r.status === 'failed' ? r.reasonCode : (expect(['sent', 'delivered', 'read']).toContain(r.status), null);
+        return r.status === 'skipped' || r.status === 'failed'
+          ? r.reasonCode
+          : (expect(['sent', 'delivered', 'read']).toContain(r.status), null);
       },
     },
     campaign_retry: {
@@ -96,7 +106,10 @@ describe.each(DB_KINDS)('one send policy for every send path (%s)', (kind) => {
         const id = (await runners.campaign_dispatch.prepare(to)) as string;
         expect(await runners.campaign_dispatch.run(to, id)).toBeNull();
         await sql(`update campaign_recipients set status = 'failed', reason = 'retries_exhausted' where campaign_id = $1`, [id]);
-        await waitFor(async () => (await s.api(owner, `/api/campaigns/${id}`)).body.campaign.status, (st) => st === 'completed');
+        await waitFor(
+          async () => (await s.api(owner, `/api/campaigns/${id}`)).body.campaign.status,
+          (st) => st === 'completed',
+        );
         return id;
       },
       run: async (to, campaignId) => {
@@ -120,7 +133,8 @@ describe.each(DB_KINDS)('one send policy for every send path (%s)', (kind) => {
       applies: everywhere,
       breakFor: async () => {
         await sql('update organization_lifecycle set installation = installation + 1 where organization_id = $1', [orgId]);
-        return async () => void (await sql('update organization_lifecycle set installation = installation - 1 where organization_id = $1', [orgId]));
+        return async () =>
+          void (await sql('update organization_lifecycle set installation = installation - 1 where organization_id = $1', [orgId]));
       },
     },
     {
@@ -184,7 +198,9 @@ describe.each(DB_KINDS)('one send policy for every send path (%s)', (kind) => {
       code: 'recipient_restricted',
       applies: everywhere,
       breakFor: async (to) => {
-        expect((await s.api(owner, '/api/privacy/recipients/restrict', { body: { phone: to, reason: 'Asked by letter' } })).status).toBe(200);
+        expect((await s.api(owner, '/api/privacy/recipients/restrict', { body: { phone: to, reason: 'Asked by letter' } })).status).toBe(
+          200,
+        );
         return async () => void (await s.api(owner, '/api/privacy/recipients/unrestrict', { body: { phone: to } }));
       },
     },
@@ -201,9 +217,21 @@ describe.each(DB_KINDS)('one send policy for every send path (%s)', (kind) => {
       breakFor: async (to) => {
         await sql('update conversations set expires_at = $2 where recipient = $1', [to, new Date(Date.now() - 60_000)]);
         const remaining: number = (await s.api(owner, '/api/balance')).body.remaining;
-        if (remaining > 0) await s.services.ledger.debit({ organizationId: orgId, amount: remaining, reason: 'forfeited', key: `test-drain:${randomUUID()}` });
+        if (remaining > 0)
+          await s.services.ledger.debit({
+            organizationId: orgId,
+            amount: remaining,
+            reason: 'forfeited',
+            key: `test-drain:${randomUUID()}`,
+          });
         return async () => {
-          if (remaining > 0) await s.services.ledger.credit({ organizationId: orgId, amount: remaining, reason: 'operator_credit', key: `test-refill:${randomUUID()}` });
+          if (remaining > 0)
+            await s.services.ledger.credit({
+              organizationId: orgId,
+              amount: remaining,
+              reason: 'operator_credit',
+              key: `test-refill:${randomUUID()}`,
+            });
         };
       },
     },
@@ -213,7 +241,9 @@ describe.each(DB_KINDS)('one send policy for every send path (%s)', (kind) => {
     s = await startStack(kind, { env: { CAMPAIGN_PAIR_INTERVAL_SECONDS: '0' } });
     owner = await s.token(s.orgs[0]!, 'owner');
     orgId = s.orgs[0]!.id;
-    const n = (await s.api(owner, '/api/numbers')).body.numbers.find((x: any) => x.apiVersion === 'v2') ?? (await s.api(owner, '/api/numbers')).body.numbers[0];
+    const n =
+      (await s.api(owner, '/api/numbers')).body.numbers.find((x: any) => x.apiVersion === 'v2') ??
+      (await s.api(owner, '/api/numbers')).body.numbers[0];
     numberId = n.id;
     numberE164 = n.number;
   });

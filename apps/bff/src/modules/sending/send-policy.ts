@@ -85,7 +85,12 @@ const OPT_OUT_HOW: Record<OptOutRow['source'], string> = {
 
 /** F.4: the refusal when the customer opted out, with when and how when it is known. */
 export function optedOutError(row?: OptOutRow): DomainError {
-  if (!row) return new DomainError(ErrorCode.optedOut, 'Customer opted out', 'This customer opted out of WhatsApp messages from your business, so nothing was sent.');
+  if (!row)
+    return new DomainError(
+      ErrorCode.optedOut,
+      'Customer opted out',
+      'This customer opted out of WhatsApp messages from your business, so nothing was sent.',
+    );
   const day = row.createdAt.toISOString().slice(0, 10);
   const self = row.source === 'keyword' || row.source === 'button' || row.source === 'consent_withdrawn';
   return new DomainError(
@@ -98,10 +103,18 @@ export function optedOutError(row?: OptOutRow): DomainError {
 }
 
 export const restrictedError = () =>
-  new DomainError(ErrorCode.recipientRestricted, 'Processing restricted', 'This customer asked to restrict processing of their data, so nothing can be sent to them.');
+  new DomainError(
+    ErrorCode.recipientRestricted,
+    'Processing restricted',
+    'This customer asked to restrict processing of their data, so nothing can be sent to them.',
+  );
 
 export const windowClosedError = () =>
-  new DomainError(ErrorCode.windowClosed, 'Customer window closed', 'The customer has not written in the last 24 hours, so WhatsApp only allows an approved template.');
+  new DomainError(
+    ErrorCode.windowClosed,
+    'Customer window closed',
+    'The customer has not written in the last 24 hours, so WhatsApp only allows an approved template.',
+  );
 
 export const insufficientFundsError = (needed: number, available: number) =>
   new DomainError(
@@ -133,9 +146,19 @@ export class SendPolicy {
     const block = await this.facts.businessBlock(conn, s.organizationId);
     if (block) return blockError(block);
     const number = await this.facts.connectedNumber(conn, s.organizationId, s.numberId);
-    if (!number) return new DomainError(ErrorCode.numberNotActive, 'Cannot send from this number', 'This number is no longer connected to your business.');
+    if (!number)
+      return new DomainError(
+        ErrorCode.numberNotActive,
+        'Cannot send from this number',
+        'This number is no longer connected to your business.',
+      );
     const reason = cannotSendReason({ status: 'active' }, number);
-    if (reason) return new DomainError(number.sendingRevoked ? ErrorCode.sendingRevoked : ErrorCode.numberNotActive, 'Cannot send from this number', reason);
+    if (reason)
+      return new DomainError(
+        number.sendingRevoked ? ErrorCode.sendingRevoked : ErrorCode.numberNotActive,
+        'Cannot send from this number',
+        reason,
+      );
     if (PATH_TRAITS[s.path].campaign) {
       const plan = await this.facts.plan(conn, number.id);
       if (plan && !plan.campaigns) {
@@ -154,7 +177,10 @@ export class SendPolicy {
   async recipientRefusals(conn: Conn, s: SendSubject, recipients: string[]): Promise<Map<string, DomainError>> {
     const out = new Map<string, DomainError>();
     if (!recipients.length) return out;
-    const [opted, blocks] = await Promise.all([this.facts.optedOutAmong(conn, s.organizationId, recipients), this.facts.privacyBlocks(conn, s.organizationId, recipients)]);
+    const [opted, blocks] = await Promise.all([
+      this.facts.optedOutAmong(conn, s.organizationId, recipients),
+      this.facts.privacyBlocks(conn, s.organizationId, recipients),
+    ]);
     for (const r of recipients) {
       const block = blocks.get(r);
       if (block?.code === 'restricted') out.set(r, restrictedError());

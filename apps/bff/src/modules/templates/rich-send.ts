@@ -32,7 +32,12 @@ export function isRich(content: TemplateContent): boolean {
 }
 
 /** Problems of a send's extras, or of what its API version cannot carry; [] when it can go. */
-export function richProblems(template: Pick<TemplateRow, 'components'>, apiVersion: ApiVersion, extras: TemplateSendExtras, at = ''): FieldError[] {
+export function richProblems(
+  template: Pick<TemplateRow, 'components'>,
+  apiVersion: ApiVersion,
+  extras: TemplateSendExtras,
+  at = '',
+): FieldError[] {
   if (!template.components.length) return [];
   const content = contentFromComponents(template.components);
   const problems = sendExtrasProblems(content, extras, at);
@@ -40,26 +45,39 @@ export function richProblems(template: Pick<TemplateRow, 'components'>, apiVersi
   const p = (f: string) => (at ? `${at}.${f}` : f);
   // Kaleyra v1 carries one media link, one header value and one URL suffix, and no quick-reply payloads.
   if (content.buttons.filter((b) => b.type === 'url' && b.dynamic).length > 1) {
-    problems.push({ path: p('buttonValues'), message: 'This number uses Kaleyra’s v1 API, which can fill only one website button. Send from a v2 number.' });
+    problems.push({
+      path: p('buttonValues'),
+      message: 'This number uses Kaleyra’s v1 API, which can fill only one website button. Send from a v2 number.',
+    });
   }
   content.buttons.forEach((b, i) => {
     if (b.type === 'quick_reply' && extras.buttonValues?.[i]?.trim()) {
-      problems.push({ path: p(`buttonValues.${i}`), message: 'This number uses Kaleyra’s v1 API, which cannot set quick-reply payloads. Leave them empty or send from a v2 number.' });
+      problems.push({
+        path: p(`buttonValues.${i}`),
+        message: 'This number uses Kaleyra’s v1 API, which cannot set quick-reply payloads. Leave them empty or send from a v2 number.',
+      });
     }
   });
-  if (content.headerFormat === 'location') problems.push({ path: p('headerMediaUrl'), message: 'Location headers cannot be sent from this app.' });
+  if (content.headerFormat === 'location')
+    problems.push({ path: p('headerMediaUrl'), message: 'Location headers cannot be sent from this app.' });
   return problems;
 }
 
 /** What the provider call carries for this template and these values (validated by `richProblems` first). */
-export function richParts(template: Pick<TemplateRow, 'components'>, apiVersion: ApiVersion, bodyValues: readonly string[], extras: TemplateSendExtras): RichParts {
+export function richParts(
+  template: Pick<TemplateRow, 'components'>,
+  apiVersion: ApiVersion,
+  bodyValues: readonly string[],
+  extras: TemplateSendExtras,
+): RichParts {
   if (!template.components.length) return {};
   const content = contentFromComponents(template.components);
   if (!isRich(content)) return {};
   if (apiVersion === 'v2') return { components: sendComponents(content, bodyValues, extras) };
   const urlIndex = content.buttons.findIndex((b) => b.type === 'url' && b.dynamic);
   const v1: NonNullable<RichParts['v1']> = {};
-  if (['image', 'video', 'document'].includes(content.headerFormat) && extras.headerMediaUrl?.trim()) v1.mediaUrl = extras.headerMediaUrl.trim();
+  if (['image', 'video', 'document'].includes(content.headerFormat) && extras.headerMediaUrl?.trim())
+    v1.mediaUrl = extras.headerMediaUrl.trim();
   if (content.headerFormat === 'text' && extras.headerText?.trim()) v1.headerParam = extras.headerText.trim();
   if (urlIndex >= 0 && extras.buttonValues?.[urlIndex]?.trim()) v1.urlParam = extras.buttonValues[urlIndex]!.trim();
   return { v1 };
@@ -75,12 +93,17 @@ export function assertRichSend(template: Pick<TemplateRow, 'components'>, apiVer
 
 /** The campaign slots of a template on a number (body variables, then header and button values). */
 export function campaignSlots(template: Pick<TemplateRow, 'components' | 'body'>, apiVersion: ApiVersion): TemplateSlot[] {
-  if (!template.components.length) return variablesOf(template.body).map((n) => ({ kind: 'body' as const, index: n, label: `Variable {{${n}}}`, defaultValue: '' }));
+  if (!template.components.length)
+    return variablesOf(template.body).map((n) => ({ kind: 'body' as const, index: n, label: `Variable {{${n}}}`, defaultValue: '' }));
   return templateSlots(contentFromComponents(template.components), apiVersion);
 }
 
 /** A campaign recipient's stored slot values as the provider call carries them. */
-export function campaignMessageParts(components: Record<string, unknown>[] | undefined, apiVersion: ApiVersion, values: string[]): { params: string[] } & RichParts {
+export function campaignMessageParts(
+  components: Record<string, unknown>[] | undefined,
+  apiVersion: ApiVersion,
+  values: string[],
+): { params: string[] } & RichParts {
   if (!components?.length) return { params: values };
   const slots = templateSlots(contentFromComponents(components), apiVersion);
   const { body, extras } = splitSlotValues(slots, values);
@@ -92,12 +115,20 @@ export function assertCampaignSendable(template: Pick<TemplateRow, 'components' 
   if (apiVersion !== 'v1' || !template.components.length) return;
   const content = contentFromComponents(template.components);
   if (content.buttons.filter((b) => b.type === 'url' && b.dynamic).length > 1 || content.headerFormat === 'location') {
-    throw new DomainError(ErrorCode.templateVariables, 'Template not sendable from this number', `“${template.name}” needs more than Kaleyra’s v1 API can carry (two website links to fill, or a location header). Send it from a v2 number.`);
+    throw new DomainError(
+      ErrorCode.templateVariables,
+      'Template not sendable from this number',
+      `“${template.name}” needs more than Kaleyra’s v1 API can carry (two website links to fill, or a location header). Send it from a v2 number.`,
+    );
   }
 }
 
 /** A campaign recipient's stored values as a one-on-one send takes them (the campaign's test send). */
-export function campaignSendValues(template: Pick<TemplateRow, 'components' | 'body'> | undefined, apiVersion: ApiVersion, values: string[]): { variables: string[] } & TemplateSendExtras {
+export function campaignSendValues(
+  template: Pick<TemplateRow, 'components' | 'body'> | undefined,
+  apiVersion: ApiVersion,
+  values: string[],
+): { variables: string[] } & TemplateSendExtras {
   if (!template?.components.length) return { variables: values };
   const { body, extras } = splitSlotValues(campaignSlots(template, apiVersion), values);
   return { variables: body, ...extras };

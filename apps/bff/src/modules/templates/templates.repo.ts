@@ -10,7 +10,10 @@ export function templatesOfNumbers(db: Db | Tx, numberIds: string[]): Promise<Te
 
 export function templatesNamed(db: Db | Tx, numberIds: string[], name: string): Promise<TemplateRow[]> {
   if (!numberIds.length) return Promise.resolve([]);
-  return db.select().from(templates).where(and(inArray(templates.numberId, numberIds), eq(templates.name, name)));
+  return db
+    .select()
+    .from(templates)
+    .where(and(inArray(templates.numberId, numberIds), eq(templates.name, name)));
 }
 
 /**
@@ -27,7 +30,10 @@ export async function insertTemplates(tx: Tx, rows: (typeof templates.$inferInse
 
 export async function deleteTemplatesNamed(tx: Tx, numberIds: string[], name: string): Promise<number> {
   if (!numberIds.length) return 0;
-  const gone = await tx.delete(templates).where(and(inArray(templates.numberId, numberIds), eq(templates.name, name))).returning({ n: templates.name });
+  const gone = await tx
+    .delete(templates)
+    .where(and(inArray(templates.numberId, numberIds), eq(templates.name, name)))
+    .returning({ n: templates.name });
   return gone.length;
 }
 

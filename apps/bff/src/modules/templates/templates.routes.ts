@@ -52,7 +52,11 @@ export function templatesRoutes(templates: TemplatesService) {
     handle(async (req, res) => {
       const q = parse(TemplateSampleQuerySchema, req.query, 'query');
       const bytes = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
-      const result = await templates.uploadSample(ctx(res).org.id, q.numberId, { bytes, mimeType: req.get('content-type') ?? '', fileName: q.fileName });
+      const result = await templates.uploadSample(ctx(res).org.id, q.numberId, {
+        bytes,
+        mimeType: req.get('content-type') ?? '',
+        fileName: q.fileName,
+      });
       res.status(201).json(TemplateSampleResponseSchema.parse(result));
     }),
   );

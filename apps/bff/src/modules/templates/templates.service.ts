@@ -39,7 +39,9 @@ export class RetryLaterError extends DomainError {
 /** JSON with sorted keys: jsonb does not keep key order, so compare content, not text. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }
 
@@ -68,7 +70,10 @@ export class TemplatesService {
     const all = await listNumbers(this.db, organizationId);
     // A number never synced is synced once, so its templates show up the first time.
     for (const n of all.filter((x) => !x.templatesSyncedAt)) await this.numbers.syncNumber(n).catch(() => undefined);
-    const rows = await repo.templatesOfNumbers(this.db, all.map((n) => n.id));
+    const rows = await repo.templatesOfNumbers(
+      this.db,
+      all.map((n) => n.id),
+    );
     const byNumber = new Map(all.map((n) => [n.id, n]));
     const seen = new Map<string, StudioTemplate>();
     for (const row of rows) {
@@ -76,7 +81,14 @@ export class TemplatesService {
       if (!n) continue;
       const key = `${n.wabaId}|${row.name}|${row.language}`;
       if (seen.has(key)) continue;
-      seen.set(key, this.toDto(row, n.wabaId, all.filter((x) => x.wabaId === n.wabaId)));
+      seen.set(
+        key,
+        this.toDto(
+          row,
+          n.wabaId,
+          all.filter((x) => x.wabaId === n.wabaId),
+        ),
+      );
     }
     return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language));
   }
@@ -89,7 +101,13 @@ export class TemplatesService {
           headerText: row.header,
           body: row.body,
           footer: row.footer,
-          buttons: row.buttons.map((b) => ({ type: b.type.toUpperCase() === 'QUICK_REPLY' ? ('quick_reply' as const) : ('other' as const), text: b.text, url: null, phone: null, dynamic: false })),
+          buttons: row.buttons.map((b) => ({
+            type: b.type.toUpperCase() === 'QUICK_REPLY' ? ('quick_reply' as const) : ('other' as const),
+            text: b.text,
+            url: null,
+            phone: null,
+            dynamic: false,
+          })),
         };
     return {
       wabaId,
@@ -128,9 +146,10 @@ export class TemplatesService {
         // The same submission again (a double-click, a retried request) is answered with the template it made.
         const same = existing.category === draft.category && canonical(existing.components) === canonical(meta.components);
         if (same) return { template: this.toDto(existing, number.wabaId, sharing), created: false };
-        throw errors.conflict(`A template named ${draft.name} already exists in ${draft.language}. Choose another name, or another language.`, [
-          { path: 'name', message: `${draft.name} already exists in ${draft.language}.` },
-        ]);
+        throw errors.conflict(
+          `A template named ${draft.name} already exists in ${draft.language}. Choose another name, or another language.`,
+          [{ path: 'name', message: `${draft.name} already exists in ${draft.language}.` }],
+        );
       }
       let submitted: { id: string | null; status: StudioTemplate['status'] };
       try {
@@ -165,7 +184,14 @@ export class TemplatesService {
         actor: actors.account(identity.accountId),
         action: AUDIT_ACTIONS.templateSubmitted,
         target: { type: 'template', id: `${number.wabaId}:${draft.name}:${draft.language}` },
-        metadata: { name: draft.name, language: draft.language, category: draft.category, wabaId: number.wabaId, status: submitted.status, providerId: submitted.id },
+        metadata: {
+          name: draft.name,
+          language: draft.language,
+          category: draft.category,
+          wabaId: number.wabaId,
+          status: submitted.status,
+          providerId: submitted.id,
+        },
         at,
       });
       const [row] = await repo.templatesNamed(tx, [number.id], draft.name).then((r) => r.filter((t) => t.language === draft.language));
@@ -187,14 +213,29 @@ export class TemplatesService {
       );
     }
     if (err.code === 'timeout' || err.code === 'network' || (err.httpStatus ?? 0) >= 500) {
-      return new DomainError(ErrorCode.providerUnavailable, 'Kaleyra is not answering', 'Kaleyra did not answer. Nothing was changed; try again in a moment.');
+      return new DomainError(
+        ErrorCode.providerUnavailable,
+        'Kaleyra is not answering',
+        'Kaleyra did not answer. Nothing was changed; try again in a moment.',
+      );
     }
     if (err.code === 'WA400' || err.httpStatus === 400) {
-      const title = what === 'create' ? 'WhatsApp refused the template' : what === 'delete' ? 'WhatsApp refused the deletion' : 'WhatsApp refused the sample';
-      return new DomainError(ErrorCode.providerError, title, `WhatsApp said: ${err.message}. Nothing was saved.`, { providerCode: err.code });
+      const title =
+        what === 'create'
+          ? 'WhatsApp refused the template'
+          : what === 'delete'
+            ? 'WhatsApp refused the deletion'
+            : 'WhatsApp refused the sample';
+      return new DomainError(ErrorCode.providerError, title, `WhatsApp said: ${err.message}. Nothing was saved.`, {
+        providerCode: err.code,
+      });
     }
     if (err.code === 'WA404' || err.httpStatus === 404) {
-      return new DomainError(ErrorCode.notFound, 'Not found at WhatsApp', 'WhatsApp does not know this template or business account any more. Sync templates and try again.');
+      return new DomainError(
+        ErrorCode.notFound,
+        'Not found at WhatsApp',
+        'WhatsApp does not know this template or business account any more. Sync templates and try again.',
+      );
     }
     const info = describeProviderError(err.code);
     return new DomainError(ErrorCode.providerError, 'Kaleyra refused the request', info.message, { providerCode: err.code });
@@ -207,7 +248,9 @@ export class TemplatesService {
     if (!rows.length) throw errors.notFound(`The template ${name}`);
     const used = await repo.campaignsUsing(this.db, organizationId, ids, name);
     const blocking = used.filter((c) => BLOCKING.has(c.status));
-    const copies = [...new Set((await repo.templatesOfNumbers(this.db, ids)).filter((t) => t.name.startsWith(`${name}_optout_`)).map((t) => t.name))];
+    const copies = [
+      ...new Set((await repo.templatesOfNumbers(this.db, ids)).filter((t) => t.name.startsWith(`${name}_optout_`)).map((t) => t.name)),
+    ];
     const reason = blocking.length
       ? `${blocking.length === 1 ? 'The campaign' : 'The campaigns'} ${blocking.map((c) => `“${c.name}” (${c.status})`).join(', ')} ${blocking.length === 1 ? 'still sends' : 'still send'} this template. Cancel ${blocking.length === 1 ? 'it' : 'them'} or let ${blocking.length === 1 ? 'it' : 'them'} finish first.`
       : null;
@@ -232,7 +275,11 @@ export class TemplatesService {
       throw this.refusal(err, 'delete');
     }
     await this.db.transaction(async (tx) => {
-      await repo.deleteTemplatesNamed(tx, sharing.map((n) => n.id), name);
+      await repo.deleteTemplatesNamed(
+        tx,
+        sharing.map((n) => n.id),
+        name,
+      );
       await audit.record(tx, {
         organizationId,
         actor: actors.account(identity.accountId),
@@ -245,7 +292,11 @@ export class TemplatesService {
   }
 
   /** Passes a media header's sample file to Kaleyra for review and returns its handle; the file is not kept. */
-  async uploadSample(organizationId: string, numberId: string, file: { bytes: Uint8Array; mimeType: string; fileName: string }): Promise<{ handle: string }> {
+  async uploadSample(
+    organizationId: string,
+    numberId: string,
+    file: { bytes: Uint8Array; mimeType: string; fileName: string },
+  ): Promise<{ handle: string }> {
     const { number } = await this.wabaNumbers(organizationId, numberId);
     const mime = file.mimeType.split(';')[0]!.trim().toLowerCase();
     const format = MEDIA_HEADER_FORMATS.find((f) => SAMPLE_TYPES[f].types.includes(mime));

@@ -57,9 +57,16 @@ describe.each(DB_KINDS)('the template studio on %s, against the sandbox', (kind)
     const created = await s.api(owner, '/api/templates', { body: richDraft(name, sample.body.handle) });
     expect(created.status).toBe(201);
     expect(created.body.template).toMatchObject({ name, status: 'pending', category: 'marketing', bodySamples: ['Ann', 'autumn'] });
-    expect(created.body.template.content).toMatchObject({ headerFormat: 'image', buttons: [{ type: 'quick_reply' }, { type: 'quick_reply' }, { type: 'url', dynamic: true }] });
+    expect(created.body.template.content).toMatchObject({
+      headerFormat: 'image',
+      buttons: [{ type: 'quick_reply' }, { type: 'quick_reply' }, { type: 'url', dynamic: true }],
+    });
     // Kaleyra received Meta's template object with the samples.
-    const atKaleyra = (await (await fetch(`${s.sandboxUrl}/v2/${s.config.KALEYRA_SID}/whatsapp/${number.wabaId}/message_templates?name=${name}`, { headers: { 'api-key': s.config.KALEYRA_API_KEY } })).json()) as any;
+    const atKaleyra = (await (
+      await fetch(`${s.sandboxUrl}/v2/${s.config.KALEYRA_SID}/whatsapp/${number.wabaId}/message_templates?name=${name}`, {
+        headers: { 'api-key': s.config.KALEYRA_API_KEY },
+      })
+    ).json()) as any;
     expect(atKaleyra.data[0]).toMatchObject({ status: 'PENDING', category: 'MARKETING' });
     expect(atKaleyra.data[0].components[0]).toEqual({ type: 'HEADER', format: 'IMAGE', example: { header_handle: [sample.body.handle] } });
 
@@ -76,7 +83,9 @@ describe.each(DB_KINDS)('the template studio on %s, against the sandbox', (kind)
   it('approves after a delay in the sandbox’s delayed review, seen by the periodic sync', async () => {
     await s.sandboxControl('/sandbox/kaleyra/templates/review-mode', { waba: number.wabaId, mode: 'delayed', delay_ms: 200 });
     const name = uniqueName('delayed');
-    const created = await s.api(owner, '/api/templates', { body: { numberId: number.id, name, language: 'en_US', category: 'utility', body: 'Your table is ready.' } });
+    const created = await s.api(owner, '/api/templates', {
+      body: { numberId: number.id, name, language: 'en_US', category: 'utility', body: 'Your table is ready.' },
+    });
     expect(created.body.template.status).toBe('pending');
     await waitFor(
       async () => {
@@ -90,35 +99,72 @@ describe.each(DB_KINDS)('the template studio on %s, against the sandbox', (kind)
 
   it('shows WhatsApp’s reason when the sandbox rejects a template', async () => {
     const name = uniqueName('teaser');
-    await s.api(owner, '/api/templates', { body: { numberId: number.id, name, language: 'en_US', category: 'marketing', body: 'Hi {{1}}, something big is coming.', bodySamples: ['Ann'] } });
-    await s.sandboxControl(`/sandbox/kaleyra/templates/${number.wabaId}/${name}/status`, { status: 'REJECTED', rejected_reason: 'TAG_CONTENT_MISMATCH' });
+    await s.api(owner, '/api/templates', {
+      body: {
+        numberId: number.id,
+        name,
+        language: 'en_US',
+        category: 'marketing',
+        body: 'Hi {{1}}, something big is coming.',
+        bodySamples: ['Ann'],
+      },
+    });
+    await s.sandboxControl(`/sandbox/kaleyra/templates/${number.wabaId}/${name}/status`, {
+      status: 'REJECTED',
+      rejected_reason: 'TAG_CONTENT_MISMATCH',
+    });
     await s.api(owner, '/api/templates/sync', { method: 'POST' });
     expect(await listed(name)).toMatchObject({ status: 'rejected', rejectedReason: 'TAG_CONTENT_MISMATCH', bodySamples: ['Ann'] });
   });
 
   it('a double submission creates one template; the same name and language with other content is refused', async () => {
     const name = uniqueName('twice');
-    const draft = { numberId: number.id, name, language: 'en_US', category: 'utility', body: 'Your order {{1}} is ready.', bodySamples: ['A-1'] };
+    const draft = {
+      numberId: number.id,
+      name,
+      language: 'en_US',
+      category: 'utility',
+      body: 'Your order {{1}} is ready.',
+      bodySamples: ['A-1'],
+    };
     const [a, b] = await Promise.all([s.api(owner, '/api/templates', { body: draft }), s.api(owner, '/api/templates', { body: draft })]);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
-    const atKaleyra = (await (await fetch(`${s.sandboxUrl}/v2/${s.config.KALEYRA_SID}/whatsapp/${number.wabaId}/message_templates?name=${name}`, { headers: { 'api-key': s.config.KALEYRA_API_KEY } })).json()) as any;
+    const atKaleyra = (await (
+      await fetch(`${s.sandboxUrl}/v2/${s.config.KALEYRA_SID}/whatsapp/${number.wabaId}/message_templates?name=${name}`, {
+        headers: { 'api-key': s.config.KALEYRA_API_KEY },
+      })
+    ).json()) as any;
     expect(atKaleyra.data).toHaveLength(1);
     const other = await s.api(owner, '/api/templates', { body: { ...draft, body: 'Your order {{1}} has shipped.' } });
     expect(other.status).toBe(409);
     expect(other.body.errors[0]).toMatchObject({ path: 'name' });
     // Another language of the same name is a new template.
-    expect((await s.api(owner, '/api/templates', { body: { ...draft, language: 'pl', body: 'Zamówienie {{1}} gotowe.' } })).status).toBe(201);
+    expect((await s.api(owner, '/api/templates', { body: { ...draft, language: 'pl', body: 'Zamówienie {{1}} gotowe.' } })).status).toBe(
+      201,
+    );
   });
 
   it('refuses a draft that breaks Meta’s rules, field by field, and sends nothing to Kaleyra', async () => {
     const name = uniqueName('broken');
     const r = await s.api(owner, '/api/templates', {
-      body: { numberId: number.id, name, language: 'en_US', category: 'marketing', body: '{{1}} is here', footer: 'Bye {{1}}', buttons: [{ type: 'url', text: 'Go', url: 'http://x.test' }] },
+      body: {
+        numberId: number.id,
+        name,
+        language: 'en_US',
+        category: 'marketing',
+        body: '{{1}} is here',
+        footer: 'Bye {{1}}',
+        buttons: [{ type: 'url', text: 'Go', url: 'http://x.test' }],
+      },
     });
     expect(r.status).toBe(400);
     expect(r.headers.get('content-type')).toContain('application/problem+json');
     expect(r.body.errors.map((e: any) => e.path)).toEqual(expect.arrayContaining(['body', 'footer', 'buttons.0.url']));
-    const atKaleyra = (await (await fetch(`${s.sandboxUrl}/v2/${s.config.KALEYRA_SID}/whatsapp/${number.wabaId}/message_templates?name=${name}`, { headers: { 'api-key': s.config.KALEYRA_API_KEY } })).json()) as any;
+    const atKaleyra = (await (
+      await fetch(`${s.sandboxUrl}/v2/${s.config.KALEYRA_SID}/whatsapp/${number.wabaId}/message_templates?name=${name}`, {
+        headers: { 'api-key': s.config.KALEYRA_API_KEY },
+      })
+    ).json()) as any;
     expect(atKaleyra.data).toHaveLength(0);
   });
 
@@ -126,10 +172,17 @@ describe.each(DB_KINDS)('the template studio on %s, against the sandbox', (kind)
     // An approved template with one body variable, used by a campaign scheduled for tomorrow.
     const name = 'appointment_reminder';
     const csv = `phone,name,when\n${customer()},Ann,Monday\n`;
-    const up = await upload(s, owner, { numberId: number.id, name: 'Reminders', templateName: name, variableColumns: ['name', 'when'], fallbacks: [] }, csv);
+    const up = await upload(
+      s,
+      owner,
+      { numberId: number.id, name: 'Reminders', templateName: name, variableColumns: ['name', 'when'], fallbacks: [] },
+      csv,
+    );
     expect(up.status).toBe(201);
     const id = up.body.campaign.id;
-    const launched = await s.api(owner, `/api/campaigns/${id}/launch`, { body: { scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } });
+    const launched = await s.api(owner, `/api/campaigns/${id}/launch`, {
+      body: { scheduledAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
     expect(launched.body.campaign.status).toBe('scheduled');
 
     const usage = await s.api(owner, `/api/templates/${number.id}/${name}/usage`);
@@ -150,7 +203,13 @@ describe.each(DB_KINDS)('the template studio on %s, against the sandbox', (kind)
     const list = await s.api(agent, '/api/templates');
     expect(list.status).toBe(200);
     expect(list.body.canManage).toBe(false);
-    expect((await s.api(agent, '/api/templates', { body: { numberId: number.id, name: 'agent_made', language: 'en_US', category: 'utility', body: 'Hello there.' } })).status).toBe(403);
+    expect(
+      (
+        await s.api(agent, '/api/templates', {
+          body: { numberId: number.id, name: 'agent_made', language: 'en_US', category: 'utility', body: 'Hello there.' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await s.api(agent, `/api/templates/${number.id}/order_shipped`, { method: 'DELETE' })).status).toBe(403);
     expect((await uploadSample(agent)).status).toBe(403);
   });
@@ -164,12 +223,19 @@ describe.each(DB_KINDS)('the template studio on %s, against the sandbox', (kind)
     const to = customer();
     const base = { kind: 'template', numberId: number.id, to, templateName: name, language: 'en_US', variables: ['Ann', 'autumn'] };
 
-    const missing = await s.api(agent, '/api/messages', { body: { ...base, clientRef: crypto.randomUUID(), headerMediaUrl: 'http://cdn.test/a.png' } });
+    const missing = await s.api(agent, '/api/messages', {
+      body: { ...base, clientRef: crypto.randomUUID(), headerMediaUrl: 'http://cdn.test/a.png' },
+    });
     expect(missing.status).toBe(422);
     expect(missing.body.errors.map((e: any) => e.path).sort()).toEqual(['buttonValues.2', 'headerMediaUrl']);
 
     const sent = await s.api(agent, '/api/messages', {
-      body: { ...base, clientRef: crypto.randomUUID(), headerMediaUrl: 'https://cdn.acme.test/autumn.png', buttonValues: ['interested-autumn', '', 'autumn-24'] },
+      body: {
+        ...base,
+        clientRef: crypto.randomUUID(),
+        headerMediaUrl: 'https://cdn.acme.test/autumn.png',
+        buttonValues: ['interested-autumn', '', 'autumn-24'],
+      },
     });
     expect(sent.status).toBe(201);
     const record = (await s.sandboxControl(`/sandbox/kaleyra/messages?ref=${sent.body.message.id}`)).messages[0];
@@ -197,7 +263,13 @@ describe.each(DB_KINDS)('the template studio on %s, against the sandbox', (kind)
     const up = await upload(
       s,
       owner,
-      { numberId: number.id, name: 'Rich', templateName: name, variableColumns: ['name', 'collection', 'image', null], fallbacks: ['', '', '', 'autumn-24'] },
+      {
+        numberId: number.id,
+        name: 'Rich',
+        templateName: name,
+        variableColumns: ['name', 'collection', 'image', null],
+        fallbacks: ['', '', '', 'autumn-24'],
+      },
       csv,
     );
     expect(up.status).toBe(201);
@@ -233,14 +305,34 @@ describe.each(DB_KINDS)('the template studio on %s, against the sandbox', (kind)
     const made = await s.api(bistroOwner, '/api/templates', { body: { ...richDraft(name, handle), numberId: v1.id, category: 'utility' } });
     expect(made.body.template.status).toBe('approved');
     await s.api(bistroAgent, `/api/numbers/${v1.id}/templates/sync`, { method: 'POST' });
-    const base = { kind: 'template', numberId: v1.id, to: customer(), templateName: name, language: 'en_US', variables: ['Ann', 'autumn'], headerMediaUrl: 'https://cdn.bistro.test/menu.png' };
-    const refused = await s.api(bistroAgent, '/api/messages', { body: { ...base, clientRef: crypto.randomUUID(), buttonValues: ['yes', '', 'menu-1'] } });
+    const base = {
+      kind: 'template',
+      numberId: v1.id,
+      to: customer(),
+      templateName: name,
+      language: 'en_US',
+      variables: ['Ann', 'autumn'],
+      headerMediaUrl: 'https://cdn.bistro.test/menu.png',
+    };
+    const refused = await s.api(bistroAgent, '/api/messages', {
+      body: { ...base, clientRef: crypto.randomUUID(), buttonValues: ['yes', '', 'menu-1'] },
+    });
     expect(refused.status).toBe(422);
-    expect(refused.body.errors[0]).toMatchObject({ path: 'buttonValues.0', message: expect.stringMatching(/v1 API, which cannot set quick-reply payloads/) });
-    const sent = await s.api(bistroAgent, '/api/messages', { body: { ...base, clientRef: crypto.randomUUID(), buttonValues: ['', '', 'menu-1'] } });
+    expect(refused.body.errors[0]).toMatchObject({
+      path: 'buttonValues.0',
+      message: expect.stringMatching(/v1 API, which cannot set quick-reply payloads/),
+    });
+    const sent = await s.api(bistroAgent, '/api/messages', {
+      body: { ...base, clientRef: crypto.randomUUID(), buttonValues: ['', '', 'menu-1'] },
+    });
     expect(sent.status).toBe(201);
     const record = ((await s.sandboxControl('/sandbox/kaleyra/messages')).messages as any[]).find((m) => m.template_name === name);
-    expect(record).toMatchObject({ api_version: 'v1', params: ['Ann', 'autumn'], header: { type: 'media', link: 'https://cdn.bistro.test/menu.png' }, buttons: [{ sub_type: 'url', value: 'menu-1' }] });
+    expect(record).toMatchObject({
+      api_version: 'v1',
+      params: ['Ann', 'autumn'],
+      header: { type: 'media', link: 'https://cdn.bistro.test/menu.png' },
+      buttons: [{ sub_type: 'url', value: 'menu-1' }],
+    });
   });
 
   // Last: it uses up the account's hourly creates.
@@ -251,7 +343,9 @@ describe.each(DB_KINDS)('the template studio on %s, against the sandbox', (kind)
     let refused: any = null;
     let made = 0;
     for (let i = 0; i < 110 && !refused; i++) {
-      const r = await s.api(owner, '/api/templates', { body: { numberId: number.id, name: uniqueName('bulk'), language: 'en_US', category: 'utility', body: 'Thanks for your order.' } });
+      const r = await s.api(owner, '/api/templates', {
+        body: { numberId: number.id, name: uniqueName('bulk'), language: 'en_US', category: 'utility', body: 'Thanks for your order.' },
+      });
       if (r.status === 429) refused = r;
       else {
         expect(r.status).toBe(201);
@@ -265,5 +359,4 @@ describe.each(DB_KINDS)('the template studio on %s, against the sandbox', (kind)
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await s.api(owner, '/api/templates')).body.templates.length).toBe(before + made);
   });
-
 });

@@ -7,7 +7,14 @@ const unix = (iso: string) => String(Math.floor(new Date(iso).getTime() / 1000))
 describe('Kaleyra incoming webhook, v1 shape (form fields)', () => {
   it('reads a text message: sender, our number, name, text and time', () => {
     const [m] = parseIncoming(
-      { from: '48601000111', name: 'Maria', body: 'Hello there', type: 'text', created_at: unix('2026-11-20T11:59:00Z'), wanumber: '48221234567' },
+      {
+        from: '48601000111',
+        name: 'Maria',
+        body: 'Hello there',
+        type: 'text',
+        created_at: unix('2026-11-20T11:59:00Z'),
+        wanumber: '48221234567',
+      },
       now,
     );
     expect(m).toEqual({
@@ -53,7 +60,10 @@ describe("Kaleyra incoming webhook, v2 shape (Meta's messages[] wrapped)", () =>
   });
 
   it('reads a text message with its id, time, contact name and our number', () => {
-    const [m] = parseIncoming(wrap([{ from: '48601000111', id: 'wamid.A', timestamp: unix('2026-11-20T11:00:00Z'), type: 'text', text: { body: 'Hi' } }]), now);
+    const [m] = parseIncoming(
+      wrap([{ from: '48601000111', id: 'wamid.A', timestamp: unix('2026-11-20T11:00:00Z'), type: 'text', text: { body: 'Hi' } }]),
+      now,
+    );
     expect(m).toEqual({
       from: '+48601000111',
       to: '+48221234567',
@@ -69,7 +79,12 @@ describe("Kaleyra incoming webhook, v2 shape (Meta's messages[] wrapped)", () =>
     const [a, b] = parseIncoming(
       wrap([
         { from: '48601000111', id: 'wamid.B', type: 'button', button: { text: 'Stop promotions', payload: 'STOP' } },
-        { from: '48601000111', id: 'wamid.C', type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'x', title: 'Stop' } } },
+        {
+          from: '48601000111',
+          id: 'wamid.C',
+          type: 'interactive',
+          interactive: { type: 'button_reply', button_reply: { id: 'x', title: 'Stop' } },
+        },
       ]),
       now,
     );
@@ -105,24 +120,44 @@ describe("Kaleyra incoming webhook, v2 shape (Meta's messages[] wrapped)", () =>
 
 describe('Kaleyra status callbacks, v1 and v2 shapes', () => {
   it('v1: GET query with id, status and error code', () => {
-    expect(parseStatusCallback({ id: 'k-1', status: 'failed', error_code: '131026', created_at: unix('2026-11-20T11:00:00Z') }, undefined, now)).toEqual([
-      { ref: null, providerMessageId: 'k-1', status: 'failed', errorCode: '131026', at: new Date('2026-11-20T11:00:00Z') },
-    ]);
-    expect(parseStatusCallback({ id: 'k-1', status: 'not-sent' }, undefined, now)[0]).toMatchObject({ status: 'not_sent', errorCode: 'not-sent' });
+    expect(
+      parseStatusCallback({ id: 'k-1', status: 'failed', error_code: '131026', created_at: unix('2026-11-20T11:00:00Z') }, undefined, now),
+    ).toEqual([{ ref: null, providerMessageId: 'k-1', status: 'failed', errorCode: '131026', at: new Date('2026-11-20T11:00:00Z') }]);
+    expect(parseStatusCallback({ id: 'k-1', status: 'not-sent' }, undefined, now)[0]).toMatchObject({
+      status: 'not_sent',
+      errorCode: 'not-sent',
+    });
   });
 
   it("v2: Meta's status object with our ref and its error code", () => {
     const [u] = parseStatusCallback(
       {},
       {
-        meta_object: { value: { statuses: [{ id: 'wamid.X', status: 'failed', timestamp: unix('2026-11-20T11:00:00Z'), errors: [{ code: 131047, title: 'Re-engagement message' }] }] } },
+        meta_object: {
+          value: {
+            statuses: [
+              {
+                id: 'wamid.X',
+                status: 'failed',
+                timestamp: unix('2026-11-20T11:00:00Z'),
+                errors: [{ code: 131047, title: 'Re-engagement message' }],
+              },
+            ],
+          },
+        },
         extra_info: { ref: '2b1c0c2e-7a55-4c1a-9c6d-8f3f3f1e2a10' },
         status: 'failed',
         message_id: 'wamid.X',
       },
       now,
     );
-    expect(u).toEqual({ ref: '2b1c0c2e-7a55-4c1a-9c6d-8f3f3f1e2a10', providerMessageId: 'wamid.X', status: 'failed', errorCode: '131047', at: new Date('2026-11-20T11:00:00Z') });
+    expect(u).toEqual({
+      ref: '2b1c0c2e-7a55-4c1a-9c6d-8f3f3f1e2a10',
+      providerMessageId: 'wamid.X',
+      status: 'failed',
+      errorCode: '131047',
+      at: new Date('2026-11-20T11:00:00Z'),
+    });
   });
 
   it('refuses unknown statuses and callbacks without an id', () => {

@@ -110,7 +110,9 @@ const V2IncomingSchema = z.object({
   meta_object: z.object({
     value: z.object({
       metadata: z.object({ display_phone_number: z.string().optional() }).passthrough().optional(),
-      contacts: z.array(z.object({ profile: z.object({ name: z.string().optional() }).optional(), wa_id: z.string().optional() })).optional(),
+      contacts: z
+        .array(z.object({ profile: z.object({ name: z.string().optional() }).optional(), wa_id: z.string().optional() }))
+        .optional(),
       messages: z
         .array(
           z
@@ -144,7 +146,14 @@ export function parseIncoming(body: unknown, now: Date): IncomingMessage[] {
       const from = e164(m.from);
       if (!from) throw new WebhookParseError('incoming message without a valid sender');
       const buttonText = m.button?.text ?? m.button?.payload ?? m.interactive?.button_reply?.title ?? null;
-      const type = m.type === 'text' ? 'text' : m.type === 'button' || m.type === 'interactive' ? 'button' : ['image', 'video', 'audio', 'document', 'sticker'].includes(m.type) ? 'media' : 'other';
+      const type =
+        m.type === 'text'
+          ? 'text'
+          : m.type === 'button' || m.type === 'interactive'
+            ? 'button'
+            : ['image', 'video', 'audio', 'document', 'sticker'].includes(m.type)
+              ? 'media'
+              : 'other';
       return {
         from,
         to: e164(v.metadata?.display_phone_number),
@@ -160,7 +169,14 @@ export function parseIncoming(body: unknown, now: Date): IncomingMessage[] {
   const from = e164(b.from);
   if (!from) throw new WebhookParseError('incoming message without a valid sender');
   const rawType = typeof b.type === 'string' ? b.type.toLowerCase() : 'text';
-  const type = rawType === 'text' ? 'text' : rawType === 'button' ? 'button' : ['image', 'video', 'audio', 'document', 'media'].includes(rawType) ? 'media' : 'other';
+  const type =
+    rawType === 'text'
+      ? 'text'
+      : rawType === 'button'
+        ? 'button'
+        : ['image', 'video', 'audio', 'document', 'media'].includes(rawType)
+          ? 'media'
+          : 'other';
   const text = typeof b.body === 'string' ? b.body : typeof b.button_text === 'string' ? b.button_text : null;
   return [
     {

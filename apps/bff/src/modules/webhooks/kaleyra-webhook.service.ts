@@ -17,8 +17,7 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-const unauthorized = () =>
-  new DomainError(ErrorCode.webhookUnauthorized, 'Unauthorized webhook', 'Missing or wrong webhook credentials.');
+const unauthorized = () => new DomainError(ErrorCode.webhookUnauthorized, 'Unauthorized webhook', 'Missing or wrong webhook credentials.');
 
 /**
  * How long an organization row read to check a callback's credentials is reused. Kaleyra calls back three

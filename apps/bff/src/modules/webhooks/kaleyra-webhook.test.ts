@@ -17,18 +17,41 @@ describe('Kaleyra webhooks are authenticated per organization', () => {
     const owner = await s.token(s.orgs[0]!, 'owner');
     const numberId = (await s.api(owner, '/api/numbers')).body.numbers[0].id;
     const r = await s.api(owner, '/api/messages', {
-      body: { kind: 'template', numberId, to: '+48601000777', templateName: 'login_code', language: 'en_US', variables: ['1'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId,
+        to: '+48601000777',
+        templateName: 'login_code',
+        language: 'en_US',
+        variables: ['1'],
+        clientRef: crypto.randomUUID(),
+      },
     });
     expect(r.status).toBe(201);
     messageId = r.body.message.id;
-    providerId = (await s.database.query<{ provider_message_id: string }>('select provider_message_id from messages where id = $1', [messageId]))[0]!.provider_message_id;
+    providerId = (
+      await s.database.query<{ provider_message_id: string }>('select provider_message_id from messages where id = $1', [messageId])
+    )[0]!.provider_message_id;
   });
   afterAll(async () => {
     await s?.close();
   });
 
   const v2Status = (status: string, errors?: unknown[]) => ({
-    meta_object: { value: { messaging_product: 'whatsapp', statuses: [{ id: providerId, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '48601000777', ...(errors ? { errors } : {}) }] } },
+    meta_object: {
+      value: {
+        messaging_product: 'whatsapp',
+        statuses: [
+          {
+            id: providerId,
+            status,
+            timestamp: String(Math.floor(Date.now() / 1000)),
+            recipient_id: '48601000777',
+            ...(errors ? { errors } : {}),
+          },
+        ],
+      },
+    },
     extra_info: { ref: messageId },
     status,
     message_id: providerId,
@@ -65,7 +88,11 @@ describe('Kaleyra webhooks are authenticated per organization', () => {
   it('a malformed callback with the right credentials gets 400 and changes nothing', async () => {
     const org = await findOrganization(s.database.db, acmeId);
     const before = await dumpTables(s.database);
-    const res = await post(`/webhooks/kaleyra/${acmeId}/status`, { meta_object: { value: { statuses: [{ id: providerId, status: 'exploded' }] } } }, basic(acmeId, org!.webhookSecret));
+    const res = await post(
+      `/webhooks/kaleyra/${acmeId}/status`,
+      { meta_object: { value: { statuses: [{ id: providerId, status: 'exploded' }] } } },
+      basic(acmeId, org!.webhookSecret),
+    );
     expect(res.status).toBe(400);
     const res2 = await post(`/webhooks/kaleyra/${acmeId}/incoming`, { nothing: true }, basic(acmeId, org!.webhookSecret));
     expect(res2.status).toBe(400);
@@ -86,12 +113,22 @@ describe('Kaleyra webhooks are authenticated per organization', () => {
     const owner = await s.token(bistro, 'owner');
     const numberId = (await s.api(owner, '/api/numbers')).body.numbers[0].id;
     const r = await s.api(owner, '/api/messages', {
-      body: { kind: 'template', numberId, to: '+393331112222', templateName: 'login_code', language: 'en_US', variables: ['55'], clientRef: crypto.randomUUID() },
+      body: {
+        kind: 'template',
+        numberId,
+        to: '+393331112222',
+        templateName: 'login_code',
+        language: 'en_US',
+        variables: ['55'],
+        clientRef: crypto.randomUUID(),
+      },
     });
     expect(r.status).toBe(201);
     const org = await findOrganization(s.database.db, bistro.id);
     const urls = webhookUrls(s.config, org!);
-    const [m] = await s.database.query<{ provider_message_id: string }>('select provider_message_id from messages where id = $1', [r.body.message.id]);
+    const [m] = await s.database.query<{ provider_message_id: string }>('select provider_message_id from messages where id = $1', [
+      r.body.message.id,
+    ]);
     const res = await fetch(`${urls.statusUrl}?id=${m!.provider_message_id}&status=delivered&created_at=${Math.floor(Date.now() / 1000)}`, {
       headers: { authorization: basic(bistro.id, org!.webhookSecret) },
     });

@@ -11,7 +11,11 @@ describe('Kaleyra client against the sandbox (real wire formats)', () => {
   let url: string;
   let client: KaleyraClient;
   const control = async (path: string, body: unknown) => {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(await res.text());
     return res.json();
   };
@@ -80,7 +84,13 @@ describe('Kaleyra client against the sandbox (real wire formats)', () => {
   it('gives up after the attempts run out and says the failure is retryable', async () => {
     await control('/sandbox/kaleyra/fail-next', { mode: 'WA500', number: ACME, count: 3 });
     const err = await client
-      .send({ apiVersion: 'v2', from: ACME, to: '+34612000002', ref: crypto.randomUUID(), message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['1'] } })
+      .send({
+        apiVersion: 'v2',
+        from: ACME,
+        to: '+34612000002',
+        ref: crypto.randomUUID(),
+        message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['1'] },
+      })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'WA500', retryable: true });
   });
@@ -88,19 +98,37 @@ describe('Kaleyra client against the sandbox (real wire formats)', () => {
   it('E110 (Kaleyra balance) is not retried', async () => {
     await control('/sandbox/kaleyra/fail-next', { mode: 'E110', number: ACME, count: 1 });
     const err = await client
-      .send({ apiVersion: 'v2', from: ACME, to: '+34612000003', ref: crypto.randomUUID(), message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['1'] } })
+      .send({
+        apiVersion: 'v2',
+        from: ACME,
+        to: '+34612000003',
+        ref: crypto.randomUUID(),
+        message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['1'] },
+      })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E110', retryable: false });
     // The next send goes through: the injection was consumed once, not retried into.
     await expect(
-      client.send({ apiVersion: 'v2', from: ACME, to: '+34612000003', ref: crypto.randomUUID(), message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['1'] } }),
+      client.send({
+        apiVersion: 'v2',
+        from: ACME,
+        to: '+34612000003',
+        ref: crypto.randomUUID(),
+        message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['1'] },
+      }),
     ).resolves.toHaveProperty('providerMessageId');
   });
 
   it('a v2 timeout is retried with the same ref and Kaleyra de-duplicates it', async () => {
     await control('/sandbox/kaleyra/fail-next', { mode: 'timeout', number: ACME, count: 1 });
     const ref = crypto.randomUUID();
-    const r = await client.send({ apiVersion: 'v2', from: ACME, to: '+34612000004', ref, message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['9'] } });
+    const r = await client.send({
+      apiVersion: 'v2',
+      from: ACME,
+      to: '+34612000004',
+      ref,
+      message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['9'] },
+    });
     expect(r.providerMessageId).toBeTruthy();
     const list = await sent(`ref=${ref}`);
     expect((list.messages ?? list).length).toBe(1);

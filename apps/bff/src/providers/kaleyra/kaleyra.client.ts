@@ -168,7 +168,10 @@ export class KaleyraClient implements KaleyraPort {
     });
     const body = await readJson(res);
     if (!res.ok) throw errorFromResponse(res, body, 'v2');
-    const status = body && typeof body === 'object' && typeof (body as { status?: unknown }).status === 'string' ? (body as { status: string }).status : 'PENDING';
+    const status =
+      body && typeof body === 'object' && typeof (body as { status?: unknown }).status === 'string'
+        ? (body as { status: string }).status
+        : 'PENDING';
     return { status: STATUS[status.toUpperCase()] ?? 'pending' };
   }
 
@@ -252,7 +255,14 @@ function templateError(res: Response, body: unknown): ProviderError {
   return new ProviderError(e.code, e.retryable, parts.join('; ').slice(0, 600) || e.message, e.httpStatus, e.retryAfterMs);
 }
 
-const QUALITY: Record<string, 'high' | 'medium' | 'low' | 'unknown'> = { GREEN: 'high', YELLOW: 'medium', RED: 'low', HIGH: 'high', MEDIUM: 'medium', LOW: 'low' };
+const QUALITY: Record<string, 'high' | 'medium' | 'low' | 'unknown'> = {
+  GREEN: 'high',
+  YELLOW: 'medium',
+  RED: 'low',
+  HIGH: 'high',
+  MEDIUM: 'medium',
+  LOW: 'low',
+};
 
 /** Meta's template components for a new template; variables get neutral examples, which review requires. */
 function templateComponents(t: NewProviderTemplate) {
@@ -338,7 +348,8 @@ function errorFromResponse(res: Response, body: unknown, apiVersion: ApiVersion)
       ? (body as { message: string }).message
       : null) ?? text.slice(0, 200);
 
-  if (res.status === 429 && appCode !== 'WAV2101') return new ProviderError('http429', true, 'Kaleyra throttled the request', 429, retryAfterMs);
+  if (res.status === 429 && appCode !== 'WAV2101')
+    return new ProviderError('http429', true, 'Kaleyra throttled the request', 429, retryAfterMs);
   if (appCode === 'WA500' || res.status >= 500) {
     return new ProviderError(appCode ?? `http${res.status}`, true, message, res.status, retryAfterMs);
   }
@@ -355,4 +366,3 @@ function toProviderError(err: unknown, apiVersion: ApiVersion): ProviderError {
   if (err instanceof HttpTimeoutError) return new ProviderError('timeout', apiVersion === 'v2', 'Kaleyra did not answer in time');
   return new ProviderError('network', true, 'Kaleyra could not be reached');
 }
-

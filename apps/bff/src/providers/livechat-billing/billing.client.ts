@@ -133,7 +133,9 @@ export class BillingClient implements BillingPort {
   }
 
   async activateRecurrentCharge(token: string, id: string) {
-    return toRecurrent(await this.must(this.call(token, 'PUT', `/recurrent_charge/livechat/${encodeURIComponent(id)}/activate`, RecurrentSchema)));
+    return toRecurrent(
+      await this.must(this.call(token, 'PUT', `/recurrent_charge/livechat/${encodeURIComponent(id)}/activate`, RecurrentSchema)),
+    );
   }
 
   async listDirectCharges(token: string) {
@@ -142,7 +144,9 @@ export class BillingClient implements BillingPort {
     let page: string | null = '1';
     // LiveChat pages by 100; an organization buys a handful of packages, so a few pages at most.
     for (let i = 0; page && i < 50; i++) {
-      const res: z.infer<typeof PageSchema> = await this.must(this.call(token, 'GET', `/direct_charge/livechat?page=${encodeURIComponent(page)}`, PageSchema));
+      const res: z.infer<typeof PageSchema> = await this.must(
+        this.call(token, 'GET', `/direct_charge/livechat?page=${encodeURIComponent(page)}`, PageSchema),
+      );
       out.push(...res.records.map(toDirect));
       page = res.next_page_id ?? null;
     }
@@ -150,6 +154,8 @@ export class BillingClient implements BillingPort {
   }
 
   async cancelRecurrentCharge(token: string, id: string) {
-    return toRecurrent(await this.must(this.call(token, 'PUT', `/recurrent_charge/livechat/${encodeURIComponent(id)}/cancel`, RecurrentSchema)));
+    return toRecurrent(
+      await this.must(this.call(token, 'PUT', `/recurrent_charge/livechat/${encodeURIComponent(id)}/cancel`, RecurrentSchema)),
+    );
   }
 }

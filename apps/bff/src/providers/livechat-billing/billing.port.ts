@@ -27,7 +27,10 @@ export interface RecurrentCharge {
 
 /** LiveChat Billing API v3 (product livechat), called with the owner's LiveChat token. */
 export interface BillingPort {
-  createDirectCharge(token: string, input: { name: string; price: number; quantity: number; returnUrl: string; test: boolean }): Promise<DirectCharge>;
+  createDirectCharge(
+    token: string,
+    input: { name: string; price: number; quantity: number; returnUrl: string; test: boolean },
+  ): Promise<DirectCharge>;
   getDirectCharge(token: string, id: string): Promise<DirectCharge | null>;
   activateDirectCharge(token: string, id: string): Promise<DirectCharge>;
   createRecurrentCharge(

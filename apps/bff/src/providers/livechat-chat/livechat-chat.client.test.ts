@@ -11,7 +11,11 @@ describe('LiveChat chat platform client against the sandbox (real wire formats)'
   let url: string;
   let client: LiveChatChatClient;
   const control = async (path: string, body: unknown) => {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(await res.text());
     return res.json() as Promise<any>;
   };
@@ -23,7 +27,14 @@ describe('LiveChat chat platform client against the sandbox (real wire formats)'
   beforeAll(async () => {
     sandbox = createSandbox({ log: false });
     ({ url } = await sandbox.listen(0, '127.0.0.1'));
-    client = new LiveChatChatClient({ accountsUrl: url, apiUrl: url, clientId: CLIENT_ID, clientSecret: 'sandbox-client-secret', timeoutMs: 2_000, backoffBaseMs: 5 });
+    client = new LiveChatChatClient({
+      accountsUrl: url,
+      apiUrl: url,
+      clientId: CLIENT_ID,
+      clientSecret: 'sandbox-client-secret',
+      timeoutMs: 2_000,
+      backoffBaseMs: 5,
+    });
   });
   afterAll(async () => {
     await sandbox?.close();
@@ -40,7 +51,10 @@ describe('LiveChat chat platform client against the sandbox (real wire formats)'
 
     const wrongSecret = new LiveChatChatClient({ accountsUrl: url, apiUrl: url, clientId: CLIENT_ID, clientSecret: 'nope' });
     const { code } = await control('/sandbox/oauth/grant', { email: 'olivia@acme.test', response_type: 'code', redirect_uri: REDIRECT });
-    await expect(wrongSecret.exchangeCode({ code, redirectUri: REDIRECT })).rejects.toMatchObject({ type: 'invalid_client', retryable: false });
+    await expect(wrongSecret.exchangeCode({ code, redirectUri: REDIRECT })).rejects.toMatchObject({
+      type: 'invalid_client',
+      retryable: false,
+    });
 
     await control('/sandbox/oauth/revoke-refresh-tokens', { organization: 10001 });
     await expect(client.refresh(tokens.refreshToken)).rejects.toMatchObject({ type: 'invalid_grant', retryable: false });
@@ -65,13 +79,24 @@ describe('LiveChat chat platform client against the sandbox (real wire formats)'
       contentType: 'image/jpeg',
       bytes: new Uint8Array([255, 216, 255, 224]),
     });
-    await client.customer(customer.accessToken, customer.organizationId, 'send_event', { chat_id: started.chat_id, event: { type: 'file', url: fileUrl } });
+    await client.customer(customer.accessToken, customer.organizationId, 'send_event', {
+      chat_id: started.chat_id,
+      event: { type: 'file', url: fileUrl },
+    });
 
-    const bot = (await client.configuration(agent.accessToken, 'create_bot', { name: 'WhatsApp', owner_client_id: CLIENT_ID })) as { id: string; secret: string };
+    const bot = (await client.configuration(agent.accessToken, 'create_bot', { name: 'WhatsApp', owner_client_id: CLIENT_ID })) as {
+      id: string;
+      secret: string;
+    };
     const botToken = await client.issueBotToken({ botId: bot.id, botSecret: bot.secret, organizationId: agent.organizationId });
-    await client.agent(botToken, 'send_event', { chat_id: started.chat_id, event: { type: 'message', text: 'note', visibility: 'agents' } });
+    await client.agent(botToken, 'send_event', {
+      chat_id: started.chat_id,
+      event: { type: 'message', text: 'note', visibility: 'agents' },
+    });
 
-    const chat = (await client.agent(agent.accessToken, 'get_chat', { chat_id: started.chat_id })) as { thread: { events: { type: string; visibility: string }[] } };
+    const chat = (await client.agent(agent.accessToken, 'get_chat', { chat_id: started.chat_id })) as {
+      thread: { events: { type: string; visibility: string }[] };
+    };
     expect(chat.thread.events.map((e) => [e.type, e.visibility])).toEqual([
       ['message', 'all'],
       ['file', 'all'],
@@ -82,7 +107,9 @@ describe('LiveChat chat platform client against the sandbox (real wire formats)'
   it('maps LiveChat errors by type and retries only what may be retried', async () => {
     const agent = await authorize();
     const customer = await client.customerToken(agent.accessToken);
-    const { chat_id: chatId } = (await client.customer(customer.accessToken, customer.organizationId, 'start_chat', {})) as { chat_id: string };
+    const { chat_id: chatId } = (await client.customer(customer.accessToken, customer.organizationId, 'start_chat', {})) as {
+      chat_id: string;
+    };
     await client.agent(agent.accessToken, 'deactivate_chat', { id: chatId });
     const inactive = await client
       .customer(customer.accessToken, customer.organizationId, 'send_event', { chat_id: chatId, event: { type: 'message', text: 'x' } })
@@ -93,13 +120,19 @@ describe('LiveChat chat platform client against the sandbox (real wire formats)'
     // A 503 and a 429, then success: two retries are enough.
     await control('/sandbox/livechat/fail-next', { action: 'customer/list_chats', mode: 'http503' });
     await control('/sandbox/livechat/fail-next', { action: 'customer/list_chats', mode: 'http429' });
-    const listed = (await client.customer(customer.accessToken, customer.organizationId, 'list_chats', {}, { retries: 2 })) as { total_chats: number };
+    const listed = (await client.customer(customer.accessToken, customer.organizationId, 'list_chats', {}, { retries: 2 })) as {
+      total_chats: number;
+    };
     expect(listed.total_chats).toBe(1);
 
     // Without retries (the default for calls that create something) the failure comes back as retryable.
     await control('/sandbox/livechat/fail-next', { action: 'customer/send_event', mode: 'http500' });
     await expect(
-      client.customer(customer.accessToken, customer.organizationId, 'send_event', { chat_id: chatId, event: { type: 'message', text: 'x' }, attach_to_last_thread: true }),
+      client.customer(customer.accessToken, customer.organizationId, 'send_event', {
+        chat_id: chatId,
+        event: { type: 'message', text: 'x' },
+        attach_to_last_thread: true,
+      }),
     ).rejects.toMatchObject({ type: 'internal', retryable: true, status: 500 });
   });
 });

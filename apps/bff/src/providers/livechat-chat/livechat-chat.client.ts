@@ -51,8 +51,19 @@ function errorOf(status: number, body: unknown): LiveChatApiError {
     return new LiveChatApiError(type, message, status, RETRYABLE_TYPES.has(type) || status >= 500 || status === 429);
   }
   const oauth = OAuthErrorSchema.safeParse(body);
-  if (oauth.success) return new LiveChatApiError(oauth.data.error, oauth.data.error_description ?? oauth.data.error, status, status >= 500 || status === 429);
-  return new LiveChatApiError(status === 429 ? 'too_many_requests' : status >= 500 ? 'internal' : 'unknown', `HTTP ${status}`, status, status >= 500 || status === 429);
+  if (oauth.success)
+    return new LiveChatApiError(
+      oauth.data.error,
+      oauth.data.error_description ?? oauth.data.error,
+      status,
+      status >= 500 || status === 429,
+    );
+  return new LiveChatApiError(
+    status === 429 ? 'too_many_requests' : status >= 500 ? 'internal' : 'unknown',
+    `HTTP ${status}`,
+    status,
+    status >= 500 || status === 429,
+  );
 }
 
 /** Real HTTP client of LiveChat's chat platform (Accounts grants and the v3.6 Web APIs). */

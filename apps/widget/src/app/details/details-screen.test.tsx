@@ -271,7 +271,11 @@ describe('DetailsScreen send form', () => {
       routes({
         'POST /api/messages': () =>
           answers++ === 0
-            ? problem(502, { code: 'provider_error', providerCode: 'E110', detail: 'The Kaleyra account that sends these messages has run out of credit.' })
+            ? problem(502, {
+                code: 'provider_error',
+                providerCode: 'E110',
+                detail: 'The Kaleyra account that sends these messages has run out of credit.',
+              })
             : json(201, { message: sentMessage('m-3', 'accepted'), openedConversation: true, balance }),
       }),
     );
@@ -349,7 +353,12 @@ describe("WhatsApp's rules in the sidebar", () => {
   const freeTextButton = () => screen.getByRole('button', { name: 'Free text' }) as HTMLButtonElement;
 
   it('with the window closed, free text is off with the reason and only templates are offered', async () => {
-    mockFetch(routes({ 'GET /api/conversations/status': () => json(200, conversationStatus({ customerWindow: { open: false, lastMessageAt: '2026-11-01T09:00:00.000Z', closesAt: null } })) }));
+    mockFetch(
+      routes({
+        'GET /api/conversations/status': () =>
+          json(200, conversationStatus({ customerWindow: { open: false, lastMessageAt: '2026-11-01T09:00:00.000Z', closesAt: null } })),
+      }),
+    );
     renderScreen();
     expect((await screen.findByTestId('customer-window')).dataset.open).toBe('false');
     expect(screen.getByTestId('window-closed-reason').textContent).toMatch(/more than 24 hours ago.*only allows approved templates/);
@@ -368,13 +377,29 @@ describe("WhatsApp's rules in the sidebar", () => {
             200,
             conversationStatus({
               serverTime: new Date(now).toISOString(),
-              customerWindow: { open: true, lastMessageAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 24 * 3_600_000 - 60_000).toISOString() },
+              customerWindow: {
+                open: true,
+                lastMessageAt: new Date(now - 60_000).toISOString(),
+                closesAt: new Date(now + 24 * 3_600_000 - 60_000).toISOString(),
+              },
               canSendText: true,
             }),
           ),
         'GET /api/conversations/quote': () =>
-          json(200, { opensConversation: true, cost: 1, remaining: 250, conversationOpenUntil: new Date(now + 24 * 3_600_000).toISOString(), customerWindowOpenUntil: null, ridesOn: null }),
-        'POST /api/messages': () => json(201, { message: { ...sentMessage('m-9', 'accepted'), kind: 'text', templateName: null, category: 'service' }, openedConversation: true, balance }),
+          json(200, {
+            opensConversation: true,
+            cost: 1,
+            remaining: 250,
+            conversationOpenUntil: new Date(now + 24 * 3_600_000).toISOString(),
+            customerWindowOpenUntil: null,
+            ridesOn: null,
+          }),
+        'POST /api/messages': () =>
+          json(201, {
+            message: { ...sentMessage('m-9', 'accepted'), kind: 'text', templateName: null, category: 'service' },
+            openedConversation: true,
+            balance,
+          }),
       }),
     );
     renderScreen();
@@ -389,7 +414,11 @@ describe("WhatsApp's rules in the sidebar", () => {
     expect(sendButton().textContent).toContain('Send message');
     fireEvent.click(sendButton());
     await screen.findByTestId('send-success');
-    expect(calls.find((c) => c.method === 'POST')!.body).toMatchObject({ kind: 'text', text: 'Your parcel left our warehouse today.', to: '+442079460958' });
+    expect(calls.find((c) => c.method === 'POST')!.body).toMatchObject({
+      kind: 'text',
+      text: 'Your parcel left our warehouse today.',
+      to: '+442079460958',
+    });
     expect((screen.getByTestId('free-text-input') as HTMLTextAreaElement).value).toBe('');
     expect(livechat.toast).toHaveBeenCalledWith({ kind: 'success', content: expect.stringContaining('WhatsApp message sent') });
     // The agent can still pick a template inside the window.
@@ -401,7 +430,10 @@ describe("WhatsApp's rules in the sidebar", () => {
     mockFetch(
       routes({
         'GET /api/conversations/status': () =>
-          json(200, conversationStatus({ optOut: { source: 'keyword', reason: null, at: '2026-11-20T10:00:00.000Z' }, canSendTemplates: false })),
+          json(
+            200,
+            conversationStatus({ optOut: { source: 'keyword', reason: null, at: '2026-11-20T10:00:00.000Z' }, canSendTemplates: false }),
+          ),
       }),
     );
     renderScreen();
@@ -419,7 +451,8 @@ describe("WhatsApp's rules in the sidebar", () => {
     const blockedSale: Template = { ...sale, name: 'flash_sale' };
     mockFetch(
       routes({
-        'GET /api/numbers/num-1/templates': () => json(200, { templates: [sale, saleCopy, rejected, blockedSale], syncedAt: '2026-11-20T10:00:00.000Z' }),
+        'GET /api/numbers/num-1/templates': () =>
+          json(200, { templates: [sale, saleCopy, rejected, blockedSale], syncedAt: '2026-11-20T10:00:00.000Z' }),
         'GET /api/numbers/num-1/opt-out-instruction': () =>
           json(200, {
             numberId: 'num-1',
@@ -427,7 +460,13 @@ describe("WhatsApp's rules in the sidebar", () => {
             instruction: 'Reply STOP to unsubscribe',
             templates: [
               { name: 'big_sale', language: 'en_US', state: 'added', sendsAs: 'big_sale_optout_abc123', blockedReason: null },
-              { name: 'flash_sale', language: 'en_US', state: 'waiting', sendsAs: null, blockedReason: 'The copy with the instruction is waiting for WhatsApp to review it.' },
+              {
+                name: 'flash_sale',
+                language: 'en_US',
+                state: 'waiting',
+                sendsAs: null,
+                blockedReason: 'The copy with the instruction is waiting for WhatsApp to review it.',
+              },
             ],
             copies: [{ name: 'big_sale_optout_abc123', language: 'en_US' }],
           }),
@@ -444,7 +483,9 @@ describe("WhatsApp's rules in the sidebar", () => {
       ]),
     );
     const why = screen.getByTestId('templates-unavailable');
-    expect(within(why).getByTestId('template-unavailable-crypto').textContent).toMatch(/Rejected by WhatsApp: PROMOTIONAL content not allowed/);
+    expect(within(why).getByTestId('template-unavailable-crypto').textContent).toMatch(
+      /Rejected by WhatsApp: PROMOTIONAL content not allowed/,
+    );
     expect(within(why).getByTestId('template-unavailable-flash_sale').textContent).toMatch(/waiting for WhatsApp to review/);
     expect(screen.getByTestId('templates-synced-at').textContent).toMatch(/Synced/);
     fireEvent.change(select, { target: { value: 'big_sale::en_US' } });

@@ -20,7 +20,12 @@ import { useTemplates } from '../../features/templates/api/get-templates.ts';
 import { TemplateField } from '../../features/templates/components/template-field.tsx';
 import { TemplatePreview } from '../../features/templates/components/template-preview.tsx';
 import { TemplateVariables } from '../../features/templates/components/template-variables.tsx';
-import { emptyExtras, missingExtras, TemplateExtras, type TemplateExtrasValue } from '../../features/templates/components/template-extras.tsx';
+import {
+  emptyExtras,
+  missingExtras,
+  TemplateExtras,
+  type TemplateExtrasValue,
+} from '../../features/templates/components/template-extras.tsx';
 import { templateKey } from '../../features/templates/utils/template-key.ts';
 import { templateAvailability } from '../../features/templates/utils/template-status.ts';
 import { CostPreview } from '../../features/messages/components/cost-preview.tsx';
@@ -108,13 +113,17 @@ function SendForm(props: SendFormProps) {
   const [variables, setVariables] = useState<{ forTemplate: string | null; values: string[] }>({ forTemplate: null, values: [] });
   const [text, setText] = useState('');
   // A rich template's header link or value and button values, kept per template like the variables.
-  const [extrasState, setExtrasState] = useState<{ forTemplate: string | null; value: TemplateExtrasValue }>({ forTemplate: null, value: emptyExtras() });
+  const [extrasState, setExtrasState] = useState<{ forTemplate: string | null; value: TemplateExtrasValue }>({
+    forTemplate: null,
+    value: emptyExtras(),
+  });
   const [modeChoice, setModeChoice] = useState<Mode | null>(null);
 
   const templateList = templates.data?.templates ?? [];
   const rules = templateRules(templateList, instruction.data);
   const template: Template | null =
-    templateAvailability(templateList, rules.hidden, rules.blocked).find((a) => a.reason === null && a.key === templateChoice)?.template ?? null;
+    templateAvailability(templateList, rules.hidden, rules.blocked).find((a) => a.reason === null && a.key === templateChoice)?.template ??
+    null;
   const currentKey = template ? templateKey(template) : null;
   const values = variables.forTemplate === currentKey ? variables.values : [];
   const extras = extrasState.forTemplate === currentKey ? extrasState.value : emptyExtras();
@@ -143,7 +152,8 @@ function SendForm(props: SendFormProps) {
   else if (mode === 'text' && !text.trim()) blocker = 'Write a message.';
   else if (mode === 'template' && !template) blocker = 'Choose a template.';
   else if (mode === 'template' && missing.length > 0) blocker = `Fill in ${missing.map((i) => `Variable ${i + 1}`).join(', ')}.`;
-  else if (mode === 'template' && template && missingExtras(template, extras).length > 0) blocker = `Fill in ${missingExtras(template, extras).join(', ')}.`;
+  else if (mode === 'template' && template && missingExtras(template, extras).length > 0)
+    blocker = `Fill in ${missingExtras(template, extras).join(', ')}.`;
   const canSend = Boolean(number && recipient.e164) && blocker === null && !send.isPending;
 
   function onSend() {
@@ -291,7 +301,12 @@ function SendForm(props: SendFormProps) {
                       errors={Object.fromEntries(fieldErrors.other.map((e) => [e.path, e.message]))}
                       disabled={send.isPending}
                     />
-                    <TemplatePreview template={rules.sentAs(template)} variables={values} headerValue={extras.headerText} mediaSrc={extras.headerMediaUrl || undefined} />
+                    <TemplatePreview
+                      template={rules.sentAs(template)}
+                      variables={values}
+                      headerValue={extras.headerText}
+                      mediaSrc={extras.headerMediaUrl || undefined}
+                    />
                   </>
                 )}
               </>

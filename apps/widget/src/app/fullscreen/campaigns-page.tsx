@@ -30,7 +30,8 @@ function CampaignSource({ value, onChange }: { value: TemplateChoice | null; onC
   // Marketing templates go out as their copy with the opt-out instruction when the number uses one (F.4).
   const rules = templateRules(list_, instruction.data);
   const [key, setKey] = useState<string | null>(value ? templateKey(value.template) : null);
-  const template = templateAvailability(list_, rules.hidden, rules.blocked).find((a) => a.key === key && a.reason === null)?.template ?? null;
+  const template =
+    templateAvailability(list_, rules.hidden, rules.blocked).find((a) => a.key === key && a.reason === null)?.template ?? null;
 
   useEffect(() => {
     const next = number && template ? { numberId: number.id, number: number.number, canSend: number.canSend, template } : null;
@@ -63,7 +64,8 @@ function CampaignSource({ value, onChange }: { value: TemplateChoice | null; onC
         const better = catalog.data!.plans.filter((p) => p.limits.campaigns).map((p) => p.name);
         return (
           <InlineAlert kind="warning" role="status" data-testid="campaign-plan-limit">
-            The {plan.name} plan of this number does not include campaigns.{better.length ? ` Choose the ${better.join(' or ')} plan for it in Numbers.` : ''}
+            The {plan.name} plan of this number does not include campaigns.
+            {better.length ? ` Choose the ${better.join(' or ')} plan for it in Numbers.` : ''}
           </InlineAlert>
         );
       })()}

@@ -80,7 +80,9 @@ export default function NumbersPage() {
               plans={plans}
               currency={currency}
               busy={checkout.busy}
-              onPurchase={(purchase) => void checkout.pay(purchase.charge, `${purchase.bill.description} for ${purchase.number.displayName}`)}
+              onPurchase={(purchase) =>
+                void checkout.pay(purchase.charge, `${purchase.bill.description} for ${purchase.number.displayName}`)
+              }
             />
           ))}
         </ul>

@@ -46,16 +46,16 @@ export default function OptOutsPage() {
   if (me.data && !me.data.canManage) {
     return (
       <InlineAlert kind="info" data-testid="opt-outs-managers-only">
-        Only the owner or an administrator of your LiveChat organization can see and change who has opted out. Agents see a customer's opt-out in
-        the chat sidebar.
+        Only the owner or an administrator of your LiveChat organization can see and change who has opted out. Agents see a customer's
+        opt-out in the chat sidebar.
       </InlineAlert>
     );
   }
   return (
     <div className="wa-optouts" data-testid="opt-outs-page">
       <Text className="wa-muted">
-        Customers on this list never receive WhatsApp messages from your organization, one-on-one or in campaigns (terms F.4). Customers join it
-        by replying STOP; you can also add, import and remove numbers.
+        Customers on this list never receive WhatsApp messages from your organization, one-on-one or in campaigns (terms F.4). Customers
+        join it by replying STOP; you can also add, import and remove numbers.
       </Text>
       <div className="wa-grid wa-grid--wide">
         <Card title="Suppression list">

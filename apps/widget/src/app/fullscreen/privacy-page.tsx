@@ -14,16 +14,16 @@ export default function PrivacyPage() {
   if (me.data && !me.data.canManage) {
     return (
       <InlineAlert kind="info" data-testid="privacy-managers-only">
-        Only the owner or an administrator of your LiveChat organization can look up what is held about a customer, erase it or restrict it. If a
-        customer asks you about their data, pass the request on to one of them.
+        Only the owner or an administrator of your LiveChat organization can look up what is held about a customer, erase it or restrict it.
+        If a customer asks you about their data, pass the request on to one of them.
       </InlineAlert>
     );
   }
   return (
     <div className="wa-stack wa-privacy" data-testid="privacy-page">
       <Text className="wa-muted">
-        When a customer asks what your business holds about them, or asks you to erase it, to stop using it or to stop messaging them, look up
-        their number here (terms L.11). Only metadata is held: when and how messages went, never what they said.
+        When a customer asks what your business holds about them, or asks you to erase it, to stop using it or to stop messaging them, look
+        up their number here (terms L.11). Only metadata is held: when and how messages went, never what they said.
       </Text>
       <div className="wa-grid wa-grid--wide">
         <RecipientLookup selfAccountId={me.data?.accountId} />

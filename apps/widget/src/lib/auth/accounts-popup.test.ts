@@ -42,7 +42,11 @@ describe('signInWithPopup', () => {
 
   beforeEach(() => {
     vi.useFakeTimers();
-    Object.defineProperty(Object.getPrototypeOf(document) as object, 'requestStorageAccess', { value: requestStorageAccess, configurable: true, writable: true });
+    Object.defineProperty(Object.getPrototypeOf(document) as object, 'requestStorageAccess', {
+      value: requestStorageAccess,
+      configurable: true,
+      writable: true,
+    });
     popup = { closed: false };
     expect(document.requestStorageAccess).toBe(requestStorageAccess);
     vi.spyOn(window, 'open').mockImplementation(() => popup as unknown as Window);

@@ -146,9 +146,7 @@ export function signInWithPopup(Sdk: AccountsSDKClass, options: PopupSignInOptio
         if (closed) {
           clearInterval(poll);
           poll = undefined;
-          timers.push(
-            setTimeout(() => fail(new SignInError('cancelled', 'The sign-in window was closed. Try again.')), closedGraceMs),
-          );
+          timers.push(setTimeout(() => fail(new SignInError('cancelled', 'The sign-in window was closed. Try again.')), closedGraceMs));
         }
       }, 500);
     }

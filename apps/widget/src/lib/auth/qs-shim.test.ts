@@ -11,7 +11,7 @@ describe('qs shim', () => {
         scope: undefined,
         prompt: '',
       }),
-    ).toBe("client_id=abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A3000%2Fwidget%2Fdetails.html&state=a%20b%21%27%28%29%2A&prompt=");
+    ).toBe('client_id=abc&redirect_uri=http%3A%2F%2F127.0.0.1%3A3000%2Fwidget%2Fdetails.html&state=a%20b%21%27%28%29%2A&prompt=');
   });
 
   it('parses a query or hash string', () => {

@@ -5,9 +5,7 @@ import type { LiveChatWidget } from './types.ts';
 
 /** How LiveChat's payment modal ended. `failed` carries the host's error in words. */
 export type TransactionOutcome =
-  | { kind: 'accepted'; chargeId: string }
-  | { kind: 'declined'; chargeId: string }
-  | { kind: 'failed'; error: string };
+  { kind: 'accepted'; chargeId: string } | { kind: 'declined'; chargeId: string } | { kind: 'failed'; error: string };
 
 interface PaymentsSurface {
   on(event: string, handler: (data: never) => void): void;

@@ -25,7 +25,8 @@ function account(over: Partial<Account> = {}): Account {
     },
     canSend: false,
     canBuy: false,
-    blockedReason: 'The owner of your LiveChat organization has to accept the WhatsApp Business terms before anything can be sent or bought.',
+    blockedReason:
+      'The owner of your LiveChat organization has to accept the WhatsApp Business terms before anything can be sent or bought.',
     blockedCode: 'terms_not_accepted',
     canAcceptTerms: false,
     ...over,
@@ -34,7 +35,12 @@ function account(over: Partial<Account> = {}): Account {
 
 const accepted = (a: Account): Account => ({
   ...a,
-  terms: { ...a.terms, onVersion: '2024-05-09', acceptanceRequired: false, accepted: { version: '2024-05-09', acceptedAt: '2026-11-25T10:00:00.000Z', accountId: 'owner-1', acceptedBy: 'Olivia' } },
+  terms: {
+    ...a.terms,
+    onVersion: '2024-05-09',
+    acceptanceRequired: false,
+    accepted: { version: '2024-05-09', acceptedAt: '2026-11-25T10:00:00.000Z', accountId: 'owner-1', acceptedBy: 'Olivia' },
+  },
   canSend: true,
   canBuy: true,
   blockedReason: null,
@@ -93,7 +99,8 @@ describe('AccountGate', () => {
           canSend: false,
           canBuy: false,
           blockedCode: 'organization_suspended',
-          blockedReason: 'Your WhatsApp Business account is suspended by the service operator: nothing can be sent or bought until it is restored (terms Parts F.2 and J). Reason given: spam complaints',
+          blockedReason:
+            'Your WhatsApp Business account is suspended by the service operator: nothing can be sent or bought until it is restored (terms Parts F.2 and J). Reason given: spam complaints',
         }),
     });
     renderGate();

@@ -13,7 +13,13 @@ import { TermsAcceptance, WaitingForOwner } from './terms-acceptance.tsx';
  * uninstalled app offers the owner to start again, and a suspended or terminated business sees why above
  * everything else. The BFF refuses sending and buying in those states whatever the widget shows.
  */
-export function AccountGate({ children, afterUninstall }: { children: ReactNode; /** Shown to owners and admins once uninstalled (e.g. deleting the data). */ afterUninstall?: ReactNode }) {
+export function AccountGate({
+  children,
+  afterUninstall,
+}: {
+  children: ReactNode;
+  /** Shown to owners and admins once uninstalled (e.g. deleting the data). */ afterUninstall?: ReactNode;
+}) {
   const account = useAccount();
   useRefreshOnStatusChange(account.data ? `${account.data.status}:${account.data.blockedCode ?? ''}` : null);
   if (account.isPending) return <Loader size="small" label="Loading your account…" />;

@@ -17,8 +17,8 @@ export function TermsAcceptance({ account }: { account: Account }) {
         Accept the WhatsApp Business terms
       </Heading>
       <Text size="md">
-        Before anyone in your organization can send WhatsApp messages or buy plans and conversation packages, you, as the owner, accept
-        the terms in force, effective {formatTermsDate(terms.effectiveDate)}.
+        Before anyone in your organization can send WhatsApp messages or buy plans and conversation packages, you, as the owner, accept the
+        terms in force, effective {formatTermsDate(terms.effectiveDate)}.
       </Text>
       <ul className="wa-gate__points">
         <li>Plans are billed per WhatsApp number, every month or year, on your LiveChat invoice.</li>
@@ -31,7 +31,12 @@ export function TermsAcceptance({ account }: { account: Account }) {
           Read the full terms (version of {formatTermsDate(terms.effectiveDate)})
         </Link>
       </Text>
-      <Checkbox checked={agreed} onChange={(e) => setAgreed((e.target as HTMLInputElement).checked)} data-testid="terms-agree" disabled={accept.isPending}>
+      <Checkbox
+        checked={agreed}
+        onChange={(e) => setAgreed((e.target as HTMLInputElement).checked)}
+        data-testid="terms-agree"
+        disabled={accept.isPending}
+      >
         I have read the terms and accept them on behalf of my organization.
       </Checkbox>
       {accept.isError && (
@@ -39,7 +44,13 @@ export function TermsAcceptance({ account }: { account: Account }) {
           {errorMessage(accept.error)}
         </InlineAlert>
       )}
-      <Button kind="primary" disabled={!agreed} loading={accept.isPending} onClick={() => accept.mutate(terms.currentVersion)} data-testid="terms-accept">
+      <Button
+        kind="primary"
+        disabled={!agreed}
+        loading={accept.isPending}
+        onClick={() => accept.mutate(terms.currentVersion)}
+        data-testid="terms-accept"
+      >
         Accept and continue
       </Button>
     </div>
@@ -54,8 +65,8 @@ export function WaitingForOwner({ account }: { account: Account }) {
         Waiting for the owner
       </Heading>
       <Text size="md">
-        The owner of your LiveChat organization has to accept the WhatsApp Business terms before messages can be sent from here. Ask them
-        to open the WhatsApp Business app.
+        The owner of your LiveChat organization has to accept the WhatsApp Business terms before messages can be sent from here. Ask them to
+        open the WhatsApp Business app.
       </Text>
       <Text size="sm" className="wa-muted">
         <Link href={account.terms.currentUrl} target="_blank" rel="noopener noreferrer">

@@ -53,7 +53,8 @@ export function TermsCard() {
                 {account.data.terms.accepted && (
                   <span className="wa-muted">
                     {' '}
-                    · accepted by {account.data.terms.accepted.acceptedBy ?? 'the owner'} on {formatDateTime(account.data.terms.accepted.acceptedAt)}
+                    · accepted by {account.data.terms.accepted.acceptedBy ?? 'the owner'} on{' '}
+                    {formatDateTime(account.data.terms.accepted.acceptedAt)}
                   </span>
                 )}{' '}
                 <Link href={account.data.terms.currentUrl} target="_blank" rel="noopener noreferrer">

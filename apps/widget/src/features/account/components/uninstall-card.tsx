@@ -26,7 +26,9 @@ export function UninstallCard() {
           <ul className="wa-loss">
             <li data-testid="loss-conversations">
               <strong>{preview.data.remainingConversations + preview.data.reservedConversations}</strong> conversations are lost
-              {preview.data.reservedConversations > 0 && <> (including {preview.data.reservedConversations} held by running campaigns, which are cancelled)</>}
+              {preview.data.reservedConversations > 0 && (
+                <> (including {preview.data.reservedConversations} held by running campaigns, which are cancelled)</>
+              )}
               . They are not refunded.
             </li>
             <li data-testid="loss-numbers">
@@ -34,7 +36,8 @@ export function UninstallCard() {
                 'No WhatsApp number is connected.'
               ) : (
                 <>
-                  <strong>{preview.data.numbers.length}</strong> number{preview.data.numbers.length === 1 ? ' is' : 's are'} disconnected and
+                  <strong>{preview.data.numbers.length}</strong> number{preview.data.numbers.length === 1 ? ' is' : 's are'} disconnected
+                  and
                   {preview.data.numbers.length === 1 ? ' its plan' : ' their plans'} cancelled:{' '}
                   {preview.data.numbers.map((n) => `${n.displayName} (${formatPhone(n.number)})`).join(', ')}.
                 </>

@@ -7,7 +7,10 @@ import { saveFile } from '../../../lib/save-file.ts';
 const PAGE_SIZE = 100;
 
 export function getAudit(options: { cursor?: string | null; limit?: number; signal?: AbortSignal } = {}) {
-  return apiRequest('/api/audit', AuditResponseSchema, { signal: options.signal, query: { limit: options.limit ?? PAGE_SIZE, cursor: options.cursor } });
+  return apiRequest('/api/audit', AuditResponseSchema, {
+    signal: options.signal,
+    query: { limit: options.limit ?? PAGE_SIZE, cursor: options.cursor },
+  });
 }
 
 /** The log a page at a time, newest first; each page continues after the previous one's cursor. */

@@ -35,7 +35,13 @@ export function AuditLogCard({ selfAccountId }: { selfAccountId?: string | undef
                 {download.message}
               </Text>
             )}
-            <Button kind="secondary" size="compact" loading={download.state === 'busy'} onClick={() => void onDownload()} data-testid="audit-download">
+            <Button
+              kind="secondary"
+              size="compact"
+              loading={download.state === 'busy'}
+              onClick={() => void onDownload()}
+              data-testid="audit-download"
+            >
               Export CSV
             </Button>
           </div>

@@ -106,7 +106,13 @@ export function SignInScreen({ purpose }: SignInScreenProps) {
         </InlineAlert>
       )}
 
-      <Button kind="primary" fullWidth loading={waiting || (!ready && !config.isError && !sdkFailed)} disabled={!ready || waiting} onClick={onSignIn}>
+      <Button
+        kind="primary"
+        fullWidth
+        loading={waiting || (!ready && !config.isError && !sdkFailed)}
+        disabled={!ready || waiting}
+        onClick={onSignIn}
+      >
         Sign in with LiveChat
       </Button>
       {waiting && (

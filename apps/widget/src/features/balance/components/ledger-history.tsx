@@ -41,11 +41,22 @@ export function LedgerHistory({ numberLabel }: { numberLabel: (numberId: string)
           </Text>
           <div className="wa-row wa-no-shrink">
             {download.message && (
-              <Text as="span" size="sm" className={download.state === 'error' ? 'wa-error-text' : 'wa-muted'} data-testid="ledger-download-status">
+              <Text
+                as="span"
+                size="sm"
+                className={download.state === 'error' ? 'wa-error-text' : 'wa-muted'}
+                data-testid="ledger-download-status"
+              >
                 {download.message}
               </Text>
             )}
-            <Button kind="secondary" size="compact" loading={download.state === 'busy'} onClick={() => void onDownload()} data-testid="ledger-download">
+            <Button
+              kind="secondary"
+              size="compact"
+              loading={download.state === 'busy'}
+              onClick={() => void onDownload()}
+              data-testid="ledger-download"
+            >
               Download CSV
             </Button>
           </div>

@@ -7,7 +7,10 @@ import { saveFile } from '../../../lib/save-file.ts';
 const PAGE_SIZE = 50;
 
 export function getBills(options: { cursor?: string | null; limit?: number; signal?: AbortSignal } = {}) {
-  return apiRequest('/api/billing/charges', BillsResponseSchema, { signal: options.signal, query: { limit: options.limit ?? PAGE_SIZE, cursor: options.cursor } });
+  return apiRequest('/api/billing/charges', BillsResponseSchema, {
+    signal: options.signal,
+    query: { limit: options.limit ?? PAGE_SIZE, cursor: options.cursor },
+  });
 }
 
 /** Bills a page at a time, newest first; each page continues after the previous one's cursor. */

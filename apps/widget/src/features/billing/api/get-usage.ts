@@ -10,7 +10,11 @@ export function getUsage(days: number, tz: string, signal?: AbortSignal) {
 }
 
 export function usageQueryOptions(days: number, tz = viewerTimeZone()) {
-  return queryOptions({ queryKey: queryKeys.billing.usage({ days, tz }), queryFn: ({ signal }) => getUsage(days, tz, signal), staleTime: 60_000 });
+  return queryOptions({
+    queryKey: queryKeys.billing.usage({ days, tz }),
+    queryFn: ({ signal }) => getUsage(days, tz, signal),
+    staleTime: 60_000,
+  });
 }
 
 export function useUsage(days: number) {

@@ -62,7 +62,9 @@ describe('BillsCard', () => {
     expect(screen.getByTestId('bills-load-more-end').textContent).toBe('All 12 bills shown.');
     expect(calls.map((c) => c.url.searchParams.get('cursor'))).toEqual([null, 'c1', 'c2']);
     // Each bill once, in the server's order.
-    const ids = within(table).getAllByTestId(/^bill-/).map((r) => r.dataset.testid);
+    const ids = within(table)
+      .getAllByTestId(/^bill-/)
+      .map((r) => r.dataset.testid);
     expect(ids).toEqual(Array.from({ length: 12 }, (_, i) => `bill-ch-${i}`));
   });
 

@@ -40,11 +40,22 @@ export function BillsCard() {
           </Text>
           <div className="wa-row">
             {download.message && (
-              <Text as="span" size="sm" className={download.state === 'error' ? 'wa-error-text' : 'wa-muted'} data-testid="bills-download-status">
+              <Text
+                as="span"
+                size="sm"
+                className={download.state === 'error' ? 'wa-error-text' : 'wa-muted'}
+                data-testid="bills-download-status"
+              >
                 {download.message}
               </Text>
             )}
-            <Button kind="secondary" size="compact" loading={download.state === 'busy'} onClick={() => void onDownload()} data-testid="bills-download">
+            <Button
+              kind="secondary"
+              size="compact"
+              loading={download.state === 'busy'}
+              onClick={() => void onDownload()}
+              data-testid="bills-download"
+            >
               Download CSV
             </Button>
           </div>

@@ -16,7 +16,8 @@ function niceMax(n: number): number {
   return 10 * magnitude;
 }
 
-const shortDate = (d: string) => new Date(`${d}T12:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const shortDate = (d: string) =>
+  new Date(`${d}T12:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 /** Stacked bars: conversations opened per day, one colour per number. Plain SVG, no chart library. */
 function UsageChart({ usage }: { usage: Usage }) {

@@ -8,10 +8,24 @@ import { useBusinessContact, useSaveBusinessContact } from '../api/business.ts';
 
 type Form = Record<keyof BusinessContact, string>;
 
-const FIELDS: { key: keyof BusinessContact; label: string; placeholder: string; type?: string; required?: boolean; description?: string }[] = [
+const FIELDS: {
+  key: keyof BusinessContact;
+  label: string;
+  placeholder: string;
+  type?: string;
+  required?: boolean;
+  description?: string;
+}[] = [
   { key: 'companyName', label: 'Company name', placeholder: 'Acme Ltd', required: true },
   { key: 'contactName', label: 'Contact person', placeholder: 'Ann Smith', required: true },
-  { key: 'email', label: 'E-mail', placeholder: 'billing@example.com', type: 'email', required: true, description: 'Where we write about your account and bills' },
+  {
+    key: 'email',
+    label: 'E-mail',
+    placeholder: 'billing@example.com',
+    type: 'email',
+    required: true,
+    description: 'Where we write about your account and bills',
+  },
   { key: 'phone', label: 'Phone (optional)', placeholder: '+44 20 7946 0958', type: 'tel' },
   { key: 'address', label: 'Address (optional)', placeholder: 'Street, city, country' },
   { key: 'taxId', label: 'Tax id (optional)', placeholder: 'e.g. GB123456789' },
@@ -46,7 +60,14 @@ export function validateForm(f: Form): { errors: Partial<Record<keyof BusinessCo
   const opt = (s: string) => (s.trim() ? s.trim() : null);
   return {
     errors,
-    body: { companyName: f.companyName.trim(), contactName: f.contactName.trim(), email: f.email.trim(), phone, address: opt(f.address), taxId: opt(f.taxId) },
+    body: {
+      companyName: f.companyName.trim(),
+      contactName: f.contactName.trim(),
+      email: f.email.trim(),
+      phone,
+      address: opt(f.address),
+      taxId: opt(f.taxId),
+    },
   };
 }
 
@@ -82,7 +103,8 @@ export function BusinessContactCard({ canManage }: { canManage: boolean }) {
   }
 
   const { errors, body } = validateForm(form);
-  const shown = (k: keyof BusinessContact) => (touched ? errors[k] : undefined) ?? (save.error instanceof ApiError ? save.error.fieldError(k) : undefined);
+  const shown = (k: keyof BusinessContact) =>
+    (touched ? errors[k] : undefined) ?? (save.error instanceof ApiError ? save.error.fieldError(k) : undefined);
   const saved = query.data?.contact;
 
   if (!canManage) {
@@ -119,7 +141,9 @@ export function BusinessContactCard({ canManage }: { canManage: boolean }) {
         }}
       >
         <Text size="sm" className="wa-muted">
-          {saved ? 'Keep it up to date: correct anything that changed.' : 'Not saved yet: check what we filled in from your LiveChat account, then save.'}
+          {saved
+            ? 'Keep it up to date: correct anything that changed.'
+            : 'Not saved yet: check what we filled in from your LiveChat account, then save.'}
         </Text>
         <div className="wa-contact-grid">
           {FIELDS.map((f) => (

@@ -46,18 +46,18 @@ export function DataDeletionCard() {
             </Text>
           ) : query.data.status === 'requested' ? (
             <Text size="sm" data-testid="deletion-status">
-              <Tag kind="warning">Requested</Tag> Asked on {when(query.data.requestedAt)}. When you uninstall the app, your numbers, templates, message
-              and campaign history, opt-outs, contact data and terms acceptances are deleted.
+              <Tag kind="warning">Requested</Tag> Asked on {when(query.data.requestedAt)}. When you uninstall the app, your numbers,
+              templates, message and campaign history, opt-outs, contact data and terms acceptances are deleted.
             </Text>
           ) : query.data.appInstalled ? (
             <Text size="sm" data-testid="deletion-status">
-              When you uninstall the app we keep your data, so a reinstall can show your history. Ask us to delete it instead: it is deleted as
-              soon as you uninstall. Export it first if you want a copy.
+              When you uninstall the app we keep your data, so a reinstall can show your history. Ask us to delete it instead: it is deleted
+              as soon as you uninstall. Export it first if you want a copy.
             </Text>
           ) : (
             <Text size="sm" data-testid="deletion-status">
-              The app is uninstalled, and we still hold your numbers, templates, message and campaign history, opt-outs, contact data and terms
-              acceptances. You can have them deleted now. This cannot be undone.
+              The app is uninstalled, and we still hold your numbers, templates, message and campaign history, opt-outs, contact data and
+              terms acceptances. You can have them deleted now. This cannot be undone.
             </Text>
           )}
           <Text size="sm" className="wa-muted">
@@ -81,7 +81,13 @@ export function DataDeletionCard() {
                 <Text as="span" size="sm" data-testid="deletion-confirm-text">
                   Delete it for good?
                 </Text>
-                <Button kind="destructive" size="compact" loading={change.isPending} onClick={() => change.mutate('request', { onSettled: () => setConfirming(false) })} data-testid="deletion-confirm">
+                <Button
+                  kind="destructive"
+                  size="compact"
+                  loading={change.isPending}
+                  onClick={() => change.mutate('request', { onSettled: () => setConfirming(false) })}
+                  data-testid="deletion-confirm"
+                >
                   Delete now
                 </Button>
                 <Button kind="secondary" size="compact" onClick={() => setConfirming(false)}>
@@ -90,7 +96,13 @@ export function DataDeletionCard() {
               </>
             )}
             {query.data.status === 'requested' && (
-              <Button kind="secondary" size="compact" loading={change.isPending} onClick={() => change.mutate('withdraw')} data-testid="deletion-withdraw">
+              <Button
+                kind="secondary"
+                size="compact"
+                loading={change.isPending}
+                onClick={() => change.mutate('withdraw')}
+                data-testid="deletion-withdraw"
+              >
                 Keep our data after all
               </Button>
             )}

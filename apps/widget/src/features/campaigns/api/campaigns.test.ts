@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { RecipientCounts } from '@wa/contracts';
 import { isLive, RECEIPTS_FOLLOW_MS } from './campaigns.ts';
 
-const zero: RecipientCounts = { total: 2, pending: 0, sending: 0, confirming: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, cancelled: 0 };
+const zero: RecipientCounts = {
+  total: 2,
+  pending: 0,
+  sending: 0,
+  confirming: 0,
+  sent: 0,
+  delivered: 0,
+  read: 0,
+  failed: 0,
+  skipped: 0,
+  cancelled: 0,
+};
 const at = Date.parse('2026-11-25T12:00:00Z');
 const finishedAt = new Date(at).toISOString();
 

@@ -151,7 +151,9 @@ function useCampaignAction<V>(fn: (v: V) => Promise<{ campaign: Campaign }>) {
 }
 
 export function useLaunch(id: string) {
-  return useCampaignAction((body: LaunchCampaignRequest) => apiRequest(`${base(id)}/launch`, CampaignResponseSchema, { method: 'POST', body }));
+  return useCampaignAction((body: LaunchCampaignRequest) =>
+    apiRequest(`${base(id)}/launch`, CampaignResponseSchema, { method: 'POST', body }),
+  );
 }
 
 export function usePause(id: string) {

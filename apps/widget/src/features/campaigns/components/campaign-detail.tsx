@@ -38,7 +38,13 @@ export function CampaignDetail({ id, onBack, onBuyMore }: { id: string; onBack: 
           ← All campaigns
         </Button>
         {c.status === 'draft' && (
-          <Button kind="plain" size="compact" loading={discard.isPending} data-testid="campaign-discard" onClick={() => discard.mutate(undefined, { onSuccess: onBack })}>
+          <Button
+            kind="plain"
+            size="compact"
+            loading={discard.isPending}
+            data-testid="campaign-discard"
+            onClick={() => discard.mutate(undefined, { onSuccess: onBack })}
+          >
             Discard draft
           </Button>
         )}
@@ -53,8 +59,11 @@ export function CampaignDetail({ id, onBack, onBuyMore }: { id: string; onBack: 
           </Tag>
         </div>
         <Text size="sm" className="wa-muted">
-          {c.templateName} ({c.language}) · <Tag size="small" kind={c.category === 'marketing' ? 'purple' : 'info'}>{CATEGORY_LABEL[c.category]}</Tag> · from{' '}
-          {formatPhone(c.number)}
+          {c.templateName} ({c.language}) ·{' '}
+          <Tag size="small" kind={c.category === 'marketing' ? 'purple' : 'info'}>
+            {CATEGORY_LABEL[c.category]}
+          </Tag>{' '}
+          · from {formatPhone(c.number)}
         </Text>
       </div>
       {c.status === 'draft' ? (

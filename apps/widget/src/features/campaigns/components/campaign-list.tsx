@@ -76,9 +76,13 @@ export function CampaignList({ onNew, onOpen }: { onNew: () => void; onOpen: (id
                   </div>
                   <div className="wa-campaign-list__progress">
                     <Text as="span" size="sm" className="wa-muted">
-                      {c.status === 'draft' ? `${c.counts.total.toLocaleString('en')} recipients` : `${p.done.toLocaleString('en')} of ${p.total.toLocaleString('en')}`}
+                      {c.status === 'draft'
+                        ? `${c.counts.total.toLocaleString('en')} recipients`
+                        : `${p.done.toLocaleString('en')} of ${p.total.toLocaleString('en')}`}
                     </Text>
-                    {c.status !== 'draft' && <ProgressBar percent={p.percent} size="small" status={c.status === 'completed' ? 'success' : 'normal'} />}
+                    {c.status !== 'draft' && (
+                      <ProgressBar percent={p.percent} size="small" status={c.status === 'completed' ? 'success' : 'normal'} />
+                    )}
                   </div>
                 </button>
               </li>

@@ -14,7 +14,19 @@ const KIND_LABEL: Record<RejectionKind, string> = {
   missing_variables: 'Missing value',
 };
 
-function Stat({ label, value, tone, testId, hint }: { label: string; value: number; tone?: 'good' | 'bad' | 'warn'; testId: string; hint?: string }) {
+function Stat({
+  label,
+  value,
+  tone,
+  testId,
+  hint,
+}: {
+  label: string;
+  value: number;
+  tone?: 'good' | 'bad' | 'warn';
+  testId: string;
+  hint?: string;
+}) {
   return (
     <div className={`wa-stat${tone ? ` wa-stat--${tone}` : ''}`} data-testid={testId}>
       <span className="wa-stat__value">{value.toLocaleString('en')}</span>
@@ -49,19 +61,16 @@ export function CheckReportCard({ campaign, collapsed = false }: { campaign: Cam
           <Stat label="invalid numbers" value={r.invalid} tone={r.invalid ? 'bad' : undefined} testId="report-invalid" />
           <Stat label="duplicates" value={r.duplicates} tone={r.duplicates ? 'warn' : undefined} testId="report-duplicates" />
           <Stat label="opted out" value={r.optedOut} tone={r.optedOut ? 'warn' : undefined} testId="report-opted-out" />
-          {r.restricted > 0 && <Stat label="restricted" value={r.restricted} tone="warn" testId="report-restricted" hint="at the customer's request" />}
+          {r.restricted > 0 && (
+            <Stat label="restricted" value={r.restricted} tone="warn" testId="report-restricted" hint="at the customer's request" />
+          )}
           <Stat label="missing values" value={r.missingVariables} tone={r.missingVariables ? 'bad' : undefined} testId="report-missing" />
           <Stat label="already open (free)" value={r.alreadyOpen} testId="report-open" />
         </div>
         <Text size="sm" data-testid="report-conversations">
           This campaign opens <strong>{r.needed.toLocaleString('en')}</strong> conversation{r.needed === 1 ? '' : 's'}; the balance was{' '}
           <strong>{r.balance.toLocaleString('en')}</strong> when checked.
-          {r.missing > 0 && (
-            <span className="wa-error-text">
-              {' '}
-              {r.missing.toLocaleString('en')} missing.
-            </span>
-          )}{' '}
+          {r.missing > 0 && <span className="wa-error-text"> {r.missing.toLocaleString('en')} missing.</span>}{' '}
           <span className="wa-muted">({r.rows.toLocaleString('en')} rows read.)</span>
         </Text>
         {rejectedTotal > 0 && (
@@ -70,7 +79,13 @@ export function CheckReportCard({ campaign, collapsed = false }: { campaign: Cam
               <Button kind="link" size="compact" onClick={() => setOpen((o) => !o)} data-testid="report-toggle">
                 {open ? 'Hide' : 'Show'} the {rejectedTotal.toLocaleString('en')} rows left out
               </Button>
-              <Button kind="secondary" size="compact" loading={download.state === 'busy'} data-testid="download-rejected" onClick={() => void save()}>
+              <Button
+                kind="secondary"
+                size="compact"
+                loading={download.state === 'busy'}
+                data-testid="download-rejected"
+                onClick={() => void save()}
+              >
                 Download rejected rows (CSV)
               </Button>
             </div>

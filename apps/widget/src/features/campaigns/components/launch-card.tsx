@@ -49,7 +49,13 @@ export function LaunchCard({ campaign, onBuyMore }: { campaign: Campaign; onBuyM
           </FormField>
         )}
         <FormField labelText="Pace" labelFor="wa-campaign-pace">
-          <select id="wa-campaign-pace" className="wa-select" data-testid="campaign-pace" value={pace} onChange={(e) => setPace(e.target.value as typeof pace)}>
+          <select
+            id="wa-campaign-pace"
+            className="wa-select"
+            data-testid="campaign-pace"
+            value={pace}
+            onChange={(e) => setPace(e.target.value as typeof pace)}
+          >
             {PACES.map((x) => (
               <option key={x.id} value={x.id}>
                 {x.label}
@@ -74,8 +80,8 @@ export function LaunchCard({ campaign, onBuyMore }: { campaign: Campaign; onBuyM
         ) : p ? (
           <div className="wa-stack wa-stack--tight" data-testid="campaign-plan">
             <Text size="sm">
-              <strong>{p.recipients.toLocaleString('en')}</strong> recipients · opens <strong data-testid="plan-needed">{p.needed.toLocaleString('en')}</strong>{' '}
-              conversation{p.needed === 1 ? '' : 's'}
+              <strong>{p.recipients.toLocaleString('en')}</strong> recipients · opens{' '}
+              <strong data-testid="plan-needed">{p.needed.toLocaleString('en')}</strong> conversation{p.needed === 1 ? '' : 's'}
               {p.alreadyOpen > 0 && ` (${p.alreadyOpen.toLocaleString('en')} already open, free)`} · balance{' '}
               <strong data-testid="plan-balance">{p.balance.remaining.toLocaleString('en')}</strong>
             </Text>
@@ -100,7 +106,9 @@ export function LaunchCard({ campaign, onBuyMore }: { campaign: Campaign; onBuyM
                         {g.label} · {g.recipients.toLocaleString('en')}
                       </td>
                       <td>{g.hours}</td>
-                      <td>{g.allowedNow ? 'Allowed' : g.nextWindowAt ? `Waits until ${formatDateTime(g.nextWindowAt)}` : 'No window soon'}</td>
+                      <td>
+                        {g.allowedNow ? 'Allowed' : g.nextWindowAt ? `Waits until ${formatDateTime(g.nextWindowAt)}` : 'No window soon'}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

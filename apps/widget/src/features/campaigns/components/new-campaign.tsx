@@ -16,7 +16,8 @@ const COUNTRIES = getCountries()
   .sort((a, b) => a.name.localeCompare(b.name));
 
 const NO_COLUMN = '';
-const kb = (bytes: number) => (bytes > 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
+const kb = (bytes: number) =>
+  bytes > 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
 interface NewCampaignProps {
   renderSource: (props: { value: TemplateChoice | null; onChange: (value: TemplateChoice | null) => void }) => ReactNode;
@@ -92,7 +93,8 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
     choice.canSend &&
     name.trim().length > 0 &&
     (source === 'file' ? !!file && !!preview && phoneColumn !== NO_COLUMN : pastedCsv.count > 0) &&
-    (source === 'file' || Array.from({ length: variableCount }, (_, i) => (fallbacks[i] ?? '').trim() || slots[i]?.defaultValue).every(Boolean));
+    (source === 'file' ||
+      Array.from({ length: variableCount }, (_, i) => (fallbacks[i] ?? '').trim() || slots[i]?.defaultValue).every(Boolean));
 
   const submit = () => {
     if (!choice || !ready) return;
@@ -106,7 +108,9 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
           templateName: choice.template.name,
           language: choice.template.language,
           phoneColumn: source === 'file' ? phoneColumn : 'phone',
-          variableColumns: Array.from({ length: variableCount }, (_, i) => (source === 'file' && variableColumns[i] ? variableColumns[i]! : null)),
+          variableColumns: Array.from({ length: variableCount }, (_, i) =>
+            source === 'file' && variableColumns[i] ? variableColumns[i]! : null,
+          ),
           timeZoneColumn: source === 'file' && timeZoneColumn ? timeZoneColumn : null,
           defaultCountry: country || null,
           fallbacks: Array.from({ length: variableCount }, (_, i) => fallbacks[i] ?? ''),
@@ -138,7 +142,14 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
       <Card title="1. Message">
         <div className="wa-stack">
           <FormField className="wa-fill" labelText="Campaign name" labelFor="wa-campaign-name">
-            <Input id="wa-campaign-name" className="wa-input-full" data-testid="campaign-name" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
+            <Input
+              id="wa-campaign-name"
+              className="wa-input-full"
+              data-testid="campaign-name"
+              value={name}
+              maxLength={100}
+              onChange={(e) => setName(e.target.value)}
+            />
           </FormField>
           {renderSource({ value: choice, onChange: setChoice })}
           {template?.category === 'marketing' && <QuietHoursNote />}
@@ -169,7 +180,9 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
                   {file ? file.name : 'Choose a CSV file…'}
                 </Text>
                 <Text as="span" size="sm" className="wa-muted">
-                  {file ? `${kb(file.size)}${preview ? ` · columns: ${preview.columns.join(', ')}` : ''}` : 'UTF-8, up to 100,000 rows, with a header row.'}
+                  {file
+                    ? `${kb(file.size)}${preview ? ` · columns: ${preview.columns.join(', ')}` : ''}`
+                    : 'UTF-8, up to 100,000 rows, with a header row.'}
                 </Text>
               </label>
               {previewError && (
@@ -203,7 +216,13 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
             </FormField>
           )}
           <FormField labelText="Country of numbers written without a country code" labelFor="wa-campaign-country">
-            <select id="wa-campaign-country" className="wa-select" data-testid="campaign-country" value={country} onChange={(e) => setCountry(e.target.value)}>
+            <select
+              id="wa-campaign-country"
+              className="wa-select"
+              data-testid="campaign-country"
+              value={country}
+              onChange={(e) => setCountry(e.target.value)}
+            >
               <option value="">None: every number has its country code</option>
               {COUNTRIES.map((c) => (
                 <option key={c.code} value={c.code}>
@@ -222,7 +241,9 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
               </Text>
               {Array.from({ length: variableCount }, (_, i) => (
                 <div className="wa-campaign-variable" key={i}>
-                  <Text as="span" className="wa-campaign-variable__name">{slots[i]?.kind === 'body' ? `{{${i + 1}}}` : slots[i]?.label}</Text>
+                  <Text as="span" className="wa-campaign-variable__name">
+                    {slots[i]?.kind === 'body' ? `{{${i + 1}}}` : slots[i]?.label}
+                  </Text>
                   {source === 'file' &&
                     preview &&
                     columnSelect(
@@ -237,7 +258,13 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
                     inputSize="compact"
                     aria-label={`Fallback for {{${i + 1}}}`}
                     data-testid={`fallback-${i + 1}`}
-                    placeholder={slots[i]?.defaultValue ? `Default: ${slots[i]!.defaultValue}` : source === 'file' ? 'Fallback value (optional)' : 'Value for everyone'}
+                    placeholder={
+                      slots[i]?.defaultValue
+                        ? `Default: ${slots[i]!.defaultValue}`
+                        : source === 'file'
+                          ? 'Fallback value (optional)'
+                          : 'Value for everyone'
+                    }
                     value={fallbacks[i] ?? ''}
                     maxLength={1024}
                     onChange={(e) => setFallbacks((f) => Object.assign([...f], { [i]: e.target.value }))}
@@ -276,7 +303,13 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
         </InlineAlert>
       )}
       <div className="wa-row wa-campaign-actions">
-        <Button kind="primary" data-testid="campaign-check" disabled={!ready || create.isPending} loading={create.isPending} onClick={submit}>
+        <Button
+          kind="primary"
+          data-testid="campaign-check"
+          disabled={!ready || create.isPending}
+          loading={create.isPending}
+          onClick={submit}
+        >
           Check recipients
         </Button>
         <Button kind="secondary" onClick={onCancel}>

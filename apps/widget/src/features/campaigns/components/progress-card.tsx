@@ -32,10 +32,16 @@ export function ProgressCard({ campaign: c }: { campaign: Campaign }) {
             </Text>
             <Text size="sm" className="wa-muted" data-testid="progress-rate">
               {c.status === 'running' ? `${c.ratePerSecondNow.toLocaleString('en')} messages/s` : ''}
-              {c.estimatedFinishAt && c.status !== 'paused' ? ` · ends ${fromNow(c.estimatedFinishAt)} (${formatDateTime(c.estimatedFinishAt)})` : ''}
+              {c.estimatedFinishAt && c.status !== 'paused'
+                ? ` · ends ${fromNow(c.estimatedFinishAt)} (${formatDateTime(c.estimatedFinishAt)})`
+                : ''}
             </Text>
           </div>
-          <ProgressBar percent={percent} status={c.status === 'completed' ? 'success' : c.status === 'cancelled' ? 'error' : 'normal'} data-testid="progress-bar" />
+          <ProgressBar
+            percent={percent}
+            status={c.status === 'completed' ? 'success' : c.status === 'cancelled' ? 'error' : 'normal'}
+            data-testid="progress-bar"
+          />
         </div>
         <div className="wa-status-counts" data-testid="status-counts">
           {STATUS_ORDER.filter((s) => c.counts[s] > 0 || s === 'read' || s === 'failed').map((s) => (
@@ -56,7 +62,9 @@ export function ProgressCard({ campaign: c }: { campaign: Campaign }) {
         )}
         {c.status === 'paused' && (
           <InlineAlert kind="warning" data-testid="paused-note">
-            {c.pausedReason ? `Paused automatically: ${describePause(c.pausedReason)} Resume when it is sorted out.` : 'Paused. Nobody else is messaged until you resume.'}
+            {c.pausedReason
+              ? `Paused automatically: ${describePause(c.pausedReason)} Resume when it is sorted out.`
+              : 'Paused. Nobody else is messaged until you resume.'}
           </InlineAlert>
         )}
         {active && c.reserved > 0 && (
@@ -71,9 +79,16 @@ export function ProgressCard({ campaign: c }: { campaign: Campaign }) {
         )}
         {confirmCancel ? (
           <InlineAlert kind="warning" data-testid="cancel-confirm">
-            Cancel the campaign? Nobody else will be messaged, and the {c.reserved.toLocaleString('en')} reserved conversations go back to the balance.
+            Cancel the campaign? Nobody else will be messaged, and the {c.reserved.toLocaleString('en')} reserved conversations go back to
+            the balance.
             <div className="wa-row wa-campaign-actions">
-              <Button kind="destructive" size="compact" data-testid="cancel-yes" loading={cancel.isPending} onClick={() => cancel.mutate(undefined, { onSuccess: () => setConfirmCancel(false) })}>
+              <Button
+                kind="destructive"
+                size="compact"
+                data-testid="cancel-yes"
+                loading={cancel.isPending}
+                onClick={() => cancel.mutate(undefined, { onSuccess: () => setConfirmCancel(false) })}
+              >
                 Cancel the campaign
               </Button>
               <Button kind="secondary" size="compact" onClick={() => setConfirmCancel(false)}>
@@ -138,14 +153,19 @@ function RetryFailed({ campaign: c, onDone }: { campaign: Campaign; onDone: () =
   return (
     <div className="wa-campaign-retry" data-testid="retry-panel">
       <Text size="sm">
-        {c.retryable.toLocaleString('en')} failed message{c.retryable === 1 ? '' : 's'} can be sent again (failures that will not change, like a number
-        without WhatsApp, are left out).
+        {c.retryable.toLocaleString('en')} failed message{c.retryable === 1 ? '' : 's'} can be sent again (failures that will not change,
+        like a number without WhatsApp, are left out).
         {needsFile && ' Their personal values were erased after sending, as we keep no message content: choose the same CSV file again.'}
       </Text>
       {needsFile && (
         <div className="wa-stack wa-stack--tight">
           <label className="wa-file-pick">
-            <input type="file" accept=".csv,text/csv,text/plain" data-testid="retry-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+            <input
+              type="file"
+              accept=".csv,text/csv,text/plain"
+              data-testid="retry-file"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            />
             <Text as="span" bold>
               {file ? file.name : 'Choose the CSV file…'}
             </Text>
@@ -174,7 +194,9 @@ function RetryFailed({ campaign: c, onDone }: { campaign: Campaign; onDone: () =
           data-testid="retry-confirm"
           disabled={(needsFile && !file) || retry.isPending}
           loading={retry.isPending}
-          onClick={() => retry.mutate({ file, fallbacks: Array.from({ length: c.variableCount }, (_, i) => fallbacks[i] ?? '') }, { onSuccess: onDone })}
+          onClick={() =>
+            retry.mutate({ file, fallbacks: Array.from({ length: c.variableCount }, (_, i) => fallbacks[i] ?? '') }, { onSuccess: onDone })
+          }
         >
           Retry {c.retryable.toLocaleString('en')}
         </Button>

@@ -11,8 +11,8 @@ export function QuietHoursNote() {
     <InlineAlert kind="info" data-testid="quiet-hours-note">
       <div className="wa-stack wa-stack--tight">
         <Text as="span">
-          Marketing template: each customer is messaged only within the allowed hours of their local time. Customers outside them wait for their
-          next window.{' '}
+          Marketing template: each customer is messaged only within the allowed hours of their local time. Customers outside them wait for
+          their next window.{' '}
           <Button kind="link" size="xcompact" onClick={() => setOpen((o) => !o)}>
             {open ? 'Hide the hours' : 'See the hours'}
           </Button>

@@ -45,7 +45,9 @@ describe('RecipientsCard', () => {
     fireEvent.click(screen.getByTestId('recipients-load-more'));
     await screen.findByTestId(`recipient-${recipient(4).recipient}`);
     await waitFor(() => expect(screen.queryByTestId('recipients-load-more')).toBeNull());
-    expect(screen.getAllByTestId(/^recipient-\+/).map((r) => r.dataset.testid)).toEqual([2, 3, 4].map((l) => `recipient-${recipient(l).recipient}`));
+    expect(screen.getAllByTestId(/^recipient-\+/).map((r) => r.dataset.testid)).toEqual(
+      [2, 3, 4].map((l) => `recipient-${recipient(l).recipient}`),
+    );
     expect(calls.map((c) => c.url.searchParams.get('cursor'))).toEqual([null, 'next']);
   });
 });

@@ -12,11 +12,22 @@ describe('reading a chosen recipient file in the widget', () => {
   });
 
   it('falls back to the column whose values look like phone numbers', () => {
-    expect(guessPhoneColumn({ columns: ['who', 'contact'], rows: [['Ann', '+44 7400 123456'], ['Bob', '(020) 7946 0000']] })).toBe('contact');
+    expect(
+      guessPhoneColumn({
+        columns: ['who', 'contact'],
+        rows: [
+          ['Ann', '+44 7400 123456'],
+          ['Bob', '(020) 7946 0000'],
+        ],
+      }),
+    ).toBe('contact');
     expect(guessPhoneColumn({ columns: ['who', 'order'], rows: [['Ann', 'A-1']] })).toBeNull();
   });
 
   it('turns pasted numbers (lines, commas, semicolons) into a one-column CSV', () => {
-    expect(pastedNumbersToCsv('+48 601 234 567\n602345678, 603456789;\n\n')).toEqual({ csv: 'phone\n+48 601 234 567\n602345678\n603456789', count: 3 });
+    expect(pastedNumbersToCsv('+48 601 234 567\n602345678, 603456789;\n\n')).toEqual({
+      csv: 'phone\n+48 601 234 567\n602345678\n603456789',
+      count: 3,
+    });
   });
 });

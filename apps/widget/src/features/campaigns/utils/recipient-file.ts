@@ -22,7 +22,8 @@ export function previewFile(file: Blob, rows = 5): Promise<FilePreview> {
   });
 }
 
-const PHONE_NAMES = /^(phone|phone ?number|mobile|mobile ?number|cell|msisdn|whatsapp|wa|number|tel|telephone|telefon|telefono|téléphone|numer|numer telefonu)$/i;
+const PHONE_NAMES =
+  /^(phone|phone ?number|mobile|mobile ?number|cell|msisdn|whatsapp|wa|number|tel|telephone|telefon|telefono|téléphone|numer|numer telefonu)$/i;
 
 /** The column that most likely holds the phone: by name first, else the first whose values look like phones. */
 export function guessPhoneColumn(preview: FilePreview): string | null {

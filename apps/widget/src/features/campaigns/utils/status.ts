@@ -24,7 +24,17 @@ export const RECIPIENT_STATUS: Record<RecipientStatus, { label: string; kind: Ta
 };
 
 /** Order of the counters in the progress card. */
-export const STATUS_ORDER: RecipientStatus[] = ['pending', 'sending', 'confirming', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled'];
+export const STATUS_ORDER: RecipientStatus[] = [
+  'pending',
+  'sending',
+  'confirming',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'skipped',
+  'cancelled',
+];
 
 const PAUSE_REASONS: Record<string, string> = {
   template_not_approved: 'The template is no longer approved by WhatsApp.',

@@ -27,8 +27,8 @@ export function RestrictionStatus({ restriction }: { restriction: NonNullable<Co
   return (
     <InlineAlert kind="warning" role="status" data-testid="restriction-status">
       <strong>Processing restricted.</strong> This customer asked on {formatDate(restriction.at)} to restrict processing of their data
-      {restriction.reason ? ` (${restriction.reason})` : ''}, so nothing can be sent to them. An owner can lift it in the WhatsApp app, under
-      Customer data.
+      {restriction.reason ? ` (${restriction.reason})` : ''}, so nothing can be sent to them. An owner can lift it in the WhatsApp app,
+      under Customer data.
     </InlineAlert>
   );
 }

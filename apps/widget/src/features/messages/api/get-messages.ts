@@ -28,7 +28,8 @@ export function messagesRefetchInterval(data: Pick<MessagesResponse, 'messages'>
 }
 
 /** Every page loaded so far, newest first. */
-const loaded = (data: { pages: MessagesResponse[] } | undefined) => (data ? { messages: data.pages.flatMap((p) => p.messages) } : undefined);
+const loaded = (data: { pages: MessagesResponse[] } | undefined) =>
+  data ? { messages: data.pages.flatMap((p) => p.messages) } : undefined;
 
 export function messagesQueryOptions(params: MessagesParams) {
   return infiniteQueryOptions({

@@ -37,7 +37,10 @@ export function useConnectNumber() {
 
 export function useChoosePlan() {
   const invalidate = useInvalidateNumbers();
-  return useMutation({ mutationFn: ({ numberId, ...input }: { numberId: string } & ChoosePlanRequest) => choosePlan(numberId, input), onSettled: invalidate });
+  return useMutation({
+    mutationFn: ({ numberId, ...input }: { numberId: string } & ChoosePlanRequest) => choosePlan(numberId, input),
+    onSettled: invalidate,
+  });
 }
 
 export function useDisconnectNumber() {

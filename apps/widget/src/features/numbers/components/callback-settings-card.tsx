@@ -25,7 +25,10 @@ function Row({ label, value, secret, testId }: { label: string; value: string; s
           kind="text"
           size="xcompact"
           onClick={() => {
-            void navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false));
+            void navigator.clipboard?.writeText(value).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            );
           }}
         >
           {copied ? 'Copied' : 'Copy'}
@@ -42,8 +45,8 @@ export function CallbackSettingsCard() {
     <Card title="Kaleyra callback settings">
       <div className="wa-stack" data-testid="callback-settings">
         <Text size="sm" className="wa-muted">
-          In your Kaleyra console, give each number a callback profile with these URLs and Basic authentication (API v2), or
-          set the incoming URL on the number (API v1). They are the same for every number of your organization.
+          In your Kaleyra console, give each number a callback profile with these URLs and Basic authentication (API v2), or set the
+          incoming URL on the number (API v1). They are the same for every number of your organization.
         </Text>
         {settings.isPending ? (
           <Loader size="small" />

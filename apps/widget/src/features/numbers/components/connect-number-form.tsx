@@ -39,7 +39,12 @@ export function ConnectNumberForm({ plans, currency, onConnected, onCancel, disa
   return (
     <form className="wa-stack wa-panel" aria-label="Connect a WhatsApp number" onSubmit={submit} data-testid="connect-number-form">
       <div className="wa-form-grid">
-        <FormField labelText="WhatsApp number" labelFor="wa-connect-number" error={field('number')} description="With the country code, e.g. +44 20 7946 0958">
+        <FormField
+          labelText="WhatsApp number"
+          labelFor="wa-connect-number"
+          error={field('number')}
+          description="With the country code, e.g. +44 20 7946 0958"
+        >
           <Input
             id="wa-connect-number"
             data-testid="connect-number-input"
@@ -50,11 +55,33 @@ export function ConnectNumberForm({ plans, currency, onConnected, onCancel, disa
             autoComplete="off"
           />
         </FormField>
-        <FormField labelText="Display name" labelFor="wa-connect-name" error={field('displayName')} description="The business name customers see in WhatsApp">
-          <Input id="wa-connect-name" data-testid="connect-display-name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} error={Boolean(field('displayName'))} />
+        <FormField
+          labelText="Display name"
+          labelFor="wa-connect-name"
+          error={field('displayName')}
+          description="The business name customers see in WhatsApp"
+        >
+          <Input
+            id="wa-connect-name"
+            data-testid="connect-display-name"
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+            error={Boolean(field('displayName'))}
+          />
         </FormField>
-        <FormField labelText="WhatsApp Business Account id" labelFor="wa-connect-waba" error={field('wabaId')} description="From your Kaleyra console">
-          <Input id="wa-connect-waba" data-testid="connect-waba-id" value={wabaId} onChange={(e) => setWabaId(e.target.value)} error={Boolean(field('wabaId'))} />
+        <FormField
+          labelText="WhatsApp Business Account id"
+          labelFor="wa-connect-waba"
+          error={field('wabaId')}
+          description="From your Kaleyra console"
+        >
+          <Input
+            id="wa-connect-waba"
+            data-testid="connect-waba-id"
+            value={wabaId}
+            onChange={(e) => setWabaId(e.target.value)}
+            error={Boolean(field('wabaId'))}
+          />
         </FormField>
         <FormField labelText="Kaleyra API version" error={field('apiVersion')} description="The version the number was onboarded on">
           <div className="wa-row" role="radiogroup" aria-label="Kaleyra API version">

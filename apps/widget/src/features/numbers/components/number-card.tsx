@@ -50,8 +50,11 @@ export function NumberCard({ number: n, canManage, plans, currency, onPurchase, 
       <Text as="div" size="sm" data-testid={`number-plan-line-${n.id}`}>
         {n.plan ? (
           <>
-            <strong>{n.plan.planName}</strong> plan · {formatMoney(n.plan.priceCents, currency)} / {n.plan.billingCycle === 'annual' ? 'year' : 'month'}
-            {n.plan.nextChargeAt && n.planStatus !== 'cancelled' && <span className="wa-muted"> · next charge {formatDate(n.plan.nextChargeAt)}</span>}
+            <strong>{n.plan.planName}</strong> plan · {formatMoney(n.plan.priceCents, currency)} /{' '}
+            {n.plan.billingCycle === 'annual' ? 'year' : 'month'}
+            {n.plan.nextChargeAt && n.planStatus !== 'cancelled' && (
+              <span className="wa-muted"> · next charge {formatDate(n.plan.nextChargeAt)}</span>
+            )}
           </>
         ) : (
           <span className="wa-muted">No plan yet</span>
@@ -71,7 +74,15 @@ export function NumberCard({ number: n, canManage, plans, currency, onPurchase, 
 
       {canManage && choosing && (
         <div className="wa-stack">
-          <PlanPicker name={`plan-${n.id}`} plans={plans} currency={currency} planId={planId} cycle={cycle} onPlanChange={setPlanId} onCycleChange={setCycle} />
+          <PlanPicker
+            name={`plan-${n.id}`}
+            plans={plans}
+            currency={currency}
+            planId={planId}
+            cycle={cycle}
+            onPlanChange={setPlanId}
+            onCycleChange={setCycle}
+          />
           {choose.isError && (
             <InlineAlert kind="error" role="alert">
               {errorMessage(choose.error)}

@@ -37,7 +37,12 @@ export function AddOptOutForm() {
       }}
     >
       <div className="wa-optouts__toolbar">
-        <FormField labelText="Phone number" labelFor="wa-optout-phone" error={phoneError} description={check?.ok ? formatPhone(check.e164) : 'With the country code, e.g. +44 20 7946 0958'}>
+        <FormField
+          labelText="Phone number"
+          labelFor="wa-optout-phone"
+          error={phoneError}
+          description={check?.ok ? formatPhone(check.e164) : 'With the country code, e.g. +44 20 7946 0958'}
+        >
           <Input
             id="wa-optout-phone"
             type="tel"
@@ -52,7 +57,13 @@ export function AddOptOutForm() {
           />
         </FormField>
         <div className="wa-grow">
-          <FormField className="wa-fill" labelText="Reason" labelFor="wa-optout-reason" error={serverError} description="Why this customer must not be messaged">
+          <FormField
+            className="wa-fill"
+            labelText="Reason"
+            labelFor="wa-optout-reason"
+            error={serverError}
+            description="Why this customer must not be messaged"
+          >
             <Input
               id="wa-optout-reason"
               inputSize="compact"
@@ -77,7 +88,9 @@ export function AddOptOutForm() {
       )}
       {add.isSuccess && (
         <Text size="sm" className="wa-success-text" role="status" data-testid="opt-out-add-done">
-          {add.data.created ? `${formatPhone(add.data.optOut.recipient)} will not be messaged.` : `${formatPhone(add.data.optOut.recipient)} was already on the list.`}
+          {add.data.created
+            ? `${formatPhone(add.data.optOut.recipient)} will not be messaged.`
+            : `${formatPhone(add.data.optOut.recipient)} was already on the list.`}
         </Text>
       )}
     </form>

@@ -76,10 +76,24 @@ export function ImportExport() {
             e.target.value = '';
           }}
         />
-        <Button kind="secondary" size="compact" icon={<Icon source={FileUpload} />} loading={importer.isPending} onClick={() => fileInput.current?.click()} data-testid="opt-out-import">
+        <Button
+          kind="secondary"
+          size="compact"
+          icon={<Icon source={FileUpload} />}
+          loading={importer.isPending}
+          onClick={() => fileInput.current?.click()}
+          data-testid="opt-out-import"
+        >
           Import CSV
         </Button>
-        <Button kind="secondary" size="compact" icon={<Icon source={FileDownload} />} loading={exporting.state === 'busy'} onClick={() => void onExport()} data-testid="opt-out-export">
+        <Button
+          kind="secondary"
+          size="compact"
+          icon={<Icon source={FileDownload} />}
+          loading={exporting.state === 'busy'}
+          onClick={() => void onExport()}
+          data-testid="opt-out-export"
+        >
           Export CSV
         </Button>
       </div>
@@ -112,8 +126,8 @@ export function ImportExport() {
               </>
             ) : (
               <>
-                Nothing was imported: {result.invalid.length === 1 ? '1 row has a problem' : `${result.invalid.length} rows have problems`} in {file?.name}. Fix
-                the file and import it again, or skip those rows.
+                Nothing was imported: {result.invalid.length === 1 ? '1 row has a problem' : `${result.invalid.length} rows have problems`}{' '}
+                in {file?.name}. Fix the file and import it again, or skip those rows.
               </>
             )}
             {result.invalid.length > 0 && (
@@ -129,7 +143,13 @@ export function ImportExport() {
           </InlineAlert>
           {!result.imported && file && result.rows > result.invalid.length && (
             <div className="wa-row" style={{ marginTop: 'var(--spacing-2)' }}>
-              <Button kind="primary" size="compact" data-testid="opt-out-import-skip" loading={importer.isPending} onClick={() => run(file.csv, 'skip')}>
+              <Button
+                kind="primary"
+                size="compact"
+                data-testid="opt-out-import-skip"
+                loading={importer.isPending}
+                onClick={() => run(file.csv, 'skip')}
+              >
                 Import the {result.rows - result.invalid.length} valid rows, skip the rest
               </Button>
             </div>

@@ -29,7 +29,12 @@ function Form({ current, update }: { current: OptOutInstruction; update: ReturnT
       }}
     >
       <label className="wa-row">
-        <Switch size="compact" on={enabled} onChange={(_e, on) => setEnabled(on)} ariaLabel="Add an opt-out instruction to marketing templates" />
+        <Switch
+          size="compact"
+          on={enabled}
+          onChange={(_e, on) => setEnabled(on)}
+          ariaLabel="Add an opt-out instruction to marketing templates"
+        />
         <Text as="span">Add an opt-out instruction to marketing templates</Text>
       </label>
       <FormField
@@ -52,7 +57,14 @@ function Form({ current, update }: { current: OptOutInstruction; update: ReturnT
         />
       </FormField>
       <div className="wa-row">
-        <Button type="submit" kind="primary" size="compact" disabled={!dirty || tooLong || !instruction.trim()} loading={update.isPending} data-testid="opt-out-instruction-save">
+        <Button
+          type="submit"
+          kind="primary"
+          size="compact"
+          disabled={!dirty || tooLong || !instruction.trim()}
+          loading={update.isPending}
+          data-testid="opt-out-instruction-save"
+        >
           Save
         </Button>
         {update.isError && (
@@ -92,9 +104,9 @@ export function InstructionSettings({ numberId }: { numberId: string }) {
     <div className="wa-stack" data-testid={`opt-out-instruction-${numberId}`}>
       <Form key={`${data.enabled}:${data.instruction}`} current={data} update={update} />
       <Text size="sm" className="wa-muted">
-        WhatsApp sends a template exactly as it approved it, so a line cannot be added while sending. Instead, each marketing template without an
-        opt-out instruction gets a copy with the instruction as its footer, submitted for WhatsApp's review; once approved, the copy is sent in its
-        place. Until then, that template cannot be sent from this number.
+        WhatsApp sends a template exactly as it approved it, so a line cannot be added while sending. Instead, each marketing template
+        without an opt-out instruction gets a copy with the instruction as its footer, submitted for WhatsApp's review; once approved, the
+        copy is sent in its place. Until then, that template cannot be sent from this number.
       </Text>
       {data.templates.length > 0 && (
         <ul className="wa-unavailable">

@@ -37,7 +37,12 @@ const bill = {
 } as const;
 const balance = { remaining: 10, reserved: 0, lowBalanceThreshold: null, low: false };
 
-function confirmation(status: ConfirmChargeResponse['bill']['status'], outcome: ConfirmChargeResponse['outcome'], settled: boolean, message: string) {
+function confirmation(
+  status: ConfirmChargeResponse['bill']['status'],
+  outcome: ConfirmChargeResponse['outcome'],
+  settled: boolean,
+  message: string,
+) {
   return { bill: { ...bill, status }, outcome, settled, message, balance };
 }
 
@@ -65,25 +70,39 @@ describe('checkout: the payment modal, then the BFF’s verification', () => {
     const { calls } = mockFetch({ 'POST /api/billing/charges/ch-1/confirm': () => json(200, answers.shift() ?? answers.at(-1)) });
     const { result } = renderHook(() => useCheckout(), { wrapper });
     await act(() => result.current.pay(charge, 'WhatsApp conversations — 500 package'));
-    expect(result.current.state).toEqual({ phase: 'done', tone: 'success', message: 'Payment received: 500 conversations were added to your balance.' });
+    expect(result.current.state).toEqual({
+      phase: 'done',
+      tone: 'success',
+      message: 'Payment received: 500 conversations were added to your balance.',
+    });
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(2);
-    expect(modal.calls[0]).toMatchObject({ charge, metadata: { description: 'WhatsApp conversations — 500 package', icon: expect.stringMatching(/app-icon\.svg$/) } });
+    expect(modal.calls[0]).toMatchObject({
+      charge,
+      metadata: { description: 'WhatsApp conversations — 500 package', icon: expect.stringMatching(/app-icon\.svg$/) },
+    });
   });
 
   it('C.2: a declined payment is checked once and the owner reads why nothing was added', async () => {
     modal.answer = (c) => ({ kind: 'declined', chargeId: c.id });
     const { calls } = mockFetch({
-      'POST /api/billing/charges/ch-1/confirm': () => json(200, confirmation('declined', 'declined', true, 'The payment was declined in LiveChat, so nothing was charged.')),
+      'POST /api/billing/charges/ch-1/confirm': () =>
+        json(200, confirmation('declined', 'declined', true, 'The payment was declined in LiveChat, so nothing was charged.')),
     });
     const { result } = renderHook(() => useCheckout(), { wrapper });
     await act(() => result.current.pay(charge, 'x'));
-    expect(result.current.state).toMatchObject({ phase: 'done', tone: 'error', message: expect.stringMatching(/declined.*nothing was charged/) });
+    expect(result.current.state).toMatchObject({
+      phase: 'done',
+      tone: 'error',
+      message: expect.stringMatching(/declined.*nothing was charged/),
+    });
     expect(calls).toHaveLength(1);
   });
 
   it('a payment LiveChat could not start says so, with the host’s reason, and credits nothing', async () => {
     modal.answer = () => ({ kind: 'failed', error: 'Card expired' });
-    mockFetch({ 'POST /api/billing/charges/ch-1/confirm': () => json(200, confirmation('pending', 'awaiting_approval', false, 'Not approved.')) });
+    mockFetch({
+      'POST /api/billing/charges/ch-1/confirm': () => json(200, confirmation('pending', 'awaiting_approval', false, 'Not approved.')),
+    });
     const { result } = renderHook(() => useCheckout(), { wrapper });
     await act(() => result.current.pay(charge, 'x'));
     await waitFor(() => expect(result.current.state).toMatchObject({ phase: 'done', tone: 'error' }));

@@ -35,7 +35,11 @@ export function useCheckout() {
   const pay = useCallback(
     async (charge: LiveChatCharge, description: string) => {
       if (!openModal) {
-        setState({ phase: 'done', tone: 'error', message: 'Still connecting to LiveChat, so the payment window cannot open. Nothing was charged; try again in a moment.' });
+        setState({
+          phase: 'done',
+          tone: 'error',
+          message: 'Still connecting to LiveChat, so the payment window cannot open. Nothing was charged; try again in a moment.',
+        });
         return;
       }
       setState({ phase: 'modal', description });
@@ -56,7 +60,11 @@ export function useCheckout() {
         void queryClient.invalidateQueries({ queryKey: queryKeys.numbers.all });
       }
       if (outcome.kind === 'failed' && last && !last.settled) {
-        setState({ phase: 'done', tone: 'error', message: `LiveChat could not complete the payment (${outcome.error}). Nothing was charged.` });
+        setState({
+          phase: 'done',
+          tone: 'error',
+          message: `LiveChat could not complete the payment (${outcome.error}). Nothing was charged.`,
+        });
         return;
       }
       if (last) setState({ phase: 'done', tone: toneOf(last), message: last.message });

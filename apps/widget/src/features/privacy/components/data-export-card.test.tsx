@@ -19,7 +19,10 @@ describe('DataExportCard', () => {
       'GET /api/privacy/export.zip': () =>
         new Response(new Uint8Array([0x50, 0x4b, 3, 4]), {
           status: 200,
-          headers: { 'Content-Type': 'application/zip', 'Content-Disposition': 'attachment; filename="whatsapp-data-export-2026-11-25.zip"' },
+          headers: {
+            'Content-Type': 'application/zip',
+            'Content-Disposition': 'attachment; filename="whatsapp-data-export-2026-11-25.zip"',
+          },
         }),
     });
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});

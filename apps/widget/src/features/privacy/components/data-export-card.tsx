@@ -29,11 +29,22 @@ export function DataExportCard() {
         </Text>
         <div className="wa-row wa-no-shrink">
           {state.message && (
-            <Text as="span" size="sm" className={state.state === 'error' ? 'wa-error-text' : 'wa-muted'} role={state.state === 'error' ? 'alert' : undefined}>
+            <Text
+              as="span"
+              size="sm"
+              className={state.state === 'error' ? 'wa-error-text' : 'wa-muted'}
+              role={state.state === 'error' ? 'alert' : undefined}
+            >
               {state.message}
             </Text>
           )}
-          <Button kind="secondary" size="compact" loading={state.state === 'busy'} onClick={() => void onExport()} data-testid="privacy-export">
+          <Button
+            kind="secondary"
+            size="compact"
+            loading={state.state === 'busy'}
+            onClick={() => void onExport()}
+            data-testid="privacy-export"
+          >
             Export all data
           </Button>
         </div>

@@ -91,7 +91,9 @@ export function RecipientActionDialog({ right, phone, onClose, onDone }: Props) 
   const [touched, setTouched] = useState(false);
   const trimmed = reason.trim();
   const missingReason = copy.reason?.required === true && !trimmed;
-  const reasonError = (touched && missingReason ? 'Give a reason; it is kept with the restriction.' : undefined) ?? (action.error instanceof ApiError ? action.error.fieldError('reason') : undefined);
+  const reasonError =
+    (touched && missingReason ? 'Give a reason; it is kept with the restriction.' : undefined) ??
+    (action.error instanceof ApiError ? action.error.fieldError('reason') : undefined);
   const error = action.isError ? rightsErrorMessage(action.error) : null;
 
   function submit() {
@@ -123,7 +125,13 @@ export function RecipientActionDialog({ right, phone, onClose, onDone }: Props) 
             <Button kind="secondary" onClick={close} disabled={action.isPending} data-testid="privacy-dialog-cancel">
               Cancel
             </Button>
-            <Button kind={copy.kind} loading={action.isPending} disabled={missingReason && touched} onClick={submit} data-testid="privacy-dialog-confirm">
+            <Button
+              kind={copy.kind}
+              loading={action.isPending}
+              disabled={missingReason && touched}
+              onClick={submit}
+              data-testid="privacy-dialog-confirm"
+            >
               {copy.confirm}
             </Button>
           </div>

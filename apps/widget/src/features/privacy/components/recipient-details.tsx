@@ -18,7 +18,8 @@ function MessageHistory({ messages }: { messages: RecipientData['messages'] }) {
     <details className="wa-disclosure" data-testid="privacy-message-history">
       <summary>
         <Text as="span" size="sm">
-          Message history, metadata only ({messages.length > HISTORY_ROWS ? `latest ${HISTORY_ROWS} of ${messages.length}` : messages.length})
+          Message history, metadata only (
+          {messages.length > HISTORY_ROWS ? `latest ${HISTORY_ROWS} of ${messages.length}` : messages.length})
         </Text>
       </summary>
       <div className="wa-privacy__history">
@@ -70,7 +71,12 @@ export function RecipientDetails({ phone, selfAccountId, onAction }: Props) {
   const s = describeRecipient(d, { selfAccountId });
 
   return (
-    <section className="wa-privacy__result wa-stack" aria-label={`What is held about ${formatPhone(phone)}`} data-testid="privacy-result" data-phone={phone}>
+    <section
+      className="wa-privacy__result wa-stack"
+      aria-label={`What is held about ${formatPhone(phone)}`}
+      data-testid="privacy-result"
+      data-phone={phone}
+    >
       <div className="wa-row wa-row--between wa-privacy__result-head">
         <div className="wa-stack wa-stack--tight">
           <Heading as="h3" size="xs" className="wa-section-title">
@@ -106,11 +112,23 @@ export function RecipientDetails({ phone, selfAccountId, onAction }: Props) {
         </div>
         <div className="wa-row wa-privacy__actions">
           {d.restriction ? (
-            <Button kind="secondary" size="compact" onClick={() => onAction('unrestrict')} aria-haspopup="dialog" data-testid="privacy-unrestrict">
+            <Button
+              kind="secondary"
+              size="compact"
+              onClick={() => onAction('unrestrict')}
+              aria-haspopup="dialog"
+              data-testid="privacy-unrestrict"
+            >
               Lift restriction
             </Button>
           ) : (
-            <Button kind="secondary" size="compact" onClick={() => onAction('restrict')} aria-haspopup="dialog" data-testid="privacy-restrict">
+            <Button
+              kind="secondary"
+              size="compact"
+              onClick={() => onAction('restrict')}
+              aria-haspopup="dialog"
+              data-testid="privacy-restrict"
+            >
               Restrict processing
             </Button>
           )}
@@ -141,7 +159,8 @@ export function RecipientDetails({ phone, selfAccountId, onAction }: Props) {
 
       {s.nothingHeld ? (
         <Text className="wa-muted" data-testid="privacy-nothing-held">
-          Nothing is held about this number: it was never messaged, never wrote to you, was in no campaign and is not on your suppression list.
+          Nothing is held about this number: it was never messaged, never wrote to you, was in no campaign and is not on your suppression
+          list.
         </Text>
       ) : (
         <div className="wa-privacy__facts" data-testid="privacy-facts">

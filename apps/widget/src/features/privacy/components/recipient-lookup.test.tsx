@@ -13,7 +13,16 @@ function held(over: Partial<RecipientData> = {}): RecipientData {
   return recipientData({
     phone: PHONE,
     messages: [
-      { id: 'm1', numberId: 'n1', direction: 'outbound', kind: 'template', templateName: 'login_code', category: 'authentication', status: 'read', createdAt: '2026-11-25T10:00:00.000Z' },
+      {
+        id: 'm1',
+        numberId: 'n1',
+        direction: 'outbound',
+        kind: 'template',
+        templateName: 'login_code',
+        category: 'authentication',
+        status: 'read',
+        createdAt: '2026-11-25T10:00:00.000Z',
+      },
     ],
     ...over,
   });

@@ -2,9 +2,18 @@ import { Text } from '@livechat/design-system-react-components';
 import { Card } from '../../../components/card.tsx';
 
 const RIGHTS: { title: string; says: string }[] = [
-  { title: 'See what is held', says: 'Dates and kinds of messages, conversations, campaigns, opt-out and restriction. Message text is never stored.' },
-  { title: 'Erase', says: 'The number is replaced by a keyed hash and its history anonymised. An opt-out stays in force; your balance does not move.' },
-  { title: 'Restrict processing', says: 'Nothing more is sent to the number, by agents or campaigns, and the reason is kept. You can lift it later.' },
+  {
+    title: 'See what is held',
+    says: 'Dates and kinds of messages, conversations, campaigns, opt-out and restriction. Message text is never stored.',
+  },
+  {
+    title: 'Erase',
+    says: 'The number is replaced by a keyed hash and its history anonymised. An opt-out stays in force; your balance does not move.',
+  },
+  {
+    title: 'Restrict processing',
+    says: 'Nothing more is sent to the number, by agents or campaigns, and the reason is kept. You can lift it later.',
+  },
   { title: 'Withdraw consent', says: 'Counts as an opt-out: the number joins your suppression list, as if the customer replied STOP.' },
 ];
 

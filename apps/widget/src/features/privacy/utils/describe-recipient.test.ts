@@ -50,9 +50,30 @@ describe('describeRecipient', () => {
     const s = describeRecipient(
       empty({
         conversations: [
-          { id: 'c2', numberId: 'n1', category: 'utility', openedAt: '2026-11-25T10:00:00.000Z', expiresAt: '2026-11-26T10:00:00.000Z', status: 'open' },
-          { id: 'c1', numberId: 'n1', category: 'utility', openedAt: '2026-11-01T10:00:00.000Z', expiresAt: '2026-11-02T10:00:00.000Z', status: 'open' },
-          { id: 'c0', numberId: 'n1', category: 'marketing', openedAt: '2026-10-01T10:00:00.000Z', expiresAt: '2026-10-02T10:00:00.000Z', status: 'released' },
+          {
+            id: 'c2',
+            numberId: 'n1',
+            category: 'utility',
+            openedAt: '2026-11-25T10:00:00.000Z',
+            expiresAt: '2026-11-26T10:00:00.000Z',
+            status: 'open',
+          },
+          {
+            id: 'c1',
+            numberId: 'n1',
+            category: 'utility',
+            openedAt: '2026-11-01T10:00:00.000Z',
+            expiresAt: '2026-11-02T10:00:00.000Z',
+            status: 'open',
+          },
+          {
+            id: 'c0',
+            numberId: 'n1',
+            category: 'marketing',
+            openedAt: '2026-10-01T10:00:00.000Z',
+            expiresAt: '2026-10-02T10:00:00.000Z',
+            status: 'released',
+          },
         ],
       }),
       { now },
@@ -83,7 +104,9 @@ describe('describeRecipient', () => {
   });
 
   it('L.11d: a consent withdrawal reads as an opt-out with its reason', () => {
-    const s = describeRecipient(empty({ optOut: { source: 'consent_withdrawn', reason: 'Asked by phone', at: '2026-11-25T10:00:00.000Z' } }));
+    const s = describeRecipient(
+      empty({ optOut: { source: 'consent_withdrawn', reason: 'Asked by phone', at: '2026-11-25T10:00:00.000Z' } }),
+    );
     expect(s.optOut).toBe('Opted out on Nov 25, 2026: they withdrew their consent. Reason: Asked by phone');
     expect(s.canMessage.allowed).toBe(false);
     expect(s.canMessage.says).toMatch(/suppression list/);

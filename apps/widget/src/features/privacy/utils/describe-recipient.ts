@@ -46,7 +46,8 @@ export interface RecipientSummary {
   canMessage: { allowed: boolean; says: string };
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n >= LOOKUP_LIMIT ? `${n.toLocaleString('en-US')} or more` : n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n >= LOOKUP_LIMIT ? `${n.toLocaleString('en-US')} or more` : n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 function countBy<T>(items: T[], key: (t: T) => string): [string, number][] {
   const m = new Map<string, number>();
@@ -63,12 +64,23 @@ function span(dates: string[]): { first: string; last: string } | null {
 
 function describeMessages(d: RecipientData): HeldFact {
   const n = d.messages.length;
-  if (!n) return { id: 'messages', label: 'Messages', value: 'None', detail: 'No message was sent to or received from this number.', empty: true };
+  if (!n)
+    return {
+      id: 'messages',
+      label: 'Messages',
+      value: 'None',
+      detail: 'No message was sent to or received from this number.',
+      empty: true,
+    };
   const sent = d.messages.filter((m) => m.direction !== 'inbound').length;
   const received = n - sent;
-  const parts = [sent ? `${sent.toLocaleString('en-US')} sent to them` : '', received ? `${received.toLocaleString('en-US')} from them` : ''].filter(Boolean);
+  const parts = [
+    sent ? `${sent.toLocaleString('en-US')} sent to them` : '',
+    received ? `${received.toLocaleString('en-US')} from them` : '',
+  ].filter(Boolean);
   const s = span(d.messages.map((m) => m.createdAt))!;
-  const when = s.first.slice(0, 10) === s.last.slice(0, 10) ? `on ${formatDate(s.last)}` : `from ${formatDate(s.first)} to ${formatDate(s.last)}`;
+  const when =
+    s.first.slice(0, 10) === s.last.slice(0, 10) ? `on ${formatDate(s.last)}` : `from ${formatDate(s.first)} to ${formatDate(s.last)}`;
   const templates = [...new Set(d.messages.map((m) => m.templateName).filter((t): t is string => Boolean(t)))];
   const detail = `${parts.join(', ')}, ${when}.${templates.length ? ` Templates: ${templates.join(', ')}.` : ''}`;
   return { id: 'messages', label: 'Messages', value: plural(n, 'message'), detail, empty: false };
@@ -76,19 +88,41 @@ function describeMessages(d: RecipientData): HeldFact {
 
 function describeConversations(d: RecipientData, now: Date): HeldFact {
   const n = d.conversations.length;
-  if (!n) return { id: 'conversations', label: 'Conversations', value: 'None', detail: 'No WhatsApp conversation was opened with this number.', empty: true };
+  if (!n)
+    return {
+      id: 'conversations',
+      label: 'Conversations',
+      value: 'None',
+      detail: 'No WhatsApp conversation was opened with this number.',
+      empty: true,
+    };
   const byCategory = countBy(d.conversations, (c) => c.category)
     .map(([c, k]) => `${k} ${c}`)
     .join(', ');
   const open = d.conversations.filter((c) => c.status === 'open' && new Date(c.expiresAt) > now);
   const last = span(d.conversations.map((c) => c.openedAt))!.last;
-  const openText = open.length ? ` ${open.length === 1 ? 'One is' : `${open.length} are`} still open, until ${formatDateTime(span(open.map((c) => c.expiresAt))!.last)}.` : '';
-  return { id: 'conversations', label: 'Conversations', value: plural(n, 'conversation'), detail: `Last opened ${formatDate(last)}. By kind: ${byCategory}.${openText}`, empty: false };
+  const openText = open.length
+    ? ` ${open.length === 1 ? 'One is' : `${open.length} are`} still open, until ${formatDateTime(span(open.map((c) => c.expiresAt))!.last)}.`
+    : '';
+  return {
+    id: 'conversations',
+    label: 'Conversations',
+    value: plural(n, 'conversation'),
+    detail: `Last opened ${formatDate(last)}. By kind: ${byCategory}.${openText}`,
+    empty: false,
+  };
 }
 
 function describeWindow(d: RecipientData): HeldFact {
   const last = span(d.customerWindows.map((w) => w.lastInboundAt))?.last;
-  if (!last) return { id: 'window', label: 'Last wrote to you', value: 'Never', detail: 'This customer has not written to your WhatsApp numbers.', empty: true };
+  if (!last)
+    return {
+      id: 'window',
+      label: 'Last wrote to you',
+      value: 'Never',
+      detail: 'This customer has not written to your WhatsApp numbers.',
+      empty: true,
+    };
   return {
     id: 'window',
     label: 'Last wrote to you',
@@ -101,7 +135,9 @@ function describeWindow(d: RecipientData): HeldFact {
 function describeCampaigns(d: RecipientData): HeldFact {
   const n = d.campaigns.length;
   if (!n) return { id: 'campaigns', label: 'Campaigns', value: 'None', detail: 'This number was not in any campaign.', empty: true };
-  const shown = d.campaigns.slice(0, 3).map((c) => `${c.campaignName} (${CAMPAIGN_STATUS[c.status] ?? c.status}${c.reason ? `: ${c.reason}` : ''})`);
+  const shown = d.campaigns
+    .slice(0, 3)
+    .map((c) => `${c.campaignName} (${CAMPAIGN_STATUS[c.status] ?? c.status}${c.reason ? `: ${c.reason}` : ''})`);
   const more = n > 3 ? ` and ${n - 3} more` : '';
   return { id: 'campaigns', label: 'Campaigns', value: plural(n, 'campaign'), detail: `${shown.join(', ')}${more}.`, empty: false };
 }

@@ -2,11 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CustomerProfile } from '../../../lib/livechat/types.ts';
 import { findCustomerPhone } from './extract-phone.ts';
 
-function profile(overrides: {
-  name?: string;
-  countryCode?: string;
-  survey?: { question: string; answer: string }[];
-}): CustomerProfile {
+function profile(overrides: { name?: string; countryCode?: string; survey?: { question: string; answer: string }[] }): CustomerProfile {
   return {
     id: 'customer-1',
     name: overrides.name ?? 'Jane Doe',
@@ -59,9 +55,7 @@ describe('findCustomerPhone', () => {
   });
 
   it('prefers a valid candidate over an invalid one', () => {
-    const found = findCustomerPhone(
-      profile({ survey: [{ question: 'Phone', answer: '12' }], name: '+44 7400 123456' }),
-    );
+    const found = findCustomerPhone(profile({ survey: [{ question: 'Phone', answer: '12' }], name: '+44 7400 123456' }));
     expect(found.check).toMatchObject({ ok: true, e164: '+447400123456' });
   });
 

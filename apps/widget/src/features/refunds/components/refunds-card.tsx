@@ -12,7 +12,7 @@ import { useRequestRefund } from '../api/request-refund.ts';
 
 const STATUS: Record<Refund['status'], { label: string; kind: 'info' | 'success' | 'error' | 'default'; says: string }> = {
   requested: { label: 'Requested', kind: 'info', says: 'An operator is reviewing it.' },
-  approved: { label: 'Approved', kind: 'success', says: "The plan was cancelled and the number disconnected; the money is on its way." },
+  approved: { label: 'Approved', kind: 'success', says: 'The plan was cancelled and the number disconnected; the money is on its way.' },
   refused: { label: 'Refused', kind: 'error', says: 'The request was refused.' },
   paid: { label: 'Paid', kind: 'success', says: 'The refund was paid out.' },
 };
@@ -34,9 +34,9 @@ export function RefundsCard() {
       ) : (
         <div className="wa-stack">
           <Text size="sm" className="wa-muted">
-            New customers can get their money back for the plan of the first WhatsApp number they add, within 14 days of buying it
-            (terms Part H). Conversation packages are never refunded, and no other refunds are offered (Part I). Days are counted in
-            your time zone ({refunds.data.timeZone}).
+            New customers can get their money back for the plan of the first WhatsApp number they add, within 14 days of buying it (terms
+            Part H). Conversation packages are never refunded, and no other refunds are offered (Part I). Days are counted in your time zone
+            ({refunds.data.timeZone}).
           </Text>
           {refunds.data.refunds.length > 0 && (
             <Heading as="h3" size="xs" className="wa-section-title">
@@ -97,7 +97,12 @@ function RefundRow({ refund }: { refund: Refund }) {
         </Text>
         <Text as="span" size="sm" className="wa-muted">
           {formatMoney(refund.amountCents, refund.currency)} · requested {formatDateTime(refund.requestedAt)}
-          {refund.paidAt ? ` · paid ${formatDateTime(refund.paidAt)}` : refund.decidedAt ? ` · decided ${formatDateTime(refund.decidedAt)}` : ''}. {status.says}
+          {refund.paidAt
+            ? ` · paid ${formatDateTime(refund.paidAt)}`
+            : refund.decidedAt
+              ? ` · decided ${formatDateTime(refund.decidedAt)}`
+              : ''}
+          . {status.says}
           {refund.decisionReason && ` Reason: ${refund.decisionReason}`}
         </Text>
       </div>

@@ -53,14 +53,19 @@ export function useCreateTemplate() {
 export function useUploadSample() {
   return useMutation({
     mutationFn: ({ numberId, file }: { numberId: string; file: File }) =>
-      apiRequest('/api/templates/samples', TemplateSampleResponseSchema, { method: 'POST', query: { numberId, fileName: file.name }, body: file }),
+      apiRequest('/api/templates/samples', TemplateSampleResponseSchema, {
+        method: 'POST',
+        query: { numberId, fileName: file.name },
+        body: file,
+      }),
   });
 }
 
 export function useTemplateUsage(numberId: string, name: string, enabled: boolean) {
   return useQuery({
     queryKey: queryKeys.templateStudio.usage(numberId, name),
-    queryFn: ({ signal }) => apiRequest(`/api/templates/${encodeURIComponent(numberId)}/${encodeURIComponent(name)}/usage`, TemplateUsageSchema, { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/templates/${encodeURIComponent(numberId)}/${encodeURIComponent(name)}/usage`, TemplateUsageSchema, { signal }),
     enabled,
     staleTime: 0,
   });

@@ -11,7 +11,9 @@ function renderForm() {
     <QueryClientProvider client={client}>
       <TemplateForm
         numbers={[{ id: 'n1', number: '+48221234567', displayName: 'Acme', wabaId: 'w1' }]}
-        renderPreview={({ content, bodySamples }) => <div data-testid="preview">{content.body.replace('{{1}}', bodySamples[0] ?? '{{1}}')}</div>}
+        renderPreview={({ content, bodySamples }) => (
+          <div data-testid="preview">{content.body.replace('{{1}}', bodySamples[0] ?? '{{1}}')}</div>
+        )}
         onDone={() => {}}
         onCancel={() => {}}
       />
@@ -42,7 +44,12 @@ describe("the template form checks Meta's rules as the owner types (the contract
 
   it('submits nothing while a rule is broken, and shows the BFF’s field errors when it refuses', async () => {
     const { calls } = mockFetch({
-      'POST /api/templates': () => problem(409, { code: 'conflict', detail: 'A template named spring_sale already exists in en_US.', errors: [{ path: 'name', message: 'spring_sale already exists in en_US.' }] }),
+      'POST /api/templates': () =>
+        problem(409, {
+          code: 'conflict',
+          detail: 'A template named spring_sale already exists in en_US.',
+          errors: [{ path: 'name', message: 'spring_sale already exists in en_US.' }],
+        }),
     });
     renderForm();
     type('tpl-name', 'spring_sale');

@@ -20,7 +20,12 @@ import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { useCreateTemplate, useUploadSample } from '../api/studio-templates.ts';
 
 /** The preview the sidebar uses, handed in by the app (features do not import each other). */
-export type RenderPreview = (p: { content: StudioTemplate['content']; bodySamples: string[]; headerSample: string; mediaSrc?: string | undefined }) => ReactNode;
+export type RenderPreview = (p: {
+  content: StudioTemplate['content'];
+  bodySamples: string[];
+  headerSample: string;
+  mediaSrc?: string | undefined;
+}) => ReactNode;
 
 interface Props {
   numbers: { id: string; number: string; displayName: string; wabaId: string }[];
@@ -52,7 +57,8 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
   const problems = useMemo(() => validateTemplateDraft(draft), [draft]);
   const serverErrors = create.error instanceof ApiError ? create.error.fieldErrors : [];
   const shown = (path: string) => submitted || [...touched].some((t) => path === t || path.startsWith(`${t}.`));
-  const errorOf = (path: string) => (shown(path) ? problems.find((p) => p.path === path)?.message : undefined) ?? serverErrors.find((e) => e.path === path)?.message;
+  const errorOf = (path: string) =>
+    (shown(path) ? problems.find((p) => p.path === path)?.message : undefined) ?? serverErrors.find((e) => e.path === path)?.message;
   const touch = (path: string) => setTouched((t) => (t.has(path) ? t : new Set(t).add(path)));
   const update = (patch: Partial<TemplateDraft>, path?: string) => {
     setDraft((d) => ({ ...d, ...patch }));
@@ -65,7 +71,11 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
 
   const setCategory = (category: TemplateCategory) => {
     const fresh = blankDraft(draft.numberId, category);
-    update(category === 'authentication' ? { ...fresh, name: draft.name, language: draft.language } : { category, buttons: draft.buttons.filter((b) => b.type !== 'copy_code') });
+    update(
+      category === 'authentication'
+        ? { ...fresh, name: draft.name, language: draft.language }
+        : { category, buttons: draft.buttons.filter((b) => b.type !== 'copy_code') },
+    );
   };
   const setButton = (i: number, b: DraftButton) => update({ buttons: draft.buttons.map((x, j) => (j === i ? b : x)) }, `buttons.${i}`);
   const addButton = (b: DraftButton) => update({ buttons: [...draft.buttons, b] }, 'buttons');
@@ -105,7 +115,12 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
           <div className="wa-stack wa-stack--tight">
             {numbers.length > 1 && (
               <FormField labelText="WhatsApp Business Account" labelFor="wa-tpl-number">
-                <select id="wa-tpl-number" className="wa-select" value={draft.numberId} onChange={(e) => update({ numberId: e.target.value })}>
+                <select
+                  id="wa-tpl-number"
+                  className="wa-select"
+                  value={draft.numberId}
+                  onChange={(e) => update({ numberId: e.target.value })}
+                >
                   {numbers.map((n) => (
                     <option key={n.id} value={n.id}>
                       {n.displayName} ({n.number})
@@ -114,19 +129,43 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
                 </select>
               </FormField>
             )}
-            <FormField labelText="Name" labelFor="wa-tpl-name" error={errorOf('name')} description="Lowercase letters, digits and underscores, e.g. autumn_sale_2">
-              <Input id="wa-tpl-name" className="wa-input-full" data-testid="tpl-name" value={draft.name} cropOnBlur={false} onChange={(e) => update({ name: e.target.value }, 'name')} />
+            <FormField
+              labelText="Name"
+              labelFor="wa-tpl-name"
+              error={errorOf('name')}
+              description="Lowercase letters, digits and underscores, e.g. autumn_sale_2"
+            >
+              <Input
+                id="wa-tpl-name"
+                className="wa-input-full"
+                data-testid="tpl-name"
+                value={draft.name}
+                cropOnBlur={false}
+                onChange={(e) => update({ name: e.target.value }, 'name')}
+              />
             </FormField>
             <div className="wa-row wa-studio__pair">
               <FormField labelText="Category" labelFor="wa-tpl-category">
-                <select id="wa-tpl-category" className="wa-select" data-testid="tpl-category" value={draft.category} onChange={(e) => setCategory(e.target.value as TemplateCategory)}>
+                <select
+                  id="wa-tpl-category"
+                  className="wa-select"
+                  data-testid="tpl-category"
+                  value={draft.category}
+                  onChange={(e) => setCategory(e.target.value as TemplateCategory)}
+                >
                   <option value="marketing">Marketing</option>
                   <option value="utility">Utility</option>
                   <option value="authentication">Authentication</option>
                 </select>
               </FormField>
               <FormField labelText="Language" labelFor="wa-tpl-language" error={errorOf('language')}>
-                <select id="wa-tpl-language" className="wa-select" data-testid="tpl-language" value={draft.language} onChange={(e) => update({ language: e.target.value }, 'language')}>
+                <select
+                  id="wa-tpl-language"
+                  className="wa-select"
+                  data-testid="tpl-language"
+                  value={draft.language}
+                  onChange={(e) => update({ language: e.target.value }, 'language')}
+                >
                   {META_LANGUAGES.map((l) => (
                     <option key={l.code} value={l.code}>
                       {l.name} ({l.code})
@@ -146,11 +185,19 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
               </Text>
               <Checkbox
                 checked={draft.authentication.securityRecommendation}
-                onChange={() => update({ authentication: { ...draft.authentication, securityRecommendation: !draft.authentication.securityRecommendation } })}
+                onChange={() =>
+                  update({
+                    authentication: { ...draft.authentication, securityRecommendation: !draft.authentication.securityRecommendation },
+                  })
+                }
               >
                 Add “{AUTHENTICATION_SECURITY}”
               </Checkbox>
-              <FormField labelText="Code expires after (minutes, 1–90; empty for no expiry note)" labelFor="wa-tpl-expiry" error={errorOf('authentication.codeExpiryMinutes')}>
+              <FormField
+                labelText="Code expires after (minutes, 1–90; empty for no expiry note)"
+                labelFor="wa-tpl-expiry"
+                error={errorOf('authentication.codeExpiryMinutes')}
+              >
                 <Input
                   id="wa-tpl-expiry"
                   type="number"
@@ -158,12 +205,25 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
                   value={draft.authentication.codeExpiryMinutes === null ? '' : String(draft.authentication.codeExpiryMinutes)}
                   cropOnBlur={false}
                   onChange={(e) =>
-                    update({ authentication: { ...draft.authentication, codeExpiryMinutes: e.target.value === '' ? null : Number(e.target.value) } }, 'authentication')
+                    update(
+                      {
+                        authentication: {
+                          ...draft.authentication,
+                          codeExpiryMinutes: e.target.value === '' ? null : Number(e.target.value),
+                        },
+                      },
+                      'authentication',
+                    )
                   }
                 />
               </FormField>
               <FormField labelText="Copy code button label" labelFor="wa-tpl-copy" error={errorOf('buttons.0.text') ?? errorOf('buttons')}>
-                <Input id="wa-tpl-copy" value={draft.buttons[0]?.text ?? ''} cropOnBlur={false} onChange={(e) => setButton(0, { type: 'copy_code', text: e.target.value })} />
+                <Input
+                  id="wa-tpl-copy"
+                  value={draft.buttons[0]?.text ?? ''}
+                  cropOnBlur={false}
+                  onChange={(e) => setButton(0, { type: 'copy_code', text: e.target.value })}
+                />
               </FormField>
             </div>
           </Card>
@@ -182,7 +242,14 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
                       aria-checked={draft.header.type === h.id}
                       onClick={() => {
                         setMediaSrc(undefined);
-                        update({ header: h.id === 'none' ? { type: 'none' } : h.id === 'text' ? { type: 'text', text: '', sample: '' } : { type: h.id, sampleHandle: '' } });
+                        update({
+                          header:
+                            h.id === 'none'
+                              ? { type: 'none' }
+                              : h.id === 'text'
+                                ? { type: 'text', text: '', sample: '' }
+                                : { type: h.id, sampleHandle: '' },
+                        });
                       }}
                     >
                       {h.label}
@@ -191,7 +258,11 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
                 </div>
                 {draft.header.type === 'text' && (
                   <>
-                    <FormField labelText="Header text (at most 60 characters, one variable {{1}})" labelFor="wa-tpl-header" error={errorOf('header.text')}>
+                    <FormField
+                      labelText="Header text (at most 60 characters, one variable {{1}})"
+                      labelFor="wa-tpl-header"
+                      error={errorOf('header.text')}
+                    >
                       <Input
                         id="wa-tpl-header"
                         className="wa-input-full"
@@ -208,7 +279,18 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
                           className="wa-input-full"
                           value={draft.header.sample}
                           cropOnBlur={false}
-                          onChange={(e) => update({ header: { type: 'text', text: draft.header.type === 'text' ? draft.header.text : '', sample: e.target.value } }, 'header')}
+                          onChange={(e) =>
+                            update(
+                              {
+                                header: {
+                                  type: 'text',
+                                  text: draft.header.type === 'text' ? draft.header.text : '',
+                                  sample: e.target.value,
+                                },
+                              },
+                              'header',
+                            )
+                          }
                         />
                       </FormField>
                     )}
@@ -241,7 +323,11 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
 
             <Card title="Body">
               <div className="wa-stack wa-stack--tight">
-                <FormField labelText="Message (at most 1,024 characters; variables {{1}}, {{2}}… in order)" labelFor="wa-tpl-body" error={errorOf('body')}>
+                <FormField
+                  labelText="Message (at most 1,024 characters; variables {{1}}, {{2}}… in order)"
+                  labelFor="wa-tpl-body"
+                  error={errorOf('body')}
+                >
                   <Textarea
                     id="wa-tpl-body"
                     className="wa-textarea"
@@ -252,7 +338,12 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
                   />
                 </FormField>
                 <div className="wa-row">
-                  <Button size="compact" kind="secondary" data-testid="tpl-add-variable" onClick={() => update({ body: `${draft.body}{{${bodyVars + 1}}}` }, 'body')}>
+                  <Button
+                    size="compact"
+                    kind="secondary"
+                    data-testid="tpl-add-variable"
+                    onClick={() => update({ body: `${draft.body}{{${bodyVars + 1}}}` }, 'body')}
+                  >
                     Add variable {`{{${bodyVars + 1}}}`}
                   </Button>
                   <Text size="sm" className="wa-muted">
@@ -260,7 +351,12 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
                   </Text>
                 </div>
                 {Array.from({ length: bodyVars }, (_, i) => (
-                  <FormField key={i} labelText={`Sample for {{${i + 1}}}`} labelFor={`wa-tpl-sample-${i}`} error={errorOf(`bodySamples.${i}`)}>
+                  <FormField
+                    key={i}
+                    labelText={`Sample for {{${i + 1}}}`}
+                    labelFor={`wa-tpl-sample-${i}`}
+                    error={errorOf(`bodySamples.${i}`)}
+                  >
                     <Input
                       id={`wa-tpl-sample-${i}`}
                       className="wa-input-full"
@@ -275,8 +371,19 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
                     />
                   </FormField>
                 ))}
-                <FormField labelText="Footer (optional, at most 60 characters, no variables)" labelFor="wa-tpl-footer" error={errorOf('footer')}>
-                  <Input id="wa-tpl-footer" className="wa-input-full" data-testid="tpl-footer" value={draft.footer} cropOnBlur={false} onChange={(e) => update({ footer: e.target.value }, 'footer')} />
+                <FormField
+                  labelText="Footer (optional, at most 60 characters, no variables)"
+                  labelFor="wa-tpl-footer"
+                  error={errorOf('footer')}
+                >
+                  <Input
+                    id="wa-tpl-footer"
+                    className="wa-input-full"
+                    data-testid="tpl-footer"
+                    value={draft.footer}
+                    cropOnBlur={false}
+                    onChange={(e) => update({ footer: e.target.value }, 'footer')}
+                  />
                 </FormField>
               </div>
             </Card>
@@ -293,39 +400,94 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
                     <Text size="sm" bold>
                       {b.type === 'quick_reply' ? 'Quick reply' : b.type === 'url' ? 'Website' : b.type === 'phone' ? 'Phone' : 'Copy code'}
                     </Text>
-                    <FormField labelText="Label" labelFor={`wa-btn-text-${i}`} error={errorOf(`buttons.${i}.text`) ?? errorOf(`buttons.${i}.type`)}>
-                      <Input id={`wa-btn-text-${i}`} data-testid={`tpl-button-text-${i}`} value={b.text} maxLength={40} cropOnBlur={false} onChange={(e) => setButton(i, { ...b, text: e.target.value })} />
+                    <FormField
+                      labelText="Label"
+                      labelFor={`wa-btn-text-${i}`}
+                      error={errorOf(`buttons.${i}.text`) ?? errorOf(`buttons.${i}.type`)}
+                    >
+                      <Input
+                        id={`wa-btn-text-${i}`}
+                        data-testid={`tpl-button-text-${i}`}
+                        value={b.text}
+                        maxLength={40}
+                        cropOnBlur={false}
+                        onChange={(e) => setButton(i, { ...b, text: e.target.value })}
+                      />
                     </FormField>
                     {b.type === 'url' && (
                       <>
-                        <FormField labelText="Address (may end with {{1}})" labelFor={`wa-btn-url-${i}`} error={errorOf(`buttons.${i}.url`)}>
-                          <Input id={`wa-btn-url-${i}`} data-testid={`tpl-button-url-${i}`} value={b.url} placeholder="https://" cropOnBlur={false} onChange={(e) => setButton(i, { ...b, url: e.target.value })} />
+                        <FormField
+                          labelText="Address (may end with {{1}})"
+                          labelFor={`wa-btn-url-${i}`}
+                          error={errorOf(`buttons.${i}.url`)}
+                        >
+                          <Input
+                            id={`wa-btn-url-${i}`}
+                            data-testid={`tpl-button-url-${i}`}
+                            value={b.url}
+                            placeholder="https://"
+                            cropOnBlur={false}
+                            onChange={(e) => setButton(i, { ...b, url: e.target.value })}
+                          />
                         </FormField>
                         {variablesOf(b.url).length > 0 && (
                           <FormField labelText="Sample ending" labelFor={`wa-btn-sample-${i}`} error={errorOf(`buttons.${i}.sample`)}>
-                            <Input id={`wa-btn-sample-${i}`} data-testid={`tpl-button-sample-${i}`} value={b.sample} cropOnBlur={false} onChange={(e) => setButton(i, { ...b, sample: e.target.value })} />
+                            <Input
+                              id={`wa-btn-sample-${i}`}
+                              data-testid={`tpl-button-sample-${i}`}
+                              value={b.sample}
+                              cropOnBlur={false}
+                              onChange={(e) => setButton(i, { ...b, sample: e.target.value })}
+                            />
                           </FormField>
                         )}
                       </>
                     )}
                     {b.type === 'phone' && (
                       <FormField labelText="Phone number" labelFor={`wa-btn-phone-${i}`} error={errorOf(`buttons.${i}.phone`)}>
-                        <Input id={`wa-btn-phone-${i}`} value={b.phone} placeholder="+48 22 123 45 67" cropOnBlur={false} onChange={(e) => setButton(i, { ...b, phone: e.target.value })} />
+                        <Input
+                          id={`wa-btn-phone-${i}`}
+                          value={b.phone}
+                          placeholder="+48 22 123 45 67"
+                          cropOnBlur={false}
+                          onChange={(e) => setButton(i, { ...b, phone: e.target.value })}
+                        />
                       </FormField>
                     )}
-                    <Button size="compact" kind="plain" aria-label={`Remove button ${i + 1}`} data-testid={`tpl-button-remove-${i}`} onClick={() => removeButton(i)}>
+                    <Button
+                      size="compact"
+                      kind="plain"
+                      aria-label={`Remove button ${i + 1}`}
+                      data-testid={`tpl-button-remove-${i}`}
+                      onClick={() => removeButton(i)}
+                    >
                       Remove
                     </Button>
                   </div>
                 ))}
                 <div className="wa-row">
-                  <Button size="compact" kind="secondary" data-testid="tpl-add-quick-reply" onClick={() => addButton({ type: 'quick_reply', text: '' })}>
+                  <Button
+                    size="compact"
+                    kind="secondary"
+                    data-testid="tpl-add-quick-reply"
+                    onClick={() => addButton({ type: 'quick_reply', text: '' })}
+                  >
                     + Quick reply
                   </Button>
-                  <Button size="compact" kind="secondary" data-testid="tpl-add-url" onClick={() => addButton({ type: 'url', text: '', url: 'https://', sample: '' })}>
+                  <Button
+                    size="compact"
+                    kind="secondary"
+                    data-testid="tpl-add-url"
+                    onClick={() => addButton({ type: 'url', text: '', url: 'https://', sample: '' })}
+                  >
                     + Website
                   </Button>
-                  <Button size="compact" kind="secondary" data-testid="tpl-add-phone" onClick={() => addButton({ type: 'phone', text: '', phone: '' })}>
+                  <Button
+                    size="compact"
+                    kind="secondary"
+                    data-testid="tpl-add-phone"
+                    onClick={() => addButton({ type: 'phone', text: '', phone: '' })}
+                  >
                     + Phone
                   </Button>
                 </div>
@@ -346,7 +508,13 @@ export function TemplateForm({ numbers, initial, note, renderPreview, onDone, on
           </Text>
         )}
         <div className="wa-row">
-          <Button kind="primary" data-testid="tpl-submit" loading={create.isPending} disabled={create.isPending || upload.isPending} onClick={submit}>
+          <Button
+            kind="primary"
+            data-testid="tpl-submit"
+            loading={create.isPending}
+            disabled={create.isPending || upload.isPending}
+            onClick={submit}
+          >
             Submit for review
           </Button>
           <Button kind="secondary" onClick={onCancel} disabled={create.isPending}>

@@ -18,7 +18,9 @@ const when = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short'
 
 function csvOf(list: StudioTemplate[]): string {
   const esc = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const rows = list.map((t) => [t.name, t.language, t.category, t.status, t.rejectedReason ?? '', t.quality, t.changedAt ?? '', t.wabaId].map(esc).join(','));
+  const rows = list.map((t) =>
+    [t.name, t.language, t.category, t.status, t.rejectedReason ?? '', t.quality, t.changedAt ?? '', t.wabaId].map(esc).join(','),
+  );
   return ['name,language,category,status,rejected_reason,quality,last_change,waba_id', ...rows].join('\r\n');
 }
 
@@ -68,8 +70,22 @@ export function TemplateStudio({ renderPreview }: { renderPreview: RenderPreview
   return (
     <div className="wa-stack" data-testid="template-studio">
       <div className="wa-row wa-studio__toolbar">
-        <Input className="wa-studio__search" placeholder="Search name, text or language" aria-label="Search templates" data-testid="tpl-search" value={q} cropOnBlur={false} onChange={(e) => setQ(e.target.value)} />
-        <select className="wa-select" aria-label="Status" data-testid="tpl-filter-status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+        <Input
+          className="wa-studio__search"
+          placeholder="Search name, text or language"
+          aria-label="Search templates"
+          data-testid="tpl-search"
+          value={q}
+          cropOnBlur={false}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <select
+          className="wa-select"
+          aria-label="Status"
+          data-testid="tpl-filter-status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as typeof status)}
+        >
           <option value="all">All statuses</option>
           {Object.entries(STATUS).map(([k, v]) => (
             <option key={k} value={k}>
@@ -77,7 +93,13 @@ export function TemplateStudio({ renderPreview }: { renderPreview: RenderPreview
             </option>
           ))}
         </select>
-        <select className="wa-select" aria-label="Category" data-testid="tpl-filter-category" value={category} onChange={(e) => setCategory(e.target.value)}>
+        <select
+          className="wa-select"
+          aria-label="Category"
+          data-testid="tpl-filter-category"
+          value={category}
+          onChange={(e) => setCategory(e.target.value)}
+        >
           <option value="all">All categories</option>
           <option value="marketing">Marketing</option>
           <option value="utility">Utility</option>
@@ -86,7 +108,14 @@ export function TemplateStudio({ renderPreview }: { renderPreview: RenderPreview
         <Button kind="secondary" size="compact" data-testid="tpl-sync" loading={sync.isPending} onClick={() => sync.mutate()}>
           Sync now
         </Button>
-        <Button kind="secondary" size="compact" data-testid="tpl-export" onClick={() => saveFile(new Blob([csvOf(shown)], { type: 'text/csv' }), `whatsapp-templates-${new Date().toISOString().slice(0, 10)}.csv`)}>
+        <Button
+          kind="secondary"
+          size="compact"
+          data-testid="tpl-export"
+          onClick={() =>
+            saveFile(new Blob([csvOf(shown)], { type: 'text/csv' }), `whatsapp-templates-${new Date().toISOString().slice(0, 10)}.csv`)
+          }
+        >
           Export CSV
         </Button>
         {canManage && (
@@ -169,13 +198,22 @@ export function TemplateStudio({ renderPreview }: { renderPreview: RenderPreview
                             onClick={() => {
                               const draft = draftFromTemplate(t, numberId);
                               draft.name = nextName(t.name, templates);
-                              setEditing({ draft, note: `Edit and resubmit “${t.name}” as a new template: WhatsApp said ${t.rejectedReason ?? 'no'}. A rejected name cannot be reused, so it gets a new one.` });
+                              setEditing({
+                                draft,
+                                note: `Edit and resubmit “${t.name}” as a new template: WhatsApp said ${t.rejectedReason ?? 'no'}. A rejected name cannot be reused, so it gets a new one.`,
+                              });
                             }}
                           >
                             Edit and resubmit as a new template
                           </Button>
                         )}
-                        <Button size="compact" kind="plain" aria-haspopup="dialog" data-testid="tpl-duplicate" onClick={() => setDuplicating(t)}>
+                        <Button
+                          size="compact"
+                          kind="plain"
+                          aria-haspopup="dialog"
+                          data-testid="tpl-duplicate"
+                          onClick={() => setDuplicating(t)}
+                        >
                           Duplicate as another language
                         </Button>
                         <Button size="compact" kind="plain" aria-haspopup="dialog" data-testid="tpl-delete" onClick={() => setDeleting(t)}>
@@ -213,7 +251,17 @@ function nextName(name: string, all: StudioTemplate[]): string {
   for (let i = 2; ; i++) if (!all.some((t) => t.name === `${base}_v${i}`)) return `${base}_v${i}`;
 }
 
-function LanguageDialog({ template, taken, onPick, onClose }: { template: StudioTemplate; taken: string[]; onPick: (l: string) => void; onClose: () => void }) {
+function LanguageDialog({
+  template,
+  taken,
+  onPick,
+  onClose,
+}: {
+  template: StudioTemplate;
+  taken: string[];
+  onPick: (l: string) => void;
+  onClose: () => void;
+}) {
   const free = META_LANGUAGES.filter((l) => !taken.includes(l.code));
   const [language, setLanguage] = useState(free[0]?.code ?? '');
   return (
@@ -234,7 +282,13 @@ function LanguageDialog({ template, taken, onPick, onClose }: { template: Studio
           </div>
         }
       >
-        <select className="wa-select" aria-label="Language" data-testid="tpl-duplicate-language" value={language} onChange={(e) => setLanguage(e.target.value)}>
+        <select
+          className="wa-select"
+          aria-label="Language"
+          data-testid="tpl-duplicate-language"
+          value={language}
+          onChange={(e) => setLanguage(e.target.value)}
+        >
           {free.map((l) => (
             <option key={l.code} value={l.code}>
               {l.name} ({l.code})
@@ -279,7 +333,9 @@ function DeleteDialog({ template, onClose }: { template: StudioTemplate; onClose
           <Loader size="small" />
         ) : u ? (
           <div className="wa-stack wa-stack--tight" data-testid="tpl-delete-usage">
-            <Text>WhatsApp deletes a template name in all its languages: {u.languages.join(', ')}. The name cannot be used again for 30 days.</Text>
+            <Text>
+              WhatsApp deletes a template name in all its languages: {u.languages.join(', ')}. The name cannot be used again for 30 days.
+            </Text>
             {u.campaigns.length > 0 ? (
               <Text size="sm">Campaigns that use it: {u.campaigns.map((c) => `“${c.name}” (${c.status})`).join(', ')}.</Text>
             ) : (

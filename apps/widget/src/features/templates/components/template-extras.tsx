@@ -14,7 +14,9 @@ export function needsOf(template: Template) {
   const format = template.headerFormat ?? 'none';
   const media = format === 'image' || format === 'video' || format === 'document' ? format : null;
   const headerVariable = format === 'text' && !!template.header && /\{\{\s*1\s*\}\}/.test(template.header);
-  const buttons = (template.richButtons ?? []).map((b, i) => ({ ...b, index: i })).filter((b) => (b.type === 'url' && b.dynamic) || b.type === 'quick_reply');
+  const buttons = (template.richButtons ?? [])
+    .map((b, i) => ({ ...b, index: i }))
+    .filter((b) => (b.type === 'url' && b.dynamic) || b.type === 'quick_reply');
   return { media, headerVariable, buttons };
 }
 
@@ -65,30 +67,42 @@ export function TemplateExtras({ template, value, onChange, errors = {}, disable
       )}
       {n.headerVariable && (
         <FormField className="wa-fill" labelText="Header value" labelFor="wa-header-text" error={errors.headerText}>
-          <Input id="wa-header-text" inputSize="compact" className="wa-input-full" data-testid="template-header-text" value={value.headerText} maxLength={60} disabled={disabled} cropOnBlur={false} onChange={(e) => onChange({ ...value, headerText: e.target.value })} />
-        </FormField>
-      )}
-      {n.buttons.filter((b) => b.type === 'url').map((b) => (
-        <FormField
-          key={b.index}
-          className="wa-fill"
-          labelText={`“${b.text}” address ending`}
-          labelFor={`wa-button-${b.index}`}
-          error={errors[`buttonValues.${b.index}`]}
-        >
           <Input
-            id={`wa-button-${b.index}`}
+            id="wa-header-text"
             inputSize="compact"
             className="wa-input-full"
-            data-testid={`template-button-value-${b.index}`}
-            placeholder={(b.url ?? '').replace(/\{\{\s*1\s*\}\}$/, '…')}
-            value={value.buttonValues[b.index] ?? ''}
+            data-testid="template-header-text"
+            value={value.headerText}
+            maxLength={60}
             disabled={disabled}
             cropOnBlur={false}
-            onChange={(e) => setButton(b.index, e.target.value)}
+            onChange={(e) => onChange({ ...value, headerText: e.target.value })}
           />
         </FormField>
-      ))}
+      )}
+      {n.buttons
+        .filter((b) => b.type === 'url')
+        .map((b) => (
+          <FormField
+            key={b.index}
+            className="wa-fill"
+            labelText={`“${b.text}” address ending`}
+            labelFor={`wa-button-${b.index}`}
+            error={errors[`buttonValues.${b.index}`]}
+          >
+            <Input
+              id={`wa-button-${b.index}`}
+              inputSize="compact"
+              className="wa-input-full"
+              data-testid={`template-button-value-${b.index}`}
+              placeholder={(b.url ?? '').replace(/\{\{\s*1\s*\}\}$/, '…')}
+              value={value.buttonValues[b.index] ?? ''}
+              disabled={disabled}
+              cropOnBlur={false}
+              onChange={(e) => setButton(b.index, e.target.value)}
+            />
+          </FormField>
+        ))}
       {n.buttons.some((b) => b.type === 'quick_reply') && (
         <details className="wa-disclosure" data-testid="template-payloads">
           <summary>
@@ -100,7 +114,13 @@ export function TemplateExtras({ template, value, onChange, errors = {}, disable
             {n.buttons
               .filter((b) => b.type === 'quick_reply')
               .map((b) => (
-                <FormField key={b.index} className="wa-fill" labelText={`“${b.text}” sends back`} labelFor={`wa-button-${b.index}`} error={errors[`buttonValues.${b.index}`]}>
+                <FormField
+                  key={b.index}
+                  className="wa-fill"
+                  labelText={`“${b.text}” sends back`}
+                  labelFor={`wa-button-${b.index}`}
+                  error={errors[`buttonValues.${b.index}`]}
+                >
                   <Input
                     id={`wa-button-${b.index}`}
                     inputSize="compact"

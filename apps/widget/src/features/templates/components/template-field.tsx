@@ -15,7 +15,11 @@ const syncedFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month:
 
 export function CategoryTag({ category }: { category: TemplateCategory }) {
   return (
-    <Tag size="small" kind={category === 'marketing' ? 'purple' : category === 'utility' ? 'info' : 'default'} data-testid="template-category">
+    <Tag
+      size="small"
+      kind={category === 'marketing' ? 'purple' : category === 'utility' ? 'info' : 'default'}
+      data-testid="template-category"
+    >
       {CATEGORY_LABEL[category]}
     </Tag>
   );
@@ -84,7 +88,7 @@ export function TemplateField({ numberId, templates, syncedAt, hidden, blocked, 
           id="wa-template"
           className="wa-select"
           data-testid="template-select"
-          value={selected ? value ?? '' : ''}
+          value={selected ? (value ?? '') : ''}
           disabled={disabled || sendable.length === 0}
           onChange={(e) => onChange(e.target.value || null)}
         >
@@ -98,7 +102,8 @@ export function TemplateField({ numberId, templates, syncedAt, hidden, blocked, 
             <optgroup label="Cannot be sent">
               {unavailable.map((a) => (
                 <option key={a.key} value={a.key} disabled>
-                  {label(a.template)} — {a.template.status === 'approved' ? 'not ready on this number' : STATUS_LABEL[a.template.status].toLowerCase()}
+                  {label(a.template)} —{' '}
+                  {a.template.status === 'approved' ? 'not ready on this number' : STATUS_LABEL[a.template.status].toLowerCase()}
                 </option>
               ))}
             </optgroup>
@@ -131,7 +136,10 @@ export function TemplateField({ numberId, templates, syncedAt, hidden, blocked, 
                 <Text as="span" size="sm" bold>
                   {label(a.template)}
                 </Text>{' '}
-                <Tag size="small" kind={a.template.status === 'approved' ? 'warning' : a.template.status === 'pending' ? 'default' : 'error'}>
+                <Tag
+                  size="small"
+                  kind={a.template.status === 'approved' ? 'warning' : a.template.status === 'pending' ? 'default' : 'error'}
+                >
                   {a.template.status === 'approved' ? 'Not ready' : STATUS_LABEL[a.template.status]}
                 </Tag>
                 <Text as="div" size="sm" className="wa-muted">
