@@ -8,6 +8,8 @@ import { controlRouter } from './control/control.routes.ts';
 import { hostRouter } from './host/host.routes.ts';
 import { kaleyraControlRouter } from './kaleyra/kaleyra-control.routes.ts';
 import { kaleyraRouter } from './kaleyra/kaleyra.routes.ts';
+import { mediaRouter } from './kaleyra/kaleyra-media.ts';
+import { phoneRouter } from './phone/phone.routes.ts';
 import { cors, requestLogger, sendProblem } from './lib/http.ts';
 import { agentChatRouter } from './livechat/agent-chat.routes.ts';
 import { customerChatRouter } from './livechat/customer-chat.routes.ts';
@@ -74,6 +76,8 @@ export function createSandbox(overrides: Partial<SandboxConfig> = {}): Sandbox {
   app.use(customerChatRouter(ctx));
   app.use(agentChatRouter(ctx));
   app.use(livechatControlRouter(ctx));
+  app.use(mediaRouter(ctx.state));
+  app.use(phoneRouter(ctx));
 
   app.use((req, res) => {
     sendProblem(res, 404, 'Not found', `${req.method} ${req.path} is not part of the sandbox.`);

@@ -99,6 +99,8 @@ export interface CallbackProfile {
   incoming_url: string;
   username: string;
   password: string;
+  /** How v1 incoming messages are delivered: Kaleyra's profiles offer GET (fields in the query) or POST (form). */
+  incoming_method?: 'GET' | 'POST';
 }
 
 export interface KaleyraNumber extends SeedWhatsAppNumber {
@@ -133,6 +135,8 @@ export interface KaleyraMessage {
   header?: { type: string; link?: string; text?: string } | null;
   buttons?: { index: number; sub_type: string; value: string }[];
   body?: string;
+  /** Media messages: v2 Meta media object (`link`), or the v1 multipart file, served by the phone page's store. */
+  media?: { kind: string; link: string; caption?: string; filename?: string; mime_type?: string };
   ref?: string;
   ref1?: string;
   ref2?: string;

@@ -7,7 +7,23 @@ import { createIframe, type PostmessageApi } from '@livechat/postmessage';
 import type { HostConfig } from '../src/host/host.routes.ts';
 import type { CustomerProfile, HostChat } from '../src/seed.ts';
 import './host.css';
+import { avatar, h } from './dom.ts';
 import { icons, livechatMark, whatsappTile } from './icons.ts';
+import {
+  AgentApiError,
+  archive,
+  chatListItem,
+  customerCardView,
+  customerName,
+  fetchChats,
+  profileOf,
+  sendFile,
+  sendText,
+  signInAgent,
+  transcriptView,
+  type Agent,
+  type LiveChat,
+} from './live-chats.ts';
 
 declare global {
   interface Window {
@@ -38,6 +54,8 @@ interface SandboxHostApi {
   widgetsConnected(): WidgetName[];
   widgetsHandshaken(): WidgetName[];
   selectChat(chatId: string): void;
+  /** Chats of the LiveChat stand-in now listed (refreshes them first). */
+  liveChats(): Promise<LiveChat[]>;
   openApp(): void;
   showChats(): void;
   log: LogEntry[];
@@ -88,40 +106,16 @@ const THEME_KEY = 'wa-sandbox-host-theme';
 let theme: Theme = localStorage.getItem(THEME_KEY) === 'dark' ? 'dark' : 'light';
 const chats: readonly HostChat[] = config.chats;
 let selectedChatId: string | null = chats[0]?.id ?? null;
+/** The license whose LiveChat chats are listed, as if its agent were signed in (`?license=` picks another). */
+let license = new URLSearchParams(location.search).get('license') ?? '10001';
+let agent: Agent | null = null;
+let liveChats: LiveChat[] = [];
+let liveRendered = '';
 const slots: Partial<Record<WidgetName, WidgetSlot>> = {};
 const log: LogEntry[] = [];
 
-const avatarPalette = ['#ff7a45', '#4c8dff', '#22b07d', '#9b6bff', '#f2a516', '#e5527a'];
-
 // ---------------------------------------------------------------------------------------------------------------
 // helpers
-
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string | boolean | undefined> = {},
-  children: (Node | string)[] = [],
-): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    if (key === 'html') el.innerHTML = String(value);
-    else el.setAttribute(key, value === true ? '' : value);
-  }
-  for (const child of children) el.append(child);
-  return el;
-}
-
-function initials(name: string): string {
-  const parts = name.split(/\s+/).filter(Boolean);
-  return ((parts[0]?.[0] ?? '') + (parts[1]?.[0] ?? '')).toUpperCase() || '?';
-}
-
-function avatar(name: string, index: number, extraClass = '', online = false): HTMLElement {
-  const el = h('span', { class: `lc-avatar ${extraClass}`.trim() }, [initials(name)]);
-  el.style.background = avatarPalette[index % avatarPalette.length] ?? '#4c8dff';
-  if (online) el.append(h('span', { class: 'lc-avatar__dot' }));
-  return el;
-}
 
 function record(widget: WidgetName, direction: LogEntry['direction'], name: string, data: unknown): void {
   log.push({ at: new Date().toISOString(), widget, direction, name, data });
@@ -197,6 +191,14 @@ const nav = h('nav', { class: 'lc-nav' }, [
 
 // chat list
 const listItems = h('div', { class: 'lc-list__items', role: 'list' });
+const liveItems = h('div', {
+  class: 'lc-list__items lc-list__items--live',
+  role: 'list',
+  'aria-label': 'LiveChat chats',
+  'data-testid': 'live-chat-list',
+});
+const liveCount = h('span', {}, ['0']);
+const licenseSelect = h('select', { class: 'lc-license', 'data-testid': 'license-select', 'aria-label': 'Signed-in agent’s license' });
 const chatList = h('aside', { class: 'lc-list' }, [
   h('div', { class: 'lc-list__header' }, [
     h('div', { class: 'lc-list__title' }, ['Chats', h('button', { class: 'lc-btn lc-btn--icon', 'aria-label': 'More', html: icons.more })]),
@@ -205,6 +207,9 @@ const chatList = h('aside', { class: 'lc-list' }, [
       h('input', { placeholder: 'Search', 'aria-label': 'Search chats' }),
     ]),
   ]),
+  h('div', { class: 'lc-list__license' }, [licenseSelect]),
+  h('div', { class: 'lc-list__group' }, [h('span', {}, ['Chats in LiveChat']), liveCount]),
+  liveItems,
   h('div', { class: 'lc-list__group' }, [h('span', {}, ['My chats']), h('span', {}, [String(chats.length)])]),
   listItems,
 ]);
@@ -218,6 +223,34 @@ const messageBox = h('textarea', {
   'aria-label': 'Message',
   rows: '3',
 });
+// In a LiveChat chat, "Note" posts an agents-only event (visibility: agents), which integrations must never relay.
+const messageTab = h(
+  'button',
+  { class: 'lc-composer__tab is-active', role: 'tab', 'aria-selected': 'true', 'data-testid': 'composer-tab-message' },
+  ['Message'],
+);
+const noteTab = h('button', { class: 'lc-composer__tab', role: 'tab', 'aria-selected': 'false', 'data-testid': 'composer-tab-note' }, [
+  'Note',
+]);
+let composeNote = false;
+function setComposeNote(note: boolean): void {
+  composeNote = note;
+  messageTab.classList.toggle('is-active', !note);
+  noteTab.classList.toggle('is-active', note);
+  messageTab.setAttribute('aria-selected', String(!note));
+  noteTab.setAttribute('aria-selected', String(note));
+  messageBox.placeholder = note ? 'Write a note only agents see…' : 'Write a message…';
+}
+messageTab.addEventListener('click', () => setComposeNote(false));
+noteTab.addEventListener('click', () => setComposeNote(true));
+const attachButton = h('button', {
+  class: 'lc-btn lc-btn--icon',
+  'aria-label': 'Attach',
+  'data-testid': 'attach-file',
+  html: icons.attach,
+});
+const fileInput = h('input', { type: 'file', hidden: true, 'data-testid': 'composer-file' });
+const composerError = h('div', { class: 'lc-composer__error', 'data-testid': 'composer-error', role: 'alert', hidden: true });
 const sendButton = h('button', { class: 'lc-btn lc-btn--primary', 'data-testid': 'send-message' }, [
   h('span', { html: icons.send }),
   'Send',
@@ -226,11 +259,13 @@ const chatArea = h('main', { class: 'lc-chat' }, [
   chatHeader,
   transcript,
   h('div', { class: 'lc-composer' }, [
-    h('div', { class: 'lc-composer__tabs' }, [h('span', { class: 'is-active' }, ['Message']), h('span', {}, ['Note'])]),
+    composerError,
+    h('div', { class: 'lc-composer__tabs', role: 'tablist' }, [messageTab, noteTab]),
     messageBox,
     h('div', { class: 'lc-composer__bar' }, [
       h('button', { class: 'lc-btn lc-btn--icon', 'aria-label': 'Emoji', html: icons.emoji }),
-      h('button', { class: 'lc-btn lc-btn--icon', 'aria-label': 'Attach', html: icons.attach }),
+      attachButton,
+      fileInput,
       h('span', { class: 'grow' }),
       sendButton,
     ]),
@@ -329,7 +364,41 @@ function renderChatList(): void {
   );
 }
 
+function selectedLiveChat(): LiveChat | undefined {
+  return liveChats.find((c) => c.id === selectedChatId);
+}
+
+function renderLiveChatList(): void {
+  liveCount.textContent = String(liveChats.length);
+  liveItems.replaceChildren(
+    ...liveChats.map((chat, index) => chatListItem(chat, index, chat.id === selectedChatId, () => selectChat(chat.id))),
+  );
+}
+
+function renderLiveChat(chat: LiveChat): void {
+  const index = liveChats.indexOf(chat);
+  const archiveButton = h('button', { class: 'lc-btn', 'data-testid': 'archive-chat', disabled: !chat.active }, [
+    h('span', { html: icons.archive }),
+    'Archive',
+  ]);
+  archiveButton.addEventListener('click', () => void act(() => archive(requireAgent(), chat.id)));
+  chatHeader.replaceChildren(
+    avatar(customerName(chat), index + 2, '', chat.active),
+    h('div', { class: 'lc-chat__who' }, [
+      h('div', { class: 'lc-chat__name', 'data-testid': 'chat-title' }, [customerName(chat)]),
+      h('div', { class: 'lc-chat__sub', 'data-testid': 'chat-state' }, [chat.active ? 'Ongoing chat' : 'Archived chat']),
+    ]),
+    archiveButton,
+  );
+  transcript.replaceChildren(...transcriptView(chat, index));
+  transcript.scrollTop = transcript.scrollHeight;
+  const fact = (icon: string, text: string) => h('li', {}, [h('span', { html: icon, style: 'display:contents' }), h('span', {}, [text])]);
+  customerCard.replaceChildren(...customerCardView(chat, index, fact, icons));
+}
+
 function renderChat(): void {
+  const live = selectedLiveChat();
+  if (live) return renderLiveChat(live);
   const index = chats.findIndex((c) => c.id === selectedChatId);
   const chat = chats[index];
   if (!chat) {
@@ -413,6 +482,8 @@ function showToast(kind: string, content: string): void {
 // widgets
 
 function currentProfile(): CustomerProfile | null {
+  const live = selectedLiveChat();
+  if (live) return profileOf(live);
   return chats.find((c) => c.id === selectedChatId)?.customer_profile ?? null;
 }
 
@@ -747,10 +818,11 @@ function openNextPayment(): void {
 // navigation & interactions
 
 function selectChat(chatId: string): void {
-  if (!chats.some((c) => c.id === chatId)) return;
+  if (!chats.some((c) => c.id === chatId) && !liveChats.some((c) => c.id === chatId)) return;
   const changed = chatId !== selectedChatId;
   selectedChatId = chatId;
   renderChatList();
+  renderLiveChatList();
   renderChat();
   const profile = currentProfile();
   const detailsSlot = slots.details;
@@ -782,8 +854,69 @@ themeToggle.addEventListener('click', () => {
 });
 detailsReload.addEventListener('click', () => reloadWidget('details'));
 
+function requireAgent(): Agent {
+  if (!agent) throw new AgentApiError('The agent is not signed in yet');
+  return agent;
+}
+
+/** Runs one Agent Chat API call, shows its error in the composer, and refreshes the chats. */
+async function act(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+    composerError.hidden = true;
+  } catch (error) {
+    composerError.textContent = error instanceof Error ? error.message : String(error);
+    composerError.hidden = false;
+  }
+  await refreshLiveChats();
+}
+
+async function refreshLiveChats(): Promise<void> {
+  const next = await fetchChats(license).catch(() => liveChats);
+  const key = JSON.stringify(next);
+  if (key === liveRendered) return;
+  liveRendered = key;
+  liveChats = next;
+  renderLiveChatList();
+  if (selectedLiveChat()) renderChat();
+}
+
+async function signInAs(next: string): Promise<void> {
+  license = next;
+  agent = await signInAgent(license).catch(() => null);
+  liveRendered = '';
+  await refreshLiveChats();
+}
+
+async function loadLicenses(): Promise<void> {
+  const res = await fetch('/sandbox/orgs').catch(() => null);
+  const orgs = res?.ok ? ((await res.json()) as { organizations: { name: string; license_id: number }[] }).organizations : [];
+  licenseSelect.replaceChildren(
+    ...orgs.map((o) =>
+      h('option', { value: String(o.license_id), selected: String(o.license_id) === license }, [`${o.name} · license ${o.license_id}`]),
+    ),
+  );
+}
+
+licenseSelect.addEventListener('change', () => void signInAs(licenseSelect.value));
+attachButton.addEventListener('click', () => {
+  if (selectedLiveChat()) fileInput.click();
+});
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files?.[0];
+  const chat = selectedLiveChat();
+  fileInput.value = '';
+  if (file && chat) void act(() => sendFile(requireAgent(), chat.id, file));
+});
+
 function sendFromBox(): void {
   const text = messageBox.value.trim();
+  const live = selectedLiveChat();
+  if (text && live) {
+    messageBox.value = '';
+    void act(() => sendText(requireAgent(), live.id, text, composeNote ? 'agents' : 'all'));
+    return;
+  }
   const chat = chats.find((c) => c.id === selectedChatId);
   if (!text || !chat) return;
   const now = new Date();
@@ -811,6 +944,8 @@ applyTheme();
 renderChatList();
 renderChat();
 connectWidget('details', detailsBody, detailsError, config.detailsUrl);
+void loadLicenses();
+void signInAs(license).then(() => setInterval(() => void refreshLiveChats(), 1000));
 
 window.__sandboxHost = {
   pushEvent(name, data, widget) {
@@ -825,6 +960,10 @@ window.__sandboxHost = {
   widgetsConnected: () => (Object.values(slots) as WidgetSlot[]).filter((s) => s.inited).map((s) => s.name),
   widgetsHandshaken: () => (Object.values(slots) as WidgetSlot[]).filter((s) => s.api !== null).map((s) => s.name),
   selectChat,
+  liveChats: async () => {
+    await refreshLiveChats();
+    return liveChats;
+  },
   openApp,
   showChats,
   log,

@@ -5,6 +5,8 @@ import { publicOrganizations } from '../seed.ts';
 import { findOrganization, type SandboxContext } from '../state.ts';
 import { sendAppWebhook } from '../webhooks/app-webhooks.ts';
 import { chatStoreOf } from '../livechat/chat-store.ts';
+import { resetPhone } from '../phone/phone.routes.ts';
+import { resetTemplateStudio } from '../kaleyra/kaleyra-template-studio.ts';
 
 const WebhookUrlInput = z.object({ url: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]) });
 const OrganizationInput = z.object({ organization: z.union([z.string().min(1), z.number().int()]) });
@@ -25,6 +27,8 @@ export function controlRouter(ctx: SandboxContext): Router {
     ctx.scheduler.reset();
     ctx.state.reset();
     chatStoreOf(ctx.state).reset();
+    resetPhone(ctx.state);
+    resetTemplateStudio(ctx);
     res.json({ ok: true });
   });
 

@@ -187,19 +187,124 @@ export function scheduleStatusFlow(ctx: SandboxContext, message: KaleyraMessage,
   });
 }
 
+export interface IncomingMedia {
+  kind: 'image' | 'video' | 'audio' | 'document' | 'sticker';
+  /** Kaleyra's storage link to the file (v1 `media_url`; v2 adds it beside Meta's media id). */
+  url: string;
+  id: string;
+  mime_type: string;
+  sha256: string;
+  filename?: string | undefined;
+}
+
 export interface IncomingInput {
   to: string;
   from: string;
   body?: string | undefined;
   name?: string | undefined;
   button_text?: string | undefined;
+  /** A quick-reply button's payload (v2 `button.payload`); its text by default. */
+  button_payload?: string | undefined;
+  /** Media the customer sent; `body` is its caption. */
+  media?: IncomingMedia | undefined;
+  /** The earlier message this one answers (Meta's `context.id`, Kaleyra v1 `reply_to`). */
+  reply_to?: string | undefined;
+  reaction?: { emoji: string; message_id: string } | undefined;
+  location?: { latitude: number; longitude: number; name?: string | undefined; address?: string | undefined } | undefined;
+}
+
+export type IncomingKind = 'text' | 'button' | 'reaction' | 'location' | IncomingMedia['kind'];
+
+export function incomingKind(input: IncomingInput): IncomingKind {
+  if (input.reaction) return 'reaction';
+  if (input.location) return 'location';
+  if (input.media) return input.media.kind;
+  if (input.button_text !== undefined) return 'button';
+  return 'text';
 }
 
 export function wamid(): string {
   return `wamid.${randomBytes(18).toString('base64url')}`;
 }
 
-/** Delivers a customer's message to the number's incoming URL (v1 form / v2 JSON), with the profile's Basic auth. */
+/** Kaleyra v1's incoming fields (form or query), as its callback profile names them. */
+function v1Fields(
+  number: KaleyraNumber,
+  input: IncomingInput,
+  customer: string,
+  name: string,
+  createdAt: string,
+  replyTo: string | undefined,
+) {
+  const kind = incomingKind(input);
+  const form: Record<string, string> = {
+    from: customer,
+    name,
+    body: input.reaction?.emoji ?? input.button_text ?? input.body ?? '',
+    type: kind,
+    created_at: createdAt,
+    wanumber: number.digits,
+    mobile: customer,
+  };
+  if (input.button_text !== undefined) form.button_text = input.button_text;
+  if (input.media) {
+    form.media_url = input.media.url;
+    form.mime_type = input.media.mime_type;
+    if (input.media.filename) form.filename = input.media.filename;
+  }
+  const reference = input.reaction?.message_id ?? replyTo;
+  if (reference) form.reply_to = reference;
+  if (input.location) form.location = JSON.stringify(input.location);
+  return form;
+}
+
+/** Meta's inbound message object, as v2 wraps it. */
+function metaMessage(
+  number: KaleyraNumber,
+  input: IncomingInput,
+  customer: string,
+  messageId: string,
+  createdAt: string,
+  replyTo: string | undefined,
+) {
+  const kind = incomingKind(input);
+  const base = {
+    from: customer,
+    id: messageId,
+    timestamp: createdAt,
+    type: kind,
+    ...(replyTo ? { context: { from: number.digits, id: replyTo } } : {}),
+  };
+  switch (kind) {
+    case 'reaction':
+      return { ...base, reaction: { message_id: input.reaction!.message_id, emoji: input.reaction!.emoji } };
+    case 'location':
+      return { ...base, location: input.location };
+    case 'button':
+      return { ...base, button: { text: input.button_text, payload: input.button_payload ?? input.button_text } };
+    case 'text':
+      return { ...base, text: { body: input.body ?? '' } };
+    default: {
+      const media = input.media!;
+      return {
+        ...base,
+        [kind]: {
+          id: media.id,
+          mime_type: media.mime_type,
+          sha256: media.sha256,
+          url: media.url,
+          ...(input.body ? { caption: input.body } : {}),
+          ...(media.filename && kind === 'document' ? { filename: media.filename } : {}),
+        },
+      };
+    }
+  }
+}
+
+/**
+ * Delivers a customer's message to the number's incoming URL (v1 form / v2 JSON), with the profile's Basic auth.
+ * Every kind (text, button, media, reaction, location, replies) goes in the version's own format.
+ */
 export async function deliverIncoming(
   ctx: SandboxContext,
   number: KaleyraNumber,
@@ -208,9 +313,14 @@ export async function deliverIncoming(
   const customer = digitsOf(input.from);
   const messageId = wamid();
   const name = input.name ?? 'WhatsApp user';
-  const isButton = input.button_text !== undefined;
   const createdAt = unixSeconds();
   ctx.state.lastIncoming.set(`${number.digits}:${customer}`, Date.now());
+  // A quick-reply tap refers to the last business message sent to this customer, unless told which.
+  const replyTo =
+    input.reply_to ??
+    (input.button_text !== undefined
+      ? [...ctx.state.messages].reverse().find((m) => digitsOf(m.from) === number.digits && digitsOf(m.to) === customer)?.id
+      : undefined);
 
   const url = number.callback_profile?.incoming_url;
   if (!url) return { delivered: false, status: null, message_id: messageId, reason: 'no incoming_url configured' };
@@ -218,39 +328,20 @@ export async function deliverIncoming(
   let result: DeliveryResult;
   let payload: unknown;
   if (number.api_version === 'v1') {
-    const form: Record<string, string> = {
-      from: customer,
-      name,
-      body: isButton ? (input.button_text ?? '') : (input.body ?? ''),
-      type: isButton ? 'button' : 'text',
-      created_at: createdAt,
-      wanumber: number.digits,
-    };
-    if (isButton) form.button_text = input.button_text ?? '';
+    const form = v1Fields(number, input, customer, name, createdAt, replyTo);
     payload = form;
-    result = await deliver(ctx.scheduler, { method: 'POST', url, form, basicAuth: basicAuthOf(number) });
+    result =
+      number.callback_profile?.incoming_method === 'GET'
+        ? await deliver(ctx.scheduler, { method: 'GET', url, query: form, basicAuth: basicAuthOf(number) })
+        : await deliver(ctx.scheduler, { method: 'POST', url, form, basicAuth: basicAuthOf(number) });
   } else {
-    // A quick-reply tap refers to the last business message sent to this customer.
-    const context = isButton
-      ? [...ctx.state.messages].reverse().find((m) => digitsOf(m.from) === number.digits && digitsOf(m.to) === customer)
-      : undefined;
-    const message = isButton
-      ? {
-          from: customer,
-          id: messageId,
-          timestamp: createdAt,
-          type: 'button',
-          button: { text: input.button_text, payload: input.button_text },
-          ...(context ? { context: { from: number.digits, id: context.id } } : {}),
-        }
-      : { from: customer, id: messageId, timestamp: createdAt, type: 'text', text: { body: input.body ?? '' } };
     payload = {
       meta_object: {
         value: {
           messaging_product: 'whatsapp',
           metadata: { display_phone_number: number.digits, phone_number_id: number.phone_number_id },
           contacts: [{ profile: { name }, wa_id: customer }],
-          messages: [message],
+          messages: [metaMessage(number, input, customer, messageId, createdAt, replyTo)],
         },
       },
       extra_info: {},

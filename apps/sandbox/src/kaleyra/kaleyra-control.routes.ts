@@ -39,6 +39,7 @@ const ProfileInput = z.object({
   incoming_url: z.union([z.literal(''), httpUrl]).default(''),
   username: z.string().default(''),
   password: z.string().default(''),
+  incoming_method: z.enum(['GET', 'POST']).default('POST'),
 });
 
 const ConfigInput = z.object({

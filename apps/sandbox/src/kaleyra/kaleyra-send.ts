@@ -30,6 +30,7 @@ interface ParsedSend {
   lang_code: string | null;
   params: string[];
   body?: string;
+  media?: KaleyraMessage['media'];
   ref?: string;
   ref1?: string;
   ref2?: string;
@@ -77,6 +78,10 @@ function parseV1(body: unknown): ParsedSend {
   if ((type === 'template' || mediaTemplate) && !templateName) fields.template_name = 'required';
   if (type === 'text' && !text?.trim()) fields.body = 'required';
   if (text && text.length > 4096) fields.body = 'too long';
+  // The route turns the multipart `media` part into this object (v1 cannot fetch a URL itself).
+  const uploaded =
+    type === 'media' && typeof form.media === 'object' && form.media !== null ? (form.media as KaleyraMessage['media']) : undefined;
+  if (type === 'media' && !uploaded) fields.media = 'required (multipart file part)';
   if (callbackUrl) {
     try {
       const url = new URL(callbackUrl);
@@ -106,6 +111,7 @@ function parseV1(body: unknown): ParsedSend {
     params: isTemplate ? parseV1Params(str(form.params)) : [],
     ...(rich ? { rich } : {}),
     ...(text !== undefined && text !== '' ? { body: text } : {}),
+    ...(uploaded ? { media: { ...uploaded, ...(str(form.caption) ? { caption: str(form.caption) } : {}) } } : {}),
     ...(callbackUrl ? { callback_url: callbackUrl } : {}),
   };
 }
@@ -120,12 +126,18 @@ const TemplateComponent = z
   })
   .loose();
 
+const MEDIA_KINDS = ['image', 'document', 'video', 'audio'] as const;
+// Meta's media object; only `link` is supported (media ids from Meta's upload endpoint are not).
+const MediaObject = z
+  .object({ link: z.url({ protocol: /^https?$/ }), caption: z.string().max(1024).optional(), filename: z.string().max(240).optional() })
+  .loose();
+
 const MessagingObject = z
   .object({
     messaging_product: z.literal('whatsapp'),
     recipient_type: z.literal('individual').optional(),
     to: z.string().regex(E164, 'invalid number'),
-    type: z.enum(['template', 'text']),
+    type: z.enum(['template', 'text', ...MEDIA_KINDS]),
     template: z
       .object({
         name: z.string().min(1),
@@ -134,8 +146,15 @@ const MessagingObject = z
       })
       .optional(),
     text: z.object({ body: z.string().min(1).max(4096), preview_url: z.boolean().optional() }).optional(),
+    image: MediaObject.optional(),
+    document: MediaObject.optional(),
+    video: MediaObject.optional(),
+    audio: MediaObject.optional(),
   })
   .superRefine((value, issue) => {
+    if (value.type !== 'template' && value.type !== 'text' && !value[value.type]) {
+      issue.addIssue({ code: 'custom', path: [value.type], message: `required for type ${value.type}` });
+    }
     if (value.type === 'template' && !value.template) {
       issue.addIssue({ code: 'custom', path: ['template'], message: 'required for type template' });
     }
@@ -177,9 +196,21 @@ function parseV2(body: unknown): ParsedSend {
       params.push(text.data.text);
     }
   }
+  const mediaKind = mo.type === 'template' || mo.type === 'text' ? null : mo.type;
+  const media = mediaKind ? mo[mediaKind] : undefined;
   return {
     to: digitsOf(mo.to),
-    type: mo.type,
+    type: mediaKind ? 'media' : (mo.type as 'template' | 'text'),
+    ...(mediaKind && media
+      ? {
+          media: {
+            kind: mediaKind,
+            link: media.link,
+            ...(media.caption ? { caption: media.caption } : {}),
+            ...(media.filename ? { filename: media.filename } : {}),
+          },
+        }
+      : {}),
     template_name: mo.template?.name ?? null,
     lang_code: mo.template?.language.code ?? null,
     params,
@@ -335,6 +366,7 @@ export function processSend(ctx: SandboxContext, request: SendRequest): SendOutc
       lang_code: parsed.lang_code,
       ...(parsed.rich ? { header: parsed.rich.header, buttons: parsed.rich.buttons } : {}),
       ...(parsed.body !== undefined ? { body: parsed.body } : {}),
+      ...(parsed.media ? { media: parsed.media } : {}),
       ...(parsed.ref !== undefined ? { ref: parsed.ref } : {}),
       ...(parsed.ref1 !== undefined ? { ref1: parsed.ref1 } : {}),
       ...(parsed.ref2 !== undefined ? { ref2: parsed.ref2 } : {}),

@@ -13,6 +13,12 @@ afterAll(async () => {
 });
 
 const create = (json: unknown) => sb.call('POST', PATH, { headers: KEY, json });
+const uploadSample = (fileName = 'shoe.png', type = 'image/png') => {
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.from([1, 2, 3])], { type }), fileName);
+  form.append('type', type);
+  return fetch(`${sb.url}/v2/HXSANDBOX01/whatsapp/waba-acme-001/resumable_media`, { method: 'POST', headers: KEY, body: form });
+};
 const body = (text: string, example?: string[]) => ({ type: 'BODY', text, ...(example ? { example: { body_text: [example] } } : {}) });
 
 describe('templates as Meta reviews them (the sandbox)', () => {
@@ -70,13 +76,12 @@ describe('templates as Meta reviews them (the sandbox)', () => {
 
   it('keeps a valid template pending until the control endpoint decides, or approves it after a delay', async () => {
     await sb.call('POST', '/sandbox/kaleyra/templates/review-mode', { json: { waba: 'waba-acme-001', mode: 'manual' } });
-    const upload = await fetch(`${sb.url}/v2/HXSANDBOX01/whatsapp/waba-acme-001/uploads?file_type=image/png`, {
-      method: 'POST',
-      headers: { ...KEY, 'content-type': 'image/png' },
-      body: Buffer.from([1, 2, 3]),
-    });
+    const upload = await uploadSample();
     const handle = ((await upload.json()) as { h: string }).h;
     expect(handle).toMatch(/^4::/);
+    // Kaleyra's rules for the upload: its file types, and no spaces (nor \ / < @ %) in the file name.
+    expect((await uploadSample('my shoe.png')).status).toBe(400);
+    expect((await uploadSample('shoe.gif', 'image/gif')).status).toBe(400);
     const made = await create({
       name: 'drop_1',
       language: 'en_US',
@@ -102,5 +107,30 @@ describe('templates as Meta reviews them (the sandbox)', () => {
       const list = await sb.call('GET', `${PATH}?name=drop_2`, { headers: KEY });
       return list.body.data[0]?.status === 'APPROVED' ? true : undefined;
     });
+  });
+
+  it('POST /sandbox/reset forgets review modes, uploaded samples and the hourly create count', async () => {
+    await sb.call('POST', '/sandbox/kaleyra/templates/review-mode', { json: { waba: '*', mode: 'manual' } });
+    const upload = await uploadSample();
+    const handle = ((await upload.json()) as { h: string }).h;
+    const withHeader = (name: string) => ({
+      name,
+      language: 'en_US',
+      category: 'MARKETING',
+      components: [{ type: 'HEADER', format: 'IMAGE', example: { header_handle: [handle] } }, body('Hi {{1}}, it is here.', ['Ann'])],
+    });
+    expect((await create(withHeader('before_reset'))).body.status).toBe('PENDING');
+
+    expect((await sb.call('POST', '/sandbox/reset')).status).toBe(200);
+    // Reviewed again as a fresh account would be: at once, and the old sample handle is unknown to a reviewing WABA.
+    expect(
+      (await create({ name: 'after_reset', language: 'en_US', category: 'UTILITY', components: [body('Your table is ready.')] })).body
+        .status,
+    ).toBe('APPROVED');
+    await sb.call('POST', '/sandbox/kaleyra/templates/review-mode', { json: { waba: 'waba-acme-001', mode: 'manual' } });
+    const stale = await create(withHeader('stale_handle'));
+    expect(stale.status).toBe(400);
+    expect(stale.body.errors['header.example']).toMatch(/uploaded sample/);
+    await sb.call('POST', '/sandbox/reset');
   });
 });

@@ -25,6 +25,46 @@ export function reviewModeOf(ctx: SandboxContext, waba: string): ReviewMode {
   return modesOf(ctx).get(waba) ?? modesOf(ctx).get('*') ?? { mode: 'instant' };
 }
 
+/**
+ * Forgets the template studio's per-account state kept beside `SandboxState` (review modes, uploaded samples), so
+ * `POST /sandbox/reset` gives back a Kaleyra that approves new templates at once and knows no sample handle.
+ */
+export function resetTemplateStudio(ctx: SandboxContext): void {
+  reviewModes.delete(ctx.state);
+  uploads.delete(ctx.state);
+}
+
+const RESUMABLE_TYPES = ['application/pdf', 'image/jpeg', 'image/jpg', 'image/png', 'video/mp4'];
+
+/**
+ * Kaleyra's "Upload Resumable Media" (`POST /v2/<sid>/whatsapp/<waba_id>/resumable_media`, multipart `file` and
+ * `type`): the types it takes and its file-name rule. Returns the file's size and type, or what is wrong with it.
+ */
+export async function readResumableMedia(
+  contentType: string,
+  body: Buffer,
+): Promise<{ size: number; type: string } | { error: Record<string, string> }> {
+  if (!contentType.startsWith('multipart/form-data')) return { error: { file: 'use multipart/form-data with file and type' } };
+  let form: FormData;
+  try {
+    form = await new Request('http://sandbox.local/resumable_media', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: new Uint8Array(body),
+    }).formData();
+  } catch {
+    return { error: { file: 'malformed multipart body' } };
+  }
+  const file = form.get('file');
+  const type = String(form.get('type') ?? '');
+  if (!(file instanceof Blob) || file.size === 0) return { error: { file: 'file is required' } };
+  if (!RESUMABLE_TYPES.includes(type)) return { error: { type: `type must be one of ${RESUMABLE_TYPES.join(', ')}` } };
+  const name = file instanceof File ? file.name : '';
+  if (!name || name.length > 255 || /[\\/<@% ]/.test(name))
+    return { error: { file: 'the file name is 1 to 255 characters without \\ / < @ % or spaces' } };
+  return { size: file.size, type };
+}
+
 /** Meta's resumable upload, reduced to what review needs: a handle for a sample file (the bytes are dropped). */
 export function recordUpload(ctx: SandboxContext, bytes: number, type: string): string {
   let m = uploads.get(ctx.state);

@@ -1,9 +1,10 @@
 import express, { Router, type Request, type Response } from 'express';
-import { asComponents, metaTemplateErrors, recordUpload, startReview } from './kaleyra-template-studio.ts';
+import { asComponents, metaTemplateErrors, readResumableMedia, recordUpload, startReview } from './kaleyra-template-studio.ts';
 import { z } from 'zod';
 import type { SandboxContext, StoredTemplate } from '../state.ts';
 import { KaleyraError, errorReply, sendReply } from './kaleyra-errors.ts';
 import { processSend } from './kaleyra-send.ts';
+import { v1Multipart } from './kaleyra-media.ts';
 
 const TEMPLATE_CREATES_PER_HOUR = 100;
 
@@ -50,7 +51,7 @@ export function kaleyraRouter(ctx: SandboxContext): Router {
   const router = Router();
 
   router.post('/v1/:sid/messages', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = (req.is('multipart/form-data') ? await v1Multipart(ctx, req) : (req.body ?? {})) as Record<string, unknown>;
     const outcome = processSend(ctx, {
       version: 'v1',
       sid: param(req, 'sid'),
@@ -144,13 +145,12 @@ export function kaleyraRouter(ctx: SandboxContext): Router {
     res.status(201).json({ id: template.id, status: template.status, category: template.category });
   });
 
-  // Meta's resumable upload for a media header's sample (the handle goes into example.header_handle).
-  router.post('/v2/:sid/whatsapp/:waba/uploads', express.raw({ type: () => true, limit: '20mb' }), (req, res) => {
+  // Kaleyra's Upload Resumable Media, for a media header's sample (the handle goes into example.header_handle).
+  router.post('/v2/:sid/whatsapp/:waba/resumable_media', express.raw({ type: () => true, limit: '20mb' }), async (req, res) => {
     if (!authorise(req, res)) return;
-    const size = Buffer.isBuffer(req.body) ? req.body.length : 0;
-    const type = String(req.query.file_type ?? req.get('content-type') ?? '');
-    if (!size) return sendReply(res, errorReply('v2', new KaleyraError('WA400', { file: 'empty upload' })));
-    res.json({ h: recordUpload(ctx, size, type) });
+    const read = await readResumableMedia(req.get('content-type') ?? '', Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+    if ('error' in read) return sendReply(res, errorReply('v2', new KaleyraError('WA400', read.error)));
+    res.json({ h: recordUpload(ctx, read.size, read.type) });
   });
 
   router.delete(templatesPath, (req, res) => {

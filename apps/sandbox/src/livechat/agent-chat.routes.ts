@@ -17,7 +17,7 @@ import {
 } from './chat-actions.ts';
 import { applyInjection } from './chat-faults.ts';
 import { chatStoreOf, chatId, SEED_GROUPS, type ChatStore } from './chat-store.ts';
-import { scopesOf } from './customer-chat.routes.ts';
+import { acceptUpload, scopesOf } from './customer-chat.routes.ts';
 
 /** Bot tokens are valid 24 hours. */
 export const BOT_TOKEN_EXPIRES_IN = 86_400;
@@ -215,6 +215,17 @@ function runConfigurationAction(
 export function agentChatRouter(ctx: SandboxContext): Router {
   const router = Router();
   const store = chatStoreOf(ctx.state);
+
+  // Multipart, so it cannot share the JSON actions' dispatch.
+  router.post('/v3.6/agent/action/upload_file', async (req, res) => {
+    try {
+      await applyInjection(ctx, store, 'agent/upload_file');
+      const caller = agentAuth(ctx, store, req);
+      res.json(await acceptUpload(store, req, caller.organizationId));
+    } catch (error) {
+      sendChatError(res, error);
+    }
+  });
 
   router.post('/v3.6/agent/action/:action', async (req, res) => {
     const action = req.params.action as string;

@@ -216,26 +216,7 @@ export function customerChatRouter(ctx: SandboxContext): Router {
     try {
       await applyInjection(ctx, store, 'customer/upload_file');
       const token = customerAuth(ctx, store, req);
-      const declared = Number(req.get('content-length') ?? 0);
-      if (declared > MAX_UPLOAD_BYTES + 64 * 1024) throw new ChatApiError(413, 'entity_too_large', 'Upload limit exceeded (10MB).');
-      const form = await readMultipart(req);
-      const file = form.get('file');
-      if (!(file instanceof Blob)) throw new ChatApiError(400, 'validation', 'file is required');
-      if (file.size > MAX_UPLOAD_BYTES) throw new ChatApiError(413, 'entity_too_large', 'Upload limit exceeded (10MB).');
-      const name = (file as File).name || 'file';
-      if (/\.(exe|bat|cmd|com|msi|scr)$/i.test(name)) throw new ChatApiError(400, 'validation', 'Executable files are rejected');
-      const id = randomBytes(16).toString('hex');
-      store.files.set(id, {
-        id,
-        organization_id: token.organization_id,
-        name,
-        content_type: file.type || 'application/octet-stream',
-        bytes: Buffer.from(await file.arrayBuffer()),
-        uploaded_at: Date.now(),
-        used: false,
-      });
-      const license = findOrganization(token.organization_id)?.license_id ?? 0;
-      res.json({ url: `${originOf(req)}/cdn/api/file/lc/att/${license}/${id}/${encodeURIComponent(name)}` });
+      res.json(await acceptUpload(store, req, token.organization_id));
     } catch (error) {
       sendChatError(res, error);
     }
@@ -268,8 +249,32 @@ export function customerChatRouter(ctx: SandboxContext): Router {
   return router;
 }
 
+/** upload_file (both APIs): stores the multipart `file` part and answers its CDN URL. */
+export async function acceptUpload(store: ChatStore, req: Request, organizationId: string): Promise<{ url: string }> {
+  const declared = Number(req.get('content-length') ?? 0);
+  if (declared > MAX_UPLOAD_BYTES + 64 * 1024) throw new ChatApiError(413, 'entity_too_large', 'Upload limit exceeded (10MB).');
+  const form = await readMultipart(req);
+  const file = form.get('file');
+  if (!(file instanceof Blob)) throw new ChatApiError(400, 'validation', 'file is required');
+  if (file.size > MAX_UPLOAD_BYTES) throw new ChatApiError(413, 'entity_too_large', 'Upload limit exceeded (10MB).');
+  const name = (file as File).name || 'file';
+  if (/\.(exe|bat|cmd|com|msi|scr)$/i.test(name)) throw new ChatApiError(400, 'validation', 'Executable files are rejected');
+  const id = randomBytes(16).toString('hex');
+  store.files.set(id, {
+    id,
+    organization_id: organizationId,
+    name,
+    content_type: file.type || 'application/octet-stream',
+    bytes: Buffer.from(await file.arrayBuffer()),
+    uploaded_at: Date.now(),
+    used: false,
+  });
+  const license = findOrganization(organizationId)?.license_id ?? 0;
+  return { url: `${originOf(req)}/cdn/api/file/lc/att/${license}/${id}/${encodeURIComponent(name)}` };
+}
+
 /** Reads a multipart body with the platform's own parser (fetch's Request.formData). */
-async function readMultipart(req: Request): Promise<FormData> {
+export async function readMultipart(req: Request): Promise<FormData> {
   const type = req.get('content-type') ?? '';
   if (!type.startsWith('multipart/form-data')) throw new ChatApiError(400, 'validation', 'Use multipart/form-data with a file part');
   const chunks: Buffer[] = [];

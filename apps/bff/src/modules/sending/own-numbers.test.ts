@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { startStack, type SandboxOrg, type Stack } from '../../test/stack.ts';
-import { csvOf, upload } from '../campaigns/campaign-test-kit.ts';
+import { csvOf, upload } from '../../test/campaign-test-kit.ts';
 
 let seq = 0;
 const customer = () => `+4860${String(5_300_000 + ++seq * 7919).padStart(7, '0')}`;

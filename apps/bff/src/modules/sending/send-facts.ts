@@ -1,10 +1,10 @@
 import type { Catalog } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
-import { currentPlanOf } from '../billing/billing.repo.ts';
+import { currentPlanOf } from '../billing/billing.service.ts';
 import { ledgerBalanceIn, lockLedgerIn } from '../ledger/ledger.service.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle.service.ts';
-import { findNumber } from '../numbers/numbers.repo.ts';
-import { findOptOut, optedOutAmong } from '../optouts/optouts.repo.ts';
+import { findNumber } from '../numbers/numbers.service.ts';
+import { findOptOut, optedOutAmong } from '../optouts/optouts.service.ts';
 import type { RecipientRightsService } from '../privacy/recipient-rights.service.ts';
 import type { SendFacts } from './send-policy.ts';
 

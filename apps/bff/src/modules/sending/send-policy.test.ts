@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { startStack, waitFor, type Stack } from '../../test/stack.ts';
-import { csvOf, customer, retryWithFile, upload } from '../campaigns/campaign-test-kit.ts';
+import { csvOf, customer, retryWithFile, upload } from '../../test/campaign-test-kit.ts';
 import { PATH_TRAITS, SEND_PATHS, SEND_REFUSAL_CODES, type SendPath } from './send-policy.ts';
+import { agentReplies, chatsOf, connectRelay, outboundRow, type RelayFixture } from '../relay/relay-test-kit.ts';
 
 // Every rule × every send path, on a real stack: uploads, launches and dispatch lanes take a while on a busy machine.
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 180_000 });
@@ -56,7 +57,30 @@ describe.each(DB_KINDS)('one send policy for every send path (%s)', (kind) => {
   const RETRY_FALLBACKS = ['', '', ...Array.from({ length: 18 }, () => 'soon')];
   const problemCode = (r: { status: number; body: any }) => (r.status < 300 ? null : String(r.body?.code));
 
+  // WhatsApp chats in LiveChat: connected once, on first use, so the customer's first message opens their chat.
+  let relay: RelayFixture | null = null;
+
   const runners: Record<SendPath, PathRunner> = {
+    relay_reply: {
+      // The customer's message (openWindow) made their chat; the agent answers in it.
+      prepare: async (to) => {
+        if (!relay) {
+          relay = await connectRelay(s, s.orgs[0]!);
+          await s.sandboxControl('/sandbox/kaleyra/incoming', { to: numberE164, from: to, body: 'hello again' });
+        }
+        return (
+          await waitFor(
+            () => chatsOf(s, s.orgs[0]!, to),
+            (c) => c.length === 1,
+          )
+        )[0]!.id;
+      },
+      run: async (_to, chatId) => {
+        const eventId = await agentReplies(s, relay!.agent, chatId as string, { type: 'message', text: 'Your parcel is on its way' });
+        const row = await outboundRow(s, eventId);
+        return row.status === 'sent' ? null : (row.error_code ?? row.status);
+      },
+    },
     template: {
       prepare: async () => null,
       run: async (to) =>

@@ -2,9 +2,9 @@ import { ErrorCode } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { blockError, type Block } from '../lifecycle/access.ts';
-import type { NumberRow } from '../numbers/numbers.repo.ts';
+import type { NumberRow } from '../../db/rows.ts';
 import { cannotSendReason } from '../numbers/numbers.service.ts';
-import type { OptOutRow } from '../optouts/optouts.repo.ts';
+import type { OptOutRow } from '../../db/rows.ts';
 import type { SendBlock } from '../privacy/recipient-rights.service.ts';
 
 type Conn = Db | Tx;
@@ -13,7 +13,7 @@ type Conn = Db | Tx;
  * Every way a message leaves for a customer. A new send path is added here first: the policy's table
  * below and its test table do not compile or pass until they say which rules apply to it.
  */
-export const SEND_PATHS = ['template', 'text', 'campaign_dispatch', 'campaign_test_send', 'campaign_retry'] as const;
+export const SEND_PATHS = ['template', 'text', 'campaign_dispatch', 'campaign_test_send', 'campaign_retry', 'relay_reply'] as const;
 export type SendPath = (typeof SEND_PATHS)[number];
 
 /** What a path is, as far as the rules care: free text needs the customer's window; campaigns need a plan that runs them. */
@@ -23,6 +23,8 @@ export const PATH_TRAITS: Record<SendPath, { freeText: boolean; campaign: boolea
   campaign_dispatch: { freeText: false, campaign: true },
   campaign_test_send: { freeText: false, campaign: true },
   campaign_retry: { freeText: false, campaign: true },
+  // An agent's reply in a WhatsApp chat in LiveChat: free text, accounted like a free-text send from the sidebar.
+  relay_reply: { freeText: true, campaign: false },
 };
 
 /** Every code a send can be refused with, whatever the path. */

@@ -25,6 +25,8 @@ describe('Kaleyra incoming webhook, v1 shape (form fields)', () => {
       text: 'Hello there',
       at: new Date('2026-11-20T11:59:00Z'),
       providerMessageId: null,
+      // The fields as received, for the chat relay (memory only).
+      raw: expect.objectContaining({ body: 'Hello there', wanumber: '48221234567' }),
     });
   });
 
@@ -72,6 +74,7 @@ describe("Kaleyra incoming webhook, v2 shape (Meta's messages[] wrapped)", () =>
       text: 'Hi',
       at: new Date('2026-11-20T11:00:00Z'),
       providerMessageId: 'wamid.A',
+      raw: expect.objectContaining({ id: 'wamid.A', text: { body: 'Hi' } }),
     });
   });
 

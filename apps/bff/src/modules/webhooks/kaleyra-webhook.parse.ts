@@ -20,6 +20,8 @@ export interface IncomingMessage {
   text: string | null;
   at: Date;
   providerMessageId: string | null;
+  /** The provider's message as received (Meta's message object on v2, the fields on v1), for the chat relay; memory only. */
+  raw?: Record<string, unknown>;
 }
 
 export class WebhookParseError extends Error {}
@@ -162,6 +164,7 @@ export function parseIncoming(body: unknown, now: Date): IncomingMessage[] {
         text: m.text?.body ?? buttonText,
         at: toDate(m.timestamp, now),
         providerMessageId: m.id ?? null,
+        raw: m,
       } satisfies IncomingMessage;
     });
   }
@@ -187,6 +190,7 @@ export function parseIncoming(body: unknown, now: Date): IncomingMessage[] {
       text: type === 'button' && typeof b.button_text === 'string' ? b.button_text : text,
       at: toDate(b.created_at, now),
       providerMessageId: typeof b.id === 'string' ? b.id : null,
+      raw: b,
     },
   ];
 }

@@ -24,18 +24,18 @@ export function kaleyraWebhookRoutes(service: KaleyraWebhookService, now: () => 
   });
   r.get('/:orgId/status', status);
   r.post('/:orgId/status', status);
-  r.post(
-    '/:orgId/incoming',
-    handle(async (req, res) => {
-      const org = await service.authenticate(String(req.params.orgId), req.headers.authorization);
-      let list;
-      try {
-        list = parseIncoming(req.body, now());
-      } catch (err) {
-        malformed(err);
-      }
-      res.json({ accepted: await service.receive(org, list) });
-    }),
-  );
+  // v1 delivers incoming messages as GET with the fields in the query string, or as POST form or JSON.
+  const incoming = handle(async (req: Request, res) => {
+    const org = await service.authenticate(String(req.params.orgId), req.headers.authorization);
+    let list;
+    try {
+      list = parseIncoming(req.method === 'GET' ? { ...(req.query as Record<string, unknown>) } : req.body, now());
+    } catch (err) {
+      malformed(err);
+    }
+    res.json({ accepted: await service.receive(org, list) });
+  });
+  r.get('/:orgId/incoming', incoming);
+  r.post('/:orgId/incoming', incoming);
   return r;
 }

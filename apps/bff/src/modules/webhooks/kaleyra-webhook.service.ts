@@ -6,8 +6,8 @@ import { DomainError } from '../../lib/errors.ts';
 import { ErrorCode } from '@wa/contracts';
 import type { Logger } from '../../lib/logger.ts';
 import type { MessagingService } from '../messaging/messaging.service.ts';
-import * as messagingRepo from '../messaging/messaging.repo.ts';
-import { findOrganization, type OrganizationRow } from '../organizations/organizations.repo.ts';
+import { findOrganization } from '../organizations/organizations.service.ts';
+import type { OrganizationRow } from '../../db/rows.ts';
 import type { IncomingMessage, StatusUpdate } from './kaleyra-webhook.parse.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -29,12 +29,16 @@ export interface IncomingHandler {
   (org: OrganizationRow, numberId: string, message: IncomingMessage): Promise<void>;
 }
 
+/** Told of every status a callback applied (e.g. to mark a relayed chat event delivered or seen); must not throw. */
+export type StatusHandler = (org: OrganizationRow, update: StatusUpdate) => Promise<void>;
+
 /**
  * Kaleyra has no HMAC signature; its callback profiles (and v1 callback URLs) carry Basic auth.
  * Each organization has its own secret: username = organization id, password = secret.
  */
 export class KaleyraWebhookService {
   private readonly incomingHandlers: IncomingHandler[] = [];
+  private readonly statusHandlers: StatusHandler[] = [];
   private readonly orgCache = new Map<string, { org: OrganizationRow | undefined; at: number }>();
 
   constructor(
@@ -45,6 +49,10 @@ export class KaleyraWebhookService {
 
   onIncoming(handler: IncomingHandler) {
     this.incomingHandlers.push(handler);
+  }
+
+  onStatus(handler: StatusHandler) {
+    this.statusHandlers.push(handler);
   }
 
   async authenticate(organizationId: string, authorization: string | undefined): Promise<OrganizationRow> {
@@ -83,6 +91,7 @@ export class KaleyraWebhookService {
         continue;
       }
       applied++;
+      for (const handler of this.statusHandlers) await handler(org, u);
     }
     return applied;
   }
@@ -99,21 +108,7 @@ export class KaleyraWebhookService {
         this.log.warn({ organizationId: org.id }, 'incoming message for a number we do not know ignored');
         continue;
       }
-      await this.db.transaction(async (tx) => {
-        await messagingRepo.touchCustomerWindow(tx, org.id, number.id, m.from, m.at);
-        await messagingRepo.insertMessage(tx, {
-          organizationId: org.id,
-          numberId: number.id,
-          recipient: m.from,
-          direction: 'inbound',
-          kind: m.type === 'button' ? 'button' : m.type === 'media' ? 'media' : 'text',
-          category: 'service',
-          status: 'received',
-          providerMessageId: m.providerMessageId,
-          createdAt: m.at,
-          updatedAt: m.at,
-        });
-      });
+      await this.messaging.recordInbound(org.id, number.id, m);
       for (const handler of this.incomingHandlers) await handler(org, number.id, m);
       accepted++;
     }

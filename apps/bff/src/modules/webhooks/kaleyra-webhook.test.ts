@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookUrls } from '../../app.ts';
-import { findOrganization } from '../organizations/organizations.repo.ts';
+import { findOrganization } from '../organizations/organizations.service.ts';
 import { dumpTables, startStack, waitFor, type Stack } from '../../test/stack.ts';
 
 describe('Kaleyra webhooks are authenticated per organization', () => {

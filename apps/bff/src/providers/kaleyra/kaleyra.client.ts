@@ -59,16 +59,30 @@ export class KaleyraClient implements KaleyraPort {
         if (rich?.mediaUrl) form.set('media_url', rich.mediaUrl);
         if (rich?.headerParam) form.set('param_header', rich.headerParam);
         if (rich?.urlParam) form.set('param_url', rich.urlParam);
-      } else {
+      } else if (request.message.kind === 'text') {
         form.set('type', 'text');
         form.set('body', request.message.body);
       }
       if (request.callbackUrl) form.set('callback_url', request.callbackUrl);
-      res = await fetchWithTimeout(
-        `${baseUrl}/v1/${encodeURIComponent(sid)}/messages`,
-        { method: 'POST', headers: { 'api-key': apiKey, 'content-type': 'application/x-www-form-urlencoded' }, body: form },
-        this.timeoutMs,
-      );
+      if (request.message.kind === 'media') {
+        // v1 takes the file itself as multipart form data (it cannot fetch a link).
+        const multipart = new FormData();
+        for (const [k, v] of form) multipart.set(k, v);
+        multipart.set('type', 'media');
+        const { file, caption } = request.message;
+        multipart.set('media', new Blob([file.bytes], { type: file.contentType }), file.name);
+        if (caption) multipart.set('caption', caption);
+        res = await fetchWithTimeout(
+          `${baseUrl}/v1/${encodeURIComponent(sid)}/messages`,
+          { method: 'POST', headers: { 'api-key': apiKey }, body: multipart },
+          this.timeoutMs,
+        );
+      } else
+        res = await fetchWithTimeout(
+          `${baseUrl}/v1/${encodeURIComponent(sid)}/messages`,
+          { method: 'POST', headers: { 'api-key': apiKey, 'content-type': 'application/x-www-form-urlencoded' }, body: form },
+          this.timeoutMs,
+        );
     } else {
       const messagingObject =
         request.message.kind === 'template'
@@ -87,13 +101,25 @@ export class KaleyraClient implements KaleyraPort {
                     : []),
               },
             }
-          : {
-              messaging_product: 'whatsapp',
-              recipient_type: 'individual',
-              to: request.to.replace(/^\+/, ''),
-              type: 'text',
-              text: { body: request.message.body },
-            };
+          : request.message.kind === 'media'
+            ? {
+                messaging_product: 'whatsapp',
+                recipient_type: 'individual',
+                to: request.to.replace(/^\+/, ''),
+                type: request.message.mediaKind,
+                [request.message.mediaKind]: {
+                  link: request.message.link,
+                  ...(request.message.caption && request.message.mediaKind !== 'audio' ? { caption: request.message.caption } : {}),
+                  ...(request.message.filename && request.message.mediaKind === 'document' ? { filename: request.message.filename } : {}),
+                },
+              }
+            : {
+                messaging_product: 'whatsapp',
+                recipient_type: 'individual',
+                to: request.to.replace(/^\+/, ''),
+                type: 'text',
+                text: { body: request.message.body },
+              };
       res = await fetchWithTimeout(
         `${baseUrl}/v2/${encodeURIComponent(sid)}/whatsapp/${request.from.replace(/^\+/, '')}/messages`,
         {
@@ -228,14 +254,25 @@ export class KaleyraTemplateCalls {
     });
   }
 
-  /** Meta's resumable upload, as Kaleyra's WABA proxy exposes it (*unverified* path); answers `{h: handle}`. */
+  /**
+   * Kaleyra's Upload Resumable Media (`POST /v2/<sid>/whatsapp/<waba_id>/resumable_media`, multipart `file` and
+   * `type`, as its public docs show). The answer's shape is not in those docs: read as Meta's resumable upload answers,
+   * `{h: handle}` (*unverified*).
+   */
   async upload(wabaId: string, file: { bytes: Uint8Array; mimeType: string; fileName: string }): Promise<{ handle: string }> {
     const { baseUrl, sid, apiKey } = this.options;
-    const q = new URLSearchParams({ file_length: String(file.bytes.byteLength), file_type: file.mimeType, file_name: file.fileName });
-    const body = (await this.call(`${baseUrl}/v2/${encodeURIComponent(sid)}/whatsapp/${encodeURIComponent(wabaId)}/uploads?${q}`, {
+    const form = new FormData();
+    // Kaleyra refuses file names with \ / < @ % or spaces.
+    form.append(
+      'file',
+      new Blob([file.bytes], { type: file.mimeType }),
+      file.fileName.replace(/[\\/<@%\s]/g, '_').slice(0, 255) || 'sample',
+    );
+    form.append('type', file.mimeType);
+    const body = (await this.call(`${baseUrl}/v2/${encodeURIComponent(sid)}/whatsapp/${encodeURIComponent(wabaId)}/resumable_media`, {
       method: 'POST',
-      headers: { 'api-key': apiKey, 'content-type': file.mimeType },
-      body: file.bytes,
+      headers: { 'api-key': apiKey },
+      body: form,
     })) as { h?: unknown } | null;
     if (typeof body?.h !== 'string') throw new ProviderError('WA500', true, 'Kaleyra returned no handle for the sample');
     return { handle: body.h };

@@ -11,7 +11,19 @@ export type OutboundMessage =
       /** Rich templates on v1 (`type=mediatemplate`): the media link, the header's value, the dynamic URL suffix. */
       v1?: { mediaUrl?: string; headerParam?: string; urlParam?: string };
     }
-  | { kind: 'text'; body: string };
+  | { kind: 'text'; body: string }
+  | {
+      kind: 'media';
+      /** Meta's media type the file is sent as. */
+      mediaKind: 'image' | 'video' | 'audio' | 'document';
+      /** v2: Meta fetches the file from this public https link. */
+      link: string;
+      /** A document's name as the customer sees it. */
+      filename?: string;
+      caption?: string;
+      /** v1 cannot fetch a link: the file goes as a multipart part, from memory. */
+      file: { bytes: Uint8Array; contentType: string; name: string };
+    };
 
 export interface SendRequest {
   apiVersion: ApiVersion;

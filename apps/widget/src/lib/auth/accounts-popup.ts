@@ -1,5 +1,5 @@
 import type AccountsSDK from '@livechat/accounts-sdk';
-import type { AccountsAuthorizeData, AccountsError } from '@livechat/accounts-sdk';
+import type { AccountsAuthorizeData, AccountsError, AccountsSDKOptions } from '@livechat/accounts-sdk';
 
 export type AccountsSDKClass = typeof AccountsSDK;
 
@@ -21,8 +21,15 @@ export class SignInError extends Error {
   }
 }
 
-export interface PopupSignIn {
-  result: Promise<SignInResult>;
+/** The authorization-code grant's answer; the BFF exchanges it with the client secret. */
+export interface AuthorizationCode {
+  code: string;
+  /** What the popup was opened with; the exchange must repeat it exactly. */
+  redirectUri: string;
+}
+
+export interface PopupSignIn<T = SignInResult> {
+  result: Promise<T>;
   /** Stop waiting (the agent closed the window or gave up); `result` rejects with kind `cancelled`. */
   cancel(): void;
 }
@@ -93,6 +100,35 @@ function describeAccountsError(error: AccountsError | string | undefined): SignI
  * popup only during the click's user activation), with the SDK class already loaded.
  */
 export function signInWithPopup(Sdk: AccountsSDKClass, options: PopupSignInOptions): PopupSignIn {
+  return popupFlow(Sdk, options, { response_type: 'token' }, (data) => {
+    if (!data.access_token) return new SignInError('failed', 'LiveChat sent no access token. Try again.');
+    return { accessToken: data.access_token, expiresIn: data.expires_in || undefined };
+  });
+}
+
+/**
+ * LiveChat's authorization-code grant in a popup (`response_type=code`), for access the BFF keeps on its own
+ * (it exchanges the code with the client secret). Same rules as `signInWithPopup`: call it from the click handler.
+ */
+export function authorizeCodeWithPopup(
+  Sdk: AccountsSDKClass,
+  options: PopupSignInOptions & { scope: string },
+): PopupSignIn<AuthorizationCode> {
+  // The SDK strips the query and fragment from redirect_uri; give it the bare page so we know what it sent.
+  const redirectUri = `${window.location.origin}${window.location.pathname}`;
+  return popupFlow(Sdk, options, { response_type: 'code', scope: options.scope, redirect_uri: redirectUri }, (data) => {
+    const code = typeof data.code === 'string' ? data.code : '';
+    if (!code) return new SignInError('failed', 'LiveChat sent no authorization code. Try again.');
+    return { code, redirectUri };
+  });
+}
+
+function popupFlow<T>(
+  Sdk: AccountsSDKClass,
+  options: PopupSignInOptions,
+  grant: Pick<AccountsSDKOptions, 'response_type' | 'scope' | 'redirect_uri'>,
+  accept: (data: AccountsAuthorizeData) => T | SignInError,
+): PopupSignIn<T> {
   const { accountsUrl, clientId, timeoutMs, closedGraceMs = 1500 } = options;
   // The SDK accepts the answer only when event.origin equals server_url exactly, so no trailing slash.
   const serverUrl = accountsUrl.replace(/\/+$/, '');
@@ -100,9 +136,9 @@ export function signInWithPopup(Sdk: AccountsSDKClass, options: PopupSignInOptio
     console.warn(`accountsUrl ${accountsUrl} has a path; the Accounts SDK only accepts answers from a bare origin`);
   }
   const state = randomState();
-  const sdk = new Sdk({ client_id: clientId, server_url: serverUrl, response_type: 'token', state });
+  const sdk = new Sdk({ client_id: clientId, server_url: serverUrl, ...grant, state });
 
-  let settle: { resolve: (r: SignInResult) => void; reject: (e: SignInError) => void } | null = null;
+  let settle: { resolve: (r: T) => void; reject: (e: SignInError) => void } | null = null;
   const timers: ReturnType<typeof setTimeout>[] = [];
   let poll: ReturnType<typeof setInterval> | undefined;
   const cleanup = () => {
@@ -111,7 +147,7 @@ export function signInWithPopup(Sdk: AccountsSDKClass, options: PopupSignInOptio
     settle = null;
   };
 
-  const result = new Promise<SignInResult>((resolve, reject) => {
+  const result = new Promise<T>((resolve, reject) => {
     settle = { resolve, reject };
   });
   const fail = (e: SignInError) => {
@@ -124,8 +160,9 @@ export function signInWithPopup(Sdk: AccountsSDKClass, options: PopupSignInOptio
   authorized.then(
     (data: AccountsAuthorizeData) => {
       if (data.state && data.state !== state) return fail(new SignInError('failed', 'Sign-in answer did not match. Try again.'));
-      if (!data.access_token) return fail(new SignInError('failed', 'LiveChat sent no access token. Try again.'));
-      settle?.resolve({ accessToken: data.access_token, expiresIn: data.expires_in || undefined });
+      const accepted = accept(data);
+      if (accepted instanceof SignInError) return fail(accepted);
+      settle?.resolve(accepted);
       cleanup();
     },
     (error: AccountsError | string | undefined) => fail(describeAccountsError(error)),

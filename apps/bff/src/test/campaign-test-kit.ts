@@ -77,8 +77,7 @@ export async function poll<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeo
 }
 
 /** Recipients Kaleyra has the outcome of (or that failed): the campaign has handed them over. */
-export const handedOver = (c: { counts: Record<string, number> }) =>
-  c.counts.sent! + c.counts.delivered! + c.counts.read! + c.counts.failed!;
+export const handedOver = (c: { counts: Record<string, number> }) => c.counts.sent! + c.counts.delivered! + c.counts.read! + c.counts.failed!;
 
 export async function waitForStatus(s: Stack, token: string, id: string, statuses: string[], timeoutMs = 60_000) {
   return poll(
@@ -88,10 +87,7 @@ export async function waitForStatus(s: Stack, token: string, id: string, statuse
   );
 }
 
-export async function sandboxMessages(
-  s: Stack,
-  from?: string,
-): Promise<{ to: string; ref?: string; params: string[]; accepted_at: string; template_name: string }[]> {
+export async function sandboxMessages(s: Stack, from?: string): Promise<{ to: string; ref?: string; params: string[]; accepted_at: string; template_name: string }[]> {
   const r = await s.sandboxControl<{ messages: any[] }>(`/sandbox/kaleyra/messages${from ? `?from=${encodeURIComponent(from)}` : ''}`);
   return r.messages;
 }

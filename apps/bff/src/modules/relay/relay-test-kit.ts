@@ -1,0 +1,135 @@
+import { expect } from 'vitest';
+import { LiveChatChatClient } from '../../providers/livechat-chat/livechat-chat.client.ts';
+import { waitFor, type SandboxOrg, type Stack } from '../../test/stack.ts';
+import { registerChatWebhooks } from './chat-webhooks.ts';
+
+/** A relayed business on a stack: LiveChat connected, the chat webhooks registered, the relay on for every number in group 0. */
+export interface RelayFixture {
+  org: SandboxOrg;
+  owner: string;
+  agent: string;
+  numbers: { id: string; number: string; apiVersion: 'v1' | 'v2' }[];
+}
+
+export async function connectRelay(s: Stack, org: SandboxOrg): Promise<RelayFixture> {
+  const owner = await s.token(org, 'owner');
+  const agent = await s.token(org, 'agent');
+  const email = org.accounts.find((a) => a.role === 'owner')!.email;
+  const redirectUri = `${s.bffUrl}/widget/relay-callback`;
+  const { code } = await s.sandboxControl<{ code: string }>('/sandbox/oauth/grant', {
+    email,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+  });
+  const connected = await s.api(owner, '/api/relay/authorization', { body: { code, redirectUri } });
+  expect(connected.status, JSON.stringify(connected.body)).toBe(200);
+  const livechat = new LiveChatChatClient({
+    accountsUrl: s.sandboxUrl,
+    apiUrl: s.sandboxUrl,
+    clientId: s.config.LIVECHAT_CLIENT_ID,
+    clientSecret: s.config.LIVECHAT_CLIENT_SECRET ?? '',
+  });
+  await registerChatWebhooks(livechat, owner, {
+    url: `${s.bffUrl}/webhooks/livechat-chat`,
+    secretKey: s.config.LIVECHAT_CHAT_WEBHOOK_SECRET!,
+    clientId: s.config.LIVECHAT_CLIENT_ID,
+  });
+  const list = (await s.api(owner, '/api/numbers')).body.numbers as { id: string; number: string; apiVersion: 'v1' | 'v2' }[];
+  for (const n of list) {
+    const r = await s.api(owner, `/api/relay/numbers/${n.id}`, { method: 'PUT', body: { enabled: true, groupId: 0 } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  }
+  return { org, owner, agent, numbers: list.map((n) => ({ id: n.id, number: n.number, apiVersion: n.apiVersion })) };
+}
+
+/** A customer number no other test uses. */
+export { customer as freshCustomer } from '../../test/campaign-test-kit.ts';
+
+export interface SandboxChat {
+  id: string;
+  customer: { id: string; name: string | null; session_fields: Record<string, string>[] };
+  active: boolean;
+  seen_up_to: Record<string, string>;
+  threads: {
+    id: string;
+    active: boolean;
+    events: {
+      id: string;
+      type: string;
+      text?: string;
+      visibility: string;
+      author_id?: string;
+      custom_id?: string;
+      created_at: string;
+      properties?: { status?: { delivered?: boolean } };
+    }[];
+  }[];
+}
+
+export async function chatsOf(s: Stack, org: SandboxOrg, customer: string): Promise<SandboxChat[]> {
+  const { chats } = await s.sandboxControl<{ chats: SandboxChat[] }>(`/sandbox/livechat/chats?organization=${org.id}`);
+  return chats.filter((c) => c.customer.session_fields.some((f) => f.whatsapp === customer));
+}
+
+/** Every event of the customer's one chat, across threads, as agents see them. */
+export async function chatEvents(s: Stack, org: SandboxOrg, customer: string) {
+  const [chat] = await chatsOf(s, org, customer);
+  return chat ? chat.threads.flatMap((t) => t.events) : [];
+}
+
+export async function customerWrites(s: Stack, to: string, from: string, body: string, name?: string) {
+  const r = await s.sandboxControl<{ delivered: boolean; message_id: string }>('/sandbox/kaleyra/incoming', {
+    to,
+    from,
+    body,
+    ...(name ? { name } : {}),
+  });
+  expect(r.delivered).toBe(true);
+  return r.message_id;
+}
+
+export async function agentReplies(s: Stack, agent: string, chatId: string, event: Record<string, unknown>) {
+  const res = await fetch(`${s.sandboxUrl}/v3.6/agent/action/send_event`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ chat_id: chatId, event }),
+  });
+  const body = (await res.json()) as { event_id: string };
+  expect(res.status, JSON.stringify(body)).toBe(200);
+  return body.event_id;
+}
+
+export async function phoneReceived(s: Stack, business: string, customer: string) {
+  return (
+    await s.sandboxControl<{ messages: { body?: string; text?: string; type?: string }[] }>(
+      `/sandbox/kaleyra/messages?from=${encodeURIComponent(business)}&to=${encodeURIComponent(customer)}`,
+    )
+  ).messages;
+}
+
+export async function outboundRow(s: Stack, eventId: string): Promise<{ status: string; error_code: string | null }> {
+  const row = await waitFor(
+    async () =>
+      (
+        await s.database.query<{ status: string; error_code: string | null }>(
+          'select status, error_code from relay_outbound where event_id = $1',
+          [eventId],
+        )
+      )[0],
+    (r) => !!r && r.status !== 'pending',
+    20_000,
+  );
+  return row!;
+}
+
+export async function settledInbound(s: Stack, customer: string, count: number) {
+  return waitFor(
+    async () =>
+      s.database.query<{ status: string; chat_id: string | null }>(
+        `select status, chat_id from relay_inbound where customer = $1 and status <> 'pending' order by seq`,
+        [customer],
+      ),
+    (rows) => rows.length >= count,
+    20_000,
+  );
+}
