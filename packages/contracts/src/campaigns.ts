@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { nextCursorField, SeqCursorSchema } from './pagination.ts';
-import { E164Schema, MessageSchema, BalanceSchema, TemplateCategorySchema } from './api.ts';
+import { E164Schema } from './identity.ts';
+import { BalanceSchema } from './ledger.ts';
+import { MessageSchema } from './messages.ts';
+import { TemplateCategorySchema } from './numbers.ts';
 import { describeProviderError, type ProviderErrorInfo } from './provider-errors.ts';
 
 const isoDate = z.iso.datetime({ offset: true });
@@ -113,6 +116,12 @@ export const CampaignUploadSettingsSchema = CampaignMappingSchema.extend({
   language: z.string().min(2).max(15),
   /** Used where a row's variable is empty; applied at check time and erased with the row's values. */
   fallbacks: z.array(z.string().max(1024)).max(CAMPAIGN_LIMITS.maxVariables).default([]),
+  /**
+   * Adds a value per quick-reply button (its payload, which comes back when the customer taps it), mapped like the
+   * variables: a column, or one value for the whole campaign, the button's label by default. Kaleyra v2 only; off,
+   * a tap comes back with the label.
+   */
+  quickReplyPayloads: z.boolean().optional(),
 });
 export type CampaignUploadSettings = z.infer<typeof CampaignUploadSettingsSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TemplateCategorySchema, TemplateStatusSchema, type TemplateCategory } from './api.ts';
+import { TemplateCategorySchema, TemplateStatusSchema, type TemplateCategory } from './numbers.ts';
 import type { FieldError } from './problem.ts';
 
 /**
@@ -526,7 +526,8 @@ export const TemplateSampleQuerySchema = z.object({
 
 export const SAMPLE_TYPES: Record<MediaHeaderFormat, { types: string[]; maxBytes: number; label: string }> = {
   image: { types: ['image/jpeg', 'image/png'], maxBytes: 5 * 1024 * 1024, label: 'a JPEG or PNG image up to 5 MB' },
-  video: { types: ['video/mp4', 'video/3gpp'], maxBytes: 16 * 1024 * 1024, label: 'an MP4 or 3GP video up to 16 MB' },
+  // Kaleyra's sample upload takes MP4 only (not 3GP, which sends accept).
+  video: { types: ['video/mp4'], maxBytes: 16 * 1024 * 1024, label: 'an MP4 video up to 16 MB' },
   document: { types: ['application/pdf'], maxBytes: 16 * 1024 * 1024, label: 'a PDF up to 16 MB' },
 };
 
@@ -575,9 +576,10 @@ export function draftFromTemplate(t: StudioTemplate, numberId: string): Template
 
 /**
  * What a campaign fills per recipient, in file-mapping order: the body's variables, then the header (its text value
- * or its media link), then each dynamic URL suffix and (v2, when asked) each quick-reply payload. Campaigns store and erase
- * these values exactly like body variables; a slot's fallback is the value for the whole campaign. Campaigns leave
- * payloads out: their quick replies come back with the button's label, Meta's default.
+ * or its media link), then the buttons in their order: each dynamic URL suffix and, when the campaign asks for them
+ * (v2 only), each quick-reply payload. Campaigns store and erase these values exactly like body variables; a slot's
+ * fallback is the value for the whole campaign. Payloads are optional: without them a quick reply comes back with
+ * the button's label (Meta's default), and the campaign's value count stays what it was without payloads.
  */
 export interface TemplateSlot {
   kind: 'body' | 'header_text' | 'header_media' | 'button_url' | 'button_payload';
@@ -645,6 +647,7 @@ export function templateSlotsOf(
     richButtons?: { type: string; text: string; url: string | null; dynamic: boolean }[] | undefined;
   },
   apiVersion: 'v1' | 'v2' = 'v2',
+  options: { payloads?: boolean } = {},
 ): TemplateSlot[] {
   const content: TemplateContent = {
     headerFormat: t.headerFormat ?? (t.header ? 'text' : 'none'),
@@ -662,5 +665,10 @@ export function templateSlotsOf(
   // Templates synced before components were kept have body variables only.
   if (!t.headerFormat)
     return variablesOf(t.body).map((n) => ({ kind: 'body' as const, index: n, label: `Variable {{${n}}}`, defaultValue: '' }));
-  return templateSlots(content, apiVersion);
+  return templateSlots(content, apiVersion, options);
+}
+
+/** Whether a template has quick replies a campaign could give payloads to (Kaleyra v2 only). */
+export function hasQuickReplies(content: Pick<TemplateContent, 'buttons'>): boolean {
+  return content.buttons.some((b) => b.type === 'quick_reply');
 }

@@ -35,6 +35,31 @@ export function copyName(template: Pick<Template, 'name' | 'footer'>, instructio
   return `${template.name}_optout_${hash}`;
 }
 
+/**
+ * Meta's components of the copy: the template's own synced components (media header with its sample handle, URL
+ * buttons with their samples, everything WhatsApp reviewed) with the footer replaced by the copy's. A body with
+ * variables and no example gets the sample values the template was created with, as review asks for them.
+ */
+export function copyComponents(
+  template: { components: readonly Record<string, unknown>[]; bodySamples: readonly string[] },
+  footer: string,
+): Record<string, unknown>[] {
+  const type = (c: Record<string, unknown>) => String(c.type).toUpperCase();
+  const out: Record<string, unknown>[] = [];
+  for (const c of template.components) {
+    const t = type(c);
+    if (t === 'FOOTER') continue;
+    if (t === 'BUTTONS') out.push({ type: 'FOOTER', text: footer });
+    if (t === 'BODY' && !c.example && template.bodySamples.length && typeof c.text === 'string' && /\{\{\s*1\s*\}\}/.test(c.text)) {
+      out.push({ ...c, example: { body_text: [template.bodySamples.slice()] } });
+      continue;
+    }
+    out.push(c);
+  }
+  if (!out.some((c) => type(c) === 'FOOTER')) out.push({ type: 'FOOTER', text: footer });
+  return out;
+}
+
 /** Whether the template already tells the customer how to opt out: a Stop-like quick reply, or a keyword in its footer. */
 export function carriesOwnInstruction(t: Pick<Template, 'footer' | 'buttons'>, matcher: KeywordMatcher): boolean {
   if (t.buttons.some((b) => matcher.match(b.text) === 'opt_out')) return true;

@@ -4,8 +4,8 @@ import { numberOptOutSettings, optOuts } from '../../db/schema.ts';
 import { beforeKey, microsOf } from '../../lib/keyset.ts';
 
 type Conn = Db | Tx;
-export type OptOutRow = typeof optOuts.$inferSelect;
-export type OptOutSource = OptOutRow['source'];
+import type { OptOutRow, OptOutSource } from '../../db/rows.ts';
+export type { OptOutRow, OptOutSource };
 
 /**
  * Opt-outs of erased numbers (L.11b) stay in force under the number's keyed hash (`erased:…`), but there is no

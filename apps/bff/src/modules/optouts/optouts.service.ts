@@ -18,12 +18,14 @@ import { DomainError, errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { KaleyraPort } from '../../providers/kaleyra/kaleyra.port.ts';
 import type { Identity } from '../auth/auth.service.ts';
-import { listTemplates, type NumberRow, type TemplateRow } from '../numbers/numbers.repo.ts';
+import { listTemplates } from '../numbers/numbers.service.ts';
+import type { NumberRow, TemplateRow } from '../../db/rows.ts';
 import type { NumbersService } from '../numbers/numbers.service.ts';
-import type { OrganizationRow } from '../organizations/organizations.repo.ts';
+import type { OrganizationRow } from '../../db/rows.ts';
 import type { IncomingMessage } from '../webhooks/kaleyra-webhook.parse.ts';
 import {
   carriesOwnInstruction,
+  copyComponents,
   copyFooter,
   copyName,
   instructionCopies,
@@ -33,6 +35,9 @@ import {
 import type { KeywordMatcher } from './opt-out-keywords.ts';
 import { parseOptOutCsv, toOptOutCsv } from './optout-csv.ts';
 import * as repo from './optouts.repo.ts';
+
+/** Reads (and the writes other modules take part in) that this module offers the others. */
+export { findOptOut, optOut, optedOutAmong } from './optouts.repo.ts';
 
 /** Opt-outs a customer made themselves; their START undoes these, never an owner's manual or imported entry. */
 const SELF_SERVICE_SOURCES: repo.OptOutSource[] = ['keyword', 'button', 'consent_withdrawn'];
@@ -225,16 +230,27 @@ export class OptOutsService {
       if (carriesOwnInstruction(t, this.matcher)) continue;
       const name = copyName(t, settings.instruction);
       if (existing.has(key({ name, language: t.language }))) continue;
+      const footer = copyFooter(t.footer, settings.instruction);
       try {
-        await this.kaleyra.createTemplate(n.wabaId, {
-          name,
-          language: t.language,
-          category: 'marketing',
-          header: t.header,
-          body: t.body,
-          footer: copyFooter(t.footer, settings.instruction),
-          buttons: t.buttons,
-        });
+        // From the synced components when there are some: plain fields would lose a media header and URL buttons.
+        if (t.components.length) {
+          await this.kaleyra.submitTemplate(n.wabaId, {
+            name,
+            language: t.language,
+            category: 'MARKETING',
+            components: copyComponents(t, footer),
+          });
+        } else {
+          await this.kaleyra.createTemplate(n.wabaId, {
+            name,
+            language: t.language,
+            category: 'marketing',
+            header: t.header,
+            body: t.body,
+            footer,
+            buttons: t.buttons,
+          });
+        }
         submitted++;
       } catch (err) {
         this.log.warn({ numberId: n.id, template: t.name, err: (err as Error).message }, 'opt-out copy of a template not submitted');

@@ -12,8 +12,8 @@ import {
   type TemplateSendExtras,
   type TemplateSlot,
 } from '@wa/contracts';
-import { DomainError } from '../../lib/errors.ts';
-import type { TemplateRow } from '../numbers/numbers.repo.ts';
+import { DomainError, errors } from '../../lib/errors.ts';
+import type { TemplateRow } from '../../db/rows.ts';
 
 export interface RichParts {
   /** Meta's send components (v2), when the template has more than body variables to fill. */
@@ -91,11 +91,32 @@ export function assertRichSend(template: Pick<TemplateRow, 'components'>, apiVer
   }
 }
 
-/** The campaign slots of a template on a number (body variables, then header and button values). */
-export function campaignSlots(template: Pick<TemplateRow, 'components' | 'body'>, apiVersion: ApiVersion): TemplateSlot[] {
+/**
+ * The campaign slots of a template on a number: body variables, then header and button values, and a payload per
+ * quick reply when the campaign asked for them (Kaleyra v2 only).
+ */
+export function campaignSlots(
+  template: Pick<TemplateRow, 'components' | 'body'>,
+  apiVersion: ApiVersion,
+  options: { payloads?: boolean } = {},
+): TemplateSlot[] {
   if (!template.components.length)
     return variablesOf(template.body).map((n) => ({ kind: 'body' as const, index: n, label: `Variable {{${n}}}`, defaultValue: '' }));
-  return templateSlots(contentFromComponents(template.components), apiVersion);
+  return templateSlots(contentFromComponents(template.components), apiVersion, options);
+}
+
+/**
+ * The slots of a campaign recipient's stored values. Payload slots only add to the count, so a campaign that asked
+ * for payloads is the one whose recipients carry that many more values: campaigns made without them keep their
+ * count, and their quick replies keep coming back with the label.
+ */
+export function storedSlots(
+  template: Pick<TemplateRow, 'components' | 'body'>,
+  apiVersion: ApiVersion,
+  valueCount: number,
+): TemplateSlot[] {
+  const withPayloads = campaignSlots(template, apiVersion, { payloads: true });
+  return withPayloads.length === valueCount ? withPayloads : campaignSlots(template, apiVersion);
 }
 
 /** A campaign recipient's stored slot values as the provider call carries them. */
@@ -105,15 +126,30 @@ export function campaignMessageParts(
   values: string[],
 ): { params: string[] } & RichParts {
   if (!components?.length) return { params: values };
-  const slots = templateSlots(contentFromComponents(components), apiVersion);
-  const { body, extras } = splitSlotValues(slots, values);
+  const { body, extras } = splitSlotValues(storedSlots({ components, body: '' }, apiVersion, values.length), values);
   return { params: body, ...richParts({ components }, apiVersion, body, extras) };
 }
 
-/** Templates a campaign from this number cannot carry: Kaleyra v1 fills one website button at most. */
-export function assertCampaignSendable(template: Pick<TemplateRow, 'components' | 'name'>, apiVersion: ApiVersion): void {
+/** Templates a campaign from this number cannot carry: Kaleyra v1 fills one website button at most, and no payloads. */
+export function assertCampaignSendable(
+  template: Pick<TemplateRow, 'components' | 'name'>,
+  apiVersion: ApiVersion,
+  options: { payloads?: boolean } = {},
+): void {
   if (apiVersion !== 'v1' || !template.components.length) return;
   const content = contentFromComponents(template.components);
+  if (options.payloads && content.buttons.some((b) => b.type === 'quick_reply')) {
+    throw errors.validation(
+      [
+        {
+          path: 'quickReplyPayloads',
+          message:
+            'This number uses Kaleyra’s v1 API, which cannot set quick-reply payloads. Turn them off (taps then come back with the button’s label) or send from a v2 number.',
+        },
+      ],
+      'Kaleyra’s v1 API cannot set quick-reply payloads.',
+    );
+  }
   if (content.buttons.filter((b) => b.type === 'url' && b.dynamic).length > 1 || content.headerFormat === 'location') {
     throw new DomainError(
       ErrorCode.templateVariables,
@@ -130,6 +166,6 @@ export function campaignSendValues(
   values: string[],
 ): { variables: string[] } & TemplateSendExtras {
   if (!template?.components.length) return { variables: values };
-  const { body, extras } = splitSlotValues(campaignSlots(template, apiVersion), values);
+  const { body, extras } = splitSlotValues(storedSlots(template, apiVersion, values.length), values);
   return { variables: body, ...extras };
 }

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { campaigns, templates } from '../../db/schema.ts';
-import type { TemplateRow } from '../numbers/numbers.repo.ts';
+import type { TemplateRow } from '../../db/rows.ts';
 
 export function templatesOfNumbers(db: Db | Tx, numberIds: string[]): Promise<TemplateRow[]> {
   if (!numberIds.length) return Promise.resolve([]);

@@ -19,7 +19,8 @@ import type { Logger } from '../../lib/logger.ts';
 import { ProviderError, type KaleyraPort } from '../../providers/kaleyra/kaleyra.port.ts';
 import { actors, audit } from '../audit/audit.ts';
 import type { Identity } from '../auth/auth.service.ts';
-import { listNumbers, type NumberRow, type TemplateRow } from '../numbers/numbers.repo.ts';
+import { listNumbers } from '../numbers/numbers.service.ts';
+import type { NumberRow, TemplateRow } from '../../db/rows.ts';
 import type { NumbersService } from '../numbers/numbers.service.ts';
 import * as repo from './templates.repo.ts';
 
@@ -301,7 +302,7 @@ export class TemplatesService {
     const mime = file.mimeType.split(';')[0]!.trim().toLowerCase();
     const format = MEDIA_HEADER_FORMATS.find((f) => SAMPLE_TYPES[f].types.includes(mime));
     if (!format) {
-      throw errors.validation([{ path: 'file', message: 'Use a JPEG or PNG image, an MP4 or 3GP video, or a PDF document.' }]);
+      throw errors.validation([{ path: 'file', message: 'Use a JPEG or PNG image, an MP4 video, or a PDF document.' }]);
     }
     if (file.bytes.byteLength === 0 || file.bytes.byteLength > SAMPLE_TYPES[format].maxBytes) {
       throw errors.validation([{ path: 'file', message: `The sample must be ${SAMPLE_TYPES[format].label}.` }]);

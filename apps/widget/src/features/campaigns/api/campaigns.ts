@@ -14,9 +14,9 @@ import {
   type RecipientStatus,
 } from '@wa/contracts';
 import { z } from 'zod';
-import { apiDownload, apiRequest } from '../../../lib/api-client.ts';
+import { apiRequest } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
-import { saveFile } from '../../../lib/save-file.ts';
+import { downloadAndSave } from '../../../lib/save-file.ts';
 
 const base = (id: string) => `/api/campaigns/${encodeURIComponent(id)}`;
 
@@ -201,15 +201,9 @@ export function useTestSend(id: string) {
 // ---- files ------------------------------------------------------------------------------------
 
 export async function downloadReport(id: string): Promise<string> {
-  const { blob, filename } = await apiDownload(`${base(id)}/report.csv`);
-  const name = filename ?? 'campaign-report.csv';
-  saveFile(blob, name);
-  return name;
+  return downloadAndSave(`${base(id)}/report.csv`, 'campaign-report.csv');
 }
 
 export async function downloadRejected(id: string): Promise<string> {
-  const { blob, filename } = await apiDownload(`${base(id)}/rejected.csv`);
-  const name = filename ?? 'campaign-rejected-rows.csv';
-  saveFile(blob, name);
-  return name;
+  return downloadAndSave(`${base(id)}/rejected.csv`, 'campaign-rejected-rows.csv');
 }

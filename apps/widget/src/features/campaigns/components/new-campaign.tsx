@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Button, FormField, Input, SegmentedControl, Text, Textarea } from '@livechat/design-system-react-components';
+import { Button, Checkbox, FormField, Input, SegmentedControl, Text, Textarea } from '@livechat/design-system-react-components';
 import { Card } from '../../../components/card.tsx';
 import { CAMPAIGN_LIMITS, templateSlotsOf, type Template } from '@wa/contracts';
 import { getCountries, parsePhoneNumberFromString } from 'libphonenumber-js';
@@ -40,12 +40,29 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
   const [timeZoneColumn, setTimeZoneColumn] = useState<string>(NO_COLUMN);
   const [country, setCountry] = useState<string>('');
   const [fallbacks, setFallbacks] = useState<string[]>([]);
+  const [payloads, setPayloads] = useState(false);
   const create = useCreateCampaign();
 
   const template = choice?.template ?? null;
+  const quickReplies = template?.richButtons?.some((b) => b.type === 'quick_reply') ?? false;
+  const withPayloads = payloads && quickReplies;
   // Body variables, then a media header's link and button values (rich templates): one column or value each.
-  const slots = template ? templateSlotsOf(template) : [];
+  const slots = template ? templateSlotsOf(template, 'v2', { payloads: withPayloads }) : [];
   const variableCount = slots.length;
+
+  /** Payload slots sit between the other button slots: keep each slot's column and value across the switch. */
+  const switchPayloads = (on: boolean) => {
+    if (!template) return;
+    const after = templateSlotsOf(template, 'v2', { payloads: on });
+    const remap = (list: string[]) =>
+      after.map((a) => {
+        const j = slots.findIndex((b) => b.kind === a.kind && b.index === a.index);
+        return j >= 0 ? (list[j] ?? NO_COLUMN) : NO_COLUMN;
+      });
+    setVariableColumns(remap);
+    setFallbacks(remap);
+    setPayloads(on);
+  };
 
   // National numbers are read in the sending number's country unless the owner says otherwise.
   useEffect(() => {
@@ -114,6 +131,7 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
           timeZoneColumn: source === 'file' && timeZoneColumn ? timeZoneColumn : null,
           defaultCountry: country || null,
           fallbacks: Array.from({ length: variableCount }, (_, i) => fallbacks[i] ?? ''),
+          ...(withPayloads ? { quickReplyPayloads: true } : {}),
         },
       },
       { onSuccess: (data) => onCreated(data.campaign.id) },
@@ -231,8 +249,23 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
               ))}
             </select>
           </FormField>
+          {quickReplies && (
+            <div className="wa-stack wa-stack--tight" data-testid="campaign-payloads">
+              <Checkbox data-testid="campaign-payloads-toggle" checked={payloads} onChange={() => switchPayloads(!payloads)}>
+                Set what each quick reply sends back (its payload)
+              </Checkbox>
+              <Text size="sm" className="wa-muted">
+                {payloads
+                  ? 'A column or one value per button, below; empty, a tap sends back the button’s label. Numbers on Kaleyra’s v1 API cannot carry payloads.'
+                  : 'Off: a tap on a quick reply comes back with the button’s label.'}
+              </Text>
+            </div>
+          )}
           {template && variableCount > 0 && (
-            <div className="wa-stack wa-stack--tight" data-testid="campaign-variables">
+            <div
+              className={`wa-stack wa-stack--tight${slots.some((x) => x.kind !== 'body') ? ' wa-campaign-variables--rich' : ''}`}
+              data-testid="campaign-variables"
+            >
               <Text bold>Template variables</Text>
               <Text size="sm" className="wa-muted">
                 {source === 'file'
@@ -241,7 +274,10 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
               </Text>
               {Array.from({ length: variableCount }, (_, i) => (
                 <div className="wa-campaign-variable" key={i}>
-                  <Text as="span" className="wa-campaign-variable__name">
+                  <Text
+                    as="span"
+                    className={`wa-campaign-variable__name${slots[i]?.kind === 'body' ? '' : ' wa-campaign-variable__name--words'}`}
+                  >
                     {slots[i]?.kind === 'body' ? `{{${i + 1}}}` : slots[i]?.label}
                   </Text>
                   {source === 'file' &&
@@ -256,7 +292,7 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
                   <Input
                     className="wa-input-full"
                     inputSize="compact"
-                    aria-label={`Fallback for {{${i + 1}}}`}
+                    aria-label={slots[i]?.kind === 'body' || !slots[i] ? `Fallback for {{${i + 1}}}` : `Fallback for ${slots[i]!.label}`}
                     data-testid={`fallback-${i + 1}`}
                     placeholder={
                       slots[i]?.defaultValue

@@ -1,11 +1,10 @@
 import { useState } from 'react';
-import { Input, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Input, Tag, Text } from '@livechat/design-system-react-components';
 import { Card } from '../../../components/card.tsx';
 import type { Campaign, RecipientStatus } from '@wa/contracts';
-import { InlineAlert } from '../../../components/inline-alert.tsx';
-import { errorMessage } from '../../../lib/api-client.ts';
 import { formatDateTime } from '../../../lib/format-date.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
+import { ListState } from '../../../lib/query-state.tsx';
 import { LoadMore } from '../../../lib/load-more.tsx';
 import { useRecipients } from '../api/campaigns.ts';
 import { RECIPIENT_STATUS, STATUS_ORDER } from '../utils/status.ts';
@@ -49,17 +48,13 @@ export function RecipientsCard({ campaign }: { campaign: Campaign }) {
             }}
           />
         </div>
-        {list.isPending ? (
-          <Loader size="small" />
-        ) : list.isError && rows.length === 0 ? (
-          <InlineAlert kind="error" role="alert" onRetry={() => void list.refetch()}>
-            Couldn't load the recipients. {errorMessage(list.error)}
-          </InlineAlert>
-        ) : rows.length === 0 ? (
-          <Text size="sm" className="wa-muted">
-            No recipient matches.
-          </Text>
-        ) : (
+        <ListState
+          query={list}
+          count={rows.length}
+          failed="Couldn't load the recipients."
+          empty="No recipient matches."
+          onRetry={() => void list.refetch()}
+        >
           <table className="wa-table" data-testid="recipients-table">
             <thead>
               <tr>
@@ -89,7 +84,7 @@ export function RecipientsCard({ campaign }: { campaign: Campaign }) {
               ))}
             </tbody>
           </table>
-        )}
+        </ListState>
         {rows.length > 0 && (
           <div className="wa-row wa-row--between">
             <LoadMore query={list} shown={rows.length} noun="recipients" testId="recipients-load-more" />

@@ -70,59 +70,63 @@ export function TemplateStudio({ renderPreview }: { renderPreview: RenderPreview
   return (
     <div className="wa-stack" data-testid="template-studio">
       <div className="wa-row wa-studio__toolbar">
-        <Input
-          className="wa-studio__search"
-          placeholder="Search name, text or language"
-          aria-label="Search templates"
-          data-testid="tpl-search"
-          value={q}
-          cropOnBlur={false}
-          onChange={(e) => setQ(e.target.value)}
-        />
-        <select
-          className="wa-select"
-          aria-label="Status"
-          data-testid="tpl-filter-status"
-          value={status}
-          onChange={(e) => setStatus(e.target.value as typeof status)}
-        >
-          <option value="all">All statuses</option>
-          {Object.entries(STATUS).map(([k, v]) => (
-            <option key={k} value={k}>
-              {v.label}
-            </option>
-          ))}
-        </select>
-        <select
-          className="wa-select"
-          aria-label="Category"
-          data-testid="tpl-filter-category"
-          value={category}
-          onChange={(e) => setCategory(e.target.value)}
-        >
-          <option value="all">All categories</option>
-          <option value="marketing">Marketing</option>
-          <option value="utility">Utility</option>
-          <option value="authentication">Authentication</option>
-        </select>
-        <Button kind="secondary" size="compact" data-testid="tpl-sync" loading={sync.isPending} onClick={() => sync.mutate()}>
-          Sync now
-        </Button>
-        <Button
-          kind="secondary"
-          size="compact"
-          data-testid="tpl-export"
-          onClick={() =>
-            saveFile(new Blob([csvOf(shown)], { type: 'text/csv' }), `whatsapp-templates-${new Date().toISOString().slice(0, 10)}.csv`)
-          }
-        >
-          Export CSV
-        </Button>
-        {canManage && (
-          <Button kind="primary" size="compact" data-testid="tpl-new" onClick={() => setEditing({})}>
-            New template
+        <div className="wa-studio__filters">
+          <Input
+            className="wa-studio__search"
+            placeholder="Search name, text or language"
+            aria-label="Search templates"
+            data-testid="tpl-search"
+            value={q}
+            cropOnBlur={false}
+            onChange={(e) => setQ(e.target.value)}
+          />
+          <select
+            className="wa-select"
+            aria-label="Status"
+            data-testid="tpl-filter-status"
+            value={status}
+            onChange={(e) => setStatus(e.target.value as typeof status)}
+          >
+            <option value="all">All statuses</option>
+            {Object.entries(STATUS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v.label}
+              </option>
+            ))}
+          </select>
+          <select
+            className="wa-select"
+            aria-label="Category"
+            data-testid="tpl-filter-category"
+            value={category}
+            onChange={(e) => setCategory(e.target.value)}
+          >
+            <option value="all">All categories</option>
+            <option value="marketing">Marketing</option>
+            <option value="utility">Utility</option>
+            <option value="authentication">Authentication</option>
+          </select>
+        </div>
+        <div className="wa-row wa-studio__actions-bar">
+          <Button kind="secondary" size="compact" data-testid="tpl-sync" loading={sync.isPending} onClick={() => sync.mutate()}>
+            Sync now
           </Button>
-        )}
+          <Button
+            kind="secondary"
+            size="compact"
+            data-testid="tpl-export"
+            onClick={() =>
+              saveFile(new Blob([csvOf(shown)], { type: 'text/csv' }), `whatsapp-templates-${new Date().toISOString().slice(0, 10)}.csv`)
+            }
+          >
+            Export CSV
+          </Button>
+          {canManage && (
+            <Button kind="primary" size="compact" data-testid="tpl-new" onClick={() => setEditing({})}>
+              New template
+            </Button>
+          )}
+        </div>
       </div>
       {!canManage && (
         <Text size="sm" className="wa-muted" data-testid="tpl-read-only">
@@ -136,97 +140,106 @@ export function TemplateStudio({ renderPreview }: { renderPreview: RenderPreview
       )}
       {sync.isError && <Text className="wa-error-text">{errorMessage(sync.error)}</Text>}
       <Card>
-        <table className="wa-table wa-studio__table" data-testid="tpl-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Language</th>
-              <th>Category</th>
-              <th>Status</th>
-              <th>Quality</th>
-              <th>Last change</th>
-              <th>
-                <span className="wa-visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.length === 0 && (
+        {/* The table scrolls inside its card on narrow widths, so the page (and the toolbar above) keeps its width. */}
+        <div className="wa-studio__table-wrap" role="region" aria-label="Templates" tabIndex={0}>
+          <table className="wa-table wa-studio__table" data-testid="tpl-table">
+            <thead>
               <tr>
-                <td colSpan={7}>
-                  <Text size="sm" className="wa-muted">
-                    No templates match.
-                  </Text>
-                </td>
+                <th>Name</th>
+                <th>Language</th>
+                <th>Category</th>
+                <th>Status</th>
+                <th>Quality</th>
+                <th>Last change</th>
+                <th>
+                  <span className="wa-visually-hidden">Actions</span>
+                </th>
               </tr>
-            )}
-            {shown.map((t) => {
-              const s = STATUS[t.status];
-              const numberId = t.numbers[0]?.id ?? '';
-              return (
-                <tr key={`${t.wabaId}|${t.name}|${t.language}`} data-testid={`tpl-row-${t.name}-${t.language}`}>
-                  <td>
-                    <Text bold>{t.name}</Text>
-                    <Text size="sm" className="wa-muted wa-studio__snippet">
-                      {t.content.headerFormat !== 'none' && t.content.headerFormat !== 'text' ? `[${t.content.headerFormat}] ` : ''}
-                      {t.content.body.slice(0, 90)}
-                      {t.content.body.length > 90 ? '…' : ''}
+            </thead>
+            <tbody>
+              {shown.length === 0 && (
+                <tr>
+                  <td colSpan={7}>
+                    <Text size="sm" className="wa-muted">
+                      No templates match.
                     </Text>
                   </td>
-                  <td>{t.language}</td>
-                  <td className="wa-studio__cap">{t.category}</td>
-                  <td>
-                    <Tag size="small" kind={s.kind} data-testid="tpl-status">
-                      {s.label}
-                    </Tag>
-                    {t.status === 'rejected' && t.rejectedReason && (
-                      <Text size="sm" className="wa-error-text" data-testid="tpl-reason">
-                        WhatsApp’s reason: {t.rejectedReason}
+                </tr>
+              )}
+              {shown.map((t) => {
+                const s = STATUS[t.status];
+                const numberId = t.numbers[0]?.id ?? '';
+                return (
+                  <tr key={`${t.wabaId}|${t.name}|${t.language}`} data-testid={`tpl-row-${t.name}-${t.language}`}>
+                    <td>
+                      <Text bold>{t.name}</Text>
+                      <Text size="sm" className="wa-muted wa-studio__snippet">
+                        {t.content.headerFormat !== 'none' && t.content.headerFormat !== 'text' ? `[${t.content.headerFormat}] ` : ''}
+                        {t.content.body.slice(0, 90)}
+                        {t.content.body.length > 90 ? '…' : ''}
                       </Text>
-                    )}
-                  </td>
-                  <td className="wa-studio__cap">{t.quality === 'unknown' ? '—' : t.quality}</td>
-                  <td className="wa-studio__when">{t.changedAt ? when.format(new Date(t.changedAt)) : '—'}</td>
-                  <td>
-                    {canManage && (
-                      <div className="wa-row wa-studio__actions">
-                        {t.status === 'rejected' && (
+                    </td>
+                    <td>{t.language}</td>
+                    <td className="wa-studio__cap">{t.category}</td>
+                    <td>
+                      <Tag size="small" kind={s.kind} data-testid="tpl-status">
+                        {s.label}
+                      </Tag>
+                      {t.status === 'rejected' && t.rejectedReason && (
+                        <Text size="sm" className="wa-error-text" data-testid="tpl-reason">
+                          WhatsApp’s reason: {t.rejectedReason}
+                        </Text>
+                      )}
+                    </td>
+                    <td className="wa-studio__cap">{t.quality === 'unknown' ? '—' : t.quality}</td>
+                    <td className="wa-studio__when">{t.changedAt ? when.format(new Date(t.changedAt)) : '—'}</td>
+                    <td>
+                      {canManage && (
+                        <div className="wa-row wa-studio__actions">
+                          {t.status === 'rejected' && (
+                            <Button
+                              size="compact"
+                              kind="secondary"
+                              data-testid="tpl-resubmit"
+                              onClick={() => {
+                                const draft = draftFromTemplate(t, numberId);
+                                draft.name = nextName(t.name, templates);
+                                setEditing({
+                                  draft,
+                                  note: `Edit and resubmit “${t.name}” as a new template: WhatsApp said ${t.rejectedReason ?? 'no'}. A rejected name cannot be reused, so it gets a new one.`,
+                                });
+                              }}
+                            >
+                              Edit and resubmit as a new template
+                            </Button>
+                          )}
                           <Button
                             size="compact"
-                            kind="secondary"
-                            data-testid="tpl-resubmit"
-                            onClick={() => {
-                              const draft = draftFromTemplate(t, numberId);
-                              draft.name = nextName(t.name, templates);
-                              setEditing({
-                                draft,
-                                note: `Edit and resubmit “${t.name}” as a new template: WhatsApp said ${t.rejectedReason ?? 'no'}. A rejected name cannot be reused, so it gets a new one.`,
-                              });
-                            }}
+                            kind="plain"
+                            aria-haspopup="dialog"
+                            data-testid="tpl-duplicate"
+                            onClick={() => setDuplicating(t)}
                           >
-                            Edit and resubmit as a new template
+                            Duplicate as another language
                           </Button>
-                        )}
-                        <Button
-                          size="compact"
-                          kind="plain"
-                          aria-haspopup="dialog"
-                          data-testid="tpl-duplicate"
-                          onClick={() => setDuplicating(t)}
-                        >
-                          Duplicate as another language
-                        </Button>
-                        <Button size="compact" kind="plain" aria-haspopup="dialog" data-testid="tpl-delete" onClick={() => setDeleting(t)}>
-                          Delete
-                        </Button>
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                          <Button
+                            size="compact"
+                            kind="plain"
+                            aria-haspopup="dialog"
+                            data-testid="tpl-delete"
+                            onClick={() => setDeleting(t)}
+                          >
+                            Delete
+                          </Button>
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       </Card>
       {deleting && <DeleteDialog template={deleting} onClose={(msg) => (setDeleting(null), msg && setFlash(msg))} />}
       {duplicating && (
