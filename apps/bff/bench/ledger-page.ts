@@ -20,7 +20,7 @@ import {
   startSandboxProcess,
   type ChildDatabase,
   type Proc,
-} from '../src/modules/campaigns/process-kit.ts';
+} from '../src/test/process-kit.ts';
 
 const ACME = '8c1f2a4e-6b0d-4c1e-9a57-00000000ac01';
 const BISTRO = '3d7e9b10-2f4a-4b8c-8e21-00000000b157';

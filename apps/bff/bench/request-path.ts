@@ -27,7 +27,7 @@ import {
   startSandboxProcess,
   type ChildDatabase,
   type Proc,
-} from '../src/modules/campaigns/process-kit.ts';
+} from '../src/test/process-kit.ts';
 
 const ACME = '8c1f2a4e-6b0d-4c1e-9a57-00000000ac01';
 /** A second business on the same plan and API version, kept at about 1,000 entries: the side-by-side control. */

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { errors } from '../../lib/errors.ts';
 import type { OrganizationCache } from '../organizations/organization-cache.ts';
-import type { OrganizationRow } from '../organizations/organizations.repo.ts';
+import type { OrganizationRow } from '../../db/rows.ts';
 import type { AuthService, Identity } from './auth.service.ts';
 
 export interface RequestContext {

@@ -10,34 +10,122 @@ const TABLE = 'api_rate_limits';
 const KEY_PREFIX = 'org';
 const WINDOW_SECONDS = 60;
 
+/** The part of a limiter the middleware uses. */
+export interface OrganizationLimiter {
+  readonly points: number;
+  consume(key: string): Promise<RateLimiterRes>;
+}
+
+/** Requests left in the window below which every request is counted in the shared row on its own. */
+const EXACT_MARGIN_MIN = 50;
+const EXACT_MARGIN_SHARE = 0.1;
+/** At most this many requests counted ahead in one trip. */
+const CHUNK_MAX = 50;
+
+interface Prepaid {
+  /** Requests this instance counted in the shared row ahead of time and has not admitted yet. */
+  left: number;
+  /** The shared counter as the last trip returned it. */
+  known: number;
+  windowEndsAt: number;
+}
+
 /**
  * Per-organization request budget shared by every instance: one counter row per organization and minute in
- * PostgreSQL (or PGlite), changed by one atomic upsert, so N instances together allow `perMinute`, not N times it.
- * Once an organization is over its budget, this instance refuses it from memory until the window ends, so a
- * flood costs no database trips.
+ * PostgreSQL (or PGlite), changed by atomic upserts, so N instances together allow `perMinute`, not N times it.
+ *
+ * Far from the limit, an instance counts a few requests ahead in one trip (a two-hundredth of the budget, at most
+ * CHUNK_MAX) and admits the next ones from memory; within `margin` of the limit, every request is counted on its
+ * own. Every admitted request was counted in the shared row before it was admitted, so the instances together
+ * never pass the limit. Tolerance: requests counted ahead and not used by the end of the window are lost, at
+ * most a chunk less one per instance and minute. Once an organization is over its budget, this instance refuses
+ * it from memory until the window ends, so a flood costs no database trips.
  */
-export function sharedRateLimiter(database: Pick<Database, 'query'>, perMinute: number): RateLimiterPostgres {
-  // rate-limiter-flexible speaks node-postgres' `query({ text, values })`; Database.query serves both engines.
-  const storeClient = {
-    async query(q: { text: string; values?: unknown[] }) {
-      const rows = await database.query(q.text, q.values);
-      return { rows, rowCount: rows.length };
-    },
-  };
-  return new RateLimiterPostgres({
-    storeClient,
-    storeType: 'client',
-    tableName: TABLE,
-    tableCreated: true,
-    keyPrefix: KEY_PREFIX,
-    points: perMinute,
-    duration: WINDOW_SECONDS,
-    inMemoryBlockOnConsumed: perMinute + 1,
-  });
+export class SharedRateLimiter implements OrganizationLimiter {
+  private readonly store: RateLimiterPostgres;
+  private readonly prepaid = new Map<string, Prepaid>();
+  /** A trip that counts ahead (or opens a window), per organization: requests arriving meanwhile wait for it. */
+  private readonly trips = new Map<string, Promise<unknown>>();
+  readonly margin: number;
+  private readonly chunk: number;
+
+  constructor(
+    database: Pick<Database, 'query'>,
+    readonly points: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    // rate-limiter-flexible speaks node-postgres' `query({ text, values })`; Database.query serves both engines.
+    const storeClient = {
+      async query(q: { text: string; values?: unknown[] }) {
+        const rows = await database.query(q.text, q.values);
+        return { rows, rowCount: rows.length };
+      },
+    };
+    this.store = new RateLimiterPostgres({
+      storeClient,
+      storeType: 'client',
+      tableName: TABLE,
+      tableCreated: true,
+      keyPrefix: KEY_PREFIX,
+      points,
+      duration: WINDOW_SECONDS,
+      inMemoryBlockOnConsumed: points + 1,
+    });
+    this.margin = Math.max(EXACT_MARGIN_MIN, Math.ceil(points * EXACT_MARGIN_SHARE));
+    this.chunk = Math.max(1, Math.min(CHUNK_MAX, Math.floor(points / 200)));
+  }
+
+  async consume(key: string): Promise<RateLimiterRes> {
+    for (;;) {
+      const at = this.now();
+      const p = this.prepaid.get(key);
+      if (p && p.left > 0 && at < p.windowEndsAt) {
+        p.left--;
+        return new RateLimiterRes(this.points - p.known + p.left, p.windowEndsAt - at, p.known - p.left, false);
+      }
+      const trip = this.trips.get(key);
+      if (trip) {
+        await trip.catch(() => {});
+        continue;
+      }
+      // Count ahead only while far from the limit (as last seen); near it, one request per trip.
+      const fresh = p && at < p.windowEndsAt;
+      const ahead = fresh && this.points - p.known > this.margin + this.chunk ? this.chunk - 1 : 0;
+      const counted = this.store.consume(key, 1 + ahead).then(
+        (res) => {
+          this.prepaid.set(key, { left: ahead, known: res.consumedPoints, windowEndsAt: at + res.msBeforeNext });
+          return new RateLimiterRes(
+            this.points - res.consumedPoints + ahead,
+            res.msBeforeNext,
+            res.consumedPoints - ahead,
+            res.isFirstInDuration,
+          );
+        },
+        (err: unknown) => {
+          if (err instanceof RateLimiterRes)
+            this.prepaid.set(key, { left: 0, known: err.consumedPoints, windowEndsAt: at + err.msBeforeNext });
+          throw err;
+        },
+      );
+      if (this.prepaid.size >= 10_000 && !p) this.prepaid.clear();
+      // The first trip of a window tells the others how far the limit is: they wait for it.
+      if (!ahead && fresh) return counted;
+      this.trips.set(key, counted);
+      try {
+        return await counted;
+      } finally {
+        this.trips.delete(key);
+      }
+    }
+  }
+}
+
+export function sharedRateLimiter(database: Pick<Database, 'query'>, perMinute: number): SharedRateLimiter {
+  return new SharedRateLimiter(database, perMinute);
 }
 
 /** After authentication, so one tenant cannot exhaust another's budget. */
-export function organizationRateLimit(limiter: RateLimiterPostgres) {
+export function organizationRateLimit(limiter: OrganizationLimiter) {
   const policy = `"org";q=${limiter.points};w=${WINDOW_SECONDS}`;
   return (_req: Request, res: Response, next: NextFunction) => {
     const key = ctx(res).org.id;

@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, type Catalog, type ConversationCategory, type MessageStatus } from '@wa/contracts';
+import { ErrorCode, type Catalog, type ConversationCategory } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
-import { conversations, messageEvents, messages } from '../../db/schema.ts';
+import { GroupedCalls } from '../../lib/grouped-calls.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { recordCampaignOutcomes } from '../../lib/metrics.ts';
 import { backoffMs, sleep } from '../../providers/http.ts';
 import { ProviderError, type KaleyraPort } from '../../providers/kaleyra/kaleyra.port.ts';
 import type { Queue } from '../../queue/queue.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
-import type { MessagingService } from '../messaging/messaging.service.ts';
-import { findNumber, findTemplate, type NumberRow } from '../numbers/numbers.repo.ts';
+import { openConversationsAmong, type MessagingService, type NewConversation, type NewMessage } from '../messaging/messaging.service.ts';
+import { findNumber, findTemplate } from '../numbers/numbers.service.ts';
+import type { NumberRow } from '../../db/rows.ts';
 import type { SendPolicy, SendSubject } from '../sending/send-policy.ts';
-import { findOrganization, type OrganizationRow } from '../organizations/organizations.repo.ts';
+import { findOrganization } from '../organizations/organizations.service.ts';
+import type { OrganizationRow } from '../../db/rows.ts';
 import * as repo from './campaigns.repo.ts';
 import type { QuietHours } from './quiet-hours.ts';
-import { currentPlanOf } from '../billing/billing.repo.ts';
+import { currentPlanOf } from '../billing/billing.service.ts';
 import { numberLimit } from './pace.ts';
 import { campaignMessageParts } from '../templates/rich-send.ts';
 
@@ -165,7 +167,8 @@ class SendWindow {
  *   never simply sent again: the recipient waits as `confirming` while Kaleyra's status callbacks (they carry
  *   our ref, and on v1 our id in the callback URL) tell what happened. Only if nothing arrives within the
  *   confirmation window is a v2 message sent again, with the same ref; v1, which has no ref, ends
- *   `unconfirmed` rather than risk a duplicate. A recipient whose call never started goes back to the queue.
+ *   `unconfirmed` rather than risk a duplicate. Every call is marked just before it starts, so a recipient
+ *   whose call never started goes back to the queue at once: only the calls in flight wait.
  */
 export class CampaignDispatcher {
   private queue: Queue | null = null;
@@ -180,8 +183,15 @@ export class CampaignDispatcher {
   private readonly lostLanes = new Set<string>();
   private heartbeat: NodeJS.Timeout | null = null;
   private sweeps = 0;
+  /** Calls about to start, marked many to a statement when they come together (two numbers, several lanes). */
+  private readonly callMarks: GroupedCalls<{ id: string; claimedAt: Date }, boolean>;
+  /** Calls Kaleyra refused: their marks go, as nothing went out (no callback will ever tell). */
+  private readonly callUnmarks: GroupedCalls<{ id: string; claimedAt: Date }, boolean>;
 
-  constructor(private readonly deps: DispatchDeps) {}
+  constructor(private readonly deps: DispatchDeps) {
+    this.callMarks = new GroupedCalls((rows) => repo.markCalled(deps.db, rows, deps.now(), this.workerId));
+    this.callUnmarks = new GroupedCalls((rows) => repo.markCalled(deps.db, rows, null, this.workerId));
+  }
 
   attach(queue: Queue) {
     this.queue = queue;
@@ -458,6 +468,10 @@ export class CampaignDispatcher {
   private async sendAt(lane: Lane, item: SendItem, at: number): Promise<Outcome> {
     const wait = at - Date.now();
     if (wait > 0) await sleep(wait);
+    const { number } = lane;
+    const v1 = number.apiVersion === 'v1';
+    // A claim that waited in memory for half the claim timeout is left to the recovery rather than raced.
+    if (Date.now() - item.claimedAtMs > this.cfg.claimTimeoutMs / 2) return { kind: 'dropped', item };
     // A timer that fires late (a busy event loop) must not bunch up with the next ones: this process never
     // sends more than the number's limit in a rolling second. (Taking a fresh slot instead would push every
     // later slot back under sustained load.)
@@ -465,14 +479,11 @@ export class CampaignDispatcher {
     let window = this.windows.get(lane.number.id);
     if (!window || window.cap !== cap) this.windows.set(lane.number.id, (window = new SendWindow(cap)));
     await window.admit();
-    const { number } = lane;
-    const v1 = number.apiVersion === 'v1';
-    // v1 has no idempotency ref: record that the call starts, so a crash before it is known to be harmless.
-    // A claim that waited in memory for half the claim timeout is left to the recovery rather than raced.
-    if (Date.now() - item.claimedAtMs > this.cfg.claimTimeoutMs / 2) return { kind: 'dropped', item };
-    // Only while the recipient is still this process's: one taken over is not called from here.
-    if (v1 && !(await repo.markCalled(this.deps.db, item.recipientId, this.deps.now(), this.workerId, new Date(item.claimedAtMs))))
-      return { kind: 'dropped', item };
+    // Record that this recipient's call starts, right before it does: if the process dies, the recipients it
+    // claimed but never called go back to the queue at once, and only the calls in flight wait for Kaleyra's
+    // callbacks (the confirmation window). Only while the recipient is still this process's: one taken over is
+    // not called from here.
+    if (!(await this.callMarks.call({ id: item.recipientId, claimedAt: new Date(item.claimedAtMs) }))) return { kind: 'dropped', item };
     try {
       const callback = v1 ? this.cfg.statusCallbackUrl(lane.org) : undefined;
       const result = await this.deps.kaleyra.send({
@@ -493,9 +504,14 @@ export class CampaignDispatcher {
       return { kind: 'accepted', item, providerMessageId: result.providerMessageId };
     } catch (err) {
       const e = err instanceof ProviderError ? err : new ProviderError('network', true, 'send failed');
-      if (CAMPAIGN_LEVEL_CODES.has(e.code)) return { kind: 'pause', item, code: e.code };
       // No answer: Kaleyra may have sent it. Its callbacks tell; sending again now could be a duplicate.
       if (e.code === 'timeout' || e.code === 'network') return { kind: 'unknown', item };
+      // Kaleyra refused it (a 429, or a definite refusal; not a 5xx, which may have gone out): were this process
+      // to die before the outcome is recorded, the recipient goes back to the queue at once instead of waiting
+      // for callbacks that never come.
+      if (e.code === 'http429' || !e.retryable)
+        await this.callUnmarks.call({ id: item.recipientId, claimedAt: new Date(item.claimedAtMs) }).catch(() => false);
+      if (CAMPAIGN_LEVEL_CODES.has(e.code)) return { kind: 'pause', item, code: e.code };
       if (e.retryable || e.code === 'timeout') {
         if (item.attempts >= MAX_ATTEMPTS) return { kind: 'failed', item, code: e.code };
         const delay = Math.max(e.retryAfterMs ?? 0, backoffMs(item.attempts - 1, 500, 30_000));
@@ -693,7 +709,7 @@ export class CampaignDispatcher {
 
       if (fresh.length) {
         const category = c.category as ConversationCategory;
-        const open = await repo.openAmong(
+        const open = await openConversationsAmong(
           tx,
           number.id,
           category,
@@ -723,8 +739,8 @@ export class CampaignDispatcher {
           });
         }
         const expires = new Date(now.getTime() + this.cfg.windowHours * 3_600_000);
-        const newConversations: (typeof conversations.$inferInsert)[] = [];
-        const newMessages: (typeof messages.$inferInsert)[] = [];
+        const newConversations: NewConversation[] = [];
+        const newMessages: NewMessage[] = [];
         const entries: Parameters<LedgerService['appendManyIn']>[2] = [];
         let converted = 0;
         for (const r of fresh) {
@@ -791,11 +807,7 @@ export class CampaignDispatcher {
           });
         }
         covered = converted;
-        if (newConversations.length) await tx.insert(conversations).values(newConversations);
-        if (newMessages.length) {
-          await tx.insert(messages).values(newMessages);
-          await tx.insert(messageEvents).values(newMessages.map((m) => ({ messageId: m.id!, status: 'queued', at: now })));
-        }
+        await this.deps.messaging.recordBatchIn(tx, newConversations, newMessages, now);
         if (entries.length) await ledger.appendManyIn(tx, c.organizationId, entries);
         heldAfter = c.reservedHeld - covered;
       }
@@ -806,7 +818,7 @@ export class CampaignDispatcher {
 
   /**
    * Takes over the `sending` recipients of dead (or stuck) dispatchers and settles the `confirming` ones:
-   * - a v1 call that never started goes back to the queue (or is cancelled), as nothing went out;
+   * - a call that never started goes back to the queue (or is cancelled), as nothing went out;
    * - every other abandoned recipient becomes `confirming`: its outcome is unknown;
    * - a `confirming` recipient whose message Kaleyra reported on (status callbacks) is sent or failed;
    * - one that heard nothing within the confirmation window is sent again with the same ref (v2), ends
@@ -823,8 +835,8 @@ export class CampaignDispatcher {
       this.workerId,
     );
     if (abandoned.length) {
-      const neverCalled =
-        apiVersion === 'v1' ? abandoned.filter((r) => r.messageId && (!r.calledAt || !r.claimedAt || r.calledAt < r.claimedAt)) : [];
+      // A call that never started (no call mark since the claim) sent nothing, whatever the API version.
+      const neverCalled = abandoned.filter((r) => r.messageId && (!r.calledAt || !r.claimedAt || r.calledAt < r.claimedAt));
       const unknown = abandoned.filter((r) => r.messageId && !neverCalled.includes(r));
       if (mode === 'cancel') {
         for (const r of neverCalled) await messaging.applyStatusIn(tx, r.messageId!, 'not_sent', 'not-sent', now);
@@ -921,7 +933,7 @@ export class CampaignDispatcher {
 
   /** Done: completed, and whatever is still reserved goes back to the balance. */
   async finish(campaignId: string): Promise<boolean> {
-    const { db, ledger } = this.deps;
+    const { db } = this.deps;
     const campaign = await repo.getCampaign(db, campaignId);
     if (!campaign) return false;
     return db.transaction(async (tx) => {

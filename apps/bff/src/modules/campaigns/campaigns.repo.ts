@@ -498,23 +498,22 @@ export async function markDispatched(
 }
 
 /**
- * v1: the provider call is about to start (see campaignRecipients.calledAt). False when this claim (`holder`,
- * `claimedAt`) no longer holds the row: it was taken over, and perhaps claimed again.
+ * Provider calls about to start (see campaignRecipients.calledAt), one statement for many; with `at` null, calls
+ * Kaleyra answered without accepting the message (nothing went out: a takeover may send it at once). Answers, per
+ * row, whether its claim (`holder`, `claimedAt`) still holds it; one that does not was taken over, and perhaps
+ * claimed again, and is not called.
  */
-export async function markCalled(conn: Conn, id: string, at: Date, holder: string, claimedAt: Date): Promise<boolean> {
-  const rows = await conn
-    .update(campaignRecipients)
-    .set({ calledAt: at })
-    .where(
-      and(
-        eq(campaignRecipients.id, id),
-        eq(campaignRecipients.status, 'sending'),
-        eq(campaignRecipients.claimedBy, holder),
-        eq(campaignRecipients.claimedAt, claimedAt),
-      ),
-    )
-    .returning({ id: campaignRecipients.id });
-  return rows.length > 0;
+export async function markCalled(conn: Conn, rows: { id: string; claimedAt: Date }[], at: Date | null, holder: string): Promise<boolean[]> {
+  if (!rows.length) return [];
+  const marked = await rowsOf<{ id: string }>(
+    conn,
+    sql`update campaign_recipients r set called_at = ${at ? at.toISOString() : null}::timestamptz
+        from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.claimedAt.toISOString()))}::timestamptz[]) as t(id, ca)
+        where r.id = t.id and r.status = 'sending' and r.claimed_by = ${holder} and r.claimed_at = t.ca
+        returning r.id`,
+  );
+  const held = new Set(marked.map((r) => String(r.id)));
+  return rows.map((r) => held.has(r.id));
 }
 
 /**
@@ -691,26 +690,6 @@ export async function lastSentTo(
         group by recipient`,
   );
   for (const r of rows) out.set(r.recipient, new Date(Number(r.at)));
-  return out;
-}
-
-/** Recipients with a conversation open on this number and category until at least `until` (hash join, any size). */
-export async function openAmong(
-  conn: Conn,
-  numberId: string,
-  category: string,
-  recipients: string[],
-  until: Date,
-): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (!recipients.length) return out;
-  const rows = await rowsOf<{ recipient: string; id: string }>(
-    conn,
-    sql`select distinct on (c.recipient) c.recipient, c.id from conversations c join unnest(${sql.param(recipients)}::text[]) as u(r) on c.recipient = u.r
-        where c.number_id = ${numberId}::uuid and c.category = ${category} and c.status = 'open' and c.expires_at > ${until.toISOString()}::timestamptz
-        order by c.recipient, c.expires_at desc`,
-  );
-  for (const r of rows) out.set(r.recipient, r.id);
   return out;
 }
 

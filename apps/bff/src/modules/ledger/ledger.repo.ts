@@ -21,14 +21,29 @@ const scoped = (organizationId: string, key: string) => `${organizationId}:${key
 
 /**
  * Takes the organization's row lock for the rest of the transaction. Every balance-changing
- * transaction takes it first, so check-then-append is serialised per organization. The account row is read
+ * transaction takes it before it checks the balance and appends, so check-then-append is serialised per
+ * organization. The account row is read
  * in a statement of its own after this one: a join here would, after waiting for the lock, still see the
  * account row as it was before the waited-for transaction committed.
  */
 export async function lockOrganization(tx: Tx, organizationId: string): Promise<void> {
-  const rows = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId)).for('update');
+  // A row lock lasts until the transaction ends: a second request for it in the same transaction costs no trip.
+  const held = lockedIn.get(tx);
+  if (held?.has(organizationId)) return;
+  const rows = await tx
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId))
+    // Not FOR UPDATE: that would also wait for (and deadlock with) transactions that merely inserted a row
+    // referencing the organization (a message, a conversation), which hold the row's key-share lock.
+    .for('no key update');
   if (rows.length === 0) throw new Error(`organization ${organizationId} does not exist`);
+  if (held) held.add(organizationId);
+  else lockedIn.set(tx, new Set([organizationId]));
 }
+
+/** Organizations each open transaction holds the lock of (a transaction object lives as long as the transaction). */
+const lockedIn = new WeakMap<Tx, Set<string>>();
 
 /** The organization's running totals, as its account row holds them (an organization without entries has none). */
 export interface AccountTotals {

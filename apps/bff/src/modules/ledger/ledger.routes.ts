@@ -1,18 +1,16 @@
 import { Router } from 'express';
 import { BalanceSchema, encodeCursor, LedgerQuerySchema, LedgerResponseSchema } from '@wa/contracts';
-import type { Db } from '../../db/client.ts';
 import { handle, parse } from '../../lib/http.ts';
 import { streamCsv } from '../../lib/keyset.ts';
 import { ctx } from '../auth/auth.middleware.ts';
-import { balanceOf } from './balance.service.ts';
-import { ledgerPage, ledgerPages } from './ledger-history.repo.ts';
+import type { LedgerService } from './ledger.service.ts';
 
-export function ledgerRoutes(db: Db) {
+export function ledgerRoutes(ledger: LedgerService) {
   const r = Router();
   r.get(
     '/balance',
     handle(async (_req, res) => {
-      res.json(BalanceSchema.parse(await balanceOf(db, ctx(res).org.id)));
+      res.json(BalanceSchema.parse(await ledger.view(ctx(res).org.id)));
     }),
   );
   r.get(
@@ -20,7 +18,7 @@ export function ledgerRoutes(db: Db) {
     handle(async (req, res) => {
       const q = parse(LedgerQuerySchema, req.query, 'query');
       const orgId = ctx(res).org.id;
-      const [page, balance] = await Promise.all([ledgerPage(db, orgId, { limit: q.limit, after: q.cursor }), balanceOf(db, orgId)]);
+      const [page, balance] = await Promise.all([ledger.page(orgId, { limit: q.limit, after: q.cursor }), ledger.view(orgId)]);
       const last = page.rows[page.rows.length - 1];
       res.json(
         LedgerResponseSchema.parse({
@@ -41,14 +39,14 @@ export function ledgerRoutes(db: Db) {
   r.get(
     '/ledger.csv',
     handle(async (_req, res) => {
-      const pages = async function* (rows: ReturnType<typeof ledgerPages>) {
+      const pages = async function* (rows: ReturnType<LedgerService['pages']>) {
         for await (const page of rows) yield page.map((e) => [e.createdAt, e.id, e.delta, e.reason, e.reference, e.numberId]);
       };
       await streamCsv(
         res,
         `whatsapp-ledger-${new Date().toISOString().slice(0, 10)}.csv`,
         ['time', 'entry_id', 'delta', 'reason', 'reference', 'number_id'],
-        pages(ledgerPages(db, ctx(res).org.id)),
+        pages(ledger.pages(ctx(res).org.id)),
       );
     }),
   );

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { DB_KINDS, openTestDatabase } from '../../test/test-db.ts';
-import { ensureOrganization } from '../organizations/organizations.repo.ts';
+import { ensureOrganization } from '../organizations/organizations.service.ts';
 import { expectLedgerInvariant } from '../../test/ledger-invariant.ts';
 import { listEntries, readAccount, rebuildAccounts, sumEntries } from './ledger.repo.ts';
 import { InsufficientBalanceError, LedgerService } from './ledger.service.ts';

@@ -1,4 +1,6 @@
-import { AUDIT_ACTIONS, ErrorCode } from '@wa/contracts';
+import { AUDIT_ACTIONS, ErrorCode, type Balance } from '@wa/contracts';
+import { balanceOf } from './balance.service.ts';
+import { ledgerPage, ledgerPages } from './ledger-history.repo.ts';
 import type { Db, Tx } from '../../db/client.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { actors, audit } from '../audit/audit.ts';
@@ -6,7 +8,6 @@ import {
   appendMany,
   appendOnce,
   findAccountMismatches,
-  findByKey,
   lockOrganization,
   readAccount,
   type AccountMismatch,
@@ -52,6 +53,21 @@ export class InsufficientBalanceError extends DomainError {
 export class LedgerService {
   constructor(private readonly db: Db) {}
 
+  /** The balance as the widget shows it (remaining, reserved, threshold), from the account row. */
+  view(organizationId: string): Promise<Balance> {
+    return balanceOf(this.db, organizationId);
+  }
+
+  /** One page of the ledger, newest first. */
+  page(organizationId: string, q: { limit: number; after?: readonly [micros: string, id: string] | undefined }) {
+    return ledgerPage(this.db, organizationId, q);
+  }
+
+  /** Every entry, page by page, for a download that streams. */
+  pages(organizationId: string) {
+    return ledgerPages(this.db, organizationId);
+  }
+
   /** Conversations left: the account row, read in O(1). */
   async balance(organizationId: string): Promise<number> {
     return (await readAccount(this.db, organizationId)).remaining;
@@ -87,12 +103,14 @@ export class LedgerService {
   async debitIn(tx: Tx, entry: Omit<NewEntry, 'delta'> & { amount: number }): Promise<{ row: LedgerRow; created: boolean }> {
     if (!Number.isInteger(entry.amount) || entry.amount <= 0) throw new Error('debit amount must be a positive integer');
     await this.lockIn(tx, entry.organizationId);
-    const existing = await findByKey(tx, entry.organizationId, entry.key);
-    if (existing) return { row: existing, created: false };
-    const available = await this.balanceIn(tx, entry.organizationId);
-    if (available < entry.amount) throw new InsufficientBalanceError(entry.amount, available);
+    // Appended first and checked after, under the lock: two trips instead of three. Below zero, the error rolls
+    // the whole transaction back, the entry with it. A replayed key returns the first entry, unchecked.
     const { amount, ...rest } = entry;
-    return appendOnce(tx, { ...rest, delta: -amount });
+    const result = await appendOnce(tx, { ...rest, delta: -amount });
+    if (!result.created) return result;
+    const after = await this.balanceIn(tx, entry.organizationId);
+    if (after < 0) throw new InsufficientBalanceError(amount, after + amount);
+    return result;
   }
 
   /** Adds `amount` inside an existing transaction; a replayed key is a no-op. */

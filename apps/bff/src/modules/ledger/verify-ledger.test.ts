@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.ts';
 import { ledgerInvariantChecks } from '../../lib/metrics.ts';
-import { OPS_TEST_ENV, TEST_OPERATOR } from '../ops/ops-test-kit.ts';
+import { OPS_TEST_ENV, TEST_OPERATOR } from '../../test/ops-test-kit.ts';
 import { startStack, type Stack } from '../../test/stack.ts';
 import { verifyLedger } from './ledger.jobs.ts';
 

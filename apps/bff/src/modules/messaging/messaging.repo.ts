@@ -22,6 +22,27 @@ export async function updateConversation(conn: Conn, id: string, values: Partial
   await conn.update(conversations).set(values).where(eq(conversations.id, id));
 }
 
+/** Namespaces of the send's advisory locks (the two-key form: one namespace can never take another's lock). */
+const SEND_REF_LOCK = 0x5e4d0001;
+const SEND_TO_LOCK = 0x5e4d0002;
+
+/**
+ * Takes, for the rest of `tx`, the lock of one send's clientRef and then that of its (number, recipient): two sends
+ * of one clientRef, and two sends to one customer from one number, run one after the other (always in this
+ * order, so they cannot deadlock). Keys are 32-bit hashes: a collision only serialises two unrelated sends.
+ */
+export async function lockSend(tx: Tx, organizationId: string, clientRef: string, numberId: string, recipient: string): Promise<void> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(${SEND_REF_LOCK}::int4, hashtext(${`${organizationId}:${clientRef}`})), pg_advisory_xact_lock(${SEND_TO_LOCK}::int4, hashtext(${`${numberId}:${recipient}`}))`,
+  );
+}
+
+/** Whether a conversation is still open (not given back by a failed opening message). */
+export async function isConversationOpen(conn: Conn, id: string): Promise<boolean> {
+  const [row] = await conn.select({ status: conversations.status }).from(conversations).where(eq(conversations.id, id));
+  return row?.status === 'open';
+}
+
 export async function findMessageByClientRef(conn: Conn, organizationId: string, clientRef: string) {
   const [row] = await conn
     .select()
@@ -34,6 +55,19 @@ export async function insertMessage(conn: Conn, values: typeof messages.$inferIn
   const [row] = await conn.insert(messages).values(values).returning();
   if (!row) throw new Error('message insert failed');
   return row;
+}
+
+/**
+ * Kaleyra accepted the send: its id, the `accepted` event, and the status unless a callback got further first
+ * (or the message failed meanwhile), in one statement.
+ */
+export async function acceptMessage(conn: Conn, id: string, providerMessageId: string, at: Date): Promise<void> {
+  await conn.execute(sql`
+    with m as (
+      update messages set provider_message_id = ${providerMessageId}, status = case when status = 'queued' then 'accepted' else status end, updated_at = now()
+      where id = ${id}::uuid returning id
+    )
+    insert into message_events (message_id, status, at) select id, 'accepted', ${at.toISOString()}::timestamptz from m`);
 }
 
 /** Locks the message row so concurrent callbacks for it apply one at a time. */
@@ -53,7 +87,8 @@ export async function addEvent(conn: Conn, messageId: string, status: string, at
   await conn.insert(messageEvents).values({ messageId, status, at, errorCode });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Our message ids; a callback's ref that is not one cannot be ours. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Finds an outbound message of this organization by our id (the ref we gave Kaleyra) or the provider's id. */
 export async function findMessageForCallback(
@@ -176,37 +211,35 @@ export async function interruptedSends(conn: Conn, before: Date, limit: number):
   return rows.map((r) => r.id);
 }
 
-/**
- * A status callback that only moves a message forward (accepted, sent, delivered, read), in one statement:
- * finds the message by our ref or Kaleyra's id, records the event, and raises the status when it is ahead
- * (never over a final one). Returns whether the message is ours. Failures take the longer path, which can
- * give a conversation back.
- */
-export async function applyProgressStatus(
+/** Open conversations (number, category) of these recipients that last until `until`: recipient → conversation. */
+export async function openAmong(
   conn: Conn,
-  organizationId: string,
-  ref: string | null,
-  providerMessageId: string | null,
-  status: 'accepted' | 'sent' | 'delivered' | 'read',
-  rank: number,
+  numberId: string,
+  category: string,
+  recipients: string[],
+  until: Date,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!recipients.length) return out;
+  const result = await conn.execute(
+    sql`select distinct on (c.recipient) c.recipient, c.id from conversations c join unnest(${sql.param(recipients)}::text[]) as u(r) on c.recipient = u.r
+        where c.number_id = ${numberId}::uuid and c.category = ${category} and c.status = 'open' and c.expires_at > ${until.toISOString()}::timestamptz
+        order by c.recipient, c.expires_at desc`,
+  );
+  for (const r of (result as unknown as { rows: { recipient: string; id: string }[] }).rows) out.set(r.recipient, r.id);
+  return out;
+}
+
+/** Conversations a batch opens, and its messages with their first (queued) event, in three statements. */
+export async function insertBatch(
+  tx: Tx,
+  newConversations: (typeof conversations.$inferInsert)[],
+  newMessages: (typeof messages.$inferInsert)[],
   at: Date,
-): Promise<boolean> {
-  const match = [];
-  if (ref && UUID.test(ref)) match.push(sql`id = ${ref}::uuid`);
-  if (providerMessageId) match.push(sql`provider_message_id = ${providerMessageId}`);
-  if (!match.length) return false;
-  const result = (await conn.execute(sql`
-    with m as (
-      select id, status from messages
-      where organization_id = ${organizationId} and direction = 'outbound' and (${sql.join(match, sql` or `)})
-      limit 1 for update
-    ), ev as (
-      insert into message_events (message_id, status, at) select id, ${status}, ${at.toISOString()}::timestamptz from m
-    ), up as (
-      update messages set status = ${status}, updated_at = now() from m
-      where messages.id = m.id
-        and (case m.status when 'queued' then 0 when 'accepted' then 1 when 'sent' then 2 when 'delivered' then 3 when 'read' then 4 else 5 end) < ${rank}
-    )
-    select id from m`)) as unknown as { rows: unknown[] };
-  return result.rows.length > 0;
+): Promise<void> {
+  if (newConversations.length) await tx.insert(conversations).values(newConversations);
+  if (newMessages.length) {
+    await tx.insert(messages).values(newMessages);
+    await tx.insert(messageEvents).values(newMessages.map((m) => ({ messageId: m.id!, status: 'queued' as const, at })));
+  }
 }

@@ -11,13 +11,11 @@ import {
   SendMessageResponseSchema,
 } from '@wa/contracts';
 import { handle, parse } from '../../lib/http.ts';
-import type { Db } from '../../db/client.ts';
 import { ctx } from '../auth/auth.middleware.ts';
-import { messagesPage } from './message-history.repo.ts';
 import { toMessageDto } from './message-dto.ts';
 import type { MessagingService } from './messaging.service.ts';
 
-export function messagingRoutes(messaging: MessagingService, db: Db) {
+export function messagingRoutes(messaging: MessagingService) {
   const r = Router();
   r.get(
     '/conversations/quote',
@@ -45,7 +43,7 @@ export function messagingRoutes(messaging: MessagingService, db: Db) {
     '/messages',
     handle(async (req, res) => {
       const q = parse(MessagesQuerySchema, req.query, 'query');
-      const page = await messagesPage(db, ctx(res).org.id, { recipient: q.to, numberId: q.numberId, limit: q.limit, after: q.cursor });
+      const page = await messaging.history(ctx(res).org.id, { recipient: q.to, numberId: q.numberId, limit: q.limit, after: q.cursor });
       const last = page.rows[page.rows.length - 1];
       res.json(
         MessagesResponseSchema.parse({

@@ -13,6 +13,7 @@ import {
   type SendMessageRequest,
   type SendMessageResponse,
 } from '@wa/contracts';
+import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../../db/client.ts';
 import { DomainError, errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -20,15 +21,19 @@ import { ProviderError, type KaleyraPort, type OutboundMessage } from '../../pro
 import { messageSends, safeCode } from '../../lib/metrics.ts';
 import type { Identity } from '../auth/auth.service.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
-import { findTemplate, type NumberRow, type TemplateRow } from '../numbers/numbers.repo.ts';
+import { findTemplate } from '../numbers/numbers.service.ts';
+import type { NumberRow, TemplateRow } from '../../db/rows.ts';
 import type { NumbersService } from '../numbers/numbers.service.ts';
-import { findOptOut, type OptOutSource } from '../optouts/optouts.repo.ts';
+import { findOptOut } from '../optouts/optouts.service.ts';
+import type { OptOutSource } from '../../db/rows.ts';
 import type { SendPath, SendPolicy } from '../sending/send-policy.ts';
-import type { OrganizationRow } from '../organizations/organizations.repo.ts';
+import type { OrganizationRow } from '../../db/rows.ts';
 import { conversationToRideOn, customerWindowAt } from './conversation-window.ts';
+import { messagesPage } from './message-history.repo.ts';
 import * as repo from './messaging.repo.ts';
 import { assertRichSend, richParts } from '../templates/rich-send.ts';
 import { toMessageDto } from './message-dto.ts';
+import { ProgressBatcher } from './progress-batch.ts';
 
 export interface MessagingConfig {
   chargedCategories: readonly ConversationCategory[];
@@ -47,8 +52,16 @@ export type TemplateResolver = (number: NumberRow, template: TemplateRow) => Pro
 /** Status order for callbacks that arrive out of order: a later status never moves a message back. */
 const RANK: Record<MessageStatus, number> = { queued: 0, accepted: 1, sent: 2, delivered: 3, read: 4, failed: 5, not_sent: 5 };
 
+/** The open conversation a send chose was released before the send took the organization's lock. */
+class RideLost extends Error {}
+
 /** How long after Kaleyra's timeout a still-queued send counts as interrupted. */
 const INTERRUPTED_GRACE_MS = 60_000;
+
+/** Reads other modules use: which recipients already have an open conversation. */
+export { openAmong as openConversationsAmong } from './messaging.repo.ts';
+export type NewConversation = Parameters<typeof repo.insertBatch>[1][number];
+export type NewMessage = Parameters<typeof repo.insertBatch>[2][number];
 
 export class MessagingService {
   constructor(
@@ -62,13 +75,27 @@ export class MessagingService {
     private readonly config: MessagingConfig,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.progress = new ProgressBatcher(db);
+  }
 
   private templateResolver: TemplateResolver = async (_n, t) => t;
+  /** Forward-only status callbacks, applied many to a statement under load. */
+  private readonly progress: ProgressBatcher;
 
   /** Opt-out instruction of marketing templates (optouts module); set once at start-up. */
   useTemplateResolver(resolver: TemplateResolver) {
     this.templateResolver = resolver;
+  }
+
+  private readonly templateSentHandlers: ((
+    organizationId: string,
+    sent: { numberId: string; to: string; templateName: string },
+  ) => Promise<void>)[] = [];
+
+  /** Told of every template Kaleyra accepted from a one-on-one send (e.g. the WhatsApp chat's transcript); must not throw. */
+  onTemplateSent(handler: (organizationId: string, sent: { numberId: string; to: string; templateName: string }) => Promise<void>) {
+    this.templateSentHandlers.push(handler);
   }
 
   /** The template that actually goes out for a chosen one; campaigns send through the same choice. */
@@ -154,8 +181,18 @@ export class MessagingService {
     };
   }
 
-  /** One message to one customer; `path` names the send path for the policy (a campaign's test send is one too). */
-  async send(identity: Identity, org: OrganizationRow, req: SendMessageRequest, path: SendPath = req.kind): Promise<SendMessageResponse> {
+  /**
+   * One message to one customer; `path` names the send path for the policy (a campaign's test send is one too).
+   * `media` sends a file in place of a free-text request's text (an agent's file in a WhatsApp chat), under the
+   * same rules, window and accounting as the text.
+   */
+  async send(
+    identity: Identity,
+    org: OrganizationRow,
+    req: SendMessageRequest,
+    path: SendPath = req.kind,
+    extra: { media?: Extract<OutboundMessage, { kind: 'media' }> } = {},
+  ): Promise<SendMessageResponse> {
     const replay = await repo.findMessageByClientRef(this.db, org.id, req.clientRef);
     if (replay) return this.response(org.id, replay, false);
 
@@ -198,69 +235,10 @@ export class MessagingService {
       };
     } else {
       category = 'service';
-      outbound = { kind: 'text', body: req.text };
+      outbound = extra.media ?? { kind: 'text', body: req.text };
     }
 
-    const prepared = await this.db.transaction(async (tx) => {
-      // The organization lock serialises concurrent sends of one clientRef and the window check.
-      await this.ledger.lockIn(tx, org.id);
-      const costIfOpening = this.costOf(category);
-      const raced = await repo.findMessageByClientRef(tx, org.id, req.clientRef);
-      if (raced) return { message: raced, opened: false, replay: true };
-      const open = await this.rideOn(tx, number.id, req.to, category, now);
-      // Under the lock, right before the message is recorded: a STOP, a restriction or a suspension of a moment ago counts.
-      await this.policy.assertMaySend(tx, {
-        path,
-        organizationId: org.id,
-        numberId: number.id,
-        recipient: req.to,
-        conversations: open ? 0 : costIfOpening,
-      });
-      let conversationId: string;
-      let opened = false;
-      if (open) {
-        conversationId = open.id;
-      } else {
-        const conversation = await repo.insertConversation(tx, {
-          organizationId: org.id,
-          numberId: number.id,
-          recipient: req.to,
-          category,
-          openedAt: now,
-          expiresAt: new Date(now.getTime() + this.windowMs()),
-          cost: costIfOpening,
-        });
-        conversationId = conversation.id;
-        opened = true;
-        if (costIfOpening > 0) {
-          await this.ledger.debitIn(tx, {
-            organizationId: org.id,
-            amount: costIfOpening,
-            reason: 'conversation_opened',
-            key: `conversation:${conversation.id}`,
-            reference: conversation.id,
-            numberId: number.id,
-          });
-        }
-      }
-      const message = await repo.insertMessage(tx, {
-        organizationId: org.id,
-        numberId: number.id,
-        conversationId,
-        recipient: req.to,
-        direction: 'outbound',
-        kind: req.kind,
-        templateName: outbound.kind === 'template' ? outbound.name : null,
-        category,
-        status: 'queued',
-        clientRef: req.clientRef,
-        chatId: req.chatId ?? null,
-        accountId: identity.accountId,
-      });
-      await repo.addEvent(tx, message.id, 'queued', now);
-      if (opened) await repo.updateConversation(tx, conversationId, { openingMessageId: message.id });
-      return { message, opened, replay: false };
-    });
+    const prepared = await this.record(identity, org, number.id, req, path, category, outbound, now);
     if (prepared.replay) return this.response(org.id, prepared.message, false);
 
     const message = prepared.message;
@@ -273,11 +251,13 @@ export class MessagingService {
         ref: message.id,
         ...(number.apiVersion === 'v1' ? { callbackUrl: this.config.statusCallbackUrl(org) } : {}),
       });
-      await this.db.transaction(async (tx) => {
-        await repo.updateMessage(tx, message.id, { providerMessageId: result.providerMessageId });
-        await this.applyStatusIn(tx, message.id, 'accepted', null, this.now());
-      });
+      await repo.acceptMessage(this.db, message.id, result.providerMessageId, this.now());
       messageSends.inc({ kind: 'one_to_one', outcome: 'accepted', provider_code: 'none' });
+      if (outbound.kind === 'template') {
+        // Not awaited: the sender's answer never waits for a chat transcript.
+        const sent = { numberId: number.id, to: req.to, templateName: outbound.name };
+        void Promise.allSettled(this.templateSentHandlers.map((handler) => handler(org.id, sent)));
+      }
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
       const status: MessageStatus = err.code === 'not-sent' ? 'not_sent' : 'failed';
@@ -291,6 +271,90 @@ export class MessagingService {
     }
     const fresh = await repo.findMessageByClientRef(this.db, org.id, req.clientRef);
     return this.response(org.id, fresh ?? message, prepared.opened);
+  }
+
+  /**
+   * Records the send (its conversation, the spend, the message) in one transaction. Sends of one clientRef, and
+   * sends to one customer from one number, queue on their own lock (`lockSend`) while they choose the
+   * conversation and write their rows; the organization's lock, which every send of the business shares, is
+   * taken last and held only for what it guards: the send policy (a suspension or a revocation takes it too),
+   * the ride on an open conversation (a failed opening message gives its conversation back under it) and the
+   * balance check with its ledger entry.
+   */
+  private async record(
+    identity: Identity,
+    org: OrganizationRow,
+    numberId: string,
+    req: SendMessageRequest,
+    path: SendPath,
+    category: ConversationCategory,
+    outbound: OutboundMessage,
+    now: Date,
+  ): Promise<{ message: repo.MessageRow; opened: boolean; replay: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction(async (tx) => {
+          await repo.lockSend(tx, org.id, req.clientRef, numberId, req.to);
+          const raced = await repo.findMessageByClientRef(tx, org.id, req.clientRef);
+          if (raced) return { message: raced, opened: false, replay: true };
+          const open = await this.rideOn(tx, numberId, req.to, category, now);
+          const cost = open ? 0 : this.costOf(category);
+          const messageId = randomUUID();
+          let conversationId = open?.id;
+          if (!conversationId) {
+            const conversation = await repo.insertConversation(tx, {
+              organizationId: org.id,
+              numberId,
+              recipient: req.to,
+              category,
+              openedAt: now,
+              expiresAt: new Date(now.getTime() + this.windowMs()),
+              cost,
+              openingMessageId: messageId,
+            });
+            conversationId = conversation.id;
+          }
+          const message = await repo.insertMessage(tx, {
+            id: messageId,
+            organizationId: org.id,
+            numberId,
+            conversationId,
+            recipient: req.to,
+            direction: 'outbound',
+            kind: outbound.kind === 'media' ? 'media' : req.kind,
+            templateName: outbound.kind === 'template' ? outbound.name : null,
+            category,
+            status: 'queued',
+            clientRef: req.clientRef,
+            chatId: req.chatId ?? null,
+            accountId: identity.accountId,
+          });
+          await repo.addEvent(tx, message.id, 'queued', now);
+
+          await this.ledger.lockIn(tx, org.id);
+          // Every rule of the path, under the lock, right before the commit: a STOP, a restriction or a
+          // suspension of a moment ago counts. The balance is checked by the ledger entry that spends it below
+          // (same lock, same refusal).
+          await this.policy.assertMaySend(tx, { path, organizationId: org.id, numberId, recipient: req.to, conversations: 0 });
+          if (open && !(await repo.isConversationOpen(tx, open.id))) throw new RideLost();
+          if (cost > 0) {
+            await this.ledger.debitIn(tx, {
+              organizationId: org.id,
+              amount: cost,
+              reason: 'conversation_opened',
+              key: `conversation:${conversationId}`,
+              reference: conversationId,
+              numberId,
+            });
+          }
+          return { message, opened: !open, replay: false };
+        });
+      } catch (err) {
+        // The conversation this send chose was given back meanwhile: choose again (it opens a new one).
+        if (err instanceof RideLost && attempt < 3) continue;
+        throw err;
+      }
+    }
   }
 
   /**
@@ -319,15 +383,62 @@ export class MessagingService {
 
   /**
    * Applies one Kaleyra status callback; false when the message is not this organization's. A status that only
-   * moves the message forward costs one statement (callbacks outnumber sends three to one); a failure goes
-   * through `applyStatusIn`, which gives an opening message's conversation back.
+   * moves the message forward is applied in one statement with the others arriving meanwhile (callbacks
+   * outnumber sends three to one); a failure goes through `applyStatusIn`, which gives an opening message's
+   * conversation back.
    */
+  /**
+   * A customer's message: opens (or extends) the customer window and records its metadata (never its body), in one
+   * transaction.
+   */
+  /**
+   * A batch of template sends (a campaign's claim): the conversations it opens and its messages, queued, in the
+   * caller's transaction. The caller has spent or converted what the new conversations cost through the ledger.
+   */
+  recordBatchIn(tx: Tx, newConversations: NewConversation[], newMessages: NewMessage[], at: Date): Promise<void> {
+    return repo.insertBatch(tx, newConversations, newMessages, at);
+  }
+
+  /** One page of the messages sent to a recipient, newest first. */
+  history(organizationId: string, filter: Parameters<typeof messagesPage>[2]) {
+    return messagesPage(this.db, organizationId, filter);
+  }
+
+  async recordInbound(
+    organizationId: string,
+    numberId: string,
+    m: { from: string; type: string; providerMessageId: string | null; at: Date },
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await repo.touchCustomerWindow(tx, organizationId, numberId, m.from, m.at);
+      await repo.insertMessage(tx, {
+        organizationId,
+        numberId,
+        recipient: m.from,
+        direction: 'inbound',
+        kind: m.type === 'button' ? 'button' : m.type === 'media' ? 'media' : 'text',
+        category: 'service',
+        status: 'received',
+        providerMessageId: m.providerMessageId,
+        createdAt: m.at,
+        updatedAt: m.at,
+      });
+    });
+  }
+
   async applyCallbackStatus(
     organizationId: string,
     u: { ref: string | null; providerMessageId: string | null; status: MessageStatus; errorCode: string | null; at: Date },
   ): Promise<boolean> {
     if (u.status === 'accepted' || u.status === 'sent' || u.status === 'delivered' || u.status === 'read') {
-      return repo.applyProgressStatus(this.db, organizationId, u.ref, u.providerMessageId, u.status, RANK[u.status], u.at);
+      return this.progress.apply({
+        organizationId,
+        ref: u.ref,
+        providerMessageId: u.providerMessageId,
+        status: u.status,
+        rank: RANK[u.status],
+        at: u.at,
+      });
     }
     const message = await repo.findMessageForCallback(this.db, organizationId, u.ref, u.providerMessageId);
     if (!message) return false;
