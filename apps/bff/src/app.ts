@@ -52,6 +52,10 @@ import { sendFacts } from './modules/sending/send-facts.ts';
 import { SendPolicy } from './modules/sending/send-policy.ts';
 import type { AccountsPort } from './providers/livechat-accounts/accounts.port.ts';
 import type { KaleyraPort } from './providers/kaleyra/kaleyra.port.ts';
+import { LiveChatChatClient } from './providers/livechat-chat/livechat-chat.client.ts';
+import type { LiveChatChatPort } from './providers/livechat-chat/livechat-chat.port.ts';
+import { RelayService } from './modules/relay/relay.service.ts';
+import { relayOpsRoutes, relayRoutes, relayWebhookRoutes } from './modules/relay/relay.routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -61,6 +65,8 @@ export interface AppDeps {
   kaleyra: KaleyraPort;
   /** LiveChat Billing API; defaults to the real client at LIVECHAT_BILLING_URL. */
   billing?: BillingPort;
+  /** LiveChat's chat platform (WhatsApp chats in LiveChat); defaults to the real client at LIVECHAT_API_URL. */
+  livechatChat?: LiveChatChatPort;
   now?: () => Date;
   /** What /api/ready reports on (pg-boss state, shutdown); main.ts moves it. Default: from config.WORKERS. */
   readiness?: Readiness;
@@ -83,6 +89,8 @@ export interface Services extends LifecycleServices {
   campaignDispatcher: CampaignDispatcher;
   /** Privacy: the data export, a recipient's rights, retention. */
   privacy: PrivacyServices;
+  /** WhatsApp chats in LiveChat. */
+  relay: RelayService;
 }
 
 /** Where Kaleyra reaches us for an organization; v1 callback URLs carry the Basic credentials as userinfo. */
@@ -140,13 +148,8 @@ export function createServices(deps: AppDeps): Services {
   );
   const kaleyraWebhooks = new KaleyraWebhookService(db, messaging, logFor('webhooks'));
   // F.4: opt-out keywords on incoming messages, the opt-out instruction of marketing templates.
-  const optOuts = new OptOutsService(
-    db,
-    deps.kaleyra,
-    numbers,
-    new KeywordMatcher(config.OPT_OUT_KEYWORDS, config.OPT_IN_KEYWORDS),
-    logFor('optouts'),
-  );
+  const keywords = new KeywordMatcher(config.OPT_OUT_KEYWORDS, config.OPT_IN_KEYWORDS);
+  const optOuts = new OptOutsService(db, deps.kaleyra, numbers, keywords, logFor('optouts'));
   kaleyraWebhooks.onIncoming(optOuts.onIncoming);
   numbers.onSynced(optOuts.afterSync);
   messaging.useTemplateResolver((n, t) => optOuts.templateToSend(n, t));
@@ -202,6 +205,34 @@ export function createServices(deps: AppDeps): Services {
   const privacy = createPrivacyServices({ database, config, log: logFor('privacy'), now });
   // L.11b: a deleted business's billing credential goes once no plan cancellation is owed any more.
   lifecycleServices.planCancellations.onAllSettled((id) => privacy.business.afterPlanCancellations(id));
+  // WhatsApp chats in LiveChat: after the opt-out check, so a STOP is recorded before it is relayed.
+  const livechatChat =
+    deps.livechatChat ??
+    new LiveChatChatClient({
+      accountsUrl: config.LIVECHAT_ACCOUNTS_URL,
+      apiUrl: config.LIVECHAT_API_URL,
+      clientId: config.LIVECHAT_CLIENT_ID,
+      clientSecret: config.LIVECHAT_CLIENT_SECRET ?? '',
+    });
+  const relay = new RelayService(
+    db,
+    livechatChat,
+    vault,
+    messaging,
+    {
+      clientId: config.LIVECHAT_CLIENT_ID,
+      clientSecretSet: !!config.LIVECHAT_CLIENT_SECRET,
+      webhookSecret: config.LIVECHAT_CHAT_WEBHOOK_SECRET ?? null,
+      webhookUrl: new URL('/webhooks/livechat-chat', config.PUBLIC_BASE_URL).toString(),
+      optsOut: (text) => keywords.match(text) === 'opt_out',
+      apiUrl: config.LIVECHAT_API_URL,
+    },
+    logFor('relay'),
+    now,
+  );
+  kaleyraWebhooks.onIncoming(relay.onIncoming);
+  kaleyraWebhooks.onStatus(relay.onStatus);
+  messaging.onTemplateSent(relay.onTemplateSent);
   return {
     auth,
     ledger,
@@ -217,6 +248,7 @@ export function createServices(deps: AppDeps): Services {
     campaignDispatcher,
     ...lifecycleServices,
     privacy,
+    relay,
   };
 }
 
@@ -297,6 +329,14 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   );
 
   app.use(
+    '/webhooks/livechat-chat',
+    webhookMetrics('livechat'),
+    express.json({ limit: '64kb' }),
+    keepRequestContext(),
+    relayWebhookRoutes(services.relay, log.child({ module: 'relay' })),
+  );
+
+  app.use(
     '/webhooks/livechat',
     webhookMetrics('livechat'),
     express.json({ limit: '64kb' }),
@@ -321,7 +361,7 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     const { identity } = res.locals.ctx;
     res.json({ ...identity, canManage: identity.role !== 'agent' });
   });
-  api.use(ledgerRoutes(database.db));
+  api.use(ledgerRoutes(services.ledger));
   api.use(numbersRoutes(services.numbers));
   api.use(templatesRoutes(services.templates));
   api.use(
@@ -331,19 +371,20 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
     }),
   );
   api.use(billingRoutes(services.billing, services.billingSync, services.auth));
-  api.use(messagingRoutes(services.messaging, database.db));
+  api.use(messagingRoutes(services.messaging));
   api.use(optOutsRoutes(services.optOuts));
   api.use(campaignsRoutes(services.campaigns));
   api.use(privacyRoutes(services.privacy));
+  api.use(relayRoutes(services.relay));
   app.use('/api', api);
   app.use('/ops', opsRouter(services, config, log));
   app.use(
     '/ops',
-    privacyOpsRoutes(services.privacy, database.db, {
-      credentials: config.OPS_CREDENTIALS,
-      failuresPer15Min: config.OPS_AUTH_FAILURES_PER_15_MIN,
-      log,
-    }),
+    relayOpsRoutes(services.relay, { credentials: config.OPS_CREDENTIALS, failuresPer15Min: config.OPS_AUTH_FAILURES_PER_15_MIN, log }),
+  );
+  app.use(
+    '/ops',
+    privacyOpsRoutes(services.privacy, { credentials: config.OPS_CREDENTIALS, failuresPer15Min: config.OPS_AUTH_FAILURES_PER_15_MIN, log }),
   );
 
   if (existsSync(config.WIDGET_DIST)) {

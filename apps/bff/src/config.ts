@@ -34,6 +34,12 @@ export const ConfigSchema = z
     LIVECHAT_ACCOUNTS_URL: url.default('https://accounts.livechat.com'),
     LIVECHAT_BILLING_URL: url.default('https://billing.livechatinc.com'),
     LIVECHAT_CLIENT_ID: z.string().min(1),
+    /** LiveChat's chat APIs (Customer/Agent Chat, Configuration API v3.6) for WhatsApp chats in LiveChat. */
+    LIVECHAT_API_URL: url.default('https://api.livechatinc.com'),
+    /** The app's client secret: exchanges the relay's authorization code and renews its refresh token. Unset: the relay cannot be connected. */
+    LIVECHAT_CLIENT_SECRET: z.string().min(1).optional(),
+    /** `secret_key` of the app's chat webhooks (`pnpm ops livechat-webhooks register`); unset: chat webhooks get 401. */
+    LIVECHAT_CHAT_WEBHOOK_SECRET: z.string().min(24, 'must be at least 24 random characters').optional(),
     /** Unguessable path segment of the LiveChat app webhook (the webhooks carry no signature). */
     APP_WEBHOOK_SECRET: z.string().min(24, 'must be at least 24 random characters'),
 
@@ -245,6 +251,8 @@ export function productionProblems(env: Record<string, string | undefined>): str
   const secrets: [string, string | undefined][] = [
     ['APP_WEBHOOK_SECRET', env.APP_WEBHOOK_SECRET],
     ['KALEYRA_API_KEY', env.KALEYRA_API_KEY],
+    ['LIVECHAT_CHAT_WEBHOOK_SECRET', env.LIVECHAT_CHAT_WEBHOOK_SECRET],
+    ['LIVECHAT_CLIENT_SECRET', env.LIVECHAT_CLIENT_SECRET],
     ['PRIVACY_HASH_KEY', env.PRIVACY_HASH_KEY],
     ['METRICS_TOKEN', env.METRICS_TOKEN],
     ...(env.OPS_CREDENTIALS ?? '').split(',').map((p) => ['OPS_CREDENTIALS', p.slice(p.indexOf(':') + 1).trim()] as [string, string]),

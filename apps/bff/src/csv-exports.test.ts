@@ -1,9 +1,9 @@
 import { fromCsvCell } from '@wa/contracts/csv';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvOf, customer, upload } from './modules/campaigns/campaign-test-kit.ts';
-import { ops, OPS_TEST_ENV } from './modules/ops/ops-test-kit.ts';
-import { unzip } from './modules/privacy/privacy-test-kit.ts';
+import { csvOf, customer, upload } from './test/campaign-test-kit.ts';
+import { ops, OPS_TEST_ENV } from './test/ops-test-kit.ts';
+import { unzip } from './test/privacy-test-kit.ts';
 import { startStack, type SandboxOrg, type Stack } from './test/stack.ts';
 
 /**

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvOf, customer, upload } from './modules/campaigns/campaign-test-kit.ts';
+import { csvOf, customer, upload } from './test/campaign-test-kit.ts';
 import { DB_KINDS } from './test/test-db.ts';
 import { startStack, type Stack } from './test/stack.ts';
 

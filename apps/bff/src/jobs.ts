@@ -10,6 +10,7 @@ import { registerPlanCancellationRetries } from './modules/lifecycle/lifecycle.j
 import { registerLedgerVerification } from './modules/ledger/ledger.jobs.ts';
 import { registerScheduledJob, RETENTION_JOB } from './modules/privacy/retention.service.ts';
 import { BUSINESS_DELETION_JOB } from './modules/privacy/business-rights.service.ts';
+import { registerRelayJobs } from './modules/relay/relay.jobs.ts';
 
 export interface JobDeps {
   database: Database;
@@ -24,6 +25,8 @@ export const JOBS = { syncTemplates: 'templates-sync', syncBilling: 'billing-syn
 export async function registerJobs(queue: Queue, deps: JobDeps) {
   await startCampaignWorkers(queue, deps.services.campaignDispatcher, deps.log);
   await registerBillingSync(queue, deps);
+  // WhatsApp chats in LiveChat, both directions.
+  await registerRelayJobs(queue, deps.services.relay, deps.log.child({ module: 'relay' }));
   await registerPlanCancellationRetries(queue, deps.services.planCancellations, deps.config.PLAN_CANCELLATION_RETRY_SECONDS, deps.log);
   // Nightly: every account row against the sum of its ledger entries (docs/operations.md).
   await registerLedgerVerification(queue, deps.services.ledger, deps.config.LEDGER_VERIFY_CRON, deps.log);

@@ -9,6 +9,7 @@ import { KaleyraClient } from './providers/kaleyra/kaleyra.client.ts';
 import { startQueue } from './queue/queue.ts';
 import { BillingClient } from './providers/livechat-billing/billing.client.ts';
 import { seedFromSandbox } from './dev/seed-from-sandbox.ts';
+import { seedRelayFromSandbox } from './dev/seed-relay.ts';
 import { gracefulShutdown } from './lib/shutdown.ts';
 import { Readiness } from './modules/health/readiness.ts';
 
@@ -38,6 +39,7 @@ async function main() {
   if (config.DEV_SEED_SANDBOX_URL) {
     const billing = new BillingClient(config.LIVECHAT_BILLING_URL);
     await seedFromSandbox({ sandboxUrl: config.DEV_SEED_SANDBOX_URL, database, services, billing, config, log });
+    await seedRelayFromSandbox({ sandboxUrl: config.DEV_SEED_SANDBOX_URL, services, config, log });
   }
   const queue = config.WORKERS ? await startQueue(database, log) : null;
   if (queue) {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPS_TEST_ENV, TEST_OPERATOR } from './modules/ops/ops-test-kit.ts';
+import { OPS_TEST_ENV, TEST_OPERATOR } from './test/ops-test-kit.ts';
 import { startStack, waitFor, type SandboxOrg, type Stack } from './test/stack.ts';
 
 const run = promisify(execFile);

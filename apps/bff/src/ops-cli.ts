@@ -38,6 +38,11 @@ Refunds (H)
 Audit
   audit [--business <business>] [--limit n] [--csv]         the audit log (all businesses unless --business)
 
+WhatsApp chats in LiveChat
+  livechat-webhooks list|register|unregister --business <business>
+                                                            the application's chat webhooks (once per Client ID), through the
+                                                            LiveChat authorization of a business that connected the relay
+
 Ledger
   verify-ledger [business]                                  compare every account row with the sum of its entries;
                                                             prints mismatches and exits 2 when there is any
@@ -312,6 +317,24 @@ async function main() {
           out.events.map((e: any) => ({ ...e, actor: `${e.actorType}:${e.actorId ?? ''}`, details: JSON.stringify(e.metadata) })),
           ['at', 'organizationId', 'actor', 'action', 'targetId', 'details'],
         ),
+      );
+    }
+    case 'livechat-webhooks': {
+      const action = args[0];
+      if (action !== 'list' && action !== 'register' && action !== 'unregister')
+        throw new CliError('Use: livechat-webhooks list|register|unregister --business <business>.');
+      const organizationId = await business(need(flags.business, '--business (a business that connected LiveChat for WhatsApp chats)'));
+      const out =
+        action === 'list'
+          ? await call('GET', `/livechat-webhooks?organizationId=${encodeURIComponent(organizationId)}`)
+          : await call('POST', `/livechat-webhooks/${action}`, { organizationId });
+      return print(out, () =>
+        [
+          `Chat webhooks of this application (delivered to ${out.url}):`,
+          out.webhooks.length ? table(out.webhooks, ['id', 'action', 'url']) : '(none)',
+          ...(action === 'register' ? [`Registered ${out.registered.length} new.`] : []),
+          ...(action === 'unregister' ? [`Removed ${out.removed.length}.`] : []),
+        ].join('\n'),
       );
     }
     case 'verify-ledger': {

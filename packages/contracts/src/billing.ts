@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { nextCursorField, pageLimit, TimeTextCursorSchema } from './pagination.ts';
-import { ApiVersionSchema, BalanceSchema, BillingCycleSchema, E164Schema, WhatsAppNumberSchema, type BillingCycle } from './api.ts';
+import { E164Schema } from './identity.ts';
+import { BalanceSchema } from './ledger.ts';
+import { ApiVersionSchema, BillingCycleSchema, WhatsAppNumberSchema, type BillingCycle } from './numbers.ts';
 
 const isoDate = z.iso.datetime({ offset: true });
 const id = z.string().min(1).max(100);

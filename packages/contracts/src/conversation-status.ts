@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConversationCategorySchema, E164Schema } from './api.ts';
+import { E164Schema } from './identity.ts';
+import { ConversationCategorySchema } from './numbers.ts';
 import { OptOutSourceSchema } from './optouts.ts';
 
 const isoDate = z.iso.datetime({ offset: true });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { E164Schema } from './api.ts';
+import { E164Schema } from './identity.ts';
 import { nextCursorField, TimeTextCursorSchema } from './pagination.ts';
 
 const isoDate = z.iso.datetime({ offset: true });

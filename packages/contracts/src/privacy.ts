@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { E164Schema } from './api.ts';
+import { E164Schema } from './identity.ts';
 
 /** L.11a–d: what is held about one recipient of one organization, and their rights. */
 const isoDate = z.string();

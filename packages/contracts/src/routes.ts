@@ -1,5 +1,9 @@
 import type { z } from 'zod';
-import * as api from './api.ts';
+import * as identity from './identity.ts';
+import * as ledger from './ledger.ts';
+import * as messages from './messages.ts';
+import * as numbers from './numbers.ts';
+import * as platform from './platform.ts';
 import * as billing from './billing.ts';
 import * as conversationStatus from './conversation-status.ts';
 import * as optouts from './optouts.ts';
@@ -10,6 +14,7 @@ import * as audit from './audit.ts';
 import * as ops from './ops.ts';
 import * as privacy from './privacy.ts';
 import * as studio from './templates-studio.ts';
+import * as relay from './relay.ts';
 
 /**
  * Every HTTP route of the BFF's public API, with its schemas. The BFF generates /api/openapi.json
@@ -33,42 +38,42 @@ export interface RouteSpec {
 }
 
 export const routes: RouteSpec[] = [
-  { method: 'get', path: '/api/health', summary: 'Liveness and database kind', auth: 'none', response: api.HealthResponseSchema },
+  { method: 'get', path: '/api/health', summary: 'Liveness and database kind', auth: 'none', response: platform.HealthResponseSchema },
   {
     method: 'get',
     path: '/api/ready',
     summary: 'Readiness: database reachable, migrations applied, pg-boss started where workers run (503 with what is not ready otherwise)',
     auth: 'none',
-    response: api.ReadinessResponseSchema,
+    response: platform.ReadinessResponseSchema,
   },
   {
     method: 'get',
     path: '/api/public-config',
     summary: 'Accounts URL and client id for the sign-in popup',
     auth: 'none',
-    response: api.PublicConfigSchema,
+    response: platform.PublicConfigSchema,
   },
   {
     method: 'get',
     path: '/api/me',
     summary: 'The signed-in LiveChat account, its organization and role',
     auth: 'member',
-    response: api.MeResponseSchema,
+    response: identity.MeResponseSchema,
   },
   {
     method: 'get',
     path: '/api/balance',
     summary: 'Remaining conversations (sum of the ledger)',
     auth: 'member',
-    response: api.BalanceSchema,
+    response: ledger.BalanceSchema,
   },
   {
     method: 'get',
     path: '/api/ledger',
     summary: 'Every ledger movement with its reason, a page at a time (follow nextCursor)',
     auth: 'member',
-    query: api.LedgerQuerySchema,
-    response: api.LedgerResponseSchema,
+    query: ledger.LedgerQuerySchema,
+    response: ledger.LedgerResponseSchema,
   },
   {
     method: 'get',
@@ -82,23 +87,23 @@ export const routes: RouteSpec[] = [
     path: '/api/numbers',
     summary: "The organization's WhatsApp numbers",
     auth: 'member',
-    response: api.NumbersResponseSchema,
+    response: numbers.NumbersResponseSchema,
   },
   {
     method: 'get',
     path: '/api/numbers/{numberId}/templates',
     summary: 'Templates of a number, synced from Kaleyra',
     auth: 'member',
-    params: api.NumberParamsSchema,
-    response: api.TemplatesResponseSchema,
+    params: numbers.NumberParamsSchema,
+    response: numbers.TemplatesResponseSchema,
   },
   {
     method: 'post',
     path: '/api/numbers/{numberId}/templates/sync',
     summary: 'Sync templates from Kaleyra now',
     auth: 'member',
-    params: api.NumberParamsSchema,
-    response: api.TemplatesResponseSchema,
+    params: numbers.NumberParamsSchema,
+    response: numbers.TemplatesResponseSchema,
   },
   // The template studio.
   {
@@ -155,8 +160,8 @@ export const routes: RouteSpec[] = [
     path: '/api/conversations/quote',
     summary: 'What a send to this recipient costs right now',
     auth: 'member',
-    query: api.QuoteQuerySchema,
-    response: api.QuoteSchema,
+    query: messages.QuoteQuerySchema,
+    response: messages.QuoteSchema,
   },
   // ---- messaging rules (window, opt-outs) ----
   {
@@ -236,8 +241,8 @@ export const routes: RouteSpec[] = [
     path: '/api/messages',
     summary: 'Send a template (or free text inside the customer window) to one recipient',
     auth: 'member',
-    body: api.SendMessageRequestSchema,
-    response: api.SendMessageResponseSchema,
+    body: messages.SendMessageRequestSchema,
+    response: messages.SendMessageResponseSchema,
     status: 201,
   },
   {
@@ -245,8 +250,8 @@ export const routes: RouteSpec[] = [
     path: '/api/messages',
     summary: 'Recent message metadata for one recipient (no bodies are stored)',
     auth: 'member',
-    query: api.MessagesQuerySchema,
-    response: api.MessagesResponseSchema,
+    query: messages.MessagesQuerySchema,
+    response: messages.MessagesResponseSchema,
   },
   // ---- numbers, plans, packages, balance and bills (Part C, F.1) ----
   {
@@ -270,7 +275,7 @@ export const routes: RouteSpec[] = [
     path: '/api/numbers/{numberId}/plan',
     summary: 'Choose a plan for a number whose plan is not running, and create its charge',
     auth: 'manager',
-    params: api.NumberParamsSchema,
+    params: numbers.NumberParamsSchema,
     body: billing.ChoosePlanRequestSchema,
     response: billing.NumberPurchaseResponseSchema,
     status: 201,
@@ -280,7 +285,7 @@ export const routes: RouteSpec[] = [
     path: '/api/numbers/{numberId}',
     summary: "Disconnect a number and cancel its plan's recurrent charge",
     auth: 'manager',
-    params: api.NumberParamsSchema,
+    params: numbers.NumberParamsSchema,
     response: billing.DisconnectNumberResponseSchema,
   },
   {
@@ -335,7 +340,7 @@ export const routes: RouteSpec[] = [
     summary: 'Set or clear the low-balance warning threshold',
     auth: 'manager',
     body: billing.LowBalanceThresholdRequestSchema,
-    response: api.BalanceSchema,
+    response: ledger.BalanceSchema,
   },
   {
     method: 'post',
@@ -825,5 +830,69 @@ export const routes: RouteSpec[] = [
     auth: 'operator',
     params: privacy.OpsRecipientParamsSchema,
     response: privacy.DataDeletionSchema,
+  },
+  // ---- WhatsApp chats in LiveChat ----
+  {
+    method: 'get',
+    path: '/api/relay',
+    summary: 'WhatsApp chats in LiveChat: the LiveChat authorization and, per number, relay on/off, group, status and last failure',
+    auth: 'manager',
+    response: relay.RelayStatusSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/relay/groups',
+    summary: "LiveChat groups a number's chats may go to (needs the LiveChat authorization)",
+    auth: 'manager',
+    response: relay.RelayGroupsResponseSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/relay/authorization',
+    summary: "Connect (or reconnect) LiveChat: exchange the authorization code, keep the refresh token sealed, create the app's bot",
+    auth: 'manager',
+    body: relay.RelayAuthorizationRequestSchema,
+    response: relay.RelayStatusSchema,
+  },
+  {
+    method: 'put',
+    path: '/api/relay/numbers/{numberId}',
+    summary: 'Turn the relay on or off for a number and pick its LiveChat group',
+    auth: 'manager',
+    params: relay.RelayNumberParamsSchema,
+    body: relay.RelayNumberRequestSchema,
+    response: relay.RelayNumberSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/relay/chats/{chatId}',
+    summary: 'Which WhatsApp customer and business number a LiveChat chat belongs to (404 when it is not a relayed chat)',
+    auth: 'member',
+    params: relay.RelayChatParamsSchema,
+    response: relay.RelayChatSchema,
+  },
+  {
+    method: 'get',
+    path: '/ops/livechat-webhooks',
+    summary: "The application's chat webhooks, as LiveChat lists them (through a connected business's authorization)",
+    auth: 'operator',
+    query: relay.OpsChatWebhooksQuerySchema,
+    response: relay.OpsChatWebhooksResponseSchema,
+  },
+  {
+    method: 'post',
+    path: '/ops/livechat-webhooks/register',
+    summary: 'Register the chat webhooks the relay needs (once per Client ID; idempotent)',
+    auth: 'operator',
+    body: relay.OpsChatWebhooksRequestSchema,
+    response: relay.OpsChatWebhooksResponseSchema,
+  },
+  {
+    method: 'post',
+    path: '/ops/livechat-webhooks/unregister',
+    summary: "Unregister the relay's chat webhooks that point at this BFF",
+    auth: 'operator',
+    body: relay.OpsChatWebhooksRequestSchema,
+    response: relay.OpsChatWebhooksResponseSchema,
   },
 ];

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { Database } from '../db/client.ts';
-import type { Readiness } from '../modules/health/readiness.ts';
 import { drainJobs, type Queue } from '../queue/queue.ts';
 import type { Logger } from './logger.ts';
 
@@ -11,7 +10,8 @@ export interface ShutdownDeps {
   /** Long-running job loops that must wind down before pg-boss waits for its handlers (campaign lanes). */
   beforeQueueStop?: () => void;
   database: Database;
-  readiness: Readiness;
+  /** What /api/ready reports: turned to shutting down and queue stopped here. */
+  readiness: { shuttingDown: boolean; queue: string };
   log: Logger;
   /** The whole shutdown is bounded by this; past it the process exits with status 1. */
   timeoutMs: number;

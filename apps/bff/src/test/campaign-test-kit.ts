@@ -1,4 +1,4 @@
-import type { Stack } from '../../test/stack.ts';
+import type { Stack } from './stack.ts';
 
 /** Test helpers for campaigns: uploads, launches, waits, and what the sandbox saw. */
 
@@ -77,7 +77,8 @@ export async function poll<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeo
 }
 
 /** Recipients Kaleyra has the outcome of (or that failed): the campaign has handed them over. */
-export const handedOver = (c: { counts: Record<string, number> }) => c.counts.sent! + c.counts.delivered! + c.counts.read! + c.counts.failed!;
+export const handedOver = (c: { counts: Record<string, number> }) =>
+  c.counts.sent! + c.counts.delivered! + c.counts.read! + c.counts.failed!;
 
 export async function waitForStatus(s: Stack, token: string, id: string, statuses: string[], timeoutMs = 60_000) {
   return poll(
@@ -87,7 +88,10 @@ export async function waitForStatus(s: Stack, token: string, id: string, statuse
   );
 }
 
-export async function sandboxMessages(s: Stack, from?: string): Promise<{ to: string; ref?: string; params: string[]; accepted_at: string; template_name: string }[]> {
+export async function sandboxMessages(
+  s: Stack,
+  from?: string,
+): Promise<{ to: string; ref?: string; params: string[]; accepted_at: string; template_name: string }[]> {
   const r = await s.sandboxControl<{ messages: any[] }>(`/sandbox/kaleyra/messages${from ? `?from=${encodeURIComponent(from)}` : ''}`);
   return r.messages;
 }

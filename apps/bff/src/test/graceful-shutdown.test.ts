@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { csvOf, customer, handedOver, poll } from '../modules/campaigns/campaign-test-kit.ts';
-import { call, createChildDatabase, freePort, ownerToken, SANDBOX_DEFAULTS, type ChildDatabase } from '../modules/campaigns/process-kit.ts';
+import { csvOf, customer, handedOver, poll } from './campaign-test-kit.ts';
+import { call, createChildDatabase, freePort, ownerToken, SANDBOX_DEFAULTS, type ChildDatabase } from './process-kit.ts';
 import { DB_KINDS } from './test-db.ts';
 import { buildProduct, logLines, startBuiltSandbox, startNode, type Build, type NodeProc } from './production-kit.ts';
 

@@ -1,4 +1,4 @@
-import type { Stack } from '../../test/stack.ts';
+import type { Stack } from './stack.ts';
 
 /** Test helpers for the operator surface. */
 export const TEST_OPERATOR = { name: 'test-operator', secret: 'test-operator-secret-0123456789abcdef' };
@@ -33,10 +33,15 @@ export async function routeAppWebhooks(s: Stack) {
 }
 
 export async function auditOf(s: Stack, organizationId: string) {
-  return s.database.query<{ action: string; actor_type: string; actor_id: string | null; metadata: Record<string, unknown>; target_id: string | null }>(
-    'select action, actor_type, actor_id, metadata, target_id from audit_events where organization_id = $1 order by at, id',
-    [organizationId],
-  );
+  return s.database.query<{
+    action: string;
+    actor_type: string;
+    actor_id: string | null;
+    metadata: Record<string, unknown>;
+    target_id: string | null;
+  }>('select action, actor_type, actor_id, metadata, target_id from audit_events where organization_id = $1 order by at, id', [
+    organizationId,
+  ]);
 }
 
 export async function ledgerOf(s: Stack, organizationId: string) {
@@ -47,7 +52,10 @@ export async function ledgerOf(s: Stack, organizationId: string) {
 }
 
 export async function balanceOf(s: Stack, organizationId: string): Promise<number> {
-  const [row] = await s.database.query<{ total: string }>('select coalesce(sum(delta), 0) as total from ledger_entries where organization_id = $1', [organizationId]);
+  const [row] = await s.database.query<{ total: string }>(
+    'select coalesce(sum(delta), 0) as total from ledger_entries where organization_id = $1',
+    [organizationId],
+  );
   return Number(row?.total ?? 0);
 }
 
@@ -55,6 +63,14 @@ export async function balanceOf(s: Stack, organizationId: string): Promise<numbe
 export async function sendOne(s: Stack, token: string, numberId: string) {
   const to = `+4869${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
   return s.api(token, '/api/messages', {
-    body: { kind: 'template', numberId, to, templateName: 'login_code', language: 'en_US', variables: ['123456'], clientRef: crypto.randomUUID() },
+    body: {
+      kind: 'template',
+      numberId,
+      to,
+      templateName: 'login_code',
+      language: 'en_US',
+      variables: ['123456'],
+      clientRef: crypto.randomUUID(),
+    },
   });
 }

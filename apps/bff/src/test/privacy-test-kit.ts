@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import yauzl from 'yauzl';
-import type { Database } from '../../db/client.ts';
+import type { Database } from '../db/client.ts';
 
 /** Every file of a ZIP archive, as text. */
 export async function unzip(buf: Buffer): Promise<Map<string, string>> {
@@ -35,16 +35,43 @@ export async function fillOrg(db: Database, orgId: string, tag: string, phone: s
   const messageId = randomUUID();
   const campaignId = randomUUID();
   const q = (sql: string, params: unknown[]) => db.query(sql, params);
-  await q(`insert into numbers (id, organization_id, number, display_name, api_version, waba_id, plan_status) values ($1,$2,$3,$4,'v2',$5,'active')`, [numberId, orgId, `+1555${tag}`, `Shop ${tag}`, `waba-${tag}`]);
-  await q(`insert into templates (number_id, name, language, category, status, body, synced_at) values ($1,$2,'en','utility','approved','Hello {{1}}',now())`, [numberId, `tpl_${tag}`]);
-  await q(`insert into ledger_entries (organization_id, delta, reason, idempotency_key, reference) values ($1, 100, 'purchase', $2, $3)`, [orgId, `key-${tag}`, `ref-${tag}`]);
-  await q(`insert into conversations (organization_id, number_id, recipient, category, opened_at, expires_at, cost) values ($1,$2,$3,'utility',now(),now() + interval '1 day',1)`, [orgId, numberId, phone]);
-  await q(`insert into messages (id, organization_id, number_id, recipient, kind, template_name, category, status, client_ref) values ($1,$2,$3,$4,'template',$5,'utility','sent',$6)`, [messageId, orgId, numberId, phone, `tpl_${tag}`, `cref-${tag}`]);
+  await q(
+    `insert into numbers (id, organization_id, number, display_name, api_version, waba_id, plan_status) values ($1,$2,$3,$4,'v2',$5,'active')`,
+    [numberId, orgId, `+1555${tag}`, `Shop ${tag}`, `waba-${tag}`],
+  );
+  await q(
+    `insert into templates (number_id, name, language, category, status, body, synced_at) values ($1,$2,'en','utility','approved','Hello {{1}}',now())`,
+    [numberId, `tpl_${tag}`],
+  );
+  await q(`insert into ledger_entries (organization_id, delta, reason, idempotency_key, reference) values ($1, 100, 'purchase', $2, $3)`, [
+    orgId,
+    `key-${tag}`,
+    `ref-${tag}`,
+  ]);
+  await q(
+    `insert into conversations (organization_id, number_id, recipient, category, opened_at, expires_at, cost) values ($1,$2,$3,'utility',now(),now() + interval '1 day',1)`,
+    [orgId, numberId, phone],
+  );
+  await q(
+    `insert into messages (id, organization_id, number_id, recipient, kind, template_name, category, status, client_ref) values ($1,$2,$3,$4,'template',$5,'utility','sent',$6)`,
+    [messageId, orgId, numberId, phone, `tpl_${tag}`, `cref-${tag}`],
+  );
   await q(`insert into message_events (message_id, status, at) values ($1,'sent',now())`, [messageId]);
-  await q(`insert into customer_windows (organization_id, number_id, recipient, last_inbound_at) values ($1,$2,$3,now())`, [orgId, numberId, phone]);
-  await q(`insert into charges (id, organization_id, kind, item, name, price_cents, status) values ($1,$2,'direct','package:500',$3,1000,'success')`, [`charge-${tag}`, orgId, `Package ${tag}`]);
+  await q(`insert into customer_windows (organization_id, number_id, recipient, last_inbound_at) values ($1,$2,$3,now())`, [
+    orgId,
+    numberId,
+    phone,
+  ]);
+  await q(
+    `insert into charges (id, organization_id, kind, item, name, price_cents, status) values ($1,$2,'direct','package:500',$3,1000,'success')`,
+    [`charge-${tag}`, orgId, `Package ${tag}`],
+  );
   await q(`insert into opt_outs (organization_id, recipient, source) values ($1,$2,'manual') on conflict do nothing`, [orgId, phone]);
-  await q(`insert into number_opt_out_settings (number_id, organization_id, instruction) values ($1,$2,$3)`, [numberId, orgId, `Reply STOP ${tag}`]);
+  await q(`insert into number_opt_out_settings (number_id, organization_id, instruction) values ($1,$2,$3)`, [
+    numberId,
+    orgId,
+    `Reply STOP ${tag}`,
+  ]);
   await q(
     `insert into billing_credentials (organization_id, account_id, token_ciphertext, expires_at) values ($1,$2,$3,now() + interval '1 day')
      on conflict (organization_id) do update set token_ciphertext = excluded.token_ciphertext`,
@@ -55,14 +82,38 @@ export async function fillOrg(db: Database, orgId: string, tag: string, phone: s
      values ($1,$2,$3,$4,$5,'en','marketing',0,'{"phoneColumn":"phone","variableColumns":[],"timeZoneColumn":null,"defaultCountry":null}','{}',false)`,
     [campaignId, orgId, numberId, `Campaign ${tag}`, `tpl_${tag}`],
   );
-  await q(`insert into campaign_recipients (campaign_id, organization_id, seq, line, recipient, status) values ($1,$2,1,2,$3,'sent')`, [campaignId, orgId, phone]);
-  await q(`insert into campaign_rejections (campaign_id, line, phone, kind, reason) values ($1,3,$2,'invalid','not a number')`, [campaignId, `bad-${tag}`]);
-  await q(`insert into organization_lifecycle (organization_id, license_id) values ($1,$2) on conflict (organization_id) do nothing`, [orgId, `lic-${tag}`]);
-  await q(`insert into terms_acceptances (organization_id, installation, version, account_id) values ($1,1,$2,$3)`, [orgId, `v-${tag}`, `acct-${tag}`]);
-  await q(`insert into refunds (organization_id, charge_id, amount_cents, currency, requested_by) values ($1,$2,1000,'USD',$3) on conflict do nothing`, [orgId, `charge-${tag}`, `acct-${tag}`]);
+  await q(`insert into campaign_recipients (campaign_id, organization_id, seq, line, recipient, status) values ($1,$2,1,2,$3,'sent')`, [
+    campaignId,
+    orgId,
+    phone,
+  ]);
+  await q(`insert into campaign_rejections (campaign_id, line, phone, kind, reason) values ($1,3,$2,'invalid','not a number')`, [
+    campaignId,
+    `bad-${tag}`,
+  ]);
+  await q(`insert into organization_lifecycle (organization_id, license_id) values ($1,$2) on conflict (organization_id) do nothing`, [
+    orgId,
+    `lic-${tag}`,
+  ]);
+  await q(`insert into terms_acceptances (organization_id, installation, version, account_id) values ($1,1,$2,$3)`, [
+    orgId,
+    `v-${tag}`,
+    `acct-${tag}`,
+  ]);
+  await q(
+    `insert into refunds (organization_id, charge_id, amount_cents, currency, requested_by) values ($1,$2,1000,'USD',$3) on conflict do nothing`,
+    [orgId, `charge-${tag}`, `acct-${tag}`],
+  );
   await q(`insert into plan_cancellations (charge_id, organization_id, cause) values ($1,$2,'refund')`, [`plan-${tag}`, orgId]);
-  await q(`insert into audit_events (organization_id, actor_type, actor_id, action) values ($1,'account',$2,'test.filled')`, [orgId, `acct-${tag}`]);
-  await q(`insert into recipient_restrictions (organization_id, recipient, reason) values ($1,$2,$3) on conflict do nothing`, [orgId, `+1555900${tag}`, `Restricted ${tag}`]);
+  await q(`insert into audit_events (organization_id, actor_type, actor_id, action) values ($1,'account',$2,'test.filled')`, [
+    orgId,
+    `acct-${tag}`,
+  ]);
+  await q(`insert into recipient_restrictions (organization_id, recipient, reason) values ($1,$2,$3) on conflict do nothing`, [
+    orgId,
+    `+1555900${tag}`,
+    `Restricted ${tag}`,
+  ]);
   await q(
     `insert into business_contacts (organization_id, company_name, contact_name, email, updated_by) values ($1,$2,$3,$4,'test')
      on conflict (organization_id) do update set company_name = excluded.company_name`,
@@ -73,7 +124,26 @@ export async function fillOrg(db: Database, orgId: string, tag: string, phone: s
 
 /** Tables fillOrg writes; each must come out non-empty. */
 export const FILLED_TABLES = [
-  'organizations', 'numbers', 'templates', 'ledger_entries', 'conversations', 'messages', 'message_events', 'customer_windows', 'charges',
-  'opt_outs', 'number_opt_out_settings', 'billing_credentials', 'campaigns', 'campaign_recipients', 'campaign_rejections',
-  'organization_lifecycle', 'terms_acceptances', 'refunds', 'plan_cancellations', 'audit_events', 'recipient_restrictions', 'business_contacts',
+  'organizations',
+  'numbers',
+  'templates',
+  'ledger_entries',
+  'conversations',
+  'messages',
+  'message_events',
+  'customer_windows',
+  'charges',
+  'opt_outs',
+  'number_opt_out_settings',
+  'billing_credentials',
+  'campaigns',
+  'campaign_recipients',
+  'campaign_rejections',
+  'organization_lifecycle',
+  'terms_acceptances',
+  'refunds',
+  'plan_cancellations',
+  'audit_events',
+  'recipient_restrictions',
+  'business_contacts',
 ];

@@ -13,8 +13,8 @@ import pg from 'pg';
  * for the occasion (a fresh PostgreSQL database, or a PGlite directory when no PostgreSQL is configured).
  */
 
-const bffDir = fileURLToPath(new URL('../../../', import.meta.url));
-const sandboxDir = fileURLToPath(new URL('../../../../sandbox/', import.meta.url));
+const bffDir = fileURLToPath(new URL('../../', import.meta.url));
+const sandboxDir = fileURLToPath(new URL('../../../sandbox/', import.meta.url));
 const tsx = (dir: string) => join(dir, 'node_modules', '.bin', 'tsx');
 
 export const SANDBOX_DEFAULTS = { sid: 'HXSANDBOX01', apiKey: 'sandbox-kaleyra-key', clientId: 'wa-livechat-app' };
@@ -72,7 +72,12 @@ function signalGroup(pid: number, signal: NodeJS.Signals) {
 
 function launch(cwd: string, env: Record<string, string>, port: number, healthPath: string): Promise<Proc> {
   const logs: string[] = [];
-  const child = spawn(tsx(cwd), ['src/main.ts'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(tsx(cwd), ['src/main.ts'], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const pid = child.pid!;
   groups.add(pid);
   child.stdout!.on('data', (d) => logs.push(String(d)));
@@ -166,7 +171,10 @@ export async function createChildDatabase(kind: 'pglite' | 'postgres'): Promise<
 }
 
 export async function postgresAvailable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', connectionTimeoutMillis: 1500 });
+  const c = new pg.Client({
+    connectionString: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    connectionTimeoutMillis: 1500,
+  });
   try {
     await c.connect();
     await c.end();
@@ -212,7 +220,10 @@ export async function startBffProcess(options: {
 }
 
 /** JSON helpers against a running BFF/sandbox. */
-export async function call<T = any>(url: string, init: { method?: string; token?: string; body?: unknown; csv?: string } = {}): Promise<{ status: number; body: T }> {
+export async function call<T = any>(
+  url: string,
+  init: { method?: string; token?: string; body?: unknown; csv?: string } = {},
+): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = {};
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -227,5 +238,6 @@ export async function call<T = any>(url: string, init: { method?: string; token?
 }
 
 export async function ownerToken(sandboxUrl: string, organization: string): Promise<string> {
-  return (await call<{ access_token: string }>(`${sandboxUrl}/sandbox/tokens`, { body: { organization, role: 'owner' } })).body.access_token;
+  return (await call<{ access_token: string }>(`${sandboxUrl}/sandbox/tokens`, { body: { organization, role: 'owner' } })).body
+    .access_token;
 }

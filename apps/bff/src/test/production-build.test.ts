@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { call, createChildDatabase, freePort, type ChildDatabase } from '../modules/campaigns/process-kit.ts';
+import { call, createChildDatabase, freePort, type ChildDatabase } from './process-kit.ts';
 import { DB_KINDS } from './test-db.ts';
 import { buildProduct, logLines, randomSecret, startBuiltSandbox, startNode, type Build, type NodeProc } from './production-kit.ts';
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../modules/campaigns/process-kit.ts';
+import { freePort } from './process-kit.ts';
 
 /**
  * The built product in child processes: `node dist/main.js` for the BFF and the sandbox, exactly as production

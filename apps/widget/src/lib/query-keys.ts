@@ -71,6 +71,13 @@ export const queryKeys = {
     list: ['template-studio', 'list'] as const,
     usage: (numberId: string, name: string) => ['template-studio', 'usage', numberId, name] as const,
   },
+  // WhatsApp chats in LiveChat: the relay's setup and which WhatsApp customer a chat belongs to.
+  relay: {
+    all: ['relay'] as const,
+    status: ['relay', 'status'] as const,
+    groups: ['relay', 'groups'] as const,
+    chat: (chatId: string) => ['relay', 'chat', chatId] as const,
+  },
   privacy: {
     all: ['privacy'] as const,
     recipient: (phone: string) => ['privacy', 'recipient', phone] as const,

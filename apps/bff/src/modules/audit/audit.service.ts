@@ -2,6 +2,9 @@ import { encodeCursor, type AuditEvent, type AuditQuery } from '@wa/contracts';
 import type { Db } from '../../db/client.ts';
 import { listAudit, type AuditRow } from './audit.repo.ts';
 
+/** Reads (and the writes other modules take part in) that this module offers the others. */
+export { listAudit } from './audit.repo.ts';
+
 export function toAuditDto(r: AuditRow): AuditEvent {
   return {
     id: r.id,

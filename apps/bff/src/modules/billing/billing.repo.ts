@@ -5,7 +5,8 @@ import { billingCredentials, charges, conversations, ledgerEntries, numbers, org
 import type { Catalog, CatalogPlan } from '@wa/contracts';
 import { findPlan, parsePlanItem } from './catalog.ts';
 
-export type ChargeRow = typeof charges.$inferSelect;
+import type { ChargeRow } from '../../db/rows.ts';
+export type { ChargeRow };
 export type CredentialRow = typeof billingCredentials.$inferSelect;
 type Conn = Db | Tx;
 

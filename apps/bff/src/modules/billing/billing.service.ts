@@ -34,6 +34,18 @@ import {
   type LocalDirectStatus,
 } from './charge-state.ts';
 
+/** Reads (and the writes other modules take part in) that this module offers the others. */
+export {
+  currentPlanCharges,
+  currentPlanOf,
+  disconnectNumber,
+  findCharge,
+  insertCharge,
+  listCharges,
+  openKeptToken,
+  setNumberPlanStatus,
+} from './billing.repo.ts';
+
 /** Who asks, with the LiveChat token the Billing API needs (it accepts nothing else). */
 export interface Caller {
   organizationId: string;

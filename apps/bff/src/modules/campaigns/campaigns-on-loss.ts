@@ -1,7 +1,7 @@
-import type { CampaignDispatcher } from '../campaigns/campaign-dispatcher.ts';
-import { cancelPending, listCampaigns, lockCampaign, updateCampaign } from '../campaigns/campaigns.repo.ts';
+import type { CampaignDispatcher } from './campaign-dispatcher.ts';
+import { cancelPending, listCampaigns, lockCampaign, updateCampaign } from './campaigns.repo.ts';
 import { actors, audit } from '../audit/audit.ts';
-import type { LossOfAccessHandler, SuspensionHandler } from './lifecycle.service.ts';
+import type { LossOfAccessHandler, SuspensionHandler } from '../lifecycle/lifecycle.service.ts';
 
 const IN_FLIGHT = ['scheduled', 'running', 'paused'];
 

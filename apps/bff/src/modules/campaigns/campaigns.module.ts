@@ -6,7 +6,7 @@ import type { KaleyraPort } from '../../providers/kaleyra/kaleyra.port.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import type { MessagingService } from '../messaging/messaging.service.ts';
 import type { NumbersService } from '../numbers/numbers.service.ts';
-import type { OrganizationRow } from '../organizations/organizations.repo.ts';
+import type { OrganizationRow } from '../../db/rows.ts';
 import type { SendPolicy } from '../sending/send-policy.ts';
 import { CampaignDispatcher } from './campaign-dispatcher.ts';
 import { CampaignsService } from './campaigns.service.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { startStack, type Stack } from '../../test/stack.ts';
-import { optOut } from '../optouts/optouts.repo.ts';
+import { optOut } from '../optouts/optouts.service.ts';
 import {
   campaignOf,
   csvOf,
@@ -12,7 +12,7 @@ import {
   sandboxMessages,
   upload,
   waitForStatus,
-} from './campaign-test-kit.ts';
+} from '../../test/campaign-test-kit.ts';
 
 // Whole stacks (BFF, sandbox, pg-boss workers) per suite: generous limits for a busy machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });

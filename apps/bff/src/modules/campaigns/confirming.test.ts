@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { startStack, type Stack } from '../../test/stack.ts';
-import { csvOf, customer, poll, sandboxMessages, upload, waitForStatus } from './campaign-test-kit.ts';
+import { csvOf, customer, poll, sandboxMessages, upload, waitForStatus } from '../../test/campaign-test-kit.ts';
 
 // Whole stacks (BFF, sandbox, pg-boss workers) per suite: generous limits for a busy machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
-import { csvOf, customer, handedOver, poll } from './campaign-test-kit.ts';
+import { csvOf, customer, handedOver, poll } from '../../test/campaign-test-kit.ts';
 import {
   call,
   createChildDatabase,
@@ -10,7 +10,7 @@ import {
   startSandboxProcess,
   type ChildDatabase,
   type Proc,
-} from './process-kit.ts';
+} from '../../test/process-kit.ts';
 
 // Whole stacks (BFF, sandbox, pg-boss workers) per suite: generous limits for a busy machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { expectLedgerInvariant } from '../../test/ledger-invariant.ts';
 import { startStack, type Stack } from '../../test/stack.ts';
-import { optOut } from '../optouts/optouts.repo.ts';
-import { campaignOf, csvOf, customer, poll, sandboxMessages, upload } from './campaign-test-kit.ts';
+import { optOut } from '../optouts/optouts.service.ts';
+import { campaignOf, csvOf, customer, poll, sandboxMessages, upload } from '../../test/campaign-test-kit.ts';
 
 // Whole stacks (BFF, sandbox, pg-boss workers) per suite: generous limits for a busy machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });

@@ -14,7 +14,7 @@ import { opsRoutes } from '../ops/ops.routes.ts';
 import { OpsService } from '../ops/ops.service.ts';
 import { refundsRoutes } from '../refunds/refunds.routes.ts';
 import { RefundsService } from '../refunds/refunds.service.ts';
-import { cancelCampaignsOnLossOfAccess, pauseCampaignsOnSuspension } from './campaigns-on-loss.ts';
+import { cancelCampaignsOnLossOfAccess, pauseCampaignsOnSuspension } from '../campaigns/campaigns-on-loss.ts';
 import { provideBusinessBlock } from './business-guard.ts';
 import { lifecycleRoutes } from './lifecycle.routes.ts';
 import { LifecycleService } from './lifecycle.service.ts';

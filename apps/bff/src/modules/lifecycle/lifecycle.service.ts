@@ -9,14 +9,17 @@ import { DomainError, errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { actorLabel, actors, audit, type Actor } from '../audit/audit.ts';
 import type { Identity } from '../auth/auth.service.ts';
-import { currentPlanCharges } from '../billing/billing.repo.ts';
+import { currentPlanCharges } from '../billing/billing.service.ts';
 import { isRecurrentFinal } from '../billing/charge-state.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
-import type { OrganizationRow } from '../organizations/organizations.repo.ts';
-import { blockError, blockOf, type Block } from './access.ts';
+import type { OrganizationRow } from '../../db/rows.ts';
+import { blockOf, type Block } from './access.ts';
 import * as repo from './lifecycle.repo.ts';
 import type { PlanCancellationService } from './plan-cancellation.service.ts';
 import { startOf, termsStateOf, type TermsConfig } from './terms.ts';
+
+/** Reads (and the writes other modules take part in) that this module offers the others. */
+export { allNumbers, findAcceptance, findAnyNumber, pendingCancellations } from './lifecycle.repo.ts';
 
 /** What a loss of access did; the same whoever caused it. */
 export interface LossOfAccessResult {

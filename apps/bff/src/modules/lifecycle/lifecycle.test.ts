@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureOrganization } from '../organizations/organizations.repo.ts';
-import { csvOf, customer, upload } from '../campaigns/campaign-test-kit.ts';
-import { auditOf, balanceOf, ledgerOf, ops, OPS_TEST_ENV, routeAppWebhooks, sendOne } from '../ops/ops-test-kit.ts';
+import { ensureOrganization } from '../organizations/organizations.service.ts';
+import { csvOf, customer, upload } from '../../test/campaign-test-kit.ts';
+import { auditOf, balanceOf, ledgerOf, ops, OPS_TEST_ENV, routeAppWebhooks, sendOne } from '../../test/ops-test-kit.ts';
 import { expectLedgerInvariant } from '../../test/ledger-invariant.ts';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { dumpTables, startStack, waitFor, type SandboxOrg, type Stack } from '../../test/stack.ts';

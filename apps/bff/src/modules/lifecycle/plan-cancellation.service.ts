@@ -4,7 +4,7 @@ import { DomainError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { BillingError, type RecurrentCharge } from '../../providers/livechat-billing/billing.port.ts';
 import { actors, audit } from '../audit/audit.ts';
-import { findCharge, openKeptToken } from '../billing/billing.repo.ts';
+import { findCharge, openKeptToken } from '../billing/billing.service.ts';
 import type { BillingService } from '../billing/billing.service.ts';
 import { isRecurrentFinal } from '../billing/charge-state.ts';
 import type { TokenVault } from '../billing/token-vault.ts';

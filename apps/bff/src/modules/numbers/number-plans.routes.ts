@@ -14,7 +14,7 @@ import { requireActiveBusiness } from '../lifecycle/business-guard.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { BillingSyncService } from '../billing/billing-sync.service.ts';
 import { callerOf } from '../billing/caller.ts';
-import type { OrganizationRow } from '../organizations/organizations.repo.ts';
+import type { OrganizationRow } from '../../db/rows.ts';
 import type { NumberPlansService } from './number-plans.service.ts';
 
 /** Connect, pay a plan for, and disconnect numbers; Kaleyra's callback settings (owners and admins). */

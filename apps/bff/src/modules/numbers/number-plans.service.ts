@@ -10,11 +10,11 @@ import type { Db, Tx } from '../../db/client.ts';
 import { errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { BillingPort, RecurrentCharge } from '../../providers/livechat-billing/billing.port.ts';
-import * as billingRepo from '../billing/billing.repo.ts';
+import * as billingRepo from '../billing/billing.service.ts';
 import { billingUnavailable, type BillingService, type Caller } from '../billing/billing.service.ts';
 import { findPlan, planChargeName, planItem, planPrice } from '../billing/catalog.ts';
 import { isRecurrentFinal } from '../billing/charge-state.ts';
-import type { OrganizationRow } from '../organizations/organizations.repo.ts';
+import type { OrganizationRow } from '../../db/rows.ts';
 import { findNumberByE164, insertNumber } from './numbers.repo.ts';
 import type { NumbersService } from './numbers.service.ts';
 

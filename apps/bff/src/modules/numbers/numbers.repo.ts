@@ -5,8 +5,8 @@ import type { ProviderTemplate } from '../../providers/kaleyra/kaleyra.port.ts';
 import { AUDIT_ACTIONS } from '@wa/contracts';
 import { actors, audit } from '../audit/audit.ts';
 
-export type NumberRow = typeof numbers.$inferSelect;
-export type TemplateRow = typeof templates.$inferSelect;
+import type { NumberRow, TemplateRow } from '../../db/rows.ts';
+export type { NumberRow, TemplateRow };
 
 export function listNumbers(db: Db, organizationId: string): Promise<NumberRow[]> {
   return db

@@ -3,10 +3,14 @@ import type { Db } from '../../db/client.ts';
 import { errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { KaleyraPort } from '../../providers/kaleyra/kaleyra.port.ts';
-import { currentPlanCharges, type ChargeRow } from '../billing/billing.repo.ts';
+import { currentPlanCharges } from '../billing/billing.service.ts';
+import type { ChargeRow } from '../../db/rows.ts';
 import { findPlan, parsePlanItem } from '../billing/catalog.ts';
-import type { OrganizationRow } from '../organizations/organizations.repo.ts';
+import type { OrganizationRow } from '../../db/rows.ts';
 import { findNumber, listNumbers, listTemplates, replaceTemplates, type NumberRow, type TemplateRow } from './numbers.repo.ts';
+
+/** Reads (and the writes other modules take part in) that this module offers the others. */
+export { findNumber, findTemplate, listNumbers, listTemplates } from './numbers.repo.ts';
 
 const PLAN_REASON: Record<NumberRow['planStatus'], string | null> = {
   active: null,

@@ -4,14 +4,14 @@ import type { Db } from '../../db/client.ts';
 import { organizations } from '../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
 import { actors, audit } from '../audit/audit.ts';
-import { listAudit } from '../audit/audit.repo.ts';
+import { listAudit } from '../audit/audit.service.ts';
 import { toAuditDto } from '../audit/audit.service.ts';
-import { listCharges } from '../billing/billing.repo.ts';
+import { listCharges } from '../billing/billing.service.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
-import { allNumbers, findAcceptance, pendingCancellations } from '../lifecycle/lifecycle.repo.ts';
+import { allNumbers, findAcceptance, pendingCancellations } from '../lifecycle/lifecycle.service.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle.service.ts';
 import { startOf, termsStateOf } from '../lifecycle/terms.ts';
-import { listRefunds } from '../refunds/refunds.repo.ts';
+import { listRefunds } from '../refunds/refunds.service.ts';
 import type { RefundsService } from '../refunds/refunds.service.ts';
 import { businessRows } from './ops.repo.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { startStack, waitFor, type SandboxOrg, type Stack } from '../../test/stack.ts';
 import { operatorFor } from './operator-auth.ts';
-import { auditOf, balanceOf, basic, ops, OPS_TEST_ENV, TEST_OPERATOR } from './ops-test-kit.ts';
+import { auditOf, balanceOf, basic, ops, OPS_TEST_ENV, TEST_OPERATOR } from '../../test/ops-test-kit.ts';
 
 describe('operator credentials', () => {
   const creds = [

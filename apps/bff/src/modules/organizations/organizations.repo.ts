@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { organizations } from '../../db/schema.ts';
 
-export type OrganizationRow = typeof organizations.$inferSelect;
+import type { OrganizationRow } from '../../db/rows.ts';
+export type { OrganizationRow };
 
 /** Creates the organization's row on first use, with its own webhook secret. */
 export async function ensureOrganization(db: Db, id: string): Promise<OrganizationRow> {

@@ -36,6 +36,13 @@ export const DELETED_TABLES: readonly { table: string; where: string }[] = [
   { table: 'opt_outs', where: 'organization_id = $1' },
   { table: 'recipient_restrictions', where: 'organization_id = $1' },
   { table: 'number_opt_out_settings', where: 'organization_id = $1' },
+  // WhatsApp chats in LiveChat: mappings, dedupe keys, settings and the sealed LiveChat authorization.
+  { table: 'relay_chats', where: 'organization_id = $1' },
+  { table: 'relay_identities', where: 'organization_id = $1' },
+  { table: 'relay_inbound', where: 'organization_id = $1' },
+  { table: 'relay_outbound', where: 'organization_id = $1' },
+  { table: 'relay_numbers', where: 'organization_id = $1' },
+  { table: 'relay_authorizations', where: 'organization_id = $1' },
   { table: 'templates', where: 'number_id in (select id from numbers where organization_id = $1)' },
   { table: 'numbers', where: 'organization_id = $1' },
   { table: 'terms_acceptances', where: 'organization_id = $1' },

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { startStack, waitFor, type Stack } from '../../test/stack.ts';
-import { OPS_TEST_ENV, auditOf, ops, routeAppWebhooks, sendOne } from '../ops/ops-test-kit.ts';
+import { OPS_TEST_ENV, auditOf, ops, routeAppWebhooks, sendOne } from '../../test/ops-test-kit.ts';
 import { DELETED_TABLES, KEPT_TABLES } from './business-rights.service.ts';
-import { fillOrg } from './privacy-test-kit.ts';
+import { fillOrg } from '../../test/privacy-test-kit.ts';
 
 /** Rows of every organization-scoped (or linked) table for one organization, keyed by table. */
 async function rowsOf(s: Stack, orgId: string): Promise<Record<string, unknown[]>> {

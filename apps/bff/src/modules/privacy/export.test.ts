@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { startStack, type SandboxOrg, type Stack } from '../../test/stack.ts';
 import { GLOBAL_TABLES } from './export.service.ts';
-import { FILLED_TABLES, fillOrg, unzip } from './privacy-test-kit.ts';
+import { FILLED_TABLES, fillOrg, unzip } from '../../test/privacy-test-kit.ts';
 
 describe.each(DB_KINDS)('organization export on %s', (kind) => {
   let s: Stack;

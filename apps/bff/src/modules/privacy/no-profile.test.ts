@@ -23,6 +23,8 @@ const END_USER: Record<string, string> = {
   'opt_outs.reason': "the owner's note on why not to message them",
   'recipient_restrictions.recipient': 'phone number',
   'recipient_restrictions.reason': 'why processing is restricted',
+  'relay_identities.customer': 'phone number (their LiveChat customer identity)',
+  'relay_inbound.customer': 'phone number (the order of their messages in the chat)',
 };
 
 /** Every other column: about the business, its LiveChat accounts, billing, or message metadata. */
@@ -51,6 +53,12 @@ organization_lifecycle: access_lost_at installation installation_started_at lice
 organizations: created_at id low_balance_threshold status webhook_secret
 plan_cancellations: attempts cause charge_id created_at done_at last_error number_id organization_id status
 recipient_restrictions: created_at created_by organization_id
+relay_authorizations: account_id bot_id connected_at organization_id sealed_bot_secret sealed_refresh_token status updated_at
+relay_chats: active chat_id created_at identity_id organization_id updated_at
+relay_identities: created_at entity_id id number_id organization_id
+relay_inbound: chat_id error_code event_id number_id organization_id provider_message_id received_at seq settled_at status type
+relay_numbers: enabled group_id last_failure_at last_failure_code last_failure_direction number_id organization_id updated_at
+relay_outbound: chat_id created_at error_code event_id message_id organization_id settled_at status thread_id
 refunds: amount_cents charge_id currency decided_at decided_by decision_reason id number_id organization_id paid_at paid_by plan_cancelled requested_at requested_by status
 templates: body body_samples buttons category changed_at components footer header language name number_id quality rejected_reason status synced_at
 terms_acceptances: accepted_at account_id account_name id installation organization_id version

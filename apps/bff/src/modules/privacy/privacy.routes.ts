@@ -11,15 +11,12 @@ import {
   RecipientQuerySchema,
   RecipientReasonRequestSchema,
 } from '@wa/contracts';
-import type { Db } from '../../db/client.ts';
-import { organizations } from '../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
 import { handle, parse } from '../../lib/http.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { actors, type Actor } from '../audit/audit.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
 import { operatorAuth, operatorOf, type OperatorCredential } from '../ops/operator-auth.ts';
-import { eq } from 'drizzle-orm';
 import type { PrivacyServices } from './privacy.module.ts';
 
 /** The recipient-rights endpoints, the same for owners (their organization) and operators (any). */
@@ -137,7 +134,6 @@ export function privacyRoutes(p: PrivacyServices) {
 /** The same rights for operators, on any business (mounted at /ops next to the rest of the operator surface). */
 export function privacyOpsRoutes(
   p: PrivacyServices,
-  db: Db,
   d: { credentials: readonly OperatorCredential[]; failuresPer15Min: number; log: Logger },
 ) {
   const r = Router();
@@ -167,8 +163,7 @@ export function privacyOpsRoutes(
   );
   recipientRoutes(r, '/businesses/:organizationId/recipients', p, async (res) => {
     const { organizationId } = parse(OpsRecipientParamsSchema, res.req.params, 'params');
-    const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId));
-    if (!org) throw errors.notFound('The business');
+    if (!(await p.recipients.businessExists(organizationId))) throw errors.notFound('The business');
     return { orgId: organizationId, actor: actors.operator(operatorOf(res)) };
   });
   return r;

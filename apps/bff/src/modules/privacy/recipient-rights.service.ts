@@ -1,3 +1,4 @@
+import { findOrganization } from '../organizations/organizations.service.ts';
 import type { RecipientData } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
 import { audit, type Actor } from '../audit/audit.ts';
@@ -34,6 +35,11 @@ export class RecipientRightsService {
   }
 
   /** L.11a: everything held about `phone` (under the number, or under its keyed hash once erased). */
+  /** Operators act on any business: the one named must exist. */
+  async businessExists(organizationId: string): Promise<boolean> {
+    return (await findOrganization(this.db, organizationId)) !== undefined;
+  }
+
   async lookup(organizationId: string, phone: string, conn: Conn = this.db): Promise<RecipientData> {
     const h = this.hasher.hash(organizationId, phone);
     const keys = [phone, h];
@@ -130,6 +136,14 @@ export class RecipientRightsService {
         p,
       );
       await run('customer_windows', `update customer_windows set recipient = $3 where organization_id = $1 and recipient = $2`, p);
+      // WhatsApp chats in LiveChat: the customer's identity mapping (an earlier erasure's wins) and their relayed messages.
+      await q(
+        tx,
+        `delete from relay_identities i where organization_id = $1 and customer = $2 and exists (select 1 from relay_identities x where x.number_id = i.number_id and x.customer = $3)`,
+        p,
+      );
+      await run('relay_identities', `update relay_identities set customer = $3 where organization_id = $1 and customer = $2`, p);
+      await run('relay_inbound', `update relay_inbound set customer = $3 where organization_id = $1 and customer = $2`, p);
       await q(
         tx,
         `delete from campaign_recipients r where organization_id = $1 and recipient = $2 and exists (select 1 from campaign_recipients x where x.campaign_id = r.campaign_id and x.recipient = $3)`,

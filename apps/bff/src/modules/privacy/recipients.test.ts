@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { dumpTables, startStack, type Stack } from '../../test/stack.ts';
-import { OPS_TEST_ENV, ops } from '../ops/ops-test-kit.ts';
+import { OPS_TEST_ENV, ops } from '../../test/ops-test-kit.ts';
 
 describe.each(DB_KINDS)("a recipient's rights on %s", (kind) => {
   let s: Stack;

@@ -50,6 +50,9 @@ export class RetentionService {
       c.campaigns = await run(
         sql`delete from campaigns where status in ('completed', 'cancelled') and coalesce(finished_at, updated_at) < ${metadata} returning 1`,
       );
+      // The messages first, locked: a status callback's event insert (its foreign-key check) waits until the purge
+      // commits instead of adding an event between the two deletes below.
+      await run(sql`select 1 from messages where created_at < ${metadata} for update`);
       c.message_events = await run(
         sql`delete from message_events where message_id in (select id from messages where created_at < ${metadata}) returning 1`,
       );

@@ -4,7 +4,7 @@ import { startQueue, type Queue } from '../../queue/queue.ts';
 import { registerJobs } from '../../jobs.ts';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { startStack, waitFor, type Stack } from '../../test/stack.ts';
-import { fillOrg } from './privacy-test-kit.ts';
+import { fillOrg } from '../../test/privacy-test-kit.ts';
 import { RETENTION_JOB } from './retention.service.ts';
 
 const DAY = 86_400_000;

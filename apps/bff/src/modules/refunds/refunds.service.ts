@@ -4,15 +4,19 @@ import { DomainError, errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { actorLabel, actors, audit, type Actor } from '../audit/audit.ts';
 import type { Identity } from '../auth/auth.service.ts';
-import { disconnectNumber, findCharge, listCharges, type ChargeRow } from '../billing/billing.repo.ts';
+import { disconnectNumber, findCharge, listCharges } from '../billing/billing.service.ts';
+import type { ChargeRow } from '../../db/rows.ts';
 import type { BillingService } from '../billing/billing.service.ts';
 import { lockLedgerIn } from '../ledger/ledger.service.ts';
-import { allNumbers, findAnyNumber } from '../lifecycle/lifecycle.repo.ts';
+import { allNumbers, findAnyNumber } from '../lifecycle/lifecycle.service.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle.service.ts';
 import type { PlanCancellationService } from '../lifecycle/plan-cancellation.service.ts';
 import { effectiveInstant } from '../lifecycle/terms.ts';
 import { refundEligibility } from './eligibility.ts';
 import * as repo from './refunds.repo.ts';
+
+/** Reads (and the writes other modules take part in) that this module offers the others. */
+export { listRefunds } from './refunds.repo.ts';
 
 /** Charges that took money: a paid package, a plan that ran. */
 const PAID: Record<'direct' | 'recurrent', readonly string[]> = {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditOf, balanceOf, ledgerOf, ops, OPS_TEST_ENV } from '../ops/ops-test-kit.ts';
+import { auditOf, balanceOf, ledgerOf, ops, OPS_TEST_ENV } from '../../test/ops-test-kit.ts';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { startStack, waitFor, type SandboxOrg, type Stack } from '../../test/stack.ts';
 

@@ -25,6 +25,7 @@ const PAGES: Page[] = [
   { id: 'templates', label: 'Templates', component: lazy(() => import('./templates-page.tsx')) },
   { id: 'campaigns', label: 'Campaigns', component: lazy(() => import('./campaigns-page.tsx')) },
   { id: 'opt-outs', label: 'Opt-outs', component: lazy(() => import('./opt-outs-page.tsx')) },
+  { id: 'relay', label: 'WhatsApp chats', component: lazy(() => import('./relay-page.tsx')) },
   { id: 'privacy', label: 'Customer data', component: lazy(() => import('./privacy-page.tsx')) },
   { id: 'account', label: 'Account', component: lazy(() => import('./account-page.tsx')) },
 ];

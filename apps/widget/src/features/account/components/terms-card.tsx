@@ -1,6 +1,6 @@
-import { Link, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Link, Tag } from '@livechat/design-system-react-components';
 import { Card } from '../../../components/card.tsx';
-import { errorMessage } from '../../../lib/api-client.ts';
+import { QueryState } from '../../../lib/query-state.tsx';
 import { formatDateTime } from '../../../lib/format-date.ts';
 import { useAccount } from '../api/get-account.ts';
 import { formatTermsDate } from './terms-date.ts';
@@ -17,56 +17,51 @@ export function TermsCard() {
   const account = useAccount();
   return (
     <Card title="Account and terms">
-      {account.isPending ? (
-        <Loader size="small" />
-      ) : account.isError ? (
-        <Text className="wa-error-text" role="alert">
-          Couldn't load the account. {errorMessage(account.error)}
-        </Text>
-      ) : (
-        <dl className="wa-facts" data-testid="account-facts">
-          <dt>Status</dt>
-          <dd>
-            <Tag kind={STATUS[account.data.status]?.kind ?? 'default'} size="small" data-testid="account-status">
-              {STATUS[account.data.status]?.label ?? account.data.status}
-            </Tag>
-            {account.data.statusReason && <span className="wa-muted"> {account.data.statusReason}</span>}
-          </dd>
-          <dt>Customer since</dt>
-          <dd>{formatDateTime(account.data.startedAt)}</dd>
-          <dt>Terms</dt>
-          <dd data-testid="terms-version">
-            {account.data.terms.onVersion === null ? (
-              <span className="wa-warning-text">Not accepted yet</span>
-            ) : account.data.terms.onVersion === 'earlier' ? (
-              <>
-                Earlier version: you started before {formatTermsDate(account.data.terms.effectiveDate)}.{' '}
-                {account.data.terms.earlierUrl && (
-                  <Link href={account.data.terms.earlierUrl} target="_blank" rel="noopener noreferrer">
-                    Read it
+      <QueryState query={account} failed="Couldn't load the account.">
+        {(data) => (
+          <dl className="wa-facts" data-testid="account-facts">
+            <dt>Status</dt>
+            <dd>
+              <Tag kind={STATUS[data.status]?.kind ?? 'default'} size="small" data-testid="account-status">
+                {STATUS[data.status]?.label ?? data.status}
+              </Tag>
+              {data.statusReason && <span className="wa-muted"> {data.statusReason}</span>}
+            </dd>
+            <dt>Customer since</dt>
+            <dd>{formatDateTime(data.startedAt)}</dd>
+            <dt>Terms</dt>
+            <dd data-testid="terms-version">
+              {data.terms.onVersion === null ? (
+                <span className="wa-warning-text">Not accepted yet</span>
+              ) : data.terms.onVersion === 'earlier' ? (
+                <>
+                  Earlier version: you started before {formatTermsDate(data.terms.effectiveDate)}.{' '}
+                  {data.terms.earlierUrl && (
+                    <Link href={data.terms.earlierUrl} target="_blank" rel="noopener noreferrer">
+                      Read it
+                    </Link>
+                  )}
+                </>
+              ) : (
+                <>
+                  Version of {formatTermsDate(data.terms.effectiveDate)}
+                  {data.terms.accepted && (
+                    <span className="wa-muted">
+                      {' '}
+                      · accepted by {data.terms.accepted.acceptedBy ?? 'the owner'} on {formatDateTime(data.terms.accepted.acceptedAt)}
+                    </span>
+                  )}{' '}
+                  <Link href={data.terms.currentUrl} target="_blank" rel="noopener noreferrer">
+                    Read them
                   </Link>
-                )}
-              </>
-            ) : (
-              <>
-                Version of {formatTermsDate(account.data.terms.effectiveDate)}
-                {account.data.terms.accepted && (
-                  <span className="wa-muted">
-                    {' '}
-                    · accepted by {account.data.terms.accepted.acceptedBy ?? 'the owner'} on{' '}
-                    {formatDateTime(account.data.terms.accepted.acceptedAt)}
-                  </span>
-                )}{' '}
-                <Link href={account.data.terms.currentUrl} target="_blank" rel="noopener noreferrer">
-                  Read them
-                </Link>
-              </>
-            )}
-          </dd>
-          <dt>Time zone</dt>
-          <dd>{account.data.timeZone}</dd>
-        </dl>
-      )}
+                </>
+              )}
+            </dd>
+            <dt>Time zone</dt>
+            <dd>{data.timeZone}</dd>
+          </dl>
+        )}
+      </QueryState>
     </Card>
   );
 }

@@ -1,8 +1,8 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { AuditResponseSchema } from '@wa/contracts';
-import { apiDownload, apiRequest } from '../../../lib/api-client.ts';
+import { apiRequest } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
-import { saveFile } from '../../../lib/save-file.ts';
+import { downloadAndSave } from '../../../lib/save-file.ts';
 
 const PAGE_SIZE = 100;
 
@@ -30,8 +30,5 @@ export function useAudit() {
 
 /** The whole log as the BFF's CSV, saved from the iframe (it sits behind the bearer token). */
 export async function downloadAuditCsv(): Promise<string> {
-  const { blob, filename } = await apiDownload('/api/audit.csv');
-  const name = filename ?? 'whatsapp-audit.csv';
-  saveFile(blob, name);
-  return name;
+  return downloadAndSave('/api/audit.csv', 'whatsapp-audit.csv');
 }

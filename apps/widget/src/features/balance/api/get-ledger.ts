@@ -1,8 +1,8 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { LedgerResponseSchema } from '@wa/contracts';
-import { apiDownload, apiRequest } from '../../../lib/api-client.ts';
+import { apiRequest } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
-import { saveFile } from '../../../lib/save-file.ts';
+import { downloadAndSave } from '../../../lib/save-file.ts';
 
 const PAGE_SIZE = 50;
 
@@ -29,8 +29,5 @@ export function useLedger() {
 
 /** Every movement as the BFF's CSV (streamed from the server), saved from the iframe. */
 export async function downloadLedgerCsv(): Promise<string> {
-  const { blob, filename } = await apiDownload('/api/ledger.csv');
-  const name = filename ?? 'whatsapp-ledger.csv';
-  saveFile(blob, name);
-  return name;
+  return downloadAndSave('/api/ledger.csv', 'whatsapp-ledger.csv');
 }

@@ -1,6 +1,6 @@
-import { Heading, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Heading, Tag, Text } from '@livechat/design-system-react-components';
 import { Card } from '../../../components/card.tsx';
-import { errorMessage } from '../../../lib/api-client.ts';
+import { QueryState } from '../../../lib/query-state.tsx';
 import { useBalance } from '../api/get-balance.ts';
 
 /** The organization's conversation balance, for the fullscreen overview. */
@@ -8,35 +8,31 @@ export function BalanceCard() {
   const balance = useBalance();
   return (
     <Card title="Conversations">
-      {balance.isPending ? (
-        <Loader size="small" />
-      ) : balance.isError ? (
-        <Text className="wa-error-text" role="alert">
-          Couldn't load the balance. {errorMessage(balance.error)}
-        </Text>
-      ) : (
-        <div className="wa-stack">
-          <div className="wa-row">
-            <Heading size="lg" as="span" data-testid="balance-remaining">
-              {balance.data.remaining}
-            </Heading>
-            <Text as="span" className="wa-muted">
-              remaining
-            </Text>
-            {balance.data.low && <Tag kind="warning">Low</Tag>}
+      <QueryState query={balance} failed="Couldn't load the balance.">
+        {(data) => (
+          <div className="wa-stack">
+            <div className="wa-row">
+              <Heading size="lg" as="span" data-testid="balance-remaining">
+                {data.remaining}
+              </Heading>
+              <Text as="span" className="wa-muted">
+                remaining
+              </Text>
+              {data.low && <Tag kind="warning">Low</Tag>}
+            </div>
+            {data.reserved > 0 && (
+              <Text as="span" size="sm" className="wa-muted">
+                {data.reserved} held by running campaigns
+              </Text>
+            )}
+            {data.lowBalanceThreshold !== null && (
+              <Text as="span" size="sm" className="wa-muted">
+                Low-balance warning below {data.lowBalanceThreshold}
+              </Text>
+            )}
           </div>
-          {balance.data.reserved > 0 && (
-            <Text as="span" size="sm" className="wa-muted">
-              {balance.data.reserved} held by running campaigns
-            </Text>
-          )}
-          {balance.data.lowBalanceThreshold !== null && (
-            <Text as="span" size="sm" className="wa-muted">
-              Low-balance warning below {balance.data.lowBalanceThreshold}
-            </Text>
-          )}
-        </div>
-      )}
+        )}
+      </QueryState>
     </Card>
   );
 }

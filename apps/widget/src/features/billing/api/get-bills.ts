@@ -1,8 +1,8 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { BillsResponseSchema } from '@wa/contracts';
-import { apiDownload, apiRequest } from '../../../lib/api-client.ts';
+import { apiRequest } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
-import { saveFile } from '../../../lib/save-file.ts';
+import { downloadAndSave } from '../../../lib/save-file.ts';
 
 const PAGE_SIZE = 50;
 
@@ -29,8 +29,5 @@ export function useBills() {
 
 /** The bills as the BFF's CSV, saved from the iframe (the file sits behind the bearer token). */
 export async function downloadBillsCsv(): Promise<string> {
-  const { blob, filename } = await apiDownload('/api/billing/charges.csv');
-  const name = filename ?? 'whatsapp-bills.csv';
-  saveFile(blob, name);
-  return name;
+  return downloadAndSave('/api/billing/charges.csv', 'whatsapp-bills.csv');
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Loader, SegmentedControl, Text } from '@livechat/design-system-react-components';
+import { SegmentedControl, Text } from '@livechat/design-system-react-components';
 import { Card } from '../../../components/card.tsx';
+import { QueryState } from '../../../lib/query-state.tsx';
 import type { Usage } from '@wa/contracts';
-import { errorMessage } from '../../../lib/api-client.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
 import { useUsage } from '../api/get-usage.ts';
 
@@ -90,33 +90,29 @@ export function UsageCard() {
             onButtonClick={(id) => setDays(Number(id))}
           />
         </div>
-        {usage.isPending ? (
-          <Loader size="small" />
-        ) : usage.isError ? (
-          <Text size="sm" className="wa-error-text" role="alert">
-            Couldn't load usage. {errorMessage(usage.error)}
-          </Text>
-        ) : (
-          <>
-            <UsageChart usage={usage.data} />
-            {usage.data.total === 0 && (
-              <Text size="sm" className="wa-muted" textAlign="center" data-testid="usage-empty">
-                No conversations were opened in these {days} days.
-              </Text>
-            )}
-            <div className="wa-legend" data-testid="usage-legend">
-              <Text as="span" size="sm" bold data-testid="usage-total">
-                {usage.data.total} conversation{usage.data.total === 1 ? '' : 's'} in total
-              </Text>
-              {usage.data.numbers.map((n, i) => (
-                <Text as="span" size="sm" key={n.id} className="wa-legend__item" data-testid={`usage-number-${n.id}`}>
-                  <span className="wa-legend__swatch" style={{ background: COLORS[i % COLORS.length] }} />
-                  {n.displayName} ({formatPhone(n.number)}): {n.total}
+        <QueryState query={usage} failed="Couldn't load usage." size="sm">
+          {(data) => (
+            <>
+              <UsageChart usage={data} />
+              {data.total === 0 && (
+                <Text size="sm" className="wa-muted" textAlign="center" data-testid="usage-empty">
+                  No conversations were opened in these {days} days.
                 </Text>
-              ))}
-            </div>
-          </>
-        )}
+              )}
+              <div className="wa-legend" data-testid="usage-legend">
+                <Text as="span" size="sm" bold data-testid="usage-total">
+                  {data.total} conversation{data.total === 1 ? '' : 's'} in total
+                </Text>
+                {data.numbers.map((n, i) => (
+                  <Text as="span" size="sm" key={n.id} className="wa-legend__item" data-testid={`usage-number-${n.id}`}>
+                    <span className="wa-legend__swatch" style={{ background: COLORS[i % COLORS.length] }} />
+                    {n.displayName} ({formatPhone(n.number)}): {n.total}
+                  </Text>
+                ))}
+              </div>
+            </>
+          )}
+        </QueryState>
       </div>
     </Card>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { Button, Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Button, Tag, Text } from '@livechat/design-system-react-components';
 import { Card } from '../../../components/card.tsx';
+import { QueryState } from '../../../lib/query-state.tsx';
 import type { DataDeletion } from '@wa/contracts';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { useDataDeletion, useDataDeletionRequest } from '../api/business.ts';
@@ -32,88 +33,84 @@ export function DataDeletionCard() {
 
   return (
     <Card title={query.data?.appInstalled === false ? 'Delete our data' : 'Delete our data after uninstalling'}>
-      {query.isPending ? (
-        <Loader size="small" />
-      ) : query.isError ? (
-        <Text className="wa-error-text" role="alert">
-          Couldn't load it. {errorMessage(query.error)}
-        </Text>
-      ) : (
-        <div className="wa-stack" data-testid="data-deletion">
-          {query.data.status === 'done' ? (
-            <Text size="sm" data-testid="deletion-status">
-              <Tag kind="success">Deleted</Tag> Your data was deleted on {when(query.data.doneAt)}.
-            </Text>
-          ) : query.data.status === 'requested' ? (
-            <Text size="sm" data-testid="deletion-status">
-              <Tag kind="warning">Requested</Tag> Asked on {when(query.data.requestedAt)}. When you uninstall the app, your numbers,
-              templates, message and campaign history, opt-outs, contact data and terms acceptances are deleted.
-            </Text>
-          ) : query.data.appInstalled ? (
-            <Text size="sm" data-testid="deletion-status">
-              When you uninstall the app we keep your data, so a reinstall can show your history. Ask us to delete it instead: it is deleted
-              as soon as you uninstall. Export it first if you want a copy.
-            </Text>
-          ) : (
-            <Text size="sm" data-testid="deletion-status">
-              The app is uninstalled, and we still hold your numbers, templates, message and campaign history, opt-outs, contact data and
-              terms acceptances. You can have them deleted now. This cannot be undone.
-            </Text>
-          )}
-          <Text size="sm" className="wa-muted">
-            What the law makes us keep:
-          </Text>
-          <Kept kept={query.data.kept} />
-          <div className="wa-row">
-            {query.data.status === 'none' && !confirming && (
-              <Button
-                kind="secondary"
-                size="compact"
-                loading={change.isPending}
-                onClick={() => (query.data.appInstalled ? change.mutate('request') : setConfirming(true))}
-                data-testid="deletion-request"
-              >
-                {query.data.appInstalled ? 'Delete our data when we uninstall' : 'Delete our data now'}
-              </Button>
-            )}
-            {query.data.status === 'none' && confirming && (
-              <>
-                <Text as="span" size="sm" data-testid="deletion-confirm-text">
-                  Delete it for good?
-                </Text>
-                <Button
-                  kind="destructive"
-                  size="compact"
-                  loading={change.isPending}
-                  onClick={() => change.mutate('request', { onSettled: () => setConfirming(false) })}
-                  data-testid="deletion-confirm"
-                >
-                  Delete now
-                </Button>
-                <Button kind="secondary" size="compact" onClick={() => setConfirming(false)}>
-                  Cancel
-                </Button>
-              </>
-            )}
-            {query.data.status === 'requested' && (
-              <Button
-                kind="secondary"
-                size="compact"
-                loading={change.isPending}
-                onClick={() => change.mutate('withdraw')}
-                data-testid="deletion-withdraw"
-              >
-                Keep our data after all
-              </Button>
-            )}
-            {change.isError && (
-              <Text as="span" size="sm" className="wa-error-text" role="alert">
-                {errorMessage(change.error)}
+      <QueryState query={query} failed="Couldn't load it.">
+        {(data) => (
+          <div className="wa-stack" data-testid="data-deletion">
+            {data.status === 'done' ? (
+              <Text size="sm" data-testid="deletion-status">
+                <Tag kind="success">Deleted</Tag> Your data was deleted on {when(data.doneAt)}.
+              </Text>
+            ) : data.status === 'requested' ? (
+              <Text size="sm" data-testid="deletion-status">
+                <Tag kind="warning">Requested</Tag> Asked on {when(data.requestedAt)}. When you uninstall the app, your numbers, templates,
+                message and campaign history, opt-outs, contact data and terms acceptances are deleted.
+              </Text>
+            ) : data.appInstalled ? (
+              <Text size="sm" data-testid="deletion-status">
+                When you uninstall the app we keep your data, so a reinstall can show your history. Ask us to delete it instead: it is
+                deleted as soon as you uninstall. Export it first if you want a copy.
+              </Text>
+            ) : (
+              <Text size="sm" data-testid="deletion-status">
+                The app is uninstalled, and we still hold your numbers, templates, message and campaign history, opt-outs, contact data and
+                terms acceptances. You can have them deleted now. This cannot be undone.
               </Text>
             )}
+            <Text size="sm" className="wa-muted">
+              What the law makes us keep:
+            </Text>
+            <Kept kept={data.kept} />
+            <div className="wa-row">
+              {data.status === 'none' && !confirming && (
+                <Button
+                  kind="secondary"
+                  size="compact"
+                  loading={change.isPending}
+                  onClick={() => (data.appInstalled ? change.mutate('request') : setConfirming(true))}
+                  data-testid="deletion-request"
+                >
+                  {data.appInstalled ? 'Delete our data when we uninstall' : 'Delete our data now'}
+                </Button>
+              )}
+              {data.status === 'none' && confirming && (
+                <>
+                  <Text as="span" size="sm" data-testid="deletion-confirm-text">
+                    Delete it for good?
+                  </Text>
+                  <Button
+                    kind="destructive"
+                    size="compact"
+                    loading={change.isPending}
+                    onClick={() => change.mutate('request', { onSettled: () => setConfirming(false) })}
+                    data-testid="deletion-confirm"
+                  >
+                    Delete now
+                  </Button>
+                  <Button kind="secondary" size="compact" onClick={() => setConfirming(false)}>
+                    Cancel
+                  </Button>
+                </>
+              )}
+              {data.status === 'requested' && (
+                <Button
+                  kind="secondary"
+                  size="compact"
+                  loading={change.isPending}
+                  onClick={() => change.mutate('withdraw')}
+                  data-testid="deletion-withdraw"
+                >
+                  Keep our data after all
+                </Button>
+              )}
+              {change.isError && (
+                <Text as="span" size="sm" className="wa-error-text" role="alert">
+                  {errorMessage(change.error)}
+                </Text>
+              )}
+            </div>
           </div>
-        </div>
-      )}
+        )}
+      </QueryState>
     </Card>
   );
 }

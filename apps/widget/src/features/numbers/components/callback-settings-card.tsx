@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Button, Loader, Text } from '@livechat/design-system-react-components';
+import { Button, Text } from '@livechat/design-system-react-components';
 import { Card } from '../../../components/card.tsx';
-import { errorMessage } from '../../../lib/api-client.ts';
+import { QueryState } from '../../../lib/query-state.tsx';
 import { useCallbackSettings } from '../api/manage-numbers.ts';
 
 function Row({ label, value, secret, testId }: { label: string; value: string; secret?: boolean; testId: string }) {
@@ -48,20 +48,16 @@ export function CallbackSettingsCard() {
           In your Kaleyra console, give each number a callback profile with these URLs and Basic authentication (API v2), or set the
           incoming URL on the number (API v1). They are the same for every number of your organization.
         </Text>
-        {settings.isPending ? (
-          <Loader size="small" />
-        ) : settings.isError ? (
-          <Text size="sm" className="wa-error-text" role="alert">
-            Couldn't load the settings. {errorMessage(settings.error)}
-          </Text>
-        ) : (
-          <div className="wa-stack wa-stack--tight">
-            <Row label="Status URL" value={settings.data.statusUrl} testId="callback-status-url" />
-            <Row label="Incoming URL" value={settings.data.incomingUrl} testId="callback-incoming-url" />
-            <Row label="Username" value={settings.data.username} testId="callback-username" />
-            <Row label="Password" value={settings.data.password} secret testId="callback-password" />
-          </div>
-        )}
+        <QueryState query={settings} failed="Couldn't load the settings." size="sm">
+          {(data) => (
+            <div className="wa-stack wa-stack--tight">
+              <Row label="Status URL" value={data.statusUrl} testId="callback-status-url" />
+              <Row label="Incoming URL" value={data.incomingUrl} testId="callback-incoming-url" />
+              <Row label="Username" value={data.username} testId="callback-username" />
+              <Row label="Password" value={data.password} secret testId="callback-password" />
+            </div>
+          )}
+        </QueryState>
       </div>
     </Card>
   );

@@ -1,6 +1,6 @@
-import { Loader, Tag, Text } from '@livechat/design-system-react-components';
+import { Tag, Text } from '@livechat/design-system-react-components';
 import { Card } from '../../../components/card.tsx';
-import { errorMessage } from '../../../lib/api-client.ts';
+import { QueryState } from '../../../lib/query-state.tsx';
 import { useNumbers } from '../api/get-numbers.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
 import { PLAN_STATUS } from '../utils/plan-status.ts';
@@ -10,43 +10,41 @@ export function NumbersList() {
   const numbers = useNumbers();
   return (
     <Card title="WhatsApp numbers">
-      {numbers.isPending ? (
-        <Loader size="small" />
-      ) : numbers.isError ? (
-        <Text className="wa-error-text" role="alert">
-          Couldn't load the numbers. {errorMessage(numbers.error)}
-        </Text>
-      ) : numbers.data.length === 0 ? (
-        <Text className="wa-muted" data-testid="numbers-empty">
-          No WhatsApp number is connected yet.
-        </Text>
-      ) : (
-        <ul className="wa-list" data-testid="numbers-list">
-          {numbers.data.map((n) => {
-            const plan = PLAN_STATUS[n.planStatus];
-            return (
-              <li key={n.id} className="wa-list__item" data-testid={`number-${n.id}`}>
-                <div className="wa-stack wa-stack--tight">
-                  <Text as="span" bold>
-                    {n.displayName}
-                  </Text>
-                  <Text as="span" size="sm" className="wa-muted">
-                    {formatPhone(n.number)} · API {n.apiVersion}
-                  </Text>
-                  {!n.canSend && n.cannotSendReason && (
-                    <Text as="span" size="sm" className="wa-warning-text">
-                      {n.cannotSendReason}
-                    </Text>
-                  )}
-                </div>
-                <Tag kind={plan.kind} size="small" className="wa-no-shrink" data-testid={`number-plan-${n.id}`}>
-                  {plan.label}
-                </Tag>
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <QueryState query={numbers} failed="Couldn't load the numbers.">
+        {(data) =>
+          data.length === 0 ? (
+            <Text className="wa-muted" data-testid="numbers-empty">
+              No WhatsApp number is connected yet.
+            </Text>
+          ) : (
+            <ul className="wa-list" data-testid="numbers-list">
+              {data.map((n) => {
+                const plan = PLAN_STATUS[n.planStatus];
+                return (
+                  <li key={n.id} className="wa-list__item" data-testid={`number-${n.id}`}>
+                    <div className="wa-stack wa-stack--tight">
+                      <Text as="span" bold>
+                        {n.displayName}
+                      </Text>
+                      <Text as="span" size="sm" className="wa-muted">
+                        {formatPhone(n.number)} · API {n.apiVersion}
+                      </Text>
+                      {!n.canSend && n.cannotSendReason && (
+                        <Text as="span" size="sm" className="wa-warning-text">
+                          {n.cannotSendReason}
+                        </Text>
+                      )}
+                    </div>
+                    <Tag kind={plan.kind} size="small" className="wa-no-shrink" data-testid={`number-plan-${n.id}`}>
+                      {plan.label}
+                    </Tag>
+                  </li>
+                );
+              })}
+            </ul>
+          )
+        }
+      </QueryState>
     </Card>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Button, Loader, SearchInput, Tag, Text } from '@livechat/design-system-react-components';
+import { Button, SearchInput, Tag, Text } from '@livechat/design-system-react-components';
 import type { OptOut } from '@wa/contracts';
-import { errorMessage } from '../../../lib/api-client.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
+import { ListState } from '../../../lib/query-state.tsx';
 import { LoadMore } from '../../../lib/load-more.tsx';
 import { useOptOuts, useRemoveOptOut } from '../api/opt-outs.ts';
 import { formatDay, SOURCE_LABEL } from '../utils/source-label.ts';
@@ -68,17 +68,14 @@ export function OptOutList() {
           </Text>
         )}
       </div>
-      {list.isPending ? (
-        <Loader size="small" />
-      ) : list.isError && rows.length === 0 ? (
-        <Text className="wa-error-text" role="alert">
-          Couldn't load the list. {errorMessage(list.error)}
-        </Text>
-      ) : rows.length === 0 ? (
-        <Text className="wa-muted" data-testid="opt-outs-empty">
-          {q.trim() ? 'No opted-out number matches.' : 'Nobody has opted out yet. Customers who reply STOP appear here.'}
-        </Text>
-      ) : (
+      <ListState
+        query={list}
+        count={rows.length}
+        failed="Couldn't load the list."
+        empty={q.trim() ? 'No opted-out number matches.' : 'Nobody has opted out yet. Customers who reply STOP appear here.'}
+        emptyTestId="opt-outs-empty"
+        size="md"
+      >
         <table className="wa-table" data-testid="opt-out-table">
           <thead>
             <tr>
@@ -119,7 +116,7 @@ export function OptOutList() {
             ))}
           </tbody>
         </table>
-      )}
+      </ListState>
       {rows.length > 0 && list.hasNextPage && <LoadMore query={list} shown={rows.length} noun="customers" testId="opt-outs-load-more" />}
     </div>
   );

@@ -1,5 +1,5 @@
 import { ErrorCode, type FieldError } from '@wa/contracts';
-import { ApiError, errorMessage } from '../../lib/api-client.ts';
+import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 
 export interface SendFieldErrors {
   to?: string | undefined;

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { E164Schema } from './identity.ts';
+
+/** WhatsApp numbers, their plans and their synced templates. */
+
+const isoDate = z.iso.datetime({ offset: true });
+const id = z.string().min(1).max(100);
+
+export const ApiVersionSchema = z.enum(['v1', 'v2']);
+export type ApiVersion = z.infer<typeof ApiVersionSchema>;
+
+export const PlanStatusSchema = z.enum(['pending', 'active', 'past_due', 'frozen', 'cancelled', 'declined']);
+export type PlanStatus = z.infer<typeof PlanStatusSchema>;
+
+export const BillingCycleSchema = z.enum(['monthly', 'annual']);
+export type BillingCycle = z.infer<typeof BillingCycleSchema>;
+
+export const NumberPlanSchema = z.object({
+  planId: z.string(),
+  planName: z.string(),
+  billingCycle: BillingCycleSchema,
+  priceCents: z.number().int().nonnegative(),
+  chargeId: z.string(),
+  nextChargeAt: isoDate.nullable(),
+});
+export type NumberPlan = z.infer<typeof NumberPlanSchema>;
+
+export const WhatsAppNumberSchema = z
+  .object({
+    id: z.string(),
+    number: E164Schema,
+    displayName: z.string(),
+    apiVersion: ApiVersionSchema,
+    wabaId: z.string(),
+    planStatus: PlanStatusSchema,
+    canSend: z.boolean(),
+    /** Why sending is refused, in words an agent understands; null when `canSend`. */
+    cannotSendReason: z.string().nullable(),
+    /** The plan this number pays for (its latest recurrent charge); null before one was chosen. */
+    plan: NumberPlanSchema.nullable().optional(),
+    createdAt: isoDate,
+  })
+  .meta({ id: 'WhatsAppNumber' });
+export type WhatsAppNumber = z.infer<typeof WhatsAppNumberSchema>;
+
+export const NumbersResponseSchema = z.object({ numbers: z.array(WhatsAppNumberSchema) }).meta({ id: 'Numbers' });
+export type NumbersResponse = z.infer<typeof NumbersResponseSchema>;
+
+export const TemplateCategorySchema = z.enum(['marketing', 'utility', 'authentication']);
+export type TemplateCategory = z.infer<typeof TemplateCategorySchema>;
+export const ConversationCategorySchema = z.enum(['marketing', 'utility', 'authentication', 'service']);
+export type ConversationCategory = z.infer<typeof ConversationCategorySchema>;
+
+export const TemplateStatusSchema = z.enum(['approved', 'pending', 'rejected', 'paused', 'disabled']);
+export type TemplateStatus = z.infer<typeof TemplateStatusSchema>;
+
+export const TemplateSchema = z
+  .object({
+    name: z.string(),
+    language: z.string(),
+    category: TemplateCategorySchema,
+    status: TemplateStatusSchema,
+    header: z.string().nullable(),
+    body: z.string(),
+    footer: z.string().nullable(),
+    buttons: z.array(z.object({ type: z.string(), text: z.string() })),
+    variableCount: z.number().int().nonnegative(),
+    rejectedReason: z.string().nullable(),
+    /** Media header format, dynamic URL buttons and their indexes: what a send has to fill beyond the body. */
+    headerFormat: z.enum(['none', 'text', 'image', 'video', 'document', 'location']).optional(),
+    richButtons: z.array(z.object({ type: z.string(), text: z.string(), url: z.string().nullable(), dynamic: z.boolean() })).optional(),
+  })
+  .meta({ id: 'Template' });
+export type Template = z.infer<typeof TemplateSchema>;
+
+export const TemplatesResponseSchema = z
+  .object({ templates: z.array(TemplateSchema), syncedAt: isoDate.nullable() })
+  .meta({ id: 'Templates' });
+export type TemplatesResponse = z.infer<typeof TemplatesResponseSchema>;
+
+export const NumberParamsSchema = z.object({ numberId: id });
