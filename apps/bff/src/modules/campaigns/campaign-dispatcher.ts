@@ -21,6 +21,8 @@ import { numberLimit } from './pace.ts';
 import { campaignMessageParts } from '../templates/rich-send.ts';
 
 export const DISPATCH_JOB = 'campaign-dispatch';
+/** Each worker's own dispatch queue: a lane passed on to an instance reaches that instance, not whoever polls first. */
+export const ownDispatchQueue = (workerId: string) => `${DISPATCH_JOB}.${workerId}`;
 
 export interface DispatchConfig {
   numberRatePerSecond: number;
@@ -270,12 +272,12 @@ export class CampaignDispatcher {
   }
 
   /** Offers one job per lane; pg-boss keeps at most one queued job per lane, so repeated kicks are free. */
-  async kick(campaignId: string, startAfter?: Date, lanes?: number[], bounce = 0): Promise<void> {
+  async kick(campaignId: string, startAfter?: Date, lanes?: number[], bounce = 0, to?: string): Promise<void> {
     if (!this.queue) return;
     const after = startAfter && startAfter.getTime() > Date.now() + (bounce ? 0 : 500) ? startAfter : undefined;
     for (const lane of lanes ?? Array.from({ length: this.cfg.lanes }, (_, i) => i)) {
       await this.queue.send(
-        DISPATCH_JOB,
+        to ? ownDispatchQueue(to) : DISPATCH_JOB,
         { campaignId, lane, ...(bounce ? { bounce } : {}) },
         { singletonKey: `${campaignId}:${lane}`, retryLimit: 0, expireInSeconds: 300, ...(after ? { startAfter: after } : {}) },
       );
@@ -306,7 +308,8 @@ export class CampaignDispatcher {
     if (bounce < MAX_BOUNCES) {
       const preferred = await this.preferredWorker(campaignId, laneNo);
       if (preferred && preferred !== this.workerId) {
-        await this.kick(campaignId, new Date(Date.now() + 200), [laneNo], bounce + 1);
+        // Straight to that instance's own queue. Should it die first, the sweeper restarts the lane nobody holds.
+        await this.kick(campaignId, undefined, [laneNo], bounce + 1, preferred);
         return;
       }
     }
@@ -1003,18 +1006,21 @@ export async function startCampaignWorkers(
   log: Logger,
   options: { concurrency?: number; sweepMs?: number } = {},
 ) {
-  await queue.createQueue(DISPATCH_JOB, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
+  const own = ownDispatchQueue(dispatcher.workerId);
+  for (const name of [DISPATCH_JOB, own]) await queue.createQueue(name, { policy: 'short', retryLimit: 0, expireInSeconds: 300 });
   dispatcher.attach(queue);
   // The lease first: recipients this process claims carry its id, and others must see it alive.
   await dispatcher.startHeartbeat();
-  await queue.work<{ campaignId: string; lane?: number; bounce?: number }>(
-    DISPATCH_JOB,
-    { localConcurrency: options.concurrency ?? 4, pollingIntervalSeconds: 0.5, batchSize: 1 },
-    async ([job]) => {
-      if (!job) return;
-      await dispatcher.runLane(job.data.campaignId, job.data.lane ?? 0, job.data.bounce ?? 0);
-    },
-  );
+  for (const name of [DISPATCH_JOB, own]) {
+    await queue.work<{ campaignId: string; lane?: number; bounce?: number }>(
+      name,
+      { localConcurrency: options.concurrency ?? 4, pollingIntervalSeconds: 0.5, batchSize: 1 },
+      async ([job]) => {
+        if (!job) return;
+        await dispatcher.runLane(job.data.campaignId, job.data.lane ?? 0, job.data.bounce ?? 0);
+      },
+    );
+  }
   const sweep = () => dispatcher.sweep().catch((err: Error) => log.warn({ err: err.message }, 'campaign sweep failed'));
   const timer = setInterval(sweep, options.sweepMs ?? 1_000);
   timer.unref();
