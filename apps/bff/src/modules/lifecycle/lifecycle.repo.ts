@@ -122,6 +122,14 @@ export async function markCancellation(conn: Conn, chargeId: string, values: Par
   await conn.update(planCancellations).set(values).where(eq(planCancellations.chargeId, chargeId));
 }
 
+/** A failed attempt, noted only while the cancellation is still owed: a concurrent settle may have done it. */
+export async function noteCancellationAttempt(conn: Conn, chargeId: string, attempts: number, lastError: string) {
+  await conn
+    .update(planCancellations)
+    .set({ attempts, lastError })
+    .where(and(eq(planCancellations.chargeId, chargeId), eq(planCancellations.status, 'pending')));
+}
+
 export async function findCancellation(conn: Conn, chargeId: string): Promise<PlanCancellationRow | undefined> {
   const [row] = await conn.select().from(planCancellations).where(eq(planCancellations.chargeId, chargeId));
   return row;

@@ -8,7 +8,7 @@ import { findCharge, openKeptToken } from '../billing/billing.service.ts';
 import type { BillingService } from '../billing/billing.service.ts';
 import { isRecurrentFinal } from '../billing/charge-state.ts';
 import type { TokenVault } from '../billing/token-vault.ts';
-import { findCancellation, markCancellation, pendingCancellations } from './lifecycle.repo.ts';
+import { findCancellation, markCancellation, noteCancellationAttempt, pendingCancellations } from './lifecycle.repo.ts';
 
 export interface CancellationOutcome {
   cancelled: number;
@@ -87,7 +87,7 @@ export class PlanCancellationService {
         continue;
       }
       if (!token) {
-        await markCancellation(this.db, c.chargeId, { attempts: c.attempts + 1, lastError: 'no kept LiveChat token for this business' });
+        await noteCancellationAttempt(this.db, c.chargeId, c.attempts + 1, 'no kept LiveChat token for this business');
         continue;
       }
       try {
@@ -118,13 +118,15 @@ export class PlanCancellationService {
       } catch (err) {
         const message = err instanceof BillingError ? `LiveChat Billing: HTTP ${err.status}` : 'unexpected error';
         this.log.warn({ chargeId: c.chargeId, err: (err as Error).message }, 'owed plan cancellation failed');
-        await markCancellation(this.db, c.chargeId, { attempts: c.attempts + 1, lastError: message });
+        await noteCancellationAttempt(this.db, c.chargeId, c.attempts + 1, message);
       }
     }
-    if (cancelled === owed.length)
+    // Counted again: another instance (or the retry job) may have settled some of them meanwhile.
+    const pending = (await pendingCancellations(this.db, organizationId)).length;
+    if (pending === 0)
       for (const h of this.settledHandlers)
         await h(organizationId).catch((err: Error) => this.log.warn({ organizationId, err: err.message }, 'after plan cancellations'));
-    return { cancelled, pending: owed.length - cancelled };
+    return { cancelled, pending };
   }
 
   /** The retry job: every organization with something owed. */
