@@ -149,7 +149,7 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
     await talkTo(frame, customer.e164);
     const before = await balanceIn(frame);
 
-    await sandbox('/sandbox/kaleyra/fail-next', { mode: '131026', number });
+    await sandbox('/sandbox/kaleyra/fail-next', { mode: '131026', number, to: customer.e164 });
     await frame.getByTestId('template-select').selectOption({ label: 'order_shipped' });
     await frame.getByTestId('template-var-1').fill('Ann');
     await frame.getByTestId('template-var-2').fill('#B-2002');
@@ -170,7 +170,8 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
   test('a chosen error code shows its message', async ({ page }) => {
     const { agent, number } = await acme();
     const frame = await openSidebar(page, agent);
-    await talkTo(frame, freshCustomer().e164);
+    const customer = freshCustomer();
+    await talkTo(frame, customer.e164);
     const before = await balanceIn(frame);
     await frame.getByTestId('template-select').selectOption({ label: 'login_code' });
     await frame.getByTestId('template-var-1').fill('000111');
@@ -181,7 +182,7 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
       ['WA401', /API version/],
     ];
     for (const [code, message] of refusedAtOnce) {
-      await sandbox('/sandbox/kaleyra/fail-next', { mode: code, number });
+      await sandbox('/sandbox/kaleyra/fail-next', { mode: code, number, to: customer.e164 });
       await frame.getByTestId('send-button').click();
       await expect(frame.getByTestId('send-error'), code).toContainText(message);
     }
@@ -198,7 +199,7 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
     await expect(errors).toHaveCount(refusedAtOnce.length);
     await expect(errors.first()).toContainText('(WA401)');
     for (const [i, [code, message]] of reportedLater.entries()) {
-      await sandbox('/sandbox/kaleyra/fail-next', { mode: code, number });
+      await sandbox('/sandbox/kaleyra/fail-next', { mode: code, number, to: customer.e164 });
       await frame.getByTestId('template-var-1').fill(String(100000 + i));
       await frame.getByTestId('send-button').click();
       await expect(errors, code).toHaveCount(refusedAtOnce.length + i + 1, { timeout: 20_000 });

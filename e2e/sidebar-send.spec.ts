@@ -72,7 +72,7 @@ test.describe('agent sends a WhatsApp template from the sidebar', () => {
     const before = await balanceIn(frame);
 
     // The provider accepts, then reports that the message never reached WhatsApp.
-    await sandbox('/sandbox/kaleyra/fail-next', { mode: 'not-sent', number: acme!.whatsapp_numbers[0]!.number });
+    await sandbox('/sandbox/kaleyra/fail-next', { mode: 'not-sent', number: acme!.whatsapp_numbers[0]!.number, to: customer.e164 });
     await frame.getByTestId('template-select').selectOption({ label: 'login_code' });
     await frame.getByTestId('template-var-1').fill('123456');
     await expect(frame.getByTestId('cost-preview')).toContainText(`uses 1 of ${before}`);
@@ -81,7 +81,7 @@ test.describe('agent sends a WhatsApp template from the sidebar', () => {
     await expectBalance(frame, before);
 
     // A synchronous refusal (Kaleyra account out of credit) spends nothing and says why.
-    await sandbox('/sandbox/kaleyra/fail-next', { mode: 'E110', number: acme!.whatsapp_numbers[0]!.number });
+    await sandbox('/sandbox/kaleyra/fail-next', { mode: 'E110', number: acme!.whatsapp_numbers[0]!.number, to: customer.e164 });
     await frame.getByTestId('send-button').click();
     await expect(frame.getByTestId('send-error')).toContainText(/run out of credit/i);
     await expectBalance(frame, before);

@@ -162,6 +162,8 @@ export interface Injection {
   id: string;
   /** Business number digits, or null for "any number". */
   number: string | null;
+  /** Recipient digits, or null for "any recipient". */
+  to: string | null;
   mode: FailureMode;
   /** For mode `timeout`: how long the response hangs. */
   hang_ms: number;

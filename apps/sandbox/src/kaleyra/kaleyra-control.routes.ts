@@ -52,6 +52,8 @@ const ConfigInput = z.object({
 
 const FailNextInput = z.object({
   number: e164.optional(),
+  /** Only a send to this customer fails: other sends from the number (campaigns, relays) pass. */
+  to: e164.optional(),
   count: z.number().int().min(1).max(1000).default(1),
   // Meta codes may come as numbers (131047) or strings ('131047').
   mode: z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.enum(FAILURE_MODES)),
@@ -65,6 +67,8 @@ const IncomingInput = z.object({
   body: z.string().optional(),
   name: z.string().optional(),
   button_text: z.string().optional(),
+  /** When the customer wrote it (ISO 8601): a late delivery carries its own, older time. */
+  sent_at: z.coerce.date().optional(),
 });
 
 const StatusInput = z.object({
@@ -158,6 +162,7 @@ export function kaleyraControlRouter(ctx: SandboxContext): Router {
       state.injections.push({
         id: randomUUID(),
         number,
+        to: input.to ? digitsOf(input.to) : null,
         mode: input.mode,
         hang_ms: input.hang_ms ?? ctx.config.timeoutHangMs,
         created_at: new Date().toISOString(),

@@ -226,8 +226,17 @@ function parseV2(body: unknown): ParsedSend {
 
 // --- injections & limits ----------------------------------------------------------------------------------------
 
-function firstInjectionFor(ctx: SandboxContext, number: KaleyraNumber): Injection | undefined {
-  return ctx.state.injections.find((i) => i.number === null || i.number === number.digits);
+function firstInjectionFor(ctx: SandboxContext, number: KaleyraNumber, to: string | null): Injection | undefined {
+  return ctx.state.injections.find((i) => (i.number === null || i.number === number.digits) && (i.to === null || i.to === to));
+}
+
+/** The recipient's digits as far as the body names one, for injections aimed at one customer. */
+function recipientOf(request: SendRequest): string | null {
+  try {
+    return (request.version === 'v2' ? parseV2(request.body) : parseV1(request.body)).to || null;
+  } catch {
+    return null;
+  }
 }
 
 function consume(ctx: SandboxContext, injection: Injection): void {
@@ -294,7 +303,8 @@ export function processSend(ctx: SandboxContext, request: SendRequest): SendOutc
     if (!number) throw new KaleyraError('WA401');
 
     let injectionUsed = false;
-    const injection = firstInjectionFor(ctx, number);
+    const recipient = recipientOf(request);
+    const injection = firstInjectionFor(ctx, number, recipient);
     if (injection && !isAsyncFailure(injection.mode)) {
       consume(ctx, injection);
       injectionUsed = true;
@@ -344,7 +354,7 @@ export function processSend(ctx: SandboxContext, request: SendRequest): SendOutc
 
     let failure: AsyncFailureMode | null = null;
     if (!injectionUsed) {
-      const pending = firstInjectionFor(ctx, number);
+      const pending = firstInjectionFor(ctx, number, recipient);
       if (pending && isAsyncFailure(pending.mode)) {
         consume(ctx, pending);
         failure = pending.mode;

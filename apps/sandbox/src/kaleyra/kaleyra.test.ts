@@ -190,6 +190,13 @@ describe('Kaleyra limits and failure injection', () => {
     expect((await sb.call('GET', '/sandbox/kaleyra/messages')).body.messages).toHaveLength(1);
   });
 
+  it('an injection aimed at one customer leaves sends to others alone', async () => {
+    await sb.call('POST', '/sandbox/kaleyra/fail-next', { json: { mode: 'E110', number: `+${ACME}`, to: '+34600000001' } });
+    expect((await sendV2(v2Template('other', '+34600000002'))).status).toBe(202);
+    expect(await sendV2(v2Template('aimed', '+34600000001'))).toMatchObject({ status: 402, body: { code: 'E110' } });
+    expect((await sendV2(v2Template('again', '+34600000001'))).status).toBe(202);
+  });
+
   it('a timeout still sends the message; the retry with the same ref gets the same id', async () => {
     await sb.call('POST', '/sandbox/kaleyra/fail-next', { json: { mode: 'timeout', hang_ms: 150 } });
     const started = Date.now();
