@@ -103,14 +103,22 @@ async function ensureRelayOn(org: Awaited<ReturnType<typeof acme>>['org'], owner
   if (!first.enabled) await bff('PUT', `/api/relay/numbers/${first.numberId}`, { enabled: true, groupId: 1 });
 }
 
-/** The customer writes first on the phone; the agent signs in and opens the chat that appears for them. */
-async function customerStartsChat(page: Page, phone: Page, name: string, text: string) {
+/**
+ * The customer writes first on the phone; the agent signs in and opens the chat that appears for them. With `sentAt`,
+ * the message arrives late, carrying the time the customer wrote it, as Kaleyra delivers a delayed message.
+ */
+async function customerStartsChat(page: Page, phone: Page, name: string, text: string, sentAt?: Date) {
   const { org, agent, owner, number } = await acme();
   await ensureRelayOn(org, owner);
   const customer = freshCustomer().e164;
-  await openPhone(phone, number, customer, name);
-  await phone.getByTestId('phone-text').fill(text);
-  await phone.getByTestId('phone-send').click();
+  if (sentAt) {
+    await sandbox('/sandbox/phone/messages', { kind: 'text', business: number, customer, name, text, sent_at: sentAt.toISOString() });
+    await openPhone(phone, number, customer, name);
+  } else {
+    await openPhone(phone, number, customer, name);
+    await phone.getByTestId('phone-text').fill(text);
+    await phone.getByTestId('phone-send').click();
+  }
 
   await page.goto('/');
   await signIn(page, detailsFrame(page), agent);
@@ -302,6 +310,68 @@ test.describe('WhatsApp chats in LiveChat', () => {
     await expect(notes).toHaveCount(2, { timeout: 20_000 });
     await expect(notes.last()).toContainText(/opted out|not sent/i);
     await expect(phone.getByTestId('phone-received')).toHaveCount(0);
+  });
+});
+
+test.describe('WhatsApp chats in LiveChat: files and refusals', () => {
+  test('the agent attaches an image and the phone shows it; the customer sends a PDF and the chat shows the file', async ({
+    page,
+    context,
+  }) => {
+    const phone = await context.newPage();
+    await customerStartsChat(page, phone, 'Fiona Files', 'Can I see the blue one?');
+    const transcript = page.getByTestId('transcript');
+
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('attach-file').click();
+    await (await chooser).setFiles({ name: 'blue-shoe.png', mimeType: 'image/png', buffer: PNG });
+    await expect(transcript.locator('[data-author="agent"][data-type="file"] img')).toBeVisible();
+    const image = phone.getByTestId('phone-received').getByTestId('phone-image');
+    await expect(image).toBeVisible({ timeout: 20_000 });
+    // Drawn from the bytes the phone received, not a broken link.
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(16);
+
+    await phone.getByTestId('phone-attach').click();
+    await phone.getByTestId('phone-send-pdf').click();
+    const pdf = transcript.locator('[data-author="customer"][data-type="file"]');
+    await expect(pdf).toContainText('invoice.pdf', { timeout: 20_000 });
+    await expect(pdf.locator('a')).toHaveAttribute('href', /invoice\.pdf$/);
+    await shot(page, 'host-relay-files');
+    await shot(phone, 'phone-relay-files');
+  });
+
+  test('F: a customer who last wrote over 24 hours ago: the reply gets an agents-only note and nothing reaches the phone', async ({
+    page,
+    context,
+  }) => {
+    const phone = await context.newPage();
+    const dayAndHourAgo = new Date(Date.now() - 25 * 3600_000);
+    await customerStartsChat(page, phone, 'Walter Window', 'Is the shop open on Sunday?', dayAndHourAgo);
+    const transcript = page.getByTestId('transcript');
+    await expect(transcript.locator('[data-author="customer"]')).toContainText('open on Sunday');
+
+    await page.getByTestId('message-box').fill('Yes, from 10 to 14.');
+    await page.getByTestId('send-message').click();
+    const notes = transcript.locator('[data-visibility="agents"]');
+    await expect(notes).toHaveCount(1, { timeout: 20_000 });
+    await expect(notes).toContainText('has not written in the last 24 hours');
+    await expect(notes).toContainText('template');
+    await expect(phone.getByTestId('phone-received')).toHaveCount(0);
+    await shot(page, 'host-relay-window-closed');
+  });
+
+  test('a reply WhatsApp refuses after accepting it (131026) gets an agents-only note with the reason', async ({ page, context }) => {
+    const phone = await context.newPage();
+    const { number, customer } = await customerStartsChat(page, phone, 'Uma Undelivered', 'Where is my parcel?');
+    await sandbox('/sandbox/kaleyra/fail-next', { mode: '131026', number, to: customer });
+
+    await page.getByTestId('message-box').fill('It left the warehouse this morning.');
+    await page.getByTestId('send-message').click();
+    const notes = page.getByTestId('transcript').locator('[data-visibility="agents"]');
+    await expect(notes).toHaveCount(1, { timeout: 20_000 });
+    await expect(notes).toContainText('Not delivered on WhatsApp: WhatsApp could not deliver this message');
+    await expect(phone.getByTestId('phone-received')).toHaveCount(0);
+    await shot(page, 'host-relay-late-refusal');
   });
 });
 

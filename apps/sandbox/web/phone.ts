@@ -3,49 +3,11 @@
  * delivered to the phone, and every action (text, file, quick-reply tap, reaction, reply, location) goes through
  * `/sandbox/phone/*`, which makes the Kaleyra stand-in deliver its real incoming webhook (v1 or v2 by the number).
  */
-import type { TemplateView } from '../src/phone/phone.routes.ts';
-import { clock, h } from './dom.ts';
+import { h } from './dom.ts';
+import { bubble, summary, type BubbleHandlers } from './phone-bubble.ts';
+import { icon } from './phone-icons.ts';
+import type { BusinessNumber, Conversation, PhoneMessage } from './phone-types.ts';
 import './phone.css';
-
-const svg = (paths: string, size = 20) =>
-  `<svg viewBox="0 0 24 24" width="${size}" height="${size}" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${paths}</svg>`;
-const icon = {
-  attach: svg('<path d="m21 11-8.6 8.6a5 5 0 0 1-7-7L14 4a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4L16 6.6"/>'),
-  send: svg('<path d="m4 12 16-8-6 16-2.5-6.5z"/>'),
-  store: svg('<path d="M4 9h16l-1.5-5h-13zM5 9v11h14V9M9 20v-6h6v6"/>'),
-  doc: svg('<path d="M14 3H6v18h12V7z"/><path d="M14 3v4h4M9 13h6M9 17h6"/>'),
-  pin: svg('<path d="M12 21s7-6.2 7-11.5a7 7 0 0 0-14 0C5 14.8 12 21 12 21z"/><circle cx="12" cy="9.5" r="2.5"/>', 16),
-  reply: svg('<path d="M9 14 4 9l5-5"/><path d="M4 9h10a6 6 0 0 1 6 6v4"/>', 14),
-  close: svg('<path d="M6 6l12 12M18 6 6 18"/>', 14),
-  image: svg('<rect x="3" y="4" width="18" height="16" rx="2"/><circle cx="9" cy="10" r="2"/><path d="m21 17-5-5-9 8"/>', 18),
-  folder: svg('<path d="M3 6h6l2 2h10v11H3z"/>', 18),
-};
-
-interface BusinessNumber {
-  number: string;
-  display_name: string;
-  api_version: 'v1' | 'v2';
-}
-
-interface PhoneMessage {
-  direction: 'in' | 'out';
-  id: string;
-  at: string;
-  kind: string;
-  text?: string;
-  media?: { kind?: string; link?: string; url?: string; filename?: string; caption?: string; mime_type?: string };
-  template?: TemplateView;
-  reply_to?: string;
-  reaction?: string;
-  location?: { latitude: number; longitude: number; name?: string };
-  delivered?: boolean;
-}
-
-interface Conversation {
-  business: BusinessNumber;
-  customer: string;
-  messages: PhoneMessage[];
-}
 
 const params = new URLSearchParams(location.search);
 const state = {
@@ -152,122 +114,15 @@ function renderTitle(): void {
   );
 }
 
-function quoted(id: string): HTMLElement | null {
-  const target = state.conversation?.messages.find((m) => m.id === id);
-  if (!target) return null;
-  return h('div', { class: 'ph-quote', 'data-testid': 'phone-quote' }, [summary(target)]);
-}
-
-function summary(message: PhoneMessage): string {
-  if (message.template) return message.template.body;
-  if (message.text) return message.text;
-  if (message.media) return message.media.filename ?? message.media.kind ?? 'Media';
-  if (message.location) return `Location: ${message.location.name ?? 'pinned'}`;
-  return message.kind;
-}
-
-function mediaView(media: NonNullable<PhoneMessage['media']>): HTMLElement {
-  const url = media.link ?? media.url ?? '';
-  const type = media.mime_type ?? '';
-  if (media.kind === 'image' || type.startsWith('image/')) {
-    return h('img', { class: 'ph-image', src: url, alt: media.filename ?? 'Image', 'data-testid': 'phone-image' });
-  }
-  return h('a', { class: 'ph-doc', href: url, target: '_blank', rel: 'noreferrer', 'data-testid': 'phone-document' }, [
-    h('span', { html: icon.doc }),
-    media.filename ?? url.split('/').pop() ?? 'Document',
-  ]);
-}
-
-function templateView(message: PhoneMessage, template: TemplateView): HTMLElement[] {
-  const parts: HTMLElement[] = [];
-  if (template.header?.link) parts.push(mediaView({ kind: template.header.type, link: template.header.link }));
-  else if (template.header?.text) parts.push(h('strong', { class: 'ph-tpl-header' }, [template.header.text]));
-  parts.push(h('div', { class: 'ph-text' }, [template.body]));
-  if (template.footer) parts.push(h('div', { class: 'ph-footer' }, [template.footer]));
-  if (template.buttons.length > 0) {
-    parts.push(
-      h(
-        'div',
-        { class: 'ph-buttons' },
-        template.buttons.map((b) => {
-          const button = h('button', { class: 'ph-quick', 'data-testid': 'phone-quick-reply' }, [b.text]);
-          if (b.type.toUpperCase() === 'QUICK_REPLY') {
-            button.addEventListener('click', () => void act({ kind: 'button', text: b.text, message_id: message.id }));
-          } else {
-            button.disabled = true;
-          }
-          return button;
-        }),
-      ),
-    );
-  }
-  return parts;
-}
-
-function bubble(message: PhoneMessage): HTMLElement {
-  const mine = message.direction === 'out';
-  const content: HTMLElement[] = [];
-  if (message.reply_to) {
-    const quote = quoted(message.reply_to);
-    if (quote) content.push(quote);
-  }
-  if (message.template) content.push(...templateView(message, message.template));
-  else {
-    if (message.media) content.push(mediaView(message.media));
-    if (message.location) {
-      const { latitude, longitude, name } = message.location;
-      content.push(
-        h('div', { class: 'ph-text ph-location' }, [
-          h('span', { html: icon.pin }),
-          `${name ?? 'Location'} (${latitude.toFixed(4)}, ${longitude.toFixed(4)})`,
-        ]),
-      );
-    }
-    const text = message.text ?? message.media?.caption;
-    if (text) content.push(h('div', { class: 'ph-text' }, [text]));
-  }
-  const meta = h('div', { class: 'ph-meta' }, [clock(message.at)]);
-  if (mine) {
-    meta.append(
-      h(
-        'span',
-        {
-          class: message.delivered ? 'ph-ticks' : 'ph-ticks ph-ticks--failed',
-          title: message.delivered ? 'Delivered to the app' : 'The app did not accept it',
-        },
-        [message.delivered ? '✓✓' : '!'],
-      ),
-    );
-  }
-  content.push(meta);
-  if (message.reaction) content.push(h('span', { class: 'ph-reaction', 'data-testid': 'phone-reaction' }, [message.reaction]));
-
-  const actions = h('div', { class: 'ph-actions' });
-  const reply = h('button', { class: 'ph-action', 'data-testid': 'phone-reply', 'aria-label': 'Reply', html: icon.reply });
-  reply.addEventListener('click', () => {
+const bubbleHandlers: BubbleHandlers = {
+  find: (id) => state.conversation?.messages.find((m) => m.id === id),
+  act: (action) => void act(action),
+  reply: (message) => {
     state.replyTo = message;
     renderReplyBar();
     textInput.focus();
-  });
-  actions.append(reply);
-  if (!mine) {
-    for (const emoji of ['👍', '❤️', '😂']) {
-      const react = h('button', { class: 'ph-action', 'data-testid': `phone-react-${emoji}`, 'aria-label': `React ${emoji}` }, [emoji]);
-      react.addEventListener('click', () => void act({ kind: 'reaction', emoji, message_id: message.id }));
-      actions.append(react);
-    }
-  }
-  return h(
-    'div',
-    {
-      class: `ph-row ${mine ? 'ph-row--out' : 'ph-row--in'}`,
-      'data-testid': mine ? 'phone-sent' : 'phone-received',
-      'data-id': message.id,
-      'data-kind': message.kind,
-    },
-    [h('div', { class: 'ph-bubble' }, content), actions],
-  );
-}
+  },
+};
 
 function renderMessages(): void {
   const conversation = state.conversation;
@@ -278,7 +133,7 @@ function renderMessages(): void {
     messagesBox.replaceChildren(h('div', { class: 'ph-empty' }, ['No messages yet. Say hello.']));
     return;
   }
-  messagesBox.replaceChildren(...conversation.messages.map(bubble));
+  messagesBox.replaceChildren(...conversation.messages.map((m) => bubble(m, bubbleHandlers)));
   messagesBox.scrollTop = messagesBox.scrollHeight;
 }
 

@@ -91,12 +91,15 @@ export const tokenRefreshFailures = new Counter({
   registers: [metricsRegistry],
 });
 
-/** Chat relay latency; `direction` is inbound (WhatsApp to LiveChat) | outbound (LiveChat to WhatsApp). */
+/**
+ * What the BFF adds to relaying a chat message: from the webhook's arrival to the provider's answer, less the time
+ * spent waiting on providers. `direction` is inbound (WhatsApp to LiveChat) | outbound (LiveChat to WhatsApp).
+ */
 export const relayLatency = new Histogram({
   name: 'relay_latency_seconds',
-  help: 'Time to relay a chat message, by direction.',
+  help: 'Time the BFF adds to relaying a chat message (provider time left out), by direction.',
   labelNames: ['direction'] as const,
-  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   registers: [metricsRegistry],
 });
 

@@ -211,6 +211,8 @@ export interface IncomingInput {
   reply_to?: string | undefined;
   reaction?: { emoji: string; message_id: string } | undefined;
   location?: { latitude: number; longitude: number; name?: string | undefined; address?: string | undefined } | undefined;
+  /** When the customer wrote it, for a delivery that comes late (WhatsApp holds messages while the app is down); now by default. */
+  sent_at?: Date | undefined;
 }
 
 export type IncomingKind = 'text' | 'button' | 'reaction' | 'location' | IncomingMedia['kind'];
@@ -313,8 +315,9 @@ export async function deliverIncoming(
   const customer = digitsOf(input.from);
   const messageId = wamid();
   const name = input.name ?? 'WhatsApp user';
-  const createdAt = unixSeconds();
-  ctx.state.lastIncoming.set(`${number.digits}:${customer}`, Date.now());
+  const sentAt = input.sent_at ?? new Date();
+  const createdAt = unixSeconds(sentAt);
+  ctx.state.lastIncoming.set(`${number.digits}:${customer}`, sentAt.getTime());
   // A quick-reply tap refers to the last business message sent to this customer, unless told which.
   const replyTo =
     input.reply_to ??

@@ -53,6 +53,8 @@ const Base = z.object({
   /** The customer's WhatsApp profile name. */
   name: z.string().min(1).max(100).optional(),
   reply_to: z.string().min(1).optional(),
+  /** When the customer wrote it (ISO 8601), for a delivery that comes late; now by default. */
+  sent_at: z.coerce.date().optional(),
 });
 
 const ActionInput = z.discriminatedUnion('kind', [
@@ -150,7 +152,7 @@ function conversation(state: SandboxState, number: KaleyraNumber, customer: stri
 }
 
 async function act(ctx: SandboxContext, req: Request, res: Response, number: KaleyraNumber, input: IncomingInput, sentView: SentView) {
-  const at = new Date().toISOString();
+  const at = (input.sent_at ?? new Date()).toISOString();
   const result = await deliverIncoming(ctx, number, input);
   const entry: PhoneSent = {
     id: result.message_id,
@@ -169,7 +171,7 @@ type SentView = Omit<PhoneSent, 'id' | 'at' | 'delivered' | 'http_status' | 'kin
 /** Who writes to whom, as the webhook carries it (`base`) and as the phone shows it (`view`). */
 function parties(number: KaleyraNumber, input: z.infer<typeof Base>): { base: IncomingInput; view: SentView } {
   return {
-    base: { to: number.number, from: input.customer, name: input.name, reply_to: input.reply_to },
+    base: { to: number.number, from: input.customer, name: input.name, reply_to: input.reply_to, sent_at: input.sent_at },
     view: {
       business: number.number,
       customer: `+${digitsOf(input.customer)}`,

@@ -63,6 +63,15 @@ describe('the phone page’s controls deliver Kaleyra’s real incoming webhooks
     ]);
   });
 
+  it('a late delivery carries the time the customer wrote it (v2 timestamp, v1 created_at)', async () => {
+    const sentAt = new Date(Date.now() - 25 * 3600_000);
+    const seconds = String(Math.floor(sentAt.getTime() / 1000));
+    expect((await act(ACME, { kind: 'text', text: 'Written yesterday', sent_at: sentAt.toISOString() })).status).toBe(200);
+    expect(lastJson()).toMatchObject({ timestamp: seconds });
+    expect((await act(BISTRO, { kind: 'text', text: 'Written yesterday', sent_at: sentAt.toISOString() })).status).toBe(200);
+    expect(lastForm()).toMatchObject({ created_at: seconds });
+  });
+
   it('v2: a PDF is kept by Kaleyra and sent as Meta’s document object with a link the app can fetch', async () => {
     await act(ACME, { kind: 'sample', sample: 'pdf', caption: 'My invoice' });
     const message = lastJson();

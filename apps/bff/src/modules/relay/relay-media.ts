@@ -1,3 +1,5 @@
+import { providerCall } from '../../lib/provider-time.ts';
+
 /** LiveChat's `upload_file` takes at most 10 MB. */
 export const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
 
@@ -7,7 +9,11 @@ export class MediaTooLarge extends Error {}
  * Reads a file from a link into memory, refusing more than `limit` bytes as they arrive (a lying or missing
  * Content-Length changes nothing). Only http(s) links; a failure to fetch is thrown for the job to retry.
  */
-export async function fetchMedia(url: string, limit: number, timeoutMs = 15_000): Promise<{ bytes: Uint8Array; contentType: string }> {
+export function fetchMedia(url: string, limit: number, timeoutMs = 15_000): Promise<{ bytes: Uint8Array; contentType: string }> {
+  return providerCall(() => readMedia(url, limit, timeoutMs));
+}
+
+async function readMedia(url: string, limit: number, timeoutMs: number): Promise<{ bytes: Uint8Array; contentType: string }> {
   const parsed = new URL(url);
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('media link is not http(s)');
   const res = await fetch(parsed, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });

@@ -209,7 +209,21 @@ export async function settleOutbound(
   await conn
     .update(relayOutbound)
     .set({ ...set, settledAt: new Date() })
-    .where(eq(relayOutbound.eventId, eventId));
+    // Settles only once: a late refusal's callback may have failed the row before the job recorded the send.
+    .where(and(eq(relayOutbound.eventId, eventId), eq(relayOutbound.status, 'pending')));
+}
+
+/**
+ * A reply the provider accepted and refused later: true for the one callback that moves it to 'failed', so replayed
+ * or repeated failed callbacks note it in the chat once. 'pending' too: the callback can beat the job's own record.
+ */
+export async function failSentOutbound(conn: Conn, eventId: string, errorCode: string): Promise<boolean> {
+  const rows = await conn
+    .update(relayOutbound)
+    .set({ status: 'failed', errorCode: errorCode.slice(0, 60), settledAt: new Date() })
+    .where(and(eq(relayOutbound.eventId, eventId), or(eq(relayOutbound.status, 'sent'), eq(relayOutbound.status, 'pending'))))
+    .returning({ id: relayOutbound.eventId });
+  return rows.length > 0;
 }
 
 /**

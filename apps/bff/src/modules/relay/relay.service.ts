@@ -14,6 +14,8 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { DomainError, errors } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { markProviderAnswer, nowMs } from '../../lib/provider-time.ts';
+import { requestReceivedAt } from '../../lib/request-context.ts';
 import type { Queue } from '../../queue/queue.ts';
 import { LiveChatApiError, type LiveChatChatPort } from '../../providers/livechat-chat/livechat-chat.port.ts';
 import type { OutboundMessage } from '../../providers/kaleyra/kaleyra.port.ts';
@@ -26,6 +28,7 @@ import { safeEqual } from '../webhooks/kaleyra-webhook.service.ts';
 import { finishContent, inboundContent, unknownTypeText, v1MessageKey, type InboundMedia } from './relay-content.ts';
 import { fetchMedia, isLiveChatFileUrl, MediaTooLarge, UPLOAD_LIMIT_BYTES, whatsappMediaOf } from './relay-media.ts';
 import { listChatWebhooks, registerChatWebhooks, unregisterChatWebhooks } from './chat-webhooks.ts';
+import { measureRelay } from './relay-latency.ts';
 import * as repo from './relay.repo.ts';
 
 export const RELAY_JOBS = { inbound: 'relay-inbound', outbound: 'relay-outbound' } as const;
@@ -35,6 +38,7 @@ export const OWN_CUSTOM_ID = 'wa-relay:';
 
 /** Attempts of one relay job (LiveChat or Kaleyra down, the authorization waiting for a reconnect) before its loss is shown. */
 const RETRY_LIMIT = 8;
+const RELAY_JOB_OPTIONS = { retryLimit: RETRY_LIMIT, retryDelay: 1, retryBackoff: true, retryDelayMax: 60 };
 
 export interface RelayConfig {
   clientId: string;
@@ -111,11 +115,14 @@ interface InboundJob {
   providerMessageId: string;
   /** The chat texts, sealed for the organization: the queue's tables never hold them in clear. */
   sealed: string;
+  /** When the webhook arrived (ms since the epoch): the relay's latency is measured from it. */
+  receivedAt?: number;
 }
 interface OutboundJob {
   organizationId: string;
   eventId: string;
   sealed: string;
+  receivedAt?: number;
 }
 interface OutboundPayload {
   text: string | null;
@@ -144,6 +151,9 @@ class ReconnectNeeded extends Error {}
  */
 export class RelayService {
   private queue: Queue | null = null;
+  private startNow: (queueName: string) => void = () => {};
+  /** Without workers: each customer's relays in this instance, one after the other (the queue's FIFO stands in). */
+  private readonly inlineRuns = new Map<string, Promise<void>>();
   private readonly agentTokens = new Map<string, { token: string; until: number }>();
   private readonly customerTokens = new Map<string, { token: string; until: number }>();
   private readonly botTokens = new Map<string, { token: string; until: number }>();
@@ -158,8 +168,10 @@ export class RelayService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  attach(queue: Queue) {
+  /** `startNow` starts a job this instance just queued without waiting for the queue's poll. */
+  attach(queue: Queue, startNow: (queueName: string) => void) {
     this.queue = queue;
+    this.startNow = startNow;
   }
 
   // ---- setup ---------------------------------------------------------------------------------
@@ -418,7 +430,12 @@ export class RelayService {
       optOut: this.config.optsOut(m.text),
       ...(content.media ? { media: content.media } : {}),
     };
-    const job: InboundJob = { organizationId: org.id, providerMessageId, sealed: this.vault.seal(org.id, JSON.stringify(payload)) };
+    const job: InboundJob = {
+      organizationId: org.id,
+      providerMessageId,
+      sealed: this.vault.seal(org.id, JSON.stringify(payload)),
+      receivedAt: requestReceivedAt() ?? nowMs(),
+    };
     try {
       await this.enqueue(RELAY_JOBS.inbound, job, keyOf(numberId, m.from), () => this.relayInbound(job, 0));
     } catch (err) {
@@ -428,13 +445,27 @@ export class RelayService {
     }
   };
 
-  private async enqueue(name: string, data: object, key: string, inline: () => Promise<void>) {
+  /**
+   * Stores the job (the webhook's claim is already stored), then has a local worker start it at once; the queue's
+   * poll is the backstop. An instance without workers relays within the webhook request instead.
+   */
+  private async enqueue(name: string, data: InboundJob | OutboundJob, key: string, inline: () => Promise<void>) {
     if (!this.queue) {
-      // An instance without workers relays at once (a development setup); instances with workers share the queue.
-      await inline();
+      // A development setup; instances with workers share the queue. A failure fails the webhook, which comes again.
+      const chain = `${name}:${key}`;
+      const run = (this.inlineRuns.get(chain) ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => measureRelay(name === RELAY_JOBS.inbound ? 'inbound' : 'outbound', data.receivedAt, 0, this.log, inline));
+      this.inlineRuns.set(chain, run);
+      try {
+        await run;
+      } finally {
+        if (this.inlineRuns.get(chain) === run) this.inlineRuns.delete(chain);
+      }
       return;
     }
-    await this.queue.send(name, data, { singletonKey: key, retryLimit: RETRY_LIMIT, retryDelay: 1, retryBackoff: true, retryDelayMax: 60 });
+    await this.queue.send(name, data, { ...RELAY_JOB_OPTIONS, singletonKey: key });
+    this.startNow(name);
   }
 
   /** One inbound message into the customer's chat: start_chat, send_event, or resume_chat once it was archived. */
@@ -449,7 +480,19 @@ export class RelayService {
     const payload = JSON.parse(opened) as InboundPayload;
     const last = attempt >= RETRY_LIMIT;
     try {
-      if (await repo.earlierPending(this.db, row)) throw new Error('an earlier message of this customer is still waiting');
+      if (await repo.earlierPending(this.db, row)) {
+        // Two webhooks of one customer at once can store their claims and their jobs in opposite orders: the earlier
+        // message's job then waits behind this one, and a retry here would hold it back. This job goes behind it.
+        if (this.queue) {
+          await this.queue.send(RELAY_JOBS.inbound, job, {
+            ...RELAY_JOB_OPTIONS,
+            singletonKey: keyOf(row.numberId, row.customer),
+            startAfter: new Date(Date.now() + 200),
+          });
+          return;
+        }
+        throw new Error('an earlier message of this customer is still waiting');
+      }
       const target = await repo.relayTarget(this.db, row.organizationId, row.numberId);
       const number = await repo.findNumber(this.db, row.numberId);
       if (!target || !number || target.settings.groupId === null) {
@@ -525,6 +568,7 @@ export class RelayService {
           await repo.setChatActive(this.db, row.organizationId, chatId, true);
         }
       }
+      markProviderAnswer();
       await repo.settleInbound(this.db, row.providerMessageId, { status: 'posted', chatId, eventId });
       if (payload.optOut) {
         await this.note(
@@ -608,6 +652,7 @@ export class RelayService {
    * `mark_events_as_seen` as the customer). Best effort: the message's own status is already recorded.
    */
   readonly onStatus = async (org: OrganizationRow, u: StatusUpdate): Promise<void> => {
+    if (u.status === 'failed' || u.status === 'not_sent') return this.onLateRefusal(org, u);
     if (u.status !== 'delivered' && u.status !== 'read') return;
     try {
       const row = await repo.relayedMessage(this.db, org.id, u.ref, u.providerMessageId);
@@ -634,6 +679,24 @@ export class RelayService {
       );
     }
   };
+
+  /**
+   * Kaleyra or Meta refused a relayed reply after accepting it (131047, 131026, ...): the agents read why in the chat,
+   * in the sidebar's words, once per message however often the callback comes (the outbound row's 'sent' → 'failed').
+   */
+  private async onLateRefusal(org: OrganizationRow, u: StatusUpdate): Promise<void> {
+    try {
+      const row = await repo.relayedMessage(this.db, org.id, u.ref, u.providerMessageId);
+      if (!row) return;
+      const code = `provider:${u.errorCode ?? ''}`;
+      if (!(await repo.failSentOutbound(this.db, row.eventId, code))) return;
+      const chat = await repo.findChat(this.db, org.id, row.chatId);
+      if (chat) await repo.recordFailure(this.db, chat.number.id, 'outbound', code, this.now());
+      await this.note(org.id, row.chatId, `Not delivered on WhatsApp: ${describeProviderError(u.errorCode).message}`);
+    } catch (err) {
+      this.log.info({ organizationId: org.id, err: err instanceof Error ? err.message : 'error' }, 'could not note a late refusal');
+    }
+  }
 
   /** A template sent from the WhatsApp panel to a relayed customer shows in their chat as an agents-only note. */
   readonly onTemplateSent = async (organizationId: string, sent: { numberId: string; to: string; templateName: string }): Promise<void> => {
@@ -683,7 +746,12 @@ export class RelayService {
         ? { file: { url: event.url, name: event.name ?? null, contentType: event.content_type ?? null } }
         : {}),
     };
-    const job: OutboundJob = { organizationId: org.id, eventId: event.id, sealed: this.vault.seal(org.id, JSON.stringify(payload)) };
+    const job: OutboundJob = {
+      organizationId: org.id,
+      eventId: event.id,
+      sealed: this.vault.seal(org.id, JSON.stringify(payload)),
+      receivedAt: requestReceivedAt() ?? nowMs(),
+    };
     try {
       await this.enqueue(RELAY_JOBS.outbound, job, keyOf(chat.number.id, chat.identity.customer), () => this.relayOutbound(job, 0));
     } catch (err) {
@@ -759,6 +827,7 @@ export class RelayService {
     };
     try {
       const sent = await this.messaging.send(identity, org, req, 'relay_reply', media ? { media } : {});
+      markProviderAnswer();
       await repo.settleOutbound(this.db, row.eventId, { status: 'sent', messageId: sent.message.id });
     } catch (err) {
       if (!(err instanceof DomainError)) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describeProviderError } from '@wa/contracts';
 import { findOrganization } from '../organizations/organizations.service.ts';
 import { DB_KINDS } from '../../test/test-db.ts';
 import { dumpTables, startStack, waitFor, type Stack } from '../../test/stack.ts';
@@ -486,6 +487,44 @@ describe.each(DB_KINDS)('WhatsApp chats in LiveChat (%s)', (kind) => {
     await settledInbound(s, customer, 1);
     await new Promise((r) => setTimeout(r, 300));
     expect((await chatEvents(s, bistro.org, customer)).map((e) => e.text)).toEqual(['sent by GET']);
+  });
+
+  it("a reply WhatsApp refuses after Kaleyra accepted it gets one agents-only note in the sidebar's words (v2 and v1)", async () => {
+    const bistro = await connectRelay(s, s.orgs[1]!);
+    for (const [fx, number, code] of [
+      [f, v2, '131047'],
+      [bistro, bistro.numbers.find((n) => n.apiVersion === 'v1')!, '131026'],
+    ] as const) {
+      const customer = freshCustomer();
+      await customerWrites(s, number.number, customer, 'hello');
+      const chatId = (
+        await waitFor(
+          () => chatsOf(s, fx.org, customer),
+          (c) => c.length === 1,
+        )
+      )[0]!.id;
+      await s.sandboxControl('/sandbox/kaleyra/fail-next', { mode: code, number: number.number });
+      const eventId = await agentReplies(s, fx.agent, chatId, { type: 'message', text: 'accepted, then refused' });
+      const reason = describeProviderError(code).message;
+      const notesOf = async () => (await chatEvents(s, fx.org, customer)).filter((e) => e.visibility === 'agents');
+      const [note] = await waitFor(notesOf, (n) => n.length > 0, 20_000);
+      expect(note!.text).toBe(`Not delivered on WhatsApp: ${reason}`);
+      expect(await outboundRow(s, eventId)).toMatchObject({ status: 'failed', error_code: `provider:${code}` });
+      // The same failure again (Kaleyra retrying its callback): no second note.
+      const [message] = await s.database.query<{ provider_message_id: string }>(
+        'select provider_message_id from messages where client_ref = $1',
+        [`relay:${eventId}`],
+      );
+      await s.sandboxControl(`/sandbox/kaleyra/messages/${message!.provider_message_id}/status`, { status: 'failed', error_code: code });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await notesOf()).toHaveLength(1);
+      const status = await s.api(fx.owner, '/api/relay');
+      expect(status.body.numbers.find((n: { numberId: string }) => n.numberId === number.id).lastFailure).toMatchObject({
+        direction: 'outbound',
+        code: `provider:${code}`,
+        summary: reason,
+      });
+    }
   });
 
   it('a photo (v2) and a PDF (v1) reach the chat as files through upload_file, their caption as a message', async () => {

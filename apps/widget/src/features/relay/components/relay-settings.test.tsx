@@ -142,6 +142,7 @@ describe('RelaySettings', () => {
     renderSettings();
     const row = await screen.findByTestId('relay-number');
     const select = within(row).getByTestId('relay-group') as HTMLSelectElement;
+    expect(within(row).getByRole('combobox', { name: 'LiveChat group' })).toBe(select);
     await waitFor(() => expect(select.options).toHaveLength(2));
     fireEvent.change(select, { target: { value: '1' } });
     fireEvent.click(within(row).getByRole('checkbox', { name: /WhatsApp chats in LiveChat for Acme Shoes/ }));

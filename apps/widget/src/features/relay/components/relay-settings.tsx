@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Button, FormField, Loader, Switch, Tag, Text } from '@livechat/design-system-react-components';
+import { Button, Loader, Switch, Tag, Text } from '@livechat/design-system-react-components';
 import type { RelayAuthorizationStatus, RelayGroup, RelayNumber, RelayNumberStatus } from '@wa/contracts';
 import { Card } from '../../../components/card.tsx';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
@@ -150,21 +150,21 @@ function NumberRow({ number, groups, connected }: { number: RelayNumber; groups:
 
   return (
     <li className="wa-relay-number" data-testid="relay-number" data-number={number.number}>
-      <div className="wa-row wa-row--between">
-        <div className="wa-stack wa-stack--tight">
-          <Text as="span" bold>
-            {number.displayName}
-          </Text>
-          <Text as="span" size="sm" className="wa-muted">
-            {formatPhone(number.number)}
-          </Text>
+      <div className="wa-relay-number__row">
+        <div className="wa-row wa-relay-number__id">
+          <div className="wa-stack wa-stack--tight">
+            <Text as="span" bold>
+              {number.displayName}
+            </Text>
+            <Text as="span" size="sm" className="wa-muted">
+              {formatPhone(number.number)}
+            </Text>
+          </div>
+          <Tag kind={state.kind} data-testid="relay-number-status">
+            {state.label}
+          </Tag>
         </div>
-        <Tag kind={state.kind} data-testid="relay-number-status">
-          {state.label}
-        </Tag>
-      </div>
-      <div className="wa-row wa-relay-number__controls">
-        <label className="wa-row">
+        <label className="wa-row wa-relay-number__control">
           <Switch
             size="compact"
             on={number.enabled}
@@ -174,10 +174,13 @@ function NumberRow({ number, groups, connected }: { number: RelayNumber; groups:
           />
           <Text as="span">WhatsApp chats in LiveChat</Text>
         </label>
-        <FormField labelText="LiveChat group" labelFor={selectId}>
+        <div className="wa-row wa-relay-number__control">
+          <label className="wa-relay-number__label" htmlFor={selectId}>
+            LiveChat group
+          </label>
           <select
             id={selectId}
-            className="wa-select"
+            className="wa-select wa-relay-number__group"
             data-testid="relay-group"
             value={groupId ?? ''}
             disabled={groups.length === 0 || update.isPending}
@@ -194,7 +197,7 @@ function NumberRow({ number, groups, connected }: { number: RelayNumber; groups:
               </option>
             ))}
           </select>
-        </FormField>
+        </div>
       </div>
       {number.lastFailure && (
         <Text size="sm" className="wa-error-text" data-testid="relay-last-failure">
