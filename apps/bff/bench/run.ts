@@ -13,6 +13,8 @@
  *
  * 4. The request path and ledger growth (bench/request-path.ts; BENCH_ONLY=request-path runs only it).
  * 5. A page of the ledger's history at 1k vs 1M entries (bench/ledger-page.ts; BENCH_ONLY=ledger-page runs only it).
+ * 6. WhatsApp chats in LiveChat at 20 messages/s each way: what the BFF adds, lost, duplicated (bench/relay.ts;
+ *    BENCH_ONLY=relay runs only it).
  * Every figure is printed with the machine's load average at that moment.
  * Everything runs as real processes (sandbox, BFF) on PostgreSQL when one answers at TEST_DATABASE_URL or
  * 127.0.0.1:5432, else on PGlite. BENCH_ONLY=dispatch|cost|takeover|csv runs one part
@@ -27,6 +29,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { benchRequestPath } from './request-path.ts';
 import { benchLedgerPage } from './ledger-page.ts';
+import { benchRelay } from './relay.ts';
+import { ACME, BENCH_ENV, LIMIT, prng, uploadBenchCampaign } from './bench-kit.ts';
+import { benchTakeover } from './takeover.ts';
 import {
   call,
   createChildDatabase,
@@ -38,22 +43,8 @@ import {
   type Proc,
 } from '../src/test/process-kit.ts';
 
-const ACME = '8c1f2a4e-6b0d-4c1e-9a57-00000000ac01';
 const BISTRO = '3d7e9b10-2f4a-4b8c-8e21-00000000b157';
-const LIMIT = 80;
 const PER_NUMBER = Number(process.env.BENCH_PER_NUMBER ?? 2_500);
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run checks the same file. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 const loadNow = () =>
@@ -76,8 +67,6 @@ function groupCpuMs(pgid: number): number {
   return ticks * 10; // USER_HZ is 100 on Linux
 }
 
-/** The bench's own limit on the per-organization API rate, so its polling is never what it measures. */
-const BENCH_ENV = { RATE_LIMIT_PER_MINUTE: '10000000' };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // ---- 1. dispatch ------------------------------------------------------------------------------
@@ -128,23 +117,8 @@ async function benchDispatch(kind: 'postgres' | 'pglite', liveCallbacks: boolean
     for (const org of [ACME, BISTRO]) {
       const token = await ownerToken(sandbox.url, org);
       const number = (await call(`${bff.url}/api/numbers`, { token })).body.numbers[0];
-      const seen = new Set<string>();
-      while (seen.size < perNumberCount) seen.add(`+4869${String(Math.floor(rand() * 1e7)).padStart(7, '0')}`);
-      const csv = ['phone,name,order', ...[...seen].map((p, i) => `${p},Customer ${i},#${100000 + i}`)].join('\n');
-      const settings = {
-        name: 'Bench',
-        numberId: number.id,
-        templateName: 'order_shipped',
-        language: 'en_US',
-        phoneColumn: 'phone',
-        variableColumns: ['name', 'order', null],
-        timeZoneColumn: null,
-        defaultCountry: 'PL',
-        fallbacks: ['', '', 'Friday'],
-      };
-      const created = await call(`${bff.url}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(settings))}`, { token, csv });
-      if (created.status !== 201) throw new Error(`upload failed: ${JSON.stringify(created.body)}`);
-      campaigns.push({ id: created.body.campaign.id, token, from: number.number, org });
+      const id = await uploadBenchCampaign(bff.url, token, { numberId: number.id, name: 'Bench', recipients: perNumberCount, rand });
+      campaigns.push({ id, token, from: number.number, org });
     }
     // Kaleyra's sent/delivered/read callbacks (3 per message) either come live, or only after the run, so the
     // figure shows the pace of dispatch itself.
@@ -197,151 +171,6 @@ async function benchDispatch(kind: 'postgres' | 'pglite', liveCallbacks: boolean
     return { kind, perNumber, combined, wall, total, cpuMsPerMessage: cpuMs / total };
   } finally {
     for (const p of procs.reverse()) await p.kill('SIGTERM');
-    await db?.drop();
-  }
-}
-
-// ---- 3. two instances, one killed -------------------------------------------------------------
-
-/**
- * Two BFF instances share one campaign (3,000 recipients on Acme's number, 4 lanes); Kaleyra calls back through
- * instance A. Instance B is killed with SIGKILL mid-campaign. Figure: the longest time with no send accepted by
- * Kaleyra, from a second before the kill to the last send. The sandbox's ref de-duplication is off, so a
- * message sent twice would show as a repeated ref.
- */
-async function benchTakeover() {
-  const procs: Proc[] = [];
-  let db: ChildDatabase | null = null;
-  const size = 3_000;
-  try {
-    const sandbox = await startSandboxProcess({
-      rateLimitPerSecond: LIMIT,
-      callbackDelayMs: 250,
-      dedupeRefs: false,
-      callbackRetrySeconds: 60,
-    });
-    procs.push(sandbox);
-    db = await createChildDatabase('postgres');
-    const env = { ...BENCH_ENV, DEV_SEED_PLAN: 'full', CAMPAIGN_DISPATCH_LANES: '4', SEND_CONFIRM_WINDOW_SECONDS: '75' };
-    const a = await startBffProcess({ sandboxUrl: sandbox.url, database: db, env });
-    procs.push(a);
-    const b = await startBffProcess({ sandboxUrl: sandbox.url, database: db, seed: false, publicBaseUrl: a.url, env });
-    procs.push(b);
-    const client = new pg.Client({ connectionString: db.url! });
-    await client.connect();
-    await client.query(
-      `insert into ledger_entries (organization_id, delta, reason, idempotency_key, reference) values ($1, $2, 'operator_credit', $3, 'bench')`,
-      [ACME, size + 100, `${ACME}:bench-credit`],
-    );
-    const token = await ownerToken(sandbox.url, ACME);
-    const number = (await call(`${b.url}/api/numbers`, { token })).body.numbers[0];
-    const rand = prng(11);
-    const seen = new Set<string>();
-    while (seen.size < size) seen.add(`+4869${String(Math.floor(rand() * 1e7)).padStart(7, '0')}`);
-    const csv = ['phone,name,order', ...[...seen].map((p, i) => `${p},Customer ${i},#${100000 + i}`)].join('\n');
-    const settings = {
-      name: 'Bench takeover',
-      numberId: number.id,
-      templateName: 'order_shipped',
-      language: 'en_US',
-      phoneColumn: 'phone',
-      variableColumns: ['name', 'order', null],
-      timeZoneColumn: null,
-      defaultCountry: 'PL',
-      fallbacks: ['', '', 'Friday'],
-    };
-    const created = await call(`${b.url}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(settings))}`, { token, csv });
-    if (created.status !== 201) throw new Error(`upload failed: ${JSON.stringify(created.body)}`);
-    const id = created.body.campaign.id as string;
-    await call(`${b.url}/api/campaigns/${id}/launch`, { token, body: {} });
-    const started = Date.now();
-    // Kill once the lanes are spread over both instances and a good part is out.
-    let holders = 0;
-    for (;;) {
-      const c = (await call(`${a.url}/api/campaigns/${id}`, { token })).body.campaign;
-      holders = (
-        await client.query(`select count(distinct holder) as n from dispatch_leases where key like $1 and expires_at > $2`, [
-          `lane:${id}:%`,
-          Date.now(),
-        ])
-      ).rows[0].n;
-      if (c.counts.sent + c.counts.delivered + c.counts.read >= size / 3) break;
-      if (Date.now() - started > 120_000) throw new Error('campaign did not get going');
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const killedAt = Date.now();
-    await b.kill('SIGKILL');
-    let done;
-    for (;;) {
-      done = (await call(`${a.url}/api/campaigns/${id}`, { token })).body.campaign;
-      if (done.status === 'completed') break;
-      if (Date.now() - killedAt > 300_000) throw new Error(`not completed 5 minutes after the kill: ${JSON.stringify(done.counts)}`);
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-    await client.end();
-    const { body } = await call(`${sandbox.url}/sandbox/kaleyra/messages?from=${encodeURIComponent(number.number)}`);
-    const messages = body.messages as { to: string; ref?: string; accepted_at: string }[];
-    const times = messages.map((m) => Date.parse(m.accepted_at)).sort((x, y) => x - y);
-    const longestGap = (ts: number[]) => {
-      const after = ts.filter((t) => t >= killedAt - 1_000);
-      let gap = 0;
-      let at = killedAt;
-      for (let i = 1; i < after.length; i++) {
-        if (after[i]! - after[i - 1]! > gap) {
-          gap = after[i]! - after[i - 1]!;
-          at = after[i - 1]!;
-        }
-      }
-      return { gap, at };
-    };
-    const { gap, at: gapAt } = longestGap(times);
-    // Recipients sent more than once: the dead instance's claims (those it never called go again at once; those
-    // in flight with no word from Kaleyra wait for the confirmation window) and 429 retries. Without them, the
-    // gap is the takeover's own.
-    const waited = new Set<string>();
-    for (let offset = 0; offset < size; offset += 200) {
-      const page = await call(`${a.url}/api/campaigns/${id}/recipients?limit=200&offset=${offset}`, { token });
-      for (const r of page.body.recipients as { messageId: string | null; attempts: number }[])
-        if (r.attempts > 1 && r.messageId) waited.add(r.messageId);
-    }
-    const takeover = longestGap(
-      messages
-        .filter((m) => !m.ref || !waited.has(m.ref))
-        .map((m) => Date.parse(m.accepted_at))
-        .sort((x, y) => x - y),
-    );
-    if (process.env.BENCH_VERBOSE) {
-      // Sends per second around the kill, and what the survivor logged.
-      const perSecond = new Map<number, number>();
-      for (const t of times) perSecond.set(Math.floor((t - killedAt) / 1000), (perSecond.get(Math.floor((t - killedAt) / 1000)) ?? 0) + 1);
-      console.log(
-        '   sends per second from the kill:',
-        [...perSecond]
-          .filter(([sec]) => sec >= -3)
-          .map(([sec, n]) => `${sec}:${n}`)
-          .join(' '),
-      );
-      console.log(a.logs.slice(-40).join('').slice(-6000));
-    }
-    const refs = new Map<string, number>();
-    for (const m of messages) if (m.ref) refs.set(m.ref, (refs.get(m.ref) ?? 0) + 1);
-    const perRecipient = new Set(messages.map((m) => m.to));
-    return {
-      gapS: gap / 1000,
-      gapAfterKillS: (gapAt - killedAt) / 1000,
-      takeoverGapS: takeover.gap / 1000,
-      takeoverGapAfterKillS: (takeover.at - killedAt) / 1000,
-      waited: waited.size,
-      holdersAtKill: Number(holders),
-      killAtS: (killedAt - started) / 1000,
-      messages: messages.length,
-      recipients: perRecipient.size,
-      resentRefs: [...refs.values()].filter((n) => n > 1).length,
-      failed: done.counts.failed as number,
-      completedAfterKillS: (Date.now() - killedAt) / 1000,
-    };
-  } finally {
-    for (const p of procs.reverse()) await p.kill('SIGKILL');
     await db?.drop();
   }
 }
@@ -439,6 +268,7 @@ async function main() {
   console.log(`\nWhatsApp Business for LiveChat — benchmarks (database: ${kind})\n`);
   if (process.env.BENCH_ONLY === 'request-path') return benchRequestPath(kind);
   if (process.env.BENCH_ONLY === 'ledger-page') return benchLedgerPage(kind);
+  if (process.env.BENCH_ONLY === 'relay') return benchRelay(kind);
 
   console.log(`1. Campaign dispatch: ${2 * PER_NUMBER} recipients over 2 numbers, sandbox limit ${LIMIT}/s per number`);
   const only = process.env.BENCH_ONLY;
@@ -533,6 +363,7 @@ async function main() {
   }
   if (!process.env.BENCH_ONLY) await benchRequestPath(kind);
   if (!process.env.BENCH_ONLY) await benchLedgerPage(kind);
+  if (!process.env.BENCH_ONLY) await benchRelay(kind);
   console.log('');
 }
 

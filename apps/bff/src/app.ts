@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { ErrorCode, PublicConfigSchema } from '@wa/contracts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { DomainError } from './lib/errors.ts';
 import { problemHandler } from './lib/http.ts';
-import { safeUrl, type Logger } from './lib/logger.ts';
+import type { Logger } from './lib/logger.ts';
+import { requestLog, securityHeaders } from './lib/http-hardening.ts';
 import { authenticate } from './modules/auth/auth.middleware.ts';
 import { organizationRateLimit, sharedRateLimiter } from './modules/auth/rate-limit.ts';
 import { OrganizationCache } from './modules/organizations/organization-cache.ts';
@@ -43,6 +42,7 @@ import { createLifecycleServices, lifecycleApiRoutes, opsRouter, type LifecycleS
 import { KaleyraWebhookService } from './modules/webhooks/kaleyra-webhook.service.ts';
 import { buildOpenApi } from './openapi.ts';
 import { keepRequestContext, requestIdMiddleware } from './lib/request-context.ts';
+import { timedPort } from './lib/provider-time.ts';
 import { healthRoutes, httpMetrics } from './modules/health/health.routes.ts';
 import { Readiness } from './modules/health/readiness.ts';
 import { webhookMetrics } from './modules/health/webhook-metrics.ts';
@@ -132,7 +132,8 @@ export function createServices(deps: AppDeps): Services {
   const messaging: MessagingService = new MessagingService(
     db,
     ledger,
-    deps.kaleyra,
+    // Timed: the chat relay tells what the BFF adds from what Kaleyra takes.
+    timedPort(deps.kaleyra),
     numbers,
     sendPolicy,
     (orgId) => balanceOf(db, orgId),
@@ -216,7 +217,7 @@ export function createServices(deps: AppDeps): Services {
     });
   const relay = new RelayService(
     db,
-    livechatChat,
+    timedPort(livechatChat),
     vault,
     messaging,
     {
@@ -263,46 +264,8 @@ export function createApp(deps: AppDeps): { app: Express; services: Services } {
   app.set('trust proxy', 1);
   app.set('query parser', 'simple');
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          frameAncestors: ["'self'", ...config.FRAME_ANCESTORS],
-          formAction: ["'self'"],
-        },
-      },
-      // The widget lives in LiveChat's iframe: frame-ancestors governs framing, not X-Frame-Options.
-      frameguard: false,
-      // HSTS only where TLS terminates (see below); on plain http it means nothing and misleads.
-      strictTransportSecurity: false,
-      crossOriginEmbedderPolicy: false,
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-    }),
-  );
-  app.use((req, res, next) => {
-    if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    next();
-  });
-  app.use(
-    pinoHttp({
-      logger: log,
-      // Never the headers (tokens), never the query string (v1 callbacks), never bodies.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: safeUrl(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: {
-        ignore: (req) =>
-          req.url === '/api/health' || req.url === '/api/ready' || req.url === '/metrics' || (req.url ?? '').startsWith('/widget/'),
-      },
-    }),
-  );
+  app.use(securityHeaders(config.FRAME_ANCESTORS));
+  app.use(requestLog(log));
 
   app.use(healthRoutes({ database, readiness: deps.readiness ?? new Readiness(config.WORKERS), metricsToken: config.METRICS_TOKEN }));
   app.get('/api/openapi.json', (_req, res) => {

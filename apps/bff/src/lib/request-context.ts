@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { nowMs } from './provider-time.ts';
 
 /**
  * The request id of the work in progress: an HTTP request, or a background job that a request queued. Every log
@@ -8,12 +9,18 @@ import type { NextFunction, Request, Response } from 'express';
  */
 export interface RequestContext {
   requestId: string;
+  /** When the request arrived (`nowMs()`): background work it starts measures from here. */
+  receivedAt?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
+}
+
+export function requestReceivedAt(): number | undefined {
+  return storage.getStore()?.receivedAt;
 }
 
 export function runWithRequestId<T>(requestId: string | undefined, fn: () => T): T {
@@ -27,12 +34,16 @@ const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 export function requestIdMiddleware() {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.headers['x-request-id'];
+    const receivedAt = nowMs();
     const id = typeof incoming === 'string' && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
     (req as Request & { id: string }).id = id;
     res.setHeader('X-Request-Id', id);
-    storage.run({ requestId: id }, next);
+    (req as Request & { receivedAt?: number }).receivedAt = receivedAt;
+    storage.run({ requestId: id, receivedAt }, next);
   };
 }
+
+const startedAt = (req: Request) => (req as Request & { receivedAt?: number }).receivedAt;
 
 /**
  * Re-enters the request's context. Body parsers resume the chain from socket events, which run outside the
@@ -41,7 +52,7 @@ export function requestIdMiddleware() {
 export function keepRequestContext() {
   return (req: Request, _res: Response, next: NextFunction) => {
     const id = (req as Request & { id?: unknown }).id;
-    if (typeof id === 'string' && currentRequestId() !== id) storage.run({ requestId: id }, next);
+    if (typeof id === 'string' && currentRequestId() !== id) storage.run({ requestId: id, receivedAt: startedAt(req) }, next);
     else next();
   };
 }

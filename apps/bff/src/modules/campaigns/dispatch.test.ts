@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { DB_KINDS, openTestDatabase, type DbKind } from '../../test/test-db.ts';
 import { startStack, type Stack } from '../../test/stack.ts';
-import { takeSlots } from './campaigns.repo.ts';
+import { takeSlots } from './send-slots.repo.ts';
 import { campaignOf, csvOf, customer, poll, sandboxMessages, upload, waitForStatus } from '../../test/campaign-test-kit.ts';
 import { DEFAULT_QUIET_HOURS_POLICY, type QuietHoursPolicy } from './quiet-hours.ts';
 import { DEFAULT_CATALOG } from '../billing/catalog.ts';

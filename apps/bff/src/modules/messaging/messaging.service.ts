@@ -1,7 +1,6 @@
 import {
   describeProviderError,
   ErrorCode,
-  missingVariables,
   type Balance,
   type ConversationCategory,
   type ConversationStatus,
@@ -13,27 +12,27 @@ import {
   type SendMessageRequest,
   type SendMessageResponse,
 } from '@wa/contracts';
-import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../../db/client.ts';
-import { DomainError, errors } from '../../lib/errors.ts';
+import { DomainError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { ProviderError, type KaleyraPort, type OutboundMessage } from '../../providers/kaleyra/kaleyra.port.ts';
 import { messageSends, safeCode } from '../../lib/metrics.ts';
 import type { Identity } from '../auth/auth.service.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
-import { findTemplate } from '../numbers/numbers.service.ts';
 import type { NumberRow, TemplateRow } from '../../db/rows.ts';
 import type { NumbersService } from '../numbers/numbers.service.ts';
 import { findOptOut } from '../optouts/optouts.service.ts';
 import type { OptOutSource } from '../../db/rows.ts';
 import type { SendPath, SendPolicy } from '../sending/send-policy.ts';
 import type { OrganizationRow } from '../../db/rows.ts';
-import { conversationToRideOn, customerWindowAt } from './conversation-window.ts';
+import { customerWindowAt } from './conversation-window.ts';
 import { messagesPage } from './message-history.repo.ts';
 import * as repo from './messaging.repo.ts';
-import { assertRichSend, richParts } from '../templates/rich-send.ts';
 import { toMessageDto } from './message-dto.ts';
+import { applyStatusIn, RANK } from './message-status.ts';
 import { ProgressBatcher } from './progress-batch.ts';
+import { recordSend, rideOn } from './send-record.ts';
+import { templateOutbound } from './template-outbound.ts';
 
 export interface MessagingConfig {
   chargedCategories: readonly ConversationCategory[];
@@ -48,12 +47,6 @@ export interface MessagingConfig {
 
 /** Picks the template actually sent for a chosen one (e.g. its copy that carries the opt-out instruction). */
 export type TemplateResolver = (number: NumberRow, template: TemplateRow) => Promise<TemplateRow>;
-
-/** Status order for callbacks that arrive out of order: a later status never moves a message back. */
-const RANK: Record<MessageStatus, number> = { queued: 0, accepted: 1, sent: 2, delivered: 3, read: 4, failed: 5, not_sent: 5 };
-
-/** The open conversation a send chose was released before the send took the organization's lock. */
-class RideLost extends Error {}
 
 /** How long after Kaleyra's timeout a still-queued send counts as interrupted. */
 const INTERRUPTED_GRACE_MS = 60_000;
@@ -116,16 +109,11 @@ export class MessagingService {
     return w.open ? w.closesAt : null;
   }
 
-  /** The open conversation a send of this category rides on, if any (see conversation-window.ts). */
-  private async rideOn(conn: Db | Tx, numberId: string, recipient: string, category: ConversationCategory, now: Date) {
-    return conversationToRideOn(await repo.listOpenConversations(conn, numberId, recipient, now), category, now);
-  }
-
   async quote(org: OrganizationRow, q: QuoteQuery): Promise<Quote> {
     const number = await this.numbers.get(org.id, q.numberId);
     const now = this.now();
     const [open, customerUntil, balance] = await Promise.all([
-      this.rideOn(this.db, number.id, q.to, q.category, now),
+      rideOn(this.db, number.id, q.to, q.category, now),
       this.customerWindowUntil(this.db, number.id, q.to, now),
       this.balanceOf(org.id),
     ]);
@@ -202,43 +190,21 @@ export class MessagingService {
     let category: ConversationCategory;
     let outbound: OutboundMessage;
     if (req.kind === 'template') {
-      const chosen = await findTemplate(this.db, number.id, req.templateName, req.language);
-      if (!chosen) {
-        throw errors.validation([{ path: 'templateName', message: 'No such template on this number. Sync templates and try again.' }]);
-      }
-      if (chosen.status !== 'approved') {
-        throw new DomainError(
-          ErrorCode.templateNotApproved,
-          'Template not approved',
-          `"${chosen.name}" is ${chosen.status}${chosen.rejectedReason ? ` (${chosen.rejectedReason})` : ''}; only approved templates can be sent.`,
-        );
-      }
-      const missing = missingVariables(chosen.body, req.variables);
-      if (missing.length) {
-        throw new DomainError(ErrorCode.templateVariables, 'Fill every variable', 'Every template variable needs a value.', {
-          errors: missing.map((i) => ({ path: `variables.${i}`, message: `Variable ${i + 1} is empty` })),
-        });
-      }
-      // Media header, dynamic URL suffixes, quick-reply payloads: checked field by field, carried as Meta's components.
-      const extras = { headerText: req.headerText, headerMediaUrl: req.headerMediaUrl, buttonValues: req.buttonValues };
-      assertRichSend(chosen, number.apiVersion, extras);
-      // A marketing template may go out as its copy that carries the opt-out instruction (F.4).
-      const template = await this.resolveTemplate(number, chosen);
-      category = template.category;
-      const params = req.variables.map((v) => v.trim());
-      outbound = {
-        kind: 'template',
-        name: template.name,
-        language: template.language,
-        params,
-        ...richParts(chosen, number.apiVersion, params, extras),
-      };
+      ({ category, outbound } = await templateOutbound(this.db, number, req, (n, t) => this.resolveTemplate(n, t)));
     } else {
       category = 'service';
       outbound = extra.media ?? { kind: 'text', body: req.text };
     }
 
-    const prepared = await this.record(identity, org, number.id, req, path, category, outbound, now);
+    // The conversation, the spend and the message, in one transaction (see send-record.ts for its locks).
+    const deps = {
+      db: this.db,
+      ledger: this.ledger,
+      policy: this.policy,
+      windowMs: this.windowMs(),
+      costOf: (c: ConversationCategory) => this.costOf(c),
+    };
+    const prepared = await recordSend(deps, identity, org, number.id, req, path, category, outbound, now);
     if (prepared.replay) return this.response(org.id, prepared.message, false);
 
     const message = prepared.message;
@@ -274,90 +240,6 @@ export class MessagingService {
   }
 
   /**
-   * Records the send (its conversation, the spend, the message) in one transaction. Sends of one clientRef, and
-   * sends to one customer from one number, queue on their own lock (`lockSend`) while they choose the
-   * conversation and write their rows; the organization's lock, which every send of the business shares, is
-   * taken last and held only for what it guards: the send policy (a suspension or a revocation takes it too),
-   * the ride on an open conversation (a failed opening message gives its conversation back under it) and the
-   * balance check with its ledger entry.
-   */
-  private async record(
-    identity: Identity,
-    org: OrganizationRow,
-    numberId: string,
-    req: SendMessageRequest,
-    path: SendPath,
-    category: ConversationCategory,
-    outbound: OutboundMessage,
-    now: Date,
-  ): Promise<{ message: repo.MessageRow; opened: boolean; replay: boolean }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction(async (tx) => {
-          await repo.lockSend(tx, org.id, req.clientRef, numberId, req.to);
-          const raced = await repo.findMessageByClientRef(tx, org.id, req.clientRef);
-          if (raced) return { message: raced, opened: false, replay: true };
-          const open = await this.rideOn(tx, numberId, req.to, category, now);
-          const cost = open ? 0 : this.costOf(category);
-          const messageId = randomUUID();
-          let conversationId = open?.id;
-          if (!conversationId) {
-            const conversation = await repo.insertConversation(tx, {
-              organizationId: org.id,
-              numberId,
-              recipient: req.to,
-              category,
-              openedAt: now,
-              expiresAt: new Date(now.getTime() + this.windowMs()),
-              cost,
-              openingMessageId: messageId,
-            });
-            conversationId = conversation.id;
-          }
-          const message = await repo.insertMessage(tx, {
-            id: messageId,
-            organizationId: org.id,
-            numberId,
-            conversationId,
-            recipient: req.to,
-            direction: 'outbound',
-            kind: outbound.kind === 'media' ? 'media' : req.kind,
-            templateName: outbound.kind === 'template' ? outbound.name : null,
-            category,
-            status: 'queued',
-            clientRef: req.clientRef,
-            chatId: req.chatId ?? null,
-            accountId: identity.accountId,
-          });
-          await repo.addEvent(tx, message.id, 'queued', now);
-
-          await this.ledger.lockIn(tx, org.id);
-          // Every rule of the path, under the lock, right before the commit: a STOP, a restriction or a
-          // suspension of a moment ago counts. The balance is checked by the ledger entry that spends it below
-          // (same lock, same refusal).
-          await this.policy.assertMaySend(tx, { path, organizationId: org.id, numberId, recipient: req.to, conversations: 0 });
-          if (open && !(await repo.isConversationOpen(tx, open.id))) throw new RideLost();
-          if (cost > 0) {
-            await this.ledger.debitIn(tx, {
-              organizationId: org.id,
-              amount: cost,
-              reason: 'conversation_opened',
-              key: `conversation:${conversationId}`,
-              reference: conversationId,
-              numberId,
-            });
-          }
-          return { message, opened: !open, replay: false };
-        });
-      } catch (err) {
-        // The conversation this send chose was given back meanwhile: choose again (it opens a new one).
-        if (err instanceof RideLost && attempt < 3) continue;
-        throw err;
-      }
-    }
-  }
-
-  /**
    * Sends the process stopped in the middle of (between recording the message and Kaleyra's answer) end as
    * failed (`interrupted`) once no attempt can still be running, and an opening one gives its conversation back.
    * Its outcome is unknown until then: Kaleyra's status callbacks (they carry our id as the ref) settle it
@@ -382,16 +264,6 @@ export class MessagingService {
   }
 
   /**
-   * Applies one Kaleyra status callback; false when the message is not this organization's. A status that only
-   * moves the message forward is applied in one statement with the others arriving meanwhile (callbacks
-   * outnumber sends three to one); a failure goes through `applyStatusIn`, which gives an opening message's
-   * conversation back.
-   */
-  /**
-   * A customer's message: opens (or extends) the customer window and records its metadata (never its body), in one
-   * transaction.
-   */
-  /**
    * A batch of template sends (a campaign's claim): the conversations it opens and its messages, queued, in the
    * caller's transaction. The caller has spent or converted what the new conversations cost through the ledger.
    */
@@ -404,6 +276,10 @@ export class MessagingService {
     return messagesPage(this.db, organizationId, filter);
   }
 
+  /**
+   * A customer's message: opens (or extends) the customer window and records its metadata (never its body), in one
+   * transaction.
+   */
   async recordInbound(
     organizationId: string,
     numberId: string,
@@ -426,6 +302,12 @@ export class MessagingService {
     });
   }
 
+  /**
+   * Applies one Kaleyra status callback; false when the message is not this organization's. A status that only
+   * moves the message forward is applied in one statement with the others arriving meanwhile (callbacks
+   * outnumber sends three to one); a failure goes through `applyStatusIn`, which gives an opening message's
+   * conversation back.
+   */
   async applyCallbackStatus(
     organizationId: string,
     u: { ref: string | null; providerMessageId: string | null; status: MessageStatus; errorCode: string | null; at: Date },
@@ -450,43 +332,8 @@ export class MessagingService {
    * Records a status for a message and, when an opening message fails, gives its conversation
    * back. Idempotent: a repeated or out-of-order callback changes nothing it should not.
    */
-  async applyStatusIn(tx: Tx, messageId: string, status: MessageStatus, errorCode: string | null, at: Date): Promise<void> {
-    const message = await repo.lockMessage(tx, messageId);
-    if (!message) return;
-    const current = message.status as MessageStatus;
-    const terminal = current === 'failed' || current === 'not_sent';
-    await repo.addEvent(tx, message.id, status, at, errorCode);
-    if (terminal || RANK[status] <= RANK[current]) return;
-    await repo.updateMessage(tx, message.id, { status, errorCode: errorCode ?? message.errorCode });
-    if ((status === 'failed' || status === 'not_sent') && message.conversationId) {
-      await this.releaseIfOpener(tx, message.organizationId, message.id, message.conversationId);
-    }
-  }
-
-  private async releaseIfOpener(tx: Tx, organizationId: string, messageId: string, conversationId: string) {
-    // The send's lock: a send that is choosing this conversation right now either commits its message first
-    // (and carries the conversation below) or sees it released and opens a new one. Without it, a send could
-    // ride for free on a conversation given back a moment later.
-    await this.ledger.lockIn(tx, organizationId);
-    const conversation = await repo.findConversation(tx, conversationId);
-    if (!conversation || conversation.status !== 'open' || conversation.openingMessageId !== messageId) return;
-    const others = await repo.liveMessagesOf(tx, conversationId, messageId);
-    if (others[0]) {
-      // Another message in the window is alive: it carries the conversation now.
-      await repo.updateConversation(tx, conversationId, { openingMessageId: others[0].id });
-      return;
-    }
-    await repo.updateConversation(tx, conversationId, { status: 'released' });
-    if (conversation.cost > 0) {
-      await this.ledger.creditIn(tx, {
-        organizationId,
-        amount: conversation.cost,
-        reason: 'conversation_released',
-        key: `conversation-release:${conversationId}`,
-        reference: conversationId,
-        numberId: conversation.numberId,
-      });
-    }
+  applyStatusIn(tx: Tx, messageId: string, status: MessageStatus, errorCode: string | null, at: Date): Promise<void> {
+    return applyStatusIn(this.ledger, tx, messageId, status, errorCode, at);
   }
 
   async list(organizationId: string, to: string, numberId: string | undefined): Promise<Message[]> {
