@@ -80,20 +80,28 @@ function fromMeta(m: Record<string, unknown>): InboundContent {
     default: {
       if (MEDIA_TYPES.has(type)) {
         const media = obj(m[type]);
-        const caption = str(media.caption);
-        const url = str(media.url) ?? str(media.link);
-        const mimeType = str(media.mime_type) ?? 'application/octet-stream';
-        if (!url) return { type, texts: [unknownTypeText(type), ...(caption ? [caption] : [])], refersTo };
-        return {
-          type,
-          texts: caption ? [caption] : [],
-          refersTo,
-          media: { url, mimeType, filename: str(media.filename) ?? defaultName(type, mimeType, url) },
-        };
+        return mediaContent(type, refersTo, {
+          caption: str(media.caption),
+          url: str(media.url) ?? str(media.link),
+          mimeType: str(media.mime_type),
+          filename: str(media.filename),
+        });
       }
       return { type, texts: [unknownTypeText(type)], refersTo };
     }
   }
+}
+
+/** A file the customer sent, with its caption; without a link, a line saying what came instead of the file. */
+function mediaContent(
+  type: string,
+  refersTo: string | null,
+  f: { caption: string | null; url: string | null; mimeType: string | null; filename: string | null },
+): InboundContent {
+  const captions = f.caption ? [f.caption] : [];
+  if (!f.url) return { type, texts: [unknownTypeText(type), ...captions], refersTo };
+  const mimeType = f.mimeType ?? 'application/octet-stream';
+  return { type, texts: captions, refersTo, media: { url: f.url, mimeType, filename: f.filename ?? defaultName(type, mimeType, f.url) } };
 }
 
 /** A name for a file WhatsApp sent without one (only documents carry theirs): the link's own, or its type's. */
@@ -130,16 +138,8 @@ function fromV1(b: Record<string, unknown>): InboundContent {
   if (type === 'location') return { type, texts: [location(v1Location(b))], refersTo };
   if (type === 'reaction') return { type, texts: [str(b.body) ? `Reacted ${b.body as string}` : 'Removed a reaction'], refersTo };
   if (MEDIA_TYPES.has(type)) {
-    const caption = str(b.caption) ?? str(b.body);
-    const url = str(b.media_url);
-    const mimeType = str(b.mime_type) ?? 'application/octet-stream';
-    if (!url) return { type, texts: [unknownTypeText(type), ...(caption ? [caption] : [])], refersTo };
-    return {
-      type,
-      texts: caption ? [caption] : [],
-      refersTo,
-      media: { url, mimeType, filename: str(b.filename) ?? defaultName(type, mimeType, url) },
-    };
+    const file = { caption: str(b.caption) ?? str(b.body), url: str(b.media_url), mimeType: str(b.mime_type), filename: str(b.filename) };
+    return mediaContent(type, refersTo, file);
   }
   return { type, texts: [unknownTypeText(type)], refersTo };
 }

@@ -1,7 +1,8 @@
 import type { Logger } from '../../lib/logger.ts';
 import type { Queue } from '../../queue/queue.ts';
 import { measureRelay } from './relay-latency.ts';
-import { RELAY_JOBS, type RelayService } from './relay.service.ts';
+import { RELAY_JOBS } from './relay-queue.ts';
+import type { RelayService } from './relay.service.ts';
 
 interface RelayJob {
   id: string;
@@ -18,14 +19,18 @@ const WORKERS_PER_QUEUE = 4;
 /** The idle poll: the backstop for jobs queued by other instances, retries, and jobs of an instance that died. */
 const POLLING_SECONDS = 0.5;
 
+/** How often replies that failed after they were recorded as sent (an interrupted send) get their note. */
+const FAILED_REPLIES_CRON = '* * * * *';
+
 /**
  * The relay's two queues. `key_strict_fifo` on the customer's key: one customer's messages reach the chat (and an
  * agent's replies reach WhatsApp) in order, across instances and retries; other customers are not held back.
  *
  * The instance that takes a webhook starts its job at once: right after the job is stored, one of its idle local
  * workers is woken to fetch (`startNow`), instead of waiting for the poll. The job still goes through pg-boss (stored
- * with the webhook's claim, fetched under the queue's policy, completed or retried there), so it runs once at a
- * time, in its customer's order, and comes back after a crash; the poll remains for what no instance started.
+ * in the transaction of the webhook's claim, fetched under the queue's policy, completed or retried there), so it
+ * runs once at a time, in its customer's order, and comes back after a crash; the poll remains for what no instance
+ * started.
  */
 export async function registerRelayJobs(queue: Queue, relay: RelayService, log: Logger) {
   for (const [name, direction, run] of [
@@ -54,6 +59,11 @@ export async function registerRelayJobs(queue: Queue, relay: RelayService, log: 
     );
   }
   relay.attach(queue, (name) => startNow(queue, name));
+  await queue.createQueue(RELAY_JOBS.failedReplies);
+  await queue.schedule(RELAY_JOBS.failedReplies, FAILED_REPLIES_CRON);
+  await queue.work(RELAY_JOBS.failedReplies, async () => {
+    await relay.noteFailedReplies();
+  });
   log.debug({ queues: Object.values(RELAY_JOBS), workersPerQueue: WORKERS_PER_QUEUE }, 'relay workers started');
 }
 

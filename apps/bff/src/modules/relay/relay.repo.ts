@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import {
   messages,
@@ -224,6 +224,21 @@ export async function failSentOutbound(conn: Conn, eventId: string, errorCode: s
     .where(and(eq(relayOutbound.eventId, eventId), or(eq(relayOutbound.status, 'sent'), eq(relayOutbound.status, 'pending'))))
     .returning({ id: relayOutbound.eventId });
   return rows.length > 0;
+}
+
+/** Replies recorded as sent since `since` whose message has failed since (no callback told the relay). */
+export async function failedSentReplies(conn: Conn, since: Date, limit: number) {
+  return conn
+    .select({
+      eventId: relayOutbound.eventId,
+      organizationId: relayOutbound.organizationId,
+      chatId: relayOutbound.chatId,
+      errorCode: messages.errorCode,
+    })
+    .from(relayOutbound)
+    .innerJoin(messages, eq(messages.id, relayOutbound.messageId))
+    .where(and(eq(relayOutbound.status, 'sent'), gte(relayOutbound.settledAt, since), inArray(messages.status, ['failed', 'not_sent'])))
+    .limit(limit);
 }
 
 /**

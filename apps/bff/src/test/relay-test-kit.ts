@@ -1,14 +1,47 @@
-import { expect } from 'vitest';
-import { LiveChatChatClient } from '../../providers/livechat-chat/livechat-chat.client.ts';
-import { waitFor, type SandboxOrg, type Stack } from '../../test/stack.ts';
-import { registerChatWebhooks } from './chat-webhooks.ts';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { LiveChatChatClient } from '../providers/livechat-chat/livechat-chat.client.ts';
+import { startStack, waitFor, type SandboxOrg, type Stack } from './stack.ts';
+import { DB_KINDS } from './test-db.ts';
+import { findOrganization } from '../modules/organizations/organizations.service.ts';
+import { registerChatWebhooks } from '../modules/relay/chat-webhooks.ts';
 
 /** A relayed business on a stack: LiveChat connected, the chat webhooks registered, the relay on for every number in group 0. */
 export interface RelayFixture {
   org: SandboxOrg;
   owner: string;
   agent: string;
-  numbers: { id: string; number: string; apiVersion: 'v1' | 'v2' }[];
+  numbers: RelayNumber[];
+}
+export interface RelayNumber {
+  id: string;
+  number: string;
+  apiVersion: 'v1' | 'v2';
+}
+
+/** What a relay test file shares: a stack with workers, Acme's relay connected, and Acme's v2 number. */
+export interface RelayStack {
+  s: Stack;
+  f: RelayFixture;
+  v2: RelayNumber;
+}
+
+/**
+ * The file's tests on each database, with a stack of their own (workers on, Acme's relay connected); `r` holds it
+ * once the tests run.
+ */
+export function describeRelay(title: string, tests: (r: RelayStack) => void) {
+  describe.each(DB_KINDS)(`WhatsApp chats in LiveChat: ${title} (%s)`, (kind) => {
+    const r = {} as RelayStack;
+    beforeAll(async () => {
+      r.s = await startStack(kind, { workers: true });
+      r.f = await connectRelay(r.s, r.s.orgs[0]!);
+      r.v2 = r.f.numbers.find((n) => n.apiVersion === 'v2')!;
+    });
+    afterAll(async () => {
+      await r.s?.close();
+    });
+    tests(r);
+  });
 }
 
 export async function connectRelay(s: Stack, org: SandboxOrg): Promise<RelayFixture> {
@@ -34,7 +67,7 @@ export async function connectRelay(s: Stack, org: SandboxOrg): Promise<RelayFixt
     secretKey: s.config.LIVECHAT_CHAT_WEBHOOK_SECRET!,
     clientId: s.config.LIVECHAT_CLIENT_ID,
   });
-  const list = (await s.api(owner, '/api/numbers')).body.numbers as { id: string; number: string; apiVersion: 'v1' | 'v2' }[];
+  const list = (await s.api(owner, '/api/numbers')).body.numbers as RelayNumber[];
   for (const n of list) {
     const r = await s.api(owner, `/api/relay/numbers/${n.id}`, { method: 'PUT', body: { enabled: true, groupId: 0 } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -43,7 +76,7 @@ export async function connectRelay(s: Stack, org: SandboxOrg): Promise<RelayFixt
 }
 
 /** A customer number no other test uses. */
-export { customer as freshCustomer } from '../../test/campaign-test-kit.ts';
+export { customer as freshCustomer } from './campaign-test-kit.ts';
 
 export interface SandboxChat {
   id: string;
@@ -64,6 +97,19 @@ export interface SandboxChat {
       properties?: { status?: { delivered?: boolean } };
     }[];
   }[];
+}
+
+/** The id of the customer's one chat, once it exists and the relay recorded it (agents' replies in it are relayed). */
+export async function chatIdOf(s: Stack, org: SandboxOrg, customer: string) {
+  const [chat] = await waitFor(
+    () => chatsOf(s, org, customer),
+    (c) => c.length === 1,
+  );
+  await waitFor(
+    () => s.database.query('select 1 from relay_chats where chat_id = $1', [chat!.id]),
+    (rows) => rows.length === 1,
+  );
+  return chat!.id;
 }
 
 export async function chatsOf(s: Stack, org: SandboxOrg, customer: string): Promise<SandboxChat[]> {
@@ -132,4 +178,60 @@ export async function settledInbound(s: Stack, customer: string, count: number) 
     (rows) => rows.length >= count,
     20_000,
   );
+}
+
+/** A v2 incoming webhook body (Meta's envelope inside Kaleyra's) of one message from `from` to the number. */
+export function v2Incoming(to: RelayNumber, from: string, message: Record<string, unknown>, name = 'Customer') {
+  return {
+    meta_object: {
+      value: {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: to.number.slice(1) },
+        contacts: [{ profile: { name }, wa_id: from.slice(1) }],
+        messages: [{ from: from.slice(1), timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
+      },
+    },
+    extra_info: {},
+  };
+}
+
+/** Kaleyra's incoming webhook to the BFF, as Kaleyra authenticates it. */
+export async function postIncoming(s: Stack, org: SandboxOrg, body: unknown) {
+  const row = await findOrganization(s.database.db, org.id);
+  return fetch(`${s.bffUrl}/webhooks/kaleyra/${org.id}/incoming`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${org.id}:${row!.webhookSecret}`).toString('base64')}`,
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/** A LiveChat chat webhook to the BFF (the envelope carries its own secret_key). */
+export function postChatWebhook(s: Stack, body: unknown) {
+  return fetch(`${s.bffUrl}/webhooks/livechat-chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** A file an agent uploads to LiveChat's CDN; its link. */
+export async function uploadFile(s: Stack, agent: string, name: string, type: string, bytes: Uint8Array) {
+  const form = new FormData();
+  form.set('file', new Blob([bytes], { type }), name);
+  const res = await fetch(`${s.sandboxUrl}/v3.6/agent/action/upload_file`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${agent}` },
+    body: form,
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { url: string }).url;
+}
+
+/** Seals a relay job's payload as the relay does, for a job made by hand. */
+export function sealFor(s: Stack, organizationId: string, payload: unknown): string {
+  const vault = (s.services.relay as unknown as { vault: { seal(org: string, text: string): string } }).vault;
+  return vault.seal(organizationId, JSON.stringify(payload));
 }
