@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
-import { Card } from './card.tsx';
 import { DownloadRow } from '../lib/download-button.tsx';
 import { LoadMore, type PagedQuery } from '../lib/load-more.tsx';
 import { ListState } from '../lib/query-state.tsx';
+import { Card } from './card.tsx';
+import { DataTable, type Column } from './data-table.tsx';
 
 /**
  * A card with a paged history table and its export: what it holds with the download, then loading, failure,
@@ -19,6 +20,8 @@ export function PagedTableCard({
   noun,
   loadMoreTestId,
   wrapClassName,
+  columns,
+  tableTestId,
   children,
 }: {
   title: string;
@@ -34,6 +37,9 @@ export function PagedTableCard({
   loadMoreTestId: string;
   /** The scrolling box around the table. */
   wrapClassName: string;
+  columns: Column[];
+  tableTestId: string;
+  /** The table's rows. */
   children: ReactNode;
 }) {
   return (
@@ -42,7 +48,9 @@ export function PagedTableCard({
         <DownloadRow intro={intro} {...download} />
         <ListState query={query} count={count} failed={failed} empty={empty}>
           <div className={wrapClassName}>
-            {children}
+            <DataTable columns={columns} testId={tableTestId}>
+              {children}
+            </DataTable>
             <LoadMore query={query} shown={count} noun={noun} testId={loadMoreTestId} />
           </div>
         </ListState>

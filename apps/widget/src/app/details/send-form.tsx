@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { SkeletonText } from '@livechat/design-system-react-components';
 import type { Template, WhatsAppNumber } from '@wa/contracts';
 import { InlineAlert } from '../../components/inline-alert.tsx';
+import { Form } from '../../components/form.tsx';
 import { formatPhone } from '../../lib/format-phone.ts';
 import { useToast } from '../../lib/livechat/hooks.tsx';
 import type { CustomerProfile } from '../../lib/livechat/types.ts';
@@ -123,14 +124,7 @@ export function SendForm(props: SendFormProps) {
   }
 
   return (
-    <form
-      className="wa-stack"
-      aria-label="Send a WhatsApp message"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSend();
-      }}
-    >
+    <Form className="wa-stack" aria-label="Send a WhatsApp message" onSubmit={onSend}>
       <section className="wa-section">
         <RecipientField recipient={recipient} serverError={fieldErrors.to} disabled={send.isPending} />
       </section>
@@ -233,6 +227,6 @@ export function SendForm(props: SendFormProps) {
           )}
         </>
       )}
-    </form>
+    </Form>
   );
 }

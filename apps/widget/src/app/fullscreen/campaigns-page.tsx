@@ -3,6 +3,7 @@ import { Loader, Text } from '@livechat/design-system-react-components';
 import type { WhatsAppNumber } from '@wa/contracts';
 import { InlineAlert } from '../../components/inline-alert.tsx';
 import { errorMessage } from '../../lib/api-client.ts';
+import { QueryState } from '../../lib/query-state.tsx';
 import { useMe } from '../../features/auth/api/get-me.ts';
 import { useCatalog } from '../../features/catalog/api/get-catalog.ts';
 import { CampaignsScreen, type TemplateChoice } from '../../features/campaigns/components/campaigns-screen.tsx';
@@ -69,23 +70,19 @@ function CampaignSource({ value, onChange }: { value: TemplateChoice | null; onC
           </InlineAlert>
         );
       })()}
-      {templates.isPending ? (
-        <Loader size="small" />
-      ) : templates.isError ? (
-        <InlineAlert kind="error" role="alert" onRetry={() => void templates.refetch()}>
-          Couldn't load the templates. {errorMessage(templates.error)}
-        </InlineAlert>
-      ) : (
-        <TemplateField
-          numberId={number.id}
-          templates={templates.data.templates}
-          syncedAt={templates.data.syncedAt}
-          hidden={rules.hidden}
-          blocked={rules.blocked}
-          value={key}
-          onChange={setKey}
-        />
-      )}
+      <QueryState query={templates} failed="Couldn't load the templates." onRetry={() => void templates.refetch()}>
+        {(data) => (
+          <TemplateField
+            numberId={number.id}
+            templates={data.templates}
+            syncedAt={data.syncedAt}
+            hidden={rules.hidden}
+            blocked={rules.blocked}
+            value={key}
+            onChange={setKey}
+          />
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -1,8 +1,8 @@
 import { Loader, Text } from '@livechat/design-system-react-components';
 import { Card } from '../../components/card.tsx';
 import { InlineAlert } from '../../components/inline-alert.tsx';
-import { errorMessage } from '../../lib/api-client.ts';
 import { formatPhone } from '../../lib/format-phone.ts';
+import { QueryState } from '../../lib/query-state.tsx';
 import { useMe } from '../../features/auth/api/get-me.ts';
 import { useNumbers } from '../../features/numbers/api/get-numbers.ts';
 import { useOptOuts } from '../../features/opt-outs/api/opt-outs.ts';
@@ -14,26 +14,25 @@ import { OptOutList } from '../../features/opt-outs/components/opt-out-list.tsx'
 
 function NumbersInstruction() {
   const numbers = useNumbers();
-  if (numbers.isPending) return <Loader size="small" />;
-  if (numbers.isError) {
-    return (
-      <Text size="sm" className="wa-error-text" role="alert">
-        Couldn't load the numbers. {errorMessage(numbers.error)}
-      </Text>
-    );
-  }
-  if (numbers.data.length === 0) return <Text className="wa-muted">No WhatsApp number is connected yet.</Text>;
   return (
-    <div className="wa-stack">
-      {numbers.data.map((n) => (
-        <section key={n.id} className="wa-stack wa-stack--tight">
-          <Text as="h3" bold className="wa-section-title">
-            {n.displayName} <span className="wa-muted">· {formatPhone(n.number)}</span>
-          </Text>
-          <InstructionSettings numberId={n.id} />
-        </section>
-      ))}
-    </div>
+    <QueryState query={numbers} failed="Couldn't load the numbers." size="sm">
+      {(list) =>
+        list.length === 0 ? (
+          <Text className="wa-muted">No WhatsApp number is connected yet.</Text>
+        ) : (
+          <div className="wa-stack">
+            {list.map((n) => (
+              <section key={n.id} className="wa-stack wa-stack--tight">
+                <Text as="h3" bold className="wa-section-title">
+                  {n.displayName} <span className="wa-muted">· {formatPhone(n.number)}</span>
+                </Text>
+                <InstructionSettings numberId={n.id} />
+              </section>
+            ))}
+          </div>
+        )
+      }
+    </QueryState>
   );
 }
 

@@ -1,7 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { AccountSchema } from '@wa/contracts';
 import { apiRequest } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
+import { useAccountChange } from './get-account.ts';
 
 function browserTimeZone(): string | undefined {
   try {
@@ -18,12 +18,5 @@ export function acceptTerms(version: string) {
 
 /** The owner accepts the terms in force; everything that depended on it (numbers' "can send") is fetched again. */
 export function useAcceptTerms() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: acceptTerms,
-    onSuccess: (account) => {
-      queryClient.setQueryData(queryKeys.account.status, account);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.numbers.all });
-    },
-  });
+  return useAccountChange(acceptTerms, { queryKey: queryKeys.numbers.all });
 }

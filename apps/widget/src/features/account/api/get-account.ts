@@ -1,16 +1,10 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
-import { AccountSchema } from '@wa/contracts';
-import { apiRequest } from '../../../lib/api-client.ts';
+import { useMutation, useQuery, useQueryClient, type InvalidateQueryFilters } from '@tanstack/react-query';
+import { AccountSchema, type Account } from '@wa/contracts';
+import { getQueryOptions } from '../../../lib/api-query.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
-export function getAccount(signal?: AbortSignal) {
-  return apiRequest('/api/account', AccountSchema, { signal });
-}
-
 export function accountQueryOptions() {
-  return queryOptions({
-    queryKey: queryKeys.account.status,
-    queryFn: ({ signal }) => getAccount(signal),
+  return getQueryOptions(queryKeys.account.status, '/api/account', AccountSchema, {
     staleTime: 10_000,
     // An operator may suspend or restore the business, or the owner accept the terms, at any moment.
     refetchInterval: 15_000,
@@ -19,4 +13,16 @@ export function accountQueryOptions() {
 
 export function useAccount() {
   return useQuery(accountQueryOptions());
+}
+
+/** A change to the account: it answers with the account as it now stands, and what depended on it is fetched again. */
+export function useAccountChange<V>(mutationFn: (variables: V) => Promise<Account>, dependents: InvalidateQueryFilters) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSuccess: (account) => {
+      queryClient.setQueryData(queryKeys.account.status, account);
+      void queryClient.invalidateQueries(dependents);
+    },
+  });
 }

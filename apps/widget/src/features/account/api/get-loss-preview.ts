@@ -1,14 +1,10 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { LossPreviewSchema } from '@wa/contracts';
-import { apiRequest } from '../../../lib/api-client.ts';
+import { getQueryOptions } from '../../../lib/api-query.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
-export function getLossPreview(signal?: AbortSignal) {
-  return apiRequest('/api/account/loss-preview', LossPreviewSchema, { signal });
-}
-
 export function lossPreviewQueryOptions() {
-  return queryOptions({ queryKey: queryKeys.account.lossPreview, queryFn: ({ signal }) => getLossPreview(signal), staleTime: 10_000 });
+  return getQueryOptions(queryKeys.account.lossPreview, '/api/account/loss-preview', LossPreviewSchema, { staleTime: 10_000 });
 }
 
 export function useLossPreview(enabled: boolean) {

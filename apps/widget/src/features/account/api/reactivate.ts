@@ -1,7 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { AccountSchema } from '@wa/contracts';
 import { apiRequest } from '../../../lib/api-client.ts';
-import { queryKeys } from '../../../lib/query-keys.ts';
+import { useAccountChange } from './get-account.ts';
 
 export function reactivate() {
   return apiRequest('/api/account/reactivate', AccountSchema, { method: 'POST' });
@@ -9,12 +8,5 @@ export function reactivate() {
 
 /** After an uninstall, the owner starts the app again from zero (when LiveChat's install notice did not reach us). */
 export function useReactivate() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: reactivate,
-    onSuccess: (account) => {
-      queryClient.setQueryData(queryKeys.account.status, account);
-      void queryClient.invalidateQueries();
-    },
-  });
+  return useAccountChange(reactivate, {});
 }

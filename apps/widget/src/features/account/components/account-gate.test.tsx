@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { Account } from '@wa/contracts';
-import { sessionStore } from '../../../lib/auth/session.ts';
 import { json, mockFetch } from '../../../test/fetch-mock.ts';
+import { renderWithQueries, signedInForEachTest } from '../../../test/render.tsx';
 import { AccountGate } from './account-gate.tsx';
 
 function account(over: Partial<Account> = {}): Account {
@@ -48,19 +47,15 @@ const accepted = (a: Account): Account => ({
 });
 
 function renderGate() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={client}>
-      <AccountGate>
-        <p data-testid="app">the app</p>
-      </AccountGate>
-    </QueryClientProvider>,
+  return renderWithQueries(
+    <AccountGate>
+      <p data-testid="app">the app</p>
+    </AccountGate>,
   );
 }
 
 describe('AccountGate', () => {
-  beforeEach(() => sessionStore.signIn('token-1', 3600));
-  afterEach(() => sessionStore.reset());
+  signedInForEachTest();
 
   it('terms: an agent waits for the owner and sees nothing to send with', async () => {
     mockFetch({ 'GET /api/account': () => json(200, account()) });

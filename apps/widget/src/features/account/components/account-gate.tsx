@@ -1,12 +1,13 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Heading, Loader, Text } from '@livechat/design-system-react-components';
+import { Button, Loader, Text } from '@livechat/design-system-react-components';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 import { useAccount } from '../api/get-account.ts';
 import { useReactivate } from '../api/reactivate.ts';
 import { TermsAcceptance, WaitingForOwner } from './terms-acceptance.tsx';
+import { Gate } from './gate.tsx';
 
 /**
  * Between sign-in and the app: the owner accepts the terms before first use (others wait for them), an
@@ -52,14 +53,16 @@ export function AccountGate({
 function Uninstalled({ canStart, extra }: { canStart: boolean; extra?: ReactNode }) {
   const reactivate = useReactivate();
   return (
-    <div className="wa-gate" data-testid="account-uninstalled">
-      <Heading size="sm" as="h2">
-        The app was uninstalled
-      </Heading>
-      <Text size="md">
-        WhatsApp Business was uninstalled from LiveChat (or the LiveChat account closed), so its conversations were lost and its numbers
-        disconnected. Installing it again starts from zero.
-      </Text>
+    <Gate
+      testId="account-uninstalled"
+      title="The app was uninstalled"
+      intro={
+        <>
+          WhatsApp Business was uninstalled from LiveChat (or the LiveChat account closed), so its conversations were lost and its numbers
+          disconnected. Installing it again starts from zero.
+        </>
+      }
+    >
       {canStart ? (
         <>
           <Button kind="primary" loading={reactivate.isPending} onClick={() => reactivate.mutate()}>
@@ -77,7 +80,7 @@ function Uninstalled({ canStart, extra }: { canStart: boolean; extra?: ReactNode
         </Text>
       )}
       {extra}
-    </div>
+    </Gate>
   );
 }
 

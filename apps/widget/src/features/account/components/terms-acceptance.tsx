@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { Button, Checkbox, Heading, Link, Text } from '@livechat/design-system-react-components';
+import { Button, Checkbox, Link, Text } from '@livechat/design-system-react-components';
 import type { Account } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { useAcceptTerms } from '../api/accept-terms.ts';
 import { formatTermsDate } from './terms-date.ts';
+import { Gate } from './gate.tsx';
 
 /** Before first use: the owner reads the terms in force (the link comes from the BFF's configuration) and accepts them. */
 export function TermsAcceptance({ account }: { account: Account }) {
@@ -12,14 +13,16 @@ export function TermsAcceptance({ account }: { account: Account }) {
   const accept = useAcceptTerms();
   const { terms } = account;
   return (
-    <div className="wa-gate" data-testid="terms-acceptance">
-      <Heading size="sm" as="h2">
-        Accept the WhatsApp Business terms
-      </Heading>
-      <Text size="md">
-        Before anyone in your organization can send WhatsApp messages or buy plans and conversation packages, you, as the owner, accept the
-        terms in force, effective {formatTermsDate(terms.effectiveDate)}.
-      </Text>
+    <Gate
+      testId="terms-acceptance"
+      title="Accept the WhatsApp Business terms"
+      intro={
+        <>
+          Before anyone in your organization can send WhatsApp messages or buy plans and conversation packages, you, as the owner, accept
+          the terms in force, effective {formatTermsDate(terms.effectiveDate)}.
+        </>
+      }
+    >
       <ul className="wa-gate__points">
         <li>Plans are billed per WhatsApp number, every month or year, on your LiveChat invoice.</li>
         <li>Conversations you buy carry over from month to month, and are lost if you uninstall the app or close your LiveChat account.</li>
@@ -53,26 +56,28 @@ export function TermsAcceptance({ account }: { account: Account }) {
       >
         Accept and continue
       </Button>
-    </div>
+    </Gate>
   );
 }
 
 /** What agents and admins see until the owner has accepted. */
 export function WaitingForOwner({ account }: { account: Account }) {
   return (
-    <div className="wa-gate" data-testid="terms-waiting">
-      <Heading size="sm" as="h2">
-        Waiting for the owner
-      </Heading>
-      <Text size="md">
-        The owner of your LiveChat organization has to accept the WhatsApp Business terms before messages can be sent from here. Ask them to
-        open the WhatsApp Business app.
-      </Text>
+    <Gate
+      testId="terms-waiting"
+      title="Waiting for the owner"
+      intro={
+        <>
+          The owner of your LiveChat organization has to accept the WhatsApp Business terms before messages can be sent from here. Ask them
+          to open the WhatsApp Business app.
+        </>
+      }
+    >
       <Text size="sm" className="wa-muted">
         <Link href={account.terms.currentUrl} target="_blank" rel="noopener noreferrer">
           Read the terms
         </Link>
       </Text>
-    </div>
+    </Gate>
   );
 }

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { AuditEvent } from '@wa/contracts';
-import { sessionStore } from '../../../lib/auth/session.ts';
-import { json, mockFetch } from '../../../test/fetch-mock.ts';
+import { mockFetch } from '../../../test/fetch-mock.ts';
+import { renderWithQueries, signedInForEachTest, twoPages } from '../../../test/render.tsx';
 import { AuditLogCard } from './audit-log-card.tsx';
 
 const event = (n: number): AuditEvent => ({
@@ -19,22 +18,13 @@ const event = (n: number): AuditEvent => ({
 });
 
 describe('AuditLogCard', () => {
-  beforeEach(() => sessionStore.signIn('token-1', 3600));
-  afterEach(() => sessionStore.reset());
+  signedInForEachTest();
 
   it('I: shows the newest events and loads older ones with "Load more" until the log ends', async () => {
     const { calls } = mockFetch({
-      'GET /api/audit': (req) =>
-        req.url.searchParams.get('cursor') === 'older'
-          ? json(200, { events: [event(3)], nextCursor: null })
-          : json(200, { events: [event(1), event(2)], nextCursor: 'older' }),
+      'GET /api/audit': twoPages({ events: [event(1), event(2)], nextCursor: 'older' }, { events: [event(3)], nextCursor: null }),
     });
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(
-      <QueryClientProvider client={client}>
-        <AuditLogCard />
-      </QueryClientProvider>,
-    );
+    renderWithQueries(<AuditLogCard />);
     await waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(2));
     fireEvent.click(screen.getByTestId('audit-load-more'));
     await waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(3));

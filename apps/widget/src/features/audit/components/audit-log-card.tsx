@@ -19,27 +19,17 @@ export function AuditLogCard({ selfAccountId }: { selfAccountId?: string | undef
       noun="events"
       loadMoreTestId="audit-load-more"
       wrapClassName="wa-audit-wrap"
+      columns={['When', 'Who', 'What', 'Details']}
+      tableTestId="audit-table"
     >
-      <table className="wa-table" data-testid="audit-table">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Who</th>
-            <th>What</th>
-            <th>Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.map((e) => (
-            <tr key={e.id} data-testid="audit-row" data-action={e.action}>
-              <td className="wa-nowrap">{formatDateTime(e.at)}</td>
-              <td>{describeActor(e, selfAccountId)}</td>
-              <td>{describeAction(e.action)}</td>
-              <td className="wa-muted">{describeDetails(e)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {list.map((e) => (
+        <tr key={e.id} data-testid="audit-row" data-action={e.action}>
+          <td className="wa-nowrap">{formatDateTime(e.at)}</td>
+          <td>{describeActor(e, selfAccountId)}</td>
+          <td>{describeAction(e.action)}</td>
+          <td className="wa-muted">{describeDetails(e)}</td>
+        </tr>
+      ))}
     </PagedTableCard>
   );
 }

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { LedgerEntry } from '@wa/contracts';
-import { sessionStore } from '../../../lib/auth/session.ts';
-import { json, mockFetch } from '../../../test/fetch-mock.ts';
+import { mockFetch } from '../../../test/fetch-mock.ts';
+import { renderWithQueries, signedInForEachTest, twoPages } from '../../../test/render.tsx';
 import { LedgerHistory } from './ledger-history.tsx';
 
 const entry = (n: number): LedgerEntry => ({
@@ -17,21 +16,14 @@ const entry = (n: number): LedgerEntry => ({
 const balance = { remaining: 10, reserved: 0, lowBalanceThreshold: null, low: false };
 
 describe('LedgerHistory', () => {
-  beforeEach(() => {
-    sessionStore.signIn('token-1', 3600);
-    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: vi.fn(() => 'blob:ledger'), revokeObjectURL: vi.fn() }));
-  });
-  afterEach(() => {
-    sessionStore.reset();
-    vi.unstubAllGlobals();
-  });
+  signedInForEachTest({ savesFiles: true });
 
   it('C.4: pages through every movement with "Load more", and downloads the whole history as CSV', async () => {
     const { calls } = mockFetch({
-      'GET /api/ledger': (req) =>
-        req.url.searchParams.get('cursor') === 'older'
-          ? json(200, { entries: [entry(3)], balance, nextCursor: null })
-          : json(200, { entries: [entry(1), entry(2)], balance, nextCursor: 'older' }),
+      'GET /api/ledger': twoPages(
+        { entries: [entry(1), entry(2)], balance, nextCursor: 'older' },
+        { entries: [entry(3)], balance, nextCursor: null },
+      ),
       'GET /api/ledger.csv': () =>
         new Response('time,entry_id,delta,reason,reference,number_id\r\n', {
           status: 200,
@@ -39,12 +31,7 @@ describe('LedgerHistory', () => {
         }),
     });
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(
-      <QueryClientProvider client={client}>
-        <LedgerHistory numberLabel={() => null} />
-      </QueryClientProvider>,
-    );
+    renderWithQueries(<LedgerHistory numberLabel={() => null} />);
     await waitFor(() => expect(screen.getAllByTestId('ledger-entry')).toHaveLength(2));
     fireEvent.click(screen.getByTestId('ledger-load-more'));
     await waitFor(() => expect(screen.getAllByTestId('ledger-entry')).toHaveLength(3));

@@ -1,5 +1,5 @@
-import { PagedTableCard } from '../../../components/paged-table-card.tsx';
 import type { LedgerReason } from '@wa/contracts';
+import { PagedTableCard } from '../../../components/paged-table-card.tsx';
 import { formatDateTime } from '../../../lib/format-date.ts';
 import { downloadLedgerCsv, useLedger } from '../api/get-ledger.ts';
 
@@ -29,31 +29,22 @@ export function LedgerHistory({ numberLabel }: { numberLabel: (numberId: string)
       noun="movements"
       loadMoreTestId="ledger-load-more"
       wrapClassName="wa-table-wrap wa-table-wrap--tall"
+      columns={['When', 'What', { label: 'Conversations', className: 'wa-num' }]}
+      tableTestId="ledger-table"
     >
-      <table className="wa-table" data-testid="ledger-table">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>What</th>
-            <th className="wa-num">Conversations</th>
+      {entries.map((e) => {
+        const number = e.numberId ? numberLabel(e.numberId) : null;
+        return (
+          <tr key={e.id} data-testid="ledger-entry" data-reason={e.reason} data-delta={e.delta}>
+            <td>{formatDateTime(e.createdAt)}</td>
+            <td>
+              {REASON[e.reason]}
+              {number && <span className="wa-muted"> · {number}</span>}
+            </td>
+            <td className={`wa-num ${e.delta > 0 ? 'wa-success-text' : ''}`}>{e.delta > 0 ? `+${e.delta}` : e.delta}</td>
           </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => {
-            const number = e.numberId ? numberLabel(e.numberId) : null;
-            return (
-              <tr key={e.id} data-testid="ledger-entry" data-reason={e.reason} data-delta={e.delta}>
-                <td>{formatDateTime(e.createdAt)}</td>
-                <td>
-                  {REASON[e.reason]}
-                  {number && <span className="wa-muted"> · {number}</span>}
-                </td>
-                <td className={`wa-num ${e.delta > 0 ? 'wa-success-text' : ''}`}>{e.delta > 0 ? `+${e.delta}` : e.delta}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+        );
+      })}
     </PagedTableCard>
   );
 }

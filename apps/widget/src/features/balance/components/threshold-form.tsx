@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Button, FormField, Input, Text } from '@livechat/design-system-react-components';
+import { Form } from '../../../components/form.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { useBalance } from '../api/get-balance.ts';
 import { useSetLowBalanceThreshold } from '../api/set-threshold.ts';
@@ -13,8 +14,7 @@ export function ThresholdForm({ canManage }: { canManage: boolean }) {
   const shown = value ?? (current === null ? '' : String(current));
   const fieldError = save.error instanceof ApiError ? save.error.fieldError('threshold') : undefined;
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
+  function submit() {
     const n = shown.trim() === '' ? null : Number(shown);
     save.mutate(n, { onSuccess: () => setValue(null) });
   }
@@ -27,7 +27,7 @@ export function ThresholdForm({ canManage }: { canManage: boolean }) {
     );
   }
   return (
-    <form className="wa-stack wa-stack--tight" onSubmit={submit} aria-label="Low-balance warning">
+    <Form className="wa-stack wa-stack--tight" onSubmit={submit} aria-label="Low-balance warning">
       <FormField
         labelText="Warn me below"
         labelFor="wa-threshold"
@@ -56,6 +56,6 @@ export function ThresholdForm({ canManage }: { canManage: boolean }) {
           Saved.
         </Text>
       )}
-    </form>
+    </Form>
   );
 }

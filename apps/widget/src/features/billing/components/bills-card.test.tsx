@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { Bill } from '@wa/contracts';
-import { sessionStore } from '../../../lib/auth/session.ts';
 import { json, mockFetch, problem } from '../../../test/fetch-mock.ts';
+import { renderWithQueries, signedInForEachTest } from '../../../test/render.tsx';
 import { BillsCard } from './bills-card.tsx';
 
 function bill(i: number): Bill {
@@ -34,17 +33,11 @@ const pages: Record<string, { bills: Bill[]; nextCursor: string | null }> = {
 };
 
 function renderCard() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={client}>
-      <BillsCard />
-    </QueryClientProvider>,
-  );
+  return renderWithQueries(<BillsCard />);
 }
 
 describe('BillsCard', () => {
-  beforeEach(() => sessionStore.signIn('token-1', 3600));
-  afterEach(() => sessionStore.reset());
+  signedInForEachTest();
 
   it('C.3: "Load more" appends the next page after the cursor until every bill is shown', async () => {
     const { calls } = mockFetch({ 'GET /api/billing/charges': (req) => json(200, pages[req.url.searchParams.get('cursor') ?? '']) });

@@ -1,6 +1,6 @@
 import { Tag } from '@livechat/design-system-react-components';
-import { PagedTableCard } from '../../../components/paged-table-card.tsx';
 import type { Bill } from '@wa/contracts';
+import { PagedTableCard } from '../../../components/paged-table-card.tsx';
 import { formatDate } from '../../../lib/format-date.ts';
 import { formatMoney } from '../../../lib/format-money.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
@@ -28,41 +28,30 @@ export function BillsCard() {
       noun="bills"
       loadMoreTestId="bills-load-more"
       wrapClassName="wa-table-wrap"
+      columns={['Date', 'Item', { label: 'Price', className: 'wa-num' }, 'Status', { label: 'Credited', className: 'wa-num' }]}
+      tableTestId="bills-table"
     >
-      <table className="wa-table" data-testid="bills-table">
-        <thead>
-          <tr>
-            <th>Date</th>
-            <th>Item</th>
-            <th className="wa-num">Price</th>
-            <th>Status</th>
-            <th className="wa-num">Credited</th>
+      {list.map((b) => {
+        const status = BILL_STATUS[b.status];
+        return (
+          <tr key={b.id} data-testid={`bill-${b.id}`}>
+            <td>{formatDate(b.createdAt)}</td>
+            <td>
+              <div>{b.description}</div>
+              {b.number && <div className="wa-muted wa-small">{formatPhone(b.number)}</div>}
+            </td>
+            <td className="wa-num">
+              {formatMoney(b.priceCents * b.quantity, b.currency)} <span className="wa-muted wa-small">{period(b)}</span>
+            </td>
+            <td>
+              <Tag size="small" kind={status.kind}>
+                {status.label}
+              </Tag>
+            </td>
+            <td className="wa-num">{b.kind === 'direct' ? b.credited.toLocaleString('en-US') : '—'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {list.map((b) => {
-            const status = BILL_STATUS[b.status];
-            return (
-              <tr key={b.id} data-testid={`bill-${b.id}`}>
-                <td>{formatDate(b.createdAt)}</td>
-                <td>
-                  <div>{b.description}</div>
-                  {b.number && <div className="wa-muted wa-small">{formatPhone(b.number)}</div>}
-                </td>
-                <td className="wa-num">
-                  {formatMoney(b.priceCents * b.quantity, b.currency)} <span className="wa-muted wa-small">{period(b)}</span>
-                </td>
-                <td>
-                  <Tag size="small" kind={status.kind}>
-                    {status.label}
-                  </Tag>
-                </td>
-                <td className="wa-num">{b.kind === 'direct' ? b.credited.toLocaleString('en-US') : '—'}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+        );
+      })}
     </PagedTableCard>
   );
 }

@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
 import { Button, FormField, Input, Loader, Text } from '@livechat/design-system-react-components';
-import { Card } from '../../../components/card.tsx';
 import { checkPhone, type BusinessContact, type BusinessContactResponse } from '@wa/contracts';
+import { Card } from '../../../components/card.tsx';
+import { Form } from '../../../components/form.tsx';
+import { MutationError } from '../../../components/mutation-error.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
 import { useBusinessContact, useSaveBusinessContact } from '../api/business.ts';
 
-type Form = Record<keyof BusinessContact, string>;
+type ContactDraft = Record<keyof BusinessContact, string>;
 
 const FIELDS: {
   key: keyof BusinessContact;
@@ -32,7 +34,7 @@ const FIELDS: {
 ];
 
 /** The form's starting values: what is saved, else what LiveChat knows about the signed-in owner. */
-export function initialForm(data: BusinessContactResponse): Form {
+export function initialForm(data: BusinessContactResponse): ContactDraft {
   const c = data.contact;
   return {
     companyName: c?.companyName ?? '',
@@ -45,7 +47,7 @@ export function initialForm(data: BusinessContactResponse): Form {
 }
 
 /** Checks the form as the BFF will; returns field messages, or the request body when all is well. */
-export function validateForm(f: Form): { errors: Partial<Record<keyof BusinessContact, string>>; body?: BusinessContact } {
+export function validateForm(f: ContactDraft): { errors: Partial<Record<keyof BusinessContact, string>>; body?: BusinessContact } {
   const errors: Partial<Record<keyof BusinessContact, string>> = {};
   if (!f.companyName.trim()) errors.companyName = 'Enter the company name';
   if (!f.contactName.trim()) errors.contactName = 'Enter a contact person';
@@ -78,7 +80,7 @@ export function validateForm(f: Form): { errors: Partial<Record<keyof BusinessCo
 export function BusinessContactCard({ canManage }: { canManage: boolean }) {
   const query = useBusinessContact();
   const save = useSaveBusinessContact();
-  const [form, setForm] = useState<Form | null>(null);
+  const [form, setForm] = useState<ContactDraft | null>(null);
   const [touched, setTouched] = useState(false);
 
   useEffect(() => {
@@ -130,12 +132,11 @@ export function BusinessContactCard({ canManage }: { canManage: boolean }) {
 
   return (
     <Card title="Business contact">
-      <form
+      <Form
         className="wa-stack wa-stack--tight"
         aria-label="Business contact"
         data-testid="business-contact-form"
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={() => {
           setTouched(true);
           if (body) save.mutate(body, { onSuccess: () => setTouched(false) });
         }}
@@ -175,13 +176,9 @@ export function BusinessContactCard({ canManage }: { canManage: boolean }) {
               Saved.
             </Text>
           )}
-          {save.isError && !(save.error instanceof ApiError && save.error.fieldErrors.length) && (
-            <Text as="span" size="sm" className="wa-error-text" role="alert">
-              {errorMessage(save.error)}
-            </Text>
-          )}
+          {!(save.error instanceof ApiError && save.error.fieldErrors.length) && <MutationError mutation={save} inline />}
         </div>
-      </form>
+      </Form>
     </Card>
   );
 }

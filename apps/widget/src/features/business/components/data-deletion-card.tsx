@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Button, Tag, Text } from '@livechat/design-system-react-components';
-import { Card } from '../../../components/card.tsx';
-import { QueryState } from '../../../lib/query-state.tsx';
 import type { DataDeletion } from '@wa/contracts';
-import { errorMessage } from '../../../lib/api-client.ts';
+import { Card } from '../../../components/card.tsx';
+import { MutationError } from '../../../components/mutation-error.tsx';
+import { QueryState } from '../../../lib/query-state.tsx';
 import { useDataDeletion, useDataDeletionRequest } from '../api/business.ts';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '');
@@ -102,11 +102,7 @@ export function DataDeletionCard() {
                   Keep our data after all
                 </Button>
               )}
-              {change.isError && (
-                <Text as="span" size="sm" className="wa-error-text" role="alert">
-                  {errorMessage(change.error)}
-                </Text>
-              )}
+              <MutationError mutation={change} inline />
             </div>
           </div>
         )}

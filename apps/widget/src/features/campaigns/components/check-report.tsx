@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Button, Text } from '@livechat/design-system-react-components';
-import { Card } from '../../../components/card.tsx';
 import type { Campaign, RejectionKind } from '@wa/contracts';
+import { Card } from '../../../components/card.tsx';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
+import { DataTable } from '../../../components/data-table.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { downloadRejected } from '../api/campaigns.ts';
 
@@ -90,26 +91,16 @@ export function CheckReportCard({ campaign, collapsed = false }: { campaign: Cam
               </Button>
             </div>
             {open && (
-              <table className="wa-table" data-testid="rejected-rows">
-                <thead>
-                  <tr>
-                    <th>Line</th>
-                    <th>Phone</th>
-                    <th>Problem</th>
-                    <th>Why</th>
+              <DataTable columns={['Line', 'Phone', 'Problem', 'Why']} testId="rejected-rows">
+                {r.rejected.slice(0, 20).map((row) => (
+                  <tr key={row.line} data-testid={`rejected-line-${row.line}`}>
+                    <td>{row.line}</td>
+                    <td className="wa-table__mono">{row.phone || '—'}</td>
+                    <td>{KIND_LABEL[row.kind]}</td>
+                    <td>{row.reason}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {r.rejected.slice(0, 20).map((row) => (
-                    <tr key={row.line} data-testid={`rejected-line-${row.line}`}>
-                      <td>{row.line}</td>
-                      <td className="wa-table__mono">{row.phone || '—'}</td>
-                      <td>{KIND_LABEL[row.kind]}</td>
-                      <td>{row.reason}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </DataTable>
             )}
             {open && rejectedTotal > 20 && (
               <Text size="sm" className="wa-muted">

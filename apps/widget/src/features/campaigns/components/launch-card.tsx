@@ -1,8 +1,11 @@
 import { useState } from 'react';
-import { Button, FormField, Input, SegmentedControl, Text } from '@livechat/design-system-react-components';
-import { Card } from '../../../components/card.tsx';
+import { Button, FormField, Input, Text } from '@livechat/design-system-react-components';
 import { ErrorCode, type Campaign } from '@wa/contracts';
+import { Card } from '../../../components/card.tsx';
+import { ChoiceControl } from '../../../components/choice-control.tsx';
+import { Select } from '../../../components/select.tsx';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
+import { DataTable } from '../../../components/data-table.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { formatDateTime } from '../../../lib/format-date.ts';
 import { useLaunch, usePlan } from '../api/campaigns.ts';
@@ -12,20 +15,25 @@ import { fromNow } from '../utils/status.ts';
 const localInput = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
 const PACES = [
-  { id: 'max', label: 'As fast as allowed', perSecond: undefined },
-  { id: '60', label: '1 per second', perSecond: 1 },
-  { id: '10', label: '10 per minute', perSecond: 10 / 60 },
+  { value: 'max', label: 'As fast as allowed', perSecond: undefined },
+  { value: '60', label: '1 per second', perSecond: 1 },
+  { value: '10', label: '10 per minute', perSecond: 10 / 60 },
+] as const;
+
+const WHEN = [
+  { id: 'now', label: 'Send now' },
+  { id: 'later', label: 'Schedule' },
 ] as const;
 
 /** Steps 5–6: when and how fast, the conversations needed against the balance, the estimated end, and the launch. */
 export function LaunchCard({ campaign, onBuyMore }: { campaign: Campaign; onBuyMore?: (() => void) | undefined }) {
   const [when, setWhen] = useState<'now' | 'later'>('now');
   const [at, setAt] = useState(() => localInput(new Date(Date.now() + 60 * 60_000)));
-  const [pace, setPace] = useState<(typeof PACES)[number]['id']>('max');
+  const [pace, setPace] = useState<(typeof PACES)[number]['value']>('max');
   const [limit, setLimit] = useState<number | null>(null);
   const launch = useLaunch(campaign.id);
   const scheduledAt = when === 'later' && at ? new Date(at).toISOString() : undefined;
-  const ratePerSecond = PACES.find((p) => p.id === pace)?.perSecond;
+  const ratePerSecond = PACES.find((p) => p.value === pace)?.perSecond;
   const plan = usePlan(campaign.id, { scheduledAt, sendLimit: limit ?? undefined, ratePerSecond }, true);
   const p = plan.data;
   const short = !!p && p.missing > 0;
@@ -34,34 +42,14 @@ export function LaunchCard({ campaign, onBuyMore }: { campaign: Campaign; onBuyM
   return (
     <Card title="Launch" data-testid="launch-card">
       <div className="wa-stack">
-        <SegmentedControl
-          size="compact"
-          currentId={when}
-          buttons={[
-            { id: 'now', label: 'Send now' },
-            { id: 'later', label: 'Schedule' },
-          ]}
-          onButtonClick={(id) => setWhen(id as 'now' | 'later')}
-        />
+        <ChoiceControl value={when} choices={WHEN} onChange={setWhen} />
         {when === 'later' && (
           <FormField labelText="Start at (your time)" labelFor="wa-campaign-at">
             <Input id="wa-campaign-at" type="datetime-local" data-testid="campaign-at" value={at} onChange={(e) => setAt(e.target.value)} />
           </FormField>
         )}
         <FormField labelText="Pace" labelFor="wa-campaign-pace">
-          <select
-            id="wa-campaign-pace"
-            className="wa-select"
-            data-testid="campaign-pace"
-            value={pace}
-            onChange={(e) => setPace(e.target.value as typeof pace)}
-          >
-            {PACES.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.label}
-              </option>
-            ))}
-          </select>
+          <Select id="wa-campaign-pace" data-testid="campaign-pace" options={PACES} value={pace} onValueChange={setPace} />
         </FormField>
         {limit !== null && (
           <div className="wa-row">
@@ -91,28 +79,23 @@ export function LaunchCard({ campaign, onBuyMore }: { campaign: Campaign; onBuyM
                 : 'Some recipients have no allowed hours in the next two weeks.'}
             </Text>
             {p.quietHours && p.groups.length > 0 && (
-              <table className="wa-table wa-table--compact" data-testid="plan-quiet-hours">
-                <thead>
-                  <tr>
-                    <th>Recipients in</th>
-                    <th>Allowed hours (local)</th>
-                    <th>Now</th>
+              <DataTable
+                columns={['Recipients in', 'Allowed hours (local)', 'Now']}
+                className="wa-table--compact"
+                testId="plan-quiet-hours"
+              >
+                {p.groups.map((g) => (
+                  <tr key={g.key}>
+                    <td>
+                      {g.label} · {g.recipients.toLocaleString('en')}
+                    </td>
+                    <td>{g.hours}</td>
+                    <td>
+                      {g.allowedNow ? 'Allowed' : g.nextWindowAt ? `Waits until ${formatDateTime(g.nextWindowAt)}` : 'No window soon'}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {p.groups.map((g) => (
-                    <tr key={g.key}>
-                      <td>
-                        {g.label} · {g.recipients.toLocaleString('en')}
-                      </td>
-                      <td>{g.hours}</td>
-                      <td>
-                        {g.allowedNow ? 'Allowed' : g.nextWindowAt ? `Waits until ${formatDateTime(g.nextWindowAt)}` : 'No window soon'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </DataTable>
             )}
             {short && (
               <InlineAlert kind="warning" data-testid="plan-short">

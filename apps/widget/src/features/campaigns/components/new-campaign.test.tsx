@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { Template } from '@wa/contracts';
-import { sessionStore } from '../../../lib/auth/session.ts';
 import { json, mockFetch } from '../../../test/fetch-mock.ts';
+import { renderWithQueries, signedInForEachTest } from '../../../test/render.tsx';
 import { NewCampaign } from './new-campaign.tsx';
 import type { TemplateChoice } from './campaigns-screen.tsx';
 
@@ -32,20 +31,17 @@ const template: Template = {
 const choice: TemplateChoice = { numberId: 'n-1', number: '+48221234567', canSend: true, template };
 
 function renderForm() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={client}>
-      <NewCampaign
-        renderSource={({ onChange }) => (
-          <button type="button" onClick={() => onChange(choice)}>
-            pick
-          </button>
-        )}
-        renderPreview={() => null}
-        onCancel={() => {}}
-        onCreated={() => {}}
-      />
-    </QueryClientProvider>,
+  renderWithQueries(
+    <NewCampaign
+      renderSource={({ onChange }) => (
+        <button type="button" onClick={() => onChange(choice)}>
+          pick
+        </button>
+      )}
+      renderPreview={() => null}
+      onCancel={() => {}}
+      onCreated={() => {}}
+    />,
   );
   fireEvent.click(screen.getByText('pick'));
   fireEvent.click(screen.getByText('Paste numbers'));
@@ -55,8 +51,7 @@ function renderForm() {
 const fill = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
 
 describe('NewCampaign: quick-reply payloads', () => {
-  beforeEach(() => sessionStore.signIn('token-1', 3600));
-  afterEach(() => sessionStore.reset());
+  signedInForEachTest();
 
   it('off by default: the campaign fills the body, the header link and the link ending, and asks for no payloads', async () => {
     const { calls } = mockFetch({ 'POST /api/campaigns': () => json(500, {}) });

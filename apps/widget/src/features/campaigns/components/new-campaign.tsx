@@ -1,8 +1,11 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Button, Checkbox, FormField, Input, SegmentedControl, Text, Textarea } from '@livechat/design-system-react-components';
-import { Card } from '../../../components/card.tsx';
+import { Button, Checkbox, FormField, Input, Text, Textarea } from '@livechat/design-system-react-components';
 import { CAMPAIGN_LIMITS, templateSlotsOf, type Template } from '@wa/contracts';
 import { getCountries, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { Card } from '../../../components/card.tsx';
+import { ChoiceControl } from '../../../components/choice-control.tsx';
+import { Select } from '../../../components/select.tsx';
+import { TextField } from '../../../components/text-field.tsx';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { useCreateCampaign } from '../api/campaigns.ts';
@@ -12,8 +15,14 @@ import { QuietHoursNote } from './quiet-hours-note.tsx';
 
 const regionNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : null;
 const COUNTRIES = getCountries()
-  .map((code) => ({ code, name: regionNames?.of(code) ?? code }))
-  .sort((a, b) => a.name.localeCompare(b.name));
+  .map((code) => ({ value: code, label: regionNames?.of(code) ?? code }))
+  .sort((a, b) => a.label.localeCompare(b.label));
+const COUNTRY_OPTIONS = [{ value: '', label: 'None: every number has its country code' }, ...COUNTRIES];
+
+const SOURCES = [
+  { id: 'file', label: 'Upload a CSV file' },
+  { id: 'paste', label: 'Paste numbers' },
+] as const;
 
 const NO_COLUMN = '';
 const kb = (bytes: number) =>
@@ -139,14 +148,13 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
   };
 
   const columnSelect = (id: string, value: string, onChange: (v: string) => void, empty: string, testId: string) => (
-    <select id={id} className="wa-select" data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)}>
-      <option value={NO_COLUMN}>{empty}</option>
-      {preview?.columns.map((c) => (
-        <option key={c} value={c}>
-          {c}
-        </option>
-      ))}
-    </select>
+    <Select
+      id={id}
+      data-testid={testId}
+      options={[{ value: NO_COLUMN, label: empty }, ...(preview?.columns.map((c) => ({ value: c, label: c })) ?? [])]}
+      value={value}
+      onValueChange={onChange}
+    />
   );
 
   const error = create.error;
@@ -159,16 +167,16 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
       </div>
       <Card title="1. Message">
         <div className="wa-stack">
-          <FormField className="wa-fill" labelText="Campaign name" labelFor="wa-campaign-name">
-            <Input
-              id="wa-campaign-name"
-              className="wa-input-full"
-              data-testid="campaign-name"
-              value={name}
-              maxLength={100}
-              onChange={(e) => setName(e.target.value)}
-            />
-          </FormField>
+          <TextField
+            id="wa-campaign-name"
+            label="Campaign name"
+            fieldClassName="wa-fill"
+            className="wa-input-full"
+            data-testid="campaign-name"
+            value={name}
+            maxLength={100}
+            onChange={(e) => setName(e.target.value)}
+          />
           {renderSource({ value: choice, onChange: setChoice })}
           {template?.category === 'marketing' && <QuietHoursNote />}
         </div>
@@ -176,15 +184,7 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
 
       <Card title="2. Recipients">
         <div className="wa-stack">
-          <SegmentedControl
-            size="compact"
-            currentId={source}
-            buttons={[
-              { id: 'file', label: 'Upload a CSV file' },
-              { id: 'paste', label: 'Paste numbers' },
-            ]}
-            onButtonClick={(id) => setSource(id as 'file' | 'paste')}
-          />
+          <ChoiceControl value={source} choices={SOURCES} onChange={setSource} />
           {source === 'file' ? (
             <div className="wa-stack">
               <label className="wa-file-pick" data-testid="campaign-file-label">
@@ -234,20 +234,13 @@ export function NewCampaign({ renderSource, renderPreview, onCancel, onCreated }
             </FormField>
           )}
           <FormField labelText="Country of numbers written without a country code" labelFor="wa-campaign-country">
-            <select
+            <Select
               id="wa-campaign-country"
-              className="wa-select"
               data-testid="campaign-country"
+              options={COUNTRY_OPTIONS}
               value={country}
-              onChange={(e) => setCountry(e.target.value)}
-            >
-              <option value="">None: every number has its country code</option>
-              {COUNTRIES.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
+              onValueChange={setCountry}
+            />
           </FormField>
           {quickReplies && (
             <div className="wa-stack wa-stack--tight" data-testid="campaign-payloads">

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { Campaign, CampaignRecipient } from '@wa/contracts';
-import { sessionStore } from '../../../lib/auth/session.ts';
-import { json, mockFetch } from '../../../test/fetch-mock.ts';
+import { mockFetch } from '../../../test/fetch-mock.ts';
+import { renderWithQueries, signedInForEachTest, twoPages } from '../../../test/render.tsx';
 import { RecipientsCard } from './recipients-card.tsx';
 
 const recipient = (line: number): CampaignRecipient => ({
@@ -23,23 +22,17 @@ const recipient = (line: number): CampaignRecipient => ({
 const counts = { total: 3, pending: 3, sending: 0, confirming: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, cancelled: 0 };
 
 describe('RecipientsCard', () => {
-  beforeEach(() => sessionStore.signIn('token-1', 3600));
-  afterEach(() => sessionStore.reset());
+  signedInForEachTest();
 
   it('lists recipients in file order and loads the next ones after the cursor', async () => {
     const { calls } = mockFetch({
-      'GET /api/campaigns/c-1/recipients': (req) =>
-        req.url.searchParams.get('cursor') === 'next'
-          ? json(200, { recipients: [recipient(4)], total: 3, nextCursor: null })
-          : json(200, { recipients: [recipient(2), recipient(3)], total: 3, nextCursor: 'next' }),
+      'GET /api/campaigns/c-1/recipients': twoPages(
+        { recipients: [recipient(2), recipient(3)], total: 3, nextCursor: 'next' },
+        { recipients: [recipient(4)], total: 3, nextCursor: null },
+      ),
     });
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
     const campaign = { id: 'c-1', status: 'draft', counts } as unknown as Campaign;
-    render(
-      <QueryClientProvider client={client}>
-        <RecipientsCard campaign={campaign} />
-      </QueryClientProvider>,
-    );
+    renderWithQueries(<RecipientsCard campaign={campaign} />);
     await screen.findByTestId(`recipient-${recipient(3).recipient}`);
     expect(screen.getByTestId('recipients-total').textContent).toBe('3 in all');
     fireEvent.click(screen.getByTestId('recipients-load-more'));

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Input, Tag, Text } from '@livechat/design-system-react-components';
-import { Card } from '../../../components/card.tsx';
 import type { Campaign, RecipientStatus } from '@wa/contracts';
+import { Card } from '../../../components/card.tsx';
+import { DataTable } from '../../../components/data-table.tsx';
 import { formatDateTime } from '../../../lib/format-date.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
 import { ListState } from '../../../lib/query-state.tsx';
@@ -55,35 +56,24 @@ export function RecipientsCard({ campaign }: { campaign: Campaign }) {
           empty="No recipient matches."
           onRetry={() => void list.refetch()}
         >
-          <table className="wa-table" data-testid="recipients-table">
-            <thead>
-              <tr>
-                <th>Line</th>
-                <th>Customer</th>
-                <th>Status</th>
-                <th>Details</th>
-                <th>Updated</th>
+          <DataTable columns={['Line', 'Customer', 'Status', 'Details', 'Updated']} testId="recipients-table">
+            {rows.map((r) => (
+              <tr key={r.id} data-testid={`recipient-${r.recipient}`}>
+                <td>{r.line}</td>
+                <td className="wa-table__mono">{formatPhone(r.recipient)}</td>
+                <td>
+                  <Tag size="small" kind={RECIPIENT_STATUS[r.status].kind}>
+                    {RECIPIENT_STATUS[r.status].label}
+                  </Tag>
+                </td>
+                <td className="wa-table__reason">
+                  {r.reason ?? (r.attempts > 1 ? `Sent after ${r.attempts} attempts` : '')}
+                  {r.retryable && <span className="wa-muted"> (can be retried)</span>}
+                </td>
+                <td className="wa-muted">{r.updatedAt ? formatDateTime(r.updatedAt) : ''}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id} data-testid={`recipient-${r.recipient}`}>
-                  <td>{r.line}</td>
-                  <td className="wa-table__mono">{formatPhone(r.recipient)}</td>
-                  <td>
-                    <Tag size="small" kind={RECIPIENT_STATUS[r.status].kind}>
-                      {RECIPIENT_STATUS[r.status].label}
-                    </Tag>
-                  </td>
-                  <td className="wa-table__reason">
-                    {r.reason ?? (r.attempts > 1 ? `Sent after ${r.attempts} attempts` : '')}
-                    {r.retryable && <span className="wa-muted"> (can be retried)</span>}
-                  </td>
-                  <td className="wa-muted">{r.updatedAt ? formatDateTime(r.updatedAt) : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </ListState>
         {rows.length > 0 && (
           <div className="wa-row wa-row--between">

@@ -1,6 +1,6 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { ConversationStatusSchema } from '@wa/contracts';
-import { apiRequest } from '../../../lib/api-client.ts';
+import { getQueryOptions } from '../../../lib/api-query.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
 export interface ConversationStatusParams {
@@ -14,14 +14,9 @@ export interface ConversationStatusParams {
  */
 export const STATUS_POLL_MS = 4000;
 
-export function getConversationStatus(params: ConversationStatusParams, signal?: AbortSignal) {
-  return apiRequest('/api/conversations/status', ConversationStatusSchema, { query: { ...params }, signal });
-}
-
 export function conversationStatusQueryOptions(params: ConversationStatusParams) {
-  return queryOptions({
-    queryKey: queryKeys.conversationStatus.one(params),
-    queryFn: ({ signal }) => getConversationStatus(params, signal),
+  return getQueryOptions(queryKeys.conversationStatus.one(params), '/api/conversations/status', ConversationStatusSchema, {
+    query: { ...params },
     refetchInterval: STATUS_POLL_MS,
   });
 }

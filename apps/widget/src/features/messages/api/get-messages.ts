@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
-import { infiniteQueryOptions, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { FINAL_MESSAGE_STATUSES, MessagesResponseSchema, type MessagesResponse } from '@wa/contracts';
-import { apiRequest } from '../../../lib/api-client.ts';
+import { pagedQueryOptions } from '../../../lib/api-query.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
 export interface MessagesParams {
@@ -15,13 +15,6 @@ export const MESSAGE_POLL_MS = 1500;
 /** The sidebar is narrow: a short page, older messages on "Load more". */
 export const MESSAGES_PAGE_SIZE = 20;
 
-export function getMessages(params: MessagesParams & { cursor?: string | null; limit?: number }, signal?: AbortSignal) {
-  return apiRequest('/api/messages', MessagesResponseSchema, {
-    query: { to: params.to, numberId: params.numberId, limit: params.limit ?? MESSAGES_PAGE_SIZE, cursor: params.cursor },
-    signal,
-  });
-}
-
 /** TanStack Query's refetchInterval for the history: poll while any message shown is not final, else stop. */
 export function messagesRefetchInterval(data: Pick<MessagesResponse, 'messages'> | undefined): number | false {
   return data?.messages.some((m) => !FINAL_MESSAGE_STATUSES.includes(m.status)) ? MESSAGE_POLL_MS : false;
@@ -32,13 +25,13 @@ const loaded = (data: { pages: MessagesResponse[] } | undefined) =>
   data ? { messages: data.pages.flatMap((p) => p.messages) } : undefined;
 
 export function messagesQueryOptions(params: MessagesParams) {
-  return infiniteQueryOptions({
-    queryKey: queryKeys.messages.forRecipient(params),
-    queryFn: ({ signal, pageParam }) => getMessages({ ...params, cursor: pageParam }, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    refetchInterval: (query) => messagesRefetchInterval(loaded(query.state.data)),
-  });
+  return pagedQueryOptions(
+    queryKeys.messages.forRecipient(params),
+    '/api/messages',
+    MessagesResponseSchema,
+    { to: params.to, numberId: params.numberId, limit: MESSAGES_PAGE_SIZE },
+    { refetchInterval: (query) => messagesRefetchInterval(loaded(query.state.data)) },
+  );
 }
 
 export function useMessages(params: Partial<MessagesParams>) {

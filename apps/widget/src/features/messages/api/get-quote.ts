@@ -1,6 +1,6 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { QuoteSchema, type ConversationCategory } from '@wa/contracts';
-import { apiRequest } from '../../../lib/api-client.ts';
+import { getQueryOptions } from '../../../lib/api-query.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
 export interface QuoteParams {
@@ -9,14 +9,9 @@ export interface QuoteParams {
   category: ConversationCategory;
 }
 
-export function getQuote(params: QuoteParams, signal?: AbortSignal) {
-  return apiRequest('/api/conversations/quote', QuoteSchema, { query: { ...params }, signal });
-}
-
 export function quoteQueryOptions(params: QuoteParams) {
-  return queryOptions({
-    queryKey: queryKeys.quotes.one(params),
-    queryFn: ({ signal }) => getQuote(params, signal),
+  return getQueryOptions(queryKeys.quotes.one(params), '/api/conversations/quote', QuoteSchema, {
+    query: { ...params },
     staleTime: 15_000,
   });
 }

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { Message } from '@wa/contracts';
-import { sessionStore } from '../../../lib/auth/session.ts';
-import { json, mockFetch } from '../../../test/fetch-mock.ts';
+import { mockFetch } from '../../../test/fetch-mock.ts';
+import { renderWithQueries, signedInForEachTest, twoPages } from '../../../test/render.tsx';
 import { MessageHistory } from './message-history.tsx';
 
 const message = (n: number): Message => ({
@@ -22,22 +21,16 @@ const message = (n: number): Message => ({
 });
 
 describe('MessageHistory (sidebar)', () => {
-  beforeEach(() => sessionStore.signIn('token-1', 3600));
-  afterEach(() => sessionStore.reset());
+  signedInForEachTest();
 
   it('shows the newest messages and offers older ones only while more exist', async () => {
     const { calls } = mockFetch({
-      'GET /api/messages': (req) =>
-        req.url.searchParams.get('cursor') === 'older'
-          ? json(200, { messages: [message(3)], nextCursor: null })
-          : json(200, { messages: [message(1), message(2)], nextCursor: 'older' }),
+      'GET /api/messages': twoPages(
+        { messages: [message(1), message(2)], nextCursor: 'older' },
+        { messages: [message(3)], nextCursor: null },
+      ),
     });
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(
-      <QueryClientProvider client={client}>
-        <MessageHistory to="+442079460958" numberId="n-1" />
-      </QueryClientProvider>,
-    );
+    renderWithQueries(<MessageHistory to="+442079460958" numberId="n-1" />);
     await screen.findByTestId('message-m-2');
     fireEvent.click(screen.getByTestId('messages-load-more'));
     await screen.findByTestId('message-m-3');

@@ -1,4 +1,4 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery } from '@tanstack/react-query';
 import {
   CallbackSettingsSchema,
   DisconnectNumberResponseSchema,
@@ -8,6 +8,7 @@ import {
 } from '@wa/contracts';
 import { apiRequest } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
+import { useInvalidate } from '../../../lib/use-invalidate.ts';
 
 /** Records the number and creates its plan's recurrent charge, for LiveChat's payment modal. */
 export function connectNumber(input: ConnectNumberRequest) {
@@ -22,13 +23,8 @@ export function disconnectNumber(numberId: string) {
   return apiRequest(`/api/numbers/${encodeURIComponent(numberId)}`, DisconnectNumberResponseSchema, { method: 'DELETE' });
 }
 
-function useInvalidateNumbers() {
-  const queryClient = useQueryClient();
-  return () => {
-    void queryClient.invalidateQueries({ queryKey: queryKeys.numbers.all });
-    void queryClient.invalidateQueries({ queryKey: queryKeys.billing.bills });
-  };
-}
+/** A number's plan is a charge: the bills follow. */
+const useInvalidateNumbers = () => useInvalidate(queryKeys.numbers.all, queryKeys.billing.bills);
 
 export function useConnectNumber() {
   const invalidate = useInvalidateNumbers();

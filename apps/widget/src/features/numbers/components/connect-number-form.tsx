@@ -1,10 +1,13 @@
-import { useState, type FormEvent } from 'react';
-import { Button, FormField, Input, Text } from '@livechat/design-system-react-components';
-import type { ApiVersion, BillingCycle, CatalogPlan, NumberPurchaseResponse } from '@wa/contracts';
+import { useState } from 'react';
+import { Button, FormField, Text } from '@livechat/design-system-react-components';
+import type { ApiVersion, CatalogPlan, NumberPurchaseResponse } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
+import { TextField } from '../../../components/text-field.tsx';
+import { Form } from '../../../components/form.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { formatMoney } from '../../../lib/format-money.ts';
 import { useConnectNumber } from '../api/manage-numbers.ts';
+import { usePlanChoice } from '../hooks/use-plan-choice.ts';
 import { PlanPicker } from './plan-picker.tsx';
 
 interface ConnectNumberFormProps {
@@ -16,73 +19,75 @@ interface ConnectNumberFormProps {
   disabled?: boolean;
 }
 
+type TextKey = 'number' | 'displayName' | 'wabaId';
+
+/** The typed fields, each named after the request field the BFF reports its problem under. */
+const TEXT_FIELDS: {
+  key: TextKey;
+  id: string;
+  label: string;
+  description: string;
+  testId: string;
+  placeholder?: string;
+  autoComplete?: string;
+}[] = [
+  {
+    key: 'number',
+    id: 'wa-connect-number',
+    label: 'WhatsApp number',
+    description: 'With the country code, e.g. +44 20 7946 0958',
+    testId: 'connect-number-input',
+    placeholder: '+44 20 7946 0958',
+    autoComplete: 'off',
+  },
+  {
+    key: 'displayName',
+    id: 'wa-connect-name',
+    label: 'Display name',
+    description: 'The business name customers see in WhatsApp',
+    testId: 'connect-display-name',
+  },
+  {
+    key: 'wabaId',
+    id: 'wa-connect-waba',
+    label: 'WhatsApp Business Account id',
+    description: 'From your Kaleyra console',
+    testId: 'connect-waba-id',
+  },
+];
+
 /** C.1: the WhatsApp number (checked on the BFF), its display name, Kaleyra API version, WABA id, and a plan. */
 export function ConnectNumberForm({ plans, currency, onConnected, onCancel, disabled }: ConnectNumberFormProps) {
-  const [number, setNumber] = useState('');
-  const [displayName, setDisplayName] = useState('');
+  const [text, setText] = useState<Record<TextKey, string>>({ number: '', displayName: '', wabaId: '' });
   const [apiVersion, setApiVersion] = useState<ApiVersion>('v2');
-  const [wabaId, setWabaId] = useState('');
-  const [planId, setPlanId] = useState(plans[Math.min(1, plans.length - 1)]?.id ?? '');
-  const [cycle, setCycle] = useState<BillingCycle>('monthly');
+  const { planId, cycle, plan, picker } = usePlanChoice(plans, {
+    planId: plans[Math.min(1, plans.length - 1)]?.id ?? '',
+    cycle: 'monthly',
+  });
   const connect = useConnectNumber();
   const apiError = connect.error instanceof ApiError ? connect.error : null;
   const field = (path: string) => apiError?.fieldError(path);
-  const plan = plans.find((p) => p.id === planId);
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
+  function submit() {
+    const { number, displayName, wabaId } = text;
     connect.mutate({ number, displayName, apiVersion, wabaId, planId, billingCycle: cycle }, { onSuccess: onConnected });
   }
 
   const otherError = connect.isError && !apiError?.fieldErrors.length ? errorMessage(connect.error) : null;
 
   return (
-    <form className="wa-stack wa-panel" aria-label="Connect a WhatsApp number" onSubmit={submit} data-testid="connect-number-form">
+    <Form className="wa-stack wa-panel" aria-label="Connect a WhatsApp number" onSubmit={submit} data-testid="connect-number-form">
       <div className="wa-form-grid">
-        <FormField
-          labelText="WhatsApp number"
-          labelFor="wa-connect-number"
-          error={field('number')}
-          description="With the country code, e.g. +44 20 7946 0958"
-        >
-          <Input
-            id="wa-connect-number"
-            data-testid="connect-number-input"
-            value={number}
-            onChange={(e) => setNumber(e.target.value)}
-            placeholder="+44 20 7946 0958"
-            error={Boolean(field('number'))}
-            autoComplete="off"
+        {TEXT_FIELDS.map(({ key, testId, ...input }) => (
+          <TextField
+            key={key}
+            {...input}
+            error={field(key)}
+            data-testid={testId}
+            value={text[key]}
+            onChange={(e) => setText({ ...text, [key]: e.target.value })}
           />
-        </FormField>
-        <FormField
-          labelText="Display name"
-          labelFor="wa-connect-name"
-          error={field('displayName')}
-          description="The business name customers see in WhatsApp"
-        >
-          <Input
-            id="wa-connect-name"
-            data-testid="connect-display-name"
-            value={displayName}
-            onChange={(e) => setDisplayName(e.target.value)}
-            error={Boolean(field('displayName'))}
-          />
-        </FormField>
-        <FormField
-          labelText="WhatsApp Business Account id"
-          labelFor="wa-connect-waba"
-          error={field('wabaId')}
-          description="From your Kaleyra console"
-        >
-          <Input
-            id="wa-connect-waba"
-            data-testid="connect-waba-id"
-            value={wabaId}
-            onChange={(e) => setWabaId(e.target.value)}
-            error={Boolean(field('wabaId'))}
-          />
-        </FormField>
+        ))}
         <FormField labelText="Kaleyra API version" error={field('apiVersion')} description="The version the number was onboarded on">
           <div className="wa-row" role="radiogroup" aria-label="Kaleyra API version">
             {(['v2', 'v1'] as const).map((v) => (
@@ -93,16 +98,7 @@ export function ConnectNumberForm({ plans, currency, onConnected, onCancel, disa
           </div>
         </FormField>
       </div>
-      <PlanPicker
-        name="connect"
-        plans={plans}
-        currency={currency}
-        planId={planId}
-        cycle={cycle}
-        onPlanChange={setPlanId}
-        onCycleChange={setCycle}
-        error={field('planId') ?? field('billingCycle')}
-      />
+      <PlanPicker name="connect" currency={currency} {...picker} error={field('planId') ?? field('billingCycle')} />
       {otherError && (
         <InlineAlert kind="error" role="alert" data-testid="connect-error">
           {otherError}
@@ -119,6 +115,6 @@ export function ConnectNumberForm({ plans, currency, onConnected, onCancel, disa
           {plan ? `Connect and pay ${formatMoney(plan.prices[cycle], currency)}` : 'Connect'}
         </Button>
       </div>
-    </form>
+    </Form>
   );
 }

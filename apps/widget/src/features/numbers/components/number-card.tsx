@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Tag, Text } from '@livechat/design-system-react-components';
-import type { BillingCycle, CatalogPlan, NumberPurchaseResponse, WhatsAppNumber } from '@wa/contracts';
+import type { CatalogPlan, NumberPurchaseResponse, WhatsAppNumber } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { formatDate } from '../../../lib/format-date.ts';
@@ -8,6 +8,7 @@ import { formatMoney } from '../../../lib/format-money.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
 import { useChoosePlan, useDisconnectNumber } from '../api/manage-numbers.ts';
 import { PLAN_STATUS } from '../utils/plan-status.ts';
+import { usePlanChoice } from '../hooks/use-plan-choice.ts';
 import { PlanPicker } from './plan-picker.tsx';
 
 interface NumberCardProps {
@@ -26,11 +27,12 @@ export function NumberCard({ number: n, canManage, plans, currency, onPurchase, 
   const status = PLAN_STATUS[n.planStatus];
   const [choosing, setChoosing] = useState(false);
   const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
-  const [planId, setPlanId] = useState(n.plan?.planId ?? plans[0]?.id ?? '');
-  const [cycle, setCycle] = useState<BillingCycle>(n.plan?.billingCycle ?? 'monthly');
+  const { planId, cycle, plan, picker } = usePlanChoice(plans, {
+    planId: n.plan?.planId ?? plans[0]?.id ?? '',
+    cycle: n.plan?.billingCycle ?? 'monthly',
+  });
   const choose = useChoosePlan();
   const disconnect = useDisconnectNumber();
-  const plan = plans.find((p) => p.id === planId);
 
   return (
     <li className="wa-panel wa-stack" data-testid={`number-card-${n.id}`} data-number={n.number}>
@@ -74,15 +76,7 @@ export function NumberCard({ number: n, canManage, plans, currency, onPurchase, 
 
       {canManage && choosing && (
         <div className="wa-stack">
-          <PlanPicker
-            name={`plan-${n.id}`}
-            plans={plans}
-            currency={currency}
-            planId={planId}
-            cycle={cycle}
-            onPlanChange={setPlanId}
-            onCycleChange={setCycle}
-          />
+          <PlanPicker name={`plan-${n.id}`} currency={currency} {...picker} />
           {choose.isError && (
             <InlineAlert kind="error" role="alert">
               {errorMessage(choose.error)}

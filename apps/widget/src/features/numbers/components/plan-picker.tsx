@@ -1,8 +1,14 @@
-import { SegmentedControl, Text } from '@livechat/design-system-react-components';
+import { Text } from '@livechat/design-system-react-components';
 import type { BillingCycle, CatalogPlan } from '@wa/contracts';
+import { ChoiceControl, type Choice } from '../../../components/choice-control.tsx';
 import { formatMoney } from '../../../lib/format-money.ts';
 
 const CYCLE_LABEL: Record<BillingCycle, string> = { monthly: 'month', annual: 'year' };
+
+const CYCLES: Choice<BillingCycle>[] = [
+  { id: 'monthly', label: 'Monthly' },
+  { id: 'annual', label: 'Annual' },
+];
 
 export function planLimits(plan: CatalogPlan): string {
   return `${plan.limits.messagesPerSecond} messages/s · ${plan.limits.campaigns ? 'campaigns included' : 'no campaigns'}`;
@@ -32,16 +38,7 @@ export function PlanPicker({ plans, currency, planId, cycle, onPlanChange, onCyc
         <Text as="legend" size="sm" bold>
           Plan for this number
         </Text>
-        <SegmentedControl
-          size="compact"
-          currentId={cycle}
-          buttons={[
-            { id: 'monthly', label: 'Monthly' },
-            { id: 'annual', label: 'Annual' },
-          ]}
-          onButtonClick={(id) => onCycleChange(id as BillingCycle)}
-          data-testid={`${name}-cycle`}
-        />
+        <ChoiceControl value={cycle} choices={CYCLES} onChange={onCycleChange} data-testid={`${name}-cycle`} />
       </div>
       <div className="wa-options" role="radiogroup" aria-label="Plans">
         {plans.map((p) => (

@@ -1,20 +1,13 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { OptOutInstructionSchema, type UpdateOptOutInstructionRequest } from '@wa/contracts';
 import { apiRequest } from '../../../lib/api-client.ts';
+import { getQueryOptions } from '../../../lib/api-query.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
 const path = (numberId: string) => `/api/numbers/${encodeURIComponent(numberId)}/opt-out-instruction`;
 
-export function getOptOutInstruction(numberId: string, signal?: AbortSignal) {
-  return apiRequest(path(numberId), OptOutInstructionSchema, { signal });
-}
-
 export function optOutInstructionQueryOptions(numberId: string) {
-  return queryOptions({
-    queryKey: queryKeys.optOuts.instruction(numberId),
-    queryFn: ({ signal }) => getOptOutInstruction(numberId, signal),
-    staleTime: 60_000,
-  });
+  return getQueryOptions(queryKeys.optOuts.instruction(numberId), path(numberId), OptOutInstructionSchema, { staleTime: 60_000 });
 }
 
 /** How a number's marketing templates carry the opt-out instruction (and which templates are its copies). */

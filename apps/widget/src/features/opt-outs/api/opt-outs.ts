@@ -1,4 +1,4 @@
-import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   AddOptOutResponseSchema,
   ImportOptOutsResponseSchema,
@@ -8,6 +8,7 @@ import {
   type ImportOptOutsRequest,
 } from '@wa/contracts';
 import { apiDownload, apiRequest } from '../../../lib/api-client.ts';
+import { pagedQueryOptions } from '../../../lib/api-query.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
 export interface OptOutsParams {
@@ -15,23 +16,16 @@ export interface OptOutsParams {
   limit: number;
 }
 
-export function getOptOuts(params: OptOutsParams & { cursor?: string | null }, signal?: AbortSignal) {
-  return apiRequest('/api/opt-outs', OptOutsResponseSchema, {
-    query: { q: params.q || undefined, limit: params.limit, cursor: params.cursor },
-    signal,
-  });
-}
-
 /** The list for one search, a page at a time, newest first; each page continues after the previous one's cursor. */
 export function optOutsQueryOptions(params: OptOutsParams) {
-  return infiniteQueryOptions({
-    queryKey: queryKeys.optOuts.pages(params),
-    queryFn: ({ signal, pageParam }) => getOptOuts({ ...params, cursor: pageParam }, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+  return pagedQueryOptions(
+    queryKeys.optOuts.pages(params),
+    '/api/opt-outs',
+    OptOutsResponseSchema,
+    { q: params.q || undefined, limit: params.limit },
     // Keep showing the last result while the next search runs, instead of flashing a loader per keystroke.
-    placeholderData: keepPreviousData,
-  });
+    { placeholderData: keepPreviousData },
+  );
 }
 
 export function useOptOuts(params: OptOutsParams) {

@@ -1,9 +1,13 @@
 import { useState } from 'react';
-import { Button, FormField, Input, Text } from '@livechat/design-system-react-components';
+import { Button, Text } from '@livechat/design-system-react-components';
 import { checkPhone } from '@wa/contracts';
-import { ApiError, errorMessage } from '../../../lib/api-client.ts';
+import { PhoneField } from '../../../components/text-field.tsx';
+import { Form } from '../../../components/form.tsx';
+import { MutationError } from '../../../components/mutation-error.tsx';
+import { ApiError } from '../../../lib/api-client.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
 import { useAddOptOut } from '../api/opt-outs.ts';
+import { ReasonField } from './reason-field.tsx';
 
 /** Add one customer to the suppression list, with the reason (the owner's note, kept with the entry). */
 export function AddOptOutForm() {
@@ -17,11 +21,10 @@ export function AddOptOutForm() {
   const canAdd = check?.ok === true && reason.trim().length > 0 && !add.isPending;
 
   return (
-    <form
+    <Form
       className="wa-stack wa-stack--tight"
       aria-label="Add to the suppression list"
-      onSubmit={(e) => {
-        e.preventDefault();
+      onSubmit={() => {
         setTouched(true);
         if (!canAdd || !check?.ok) return;
         add.mutate(
@@ -37,55 +40,33 @@ export function AddOptOutForm() {
       }}
     >
       <div className="wa-optouts__toolbar">
-        <FormField
-          labelText="Phone number"
-          labelFor="wa-optout-phone"
+        <PhoneField
+          id="wa-optout-phone"
+          label="Phone number"
+          check={check}
           error={phoneError}
-          description={check?.ok ? formatPhone(check.e164) : 'With the country code, e.g. +44 20 7946 0958'}
-        >
-          <Input
-            id="wa-optout-phone"
-            type="tel"
-            inputSize="compact"
-            data-testid="opt-out-add-phone"
-            placeholder="+44 20 7946 0958"
-            value={phone}
-            cropOnBlur={false}
-            error={Boolean(phoneError)}
-            onBlur={() => setTouched(true)}
-            onChange={(e) => setPhone(e.target.value)}
-          />
-        </FormField>
+          data-testid="opt-out-add-phone"
+          value={phone}
+          onBlur={() => setTouched(true)}
+          onChange={(e) => setPhone(e.target.value)}
+        />
         <div className="wa-grow">
-          <FormField
-            className="wa-fill"
-            labelText="Reason"
-            labelFor="wa-optout-reason"
-            error={serverError}
+          <ReasonField
+            id="wa-optout-reason"
+            label="Reason"
             description="Why this customer must not be messaged"
-          >
-            <Input
-              id="wa-optout-reason"
-              inputSize="compact"
-              className="wa-input-full"
-              data-testid="opt-out-add-reason"
-              placeholder="e.g. Asked by phone not to be contacted"
-              maxLength={500}
-              value={reason}
-              cropOnBlur={false}
-              onChange={(e) => setReason(e.target.value)}
-            />
-          </FormField>
+            error={serverError}
+            data-testid="opt-out-add-reason"
+            placeholder="e.g. Asked by phone not to be contacted"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
         </div>
         <Button type="submit" kind="primary" size="compact" data-testid="opt-out-add-submit" disabled={!canAdd} loading={add.isPending}>
           Add to list
         </Button>
       </div>
-      {add.isError && !serverError && (
-        <Text size="sm" className="wa-error-text" role="alert">
-          {errorMessage(add.error)}
-        </Text>
-      )}
+      {!serverError && <MutationError mutation={add} />}
       {add.isSuccess && (
         <Text size="sm" className="wa-success-text" role="status" data-testid="opt-out-add-done">
           {add.data.created
@@ -93,6 +74,6 @@ export function AddOptOutForm() {
             : `${formatPhone(add.data.optOut.recipient)} was already on the list.`}
         </Text>
       )}
-    </form>
+    </Form>
   );
 }

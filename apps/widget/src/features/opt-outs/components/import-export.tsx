@@ -1,10 +1,11 @@
 import { useRef, useState } from 'react';
-import { Button, FormField, Icon, Input, Text } from '@livechat/design-system-react-components';
+import { Button, Icon, Text } from '@livechat/design-system-react-components';
 import { FileDownload, FileUpload } from '@livechat/design-system-icons';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { saveFile } from '../../../lib/save-file.ts';
 import { exportOptOuts, useImportOptOuts } from '../api/opt-outs.ts';
+import { ReasonField } from './reason-field.tsx';
 
 const MAX_BYTES = 1_000_000;
 
@@ -52,18 +53,13 @@ export function ImportExport() {
     <div className="wa-stack">
       <div className="wa-optouts__toolbar">
         <div className="wa-grow">
-          <FormField className="wa-fill" labelText="Reason for imported rows without one" labelFor="wa-import-reason">
-            <Input
-              id="wa-import-reason"
-              inputSize="compact"
-              className="wa-input-full"
-              placeholder="e.g. Unsubscribed in our CRM"
-              maxLength={500}
-              value={defaultReason}
-              cropOnBlur={false}
-              onChange={(e) => setDefaultReason(e.target.value)}
-            />
-          </FormField>
+          <ReasonField
+            id="wa-import-reason"
+            label="Reason for imported rows without one"
+            placeholder="e.g. Unsubscribed in our CRM"
+            value={defaultReason}
+            onChange={(e) => setDefaultReason(e.target.value)}
+          />
         </div>
         <input
           ref={fileInput}

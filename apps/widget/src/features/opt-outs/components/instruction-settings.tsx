@@ -1,7 +1,10 @@
 import { useState } from 'react';
-import { Button, FormField, Input, Loader, Switch, Tag, Text } from '@livechat/design-system-react-components';
+import { Button, Switch, Tag, Text } from '@livechat/design-system-react-components';
 import { DEFAULT_OPT_OUT_INSTRUCTION, type OptOutInstruction, type OptOutInstructionState } from '@wa/contracts';
-import { errorMessage } from '../../../lib/api-client.ts';
+import { TextField } from '../../../components/text-field.tsx';
+import { Form } from '../../../components/form.tsx';
+import { MutationError } from '../../../components/mutation-error.tsx';
+import { QueryState } from '../../../lib/query-state.tsx';
 import { useOptOutInstruction, useUpdateOptOutInstruction } from '../api/get-opt-out-instruction.ts';
 
 const STATE: Record<OptOutInstructionState, { label: string; kind: 'success' | 'warning' | 'error' | 'default' }> = {
@@ -12,7 +15,7 @@ const STATE: Record<OptOutInstructionState, { label: string; kind: 'success' | '
   missing: { label: 'No instruction', kind: 'default' },
 };
 
-function Form({ current, update }: { current: OptOutInstruction; update: ReturnType<typeof useUpdateOptOutInstruction> }) {
+function InstructionForm({ current, update }: { current: OptOutInstruction; update: ReturnType<typeof useUpdateOptOutInstruction> }) {
   const numberId = current.numberId;
   const [enabled, setEnabled] = useState(current.enabled);
   const [instruction, setInstruction] = useState(current.instruction);
@@ -20,10 +23,9 @@ function Form({ current, update }: { current: OptOutInstruction; update: ReturnT
   const tooLong = instruction.trim().length > 60;
 
   return (
-    <form
+    <Form
       className="wa-stack"
-      onSubmit={(e) => {
-        e.preventDefault();
+      onSubmit={() => {
         if (!dirty || tooLong || !instruction.trim()) return;
         update.mutate({ enabled, instruction: instruction.trim() });
       }}
@@ -37,25 +39,20 @@ function Form({ current, update }: { current: OptOutInstruction; update: ReturnT
         />
         <Text as="span">Add an opt-out instruction to marketing templates</Text>
       </label>
-      <FormField
-        className="wa-fill"
-        labelText="Instruction"
-        labelFor={`wa-instruction-${numberId}`}
-        error={tooLong ? 'WhatsApp allows at most 60 characters in a footer' : undefined}
+      <TextField
+        id={`wa-instruction-${numberId}`}
+        label="Instruction"
         description={`${instruction.trim().length}/60 · shown as the footer line of the message`}
-      >
-        <Input
-          id={`wa-instruction-${numberId}`}
-          inputSize="compact"
-          className="wa-input-full"
-          data-testid="opt-out-instruction-text"
-          value={instruction}
-          placeholder={DEFAULT_OPT_OUT_INSTRUCTION}
-          cropOnBlur={false}
-          error={tooLong}
-          onChange={(e) => setInstruction(e.target.value)}
-        />
-      </FormField>
+        error={tooLong ? 'WhatsApp allows at most 60 characters in a footer' : undefined}
+        fieldClassName="wa-fill"
+        inputSize="compact"
+        className="wa-input-full"
+        data-testid="opt-out-instruction-text"
+        value={instruction}
+        placeholder={DEFAULT_OPT_OUT_INSTRUCTION}
+        cropOnBlur={false}
+        onChange={(e) => setInstruction(e.target.value)}
+      />
       <div className="wa-row">
         <Button
           type="submit"
@@ -67,18 +64,14 @@ function Form({ current, update }: { current: OptOutInstruction; update: ReturnT
         >
           Save
         </Button>
-        {update.isError && (
-          <Text as="span" size="sm" className="wa-error-text" role="alert">
-            {errorMessage(update.error)}
-          </Text>
-        )}
+        <MutationError mutation={update} inline />
         {update.isSuccess && !dirty && (
           <Text as="span" size="sm" className="wa-success-text" role="status">
             Saved.
           </Text>
         )}
       </div>
-    </form>
+    </Form>
   );
 }
 
@@ -91,18 +84,25 @@ export function InstructionSettings({ numberId }: { numberId: string }) {
   const instruction = useOptOutInstruction(numberId);
   // Lives here, not in the form: the form starts over from the saved values, the "Saved." stays.
   const update = useUpdateOptOutInstruction(numberId);
-  if (instruction.isPending) return <Loader size="small" />;
-  if (instruction.isError) {
-    return (
-      <Text size="sm" className="wa-error-text" role="alert">
-        Couldn't load the setting. {errorMessage(instruction.error)}
-      </Text>
-    );
-  }
-  const data = instruction.data;
+  return (
+    <QueryState query={instruction} failed="Couldn't load the setting." size="sm">
+      {(data) => <Instruction numberId={numberId} data={data} update={update} />}
+    </QueryState>
+  );
+}
+
+function Instruction({
+  numberId,
+  data,
+  update,
+}: {
+  numberId: string;
+  data: OptOutInstruction;
+  update: ReturnType<typeof useUpdateOptOutInstruction>;
+}) {
   return (
     <div className="wa-stack" data-testid={`opt-out-instruction-${numberId}`}>
-      <Form key={`${data.enabled}:${data.instruction}`} current={data} update={update} />
+      <InstructionForm key={`${data.enabled}:${data.instruction}`} current={data} update={update} />
       <Text size="sm" className="wa-muted">
         WhatsApp sends a template exactly as it approved it, so a line cannot be added while sending. Instead, each marketing template
         without an opt-out instruction gets a copy with the instruction as its footer, submitted for WhatsApp's review; once approved, the

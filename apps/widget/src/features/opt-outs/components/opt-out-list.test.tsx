@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { OptOut } from '@wa/contracts';
-import { sessionStore } from '../../../lib/auth/session.ts';
 import { json, mockFetch } from '../../../test/fetch-mock.ts';
+import { renderWithQueries, signedInForEachTest } from '../../../test/render.tsx';
 import { OptOutList } from './opt-out-list.tsx';
 
 const optOut = (n: number): OptOut => ({
@@ -16,8 +15,7 @@ const optOut = (n: number): OptOut => ({
 const keywords = { optOut: ['STOP'], optIn: ['START'] };
 
 describe('OptOutList', () => {
-  beforeEach(() => sessionStore.signIn('token-1', 3600));
-  afterEach(() => sessionStore.reset());
+  signedInForEachTest();
 
   it('F.4: "Load more" continues after the cursor; a new search starts again from the first page', async () => {
     const { calls } = mockFetch({
@@ -32,12 +30,7 @@ describe('OptOutList', () => {
             : json(200, { optOuts: [optOut(1), optOut(2)], total: 5, keywords, nextCursor: 'p2' });
       },
     });
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(
-      <QueryClientProvider client={client}>
-        <OptOutList />
-      </QueryClientProvider>,
-    );
+    renderWithQueries(<OptOutList />);
     await screen.findByTestId(`opt-out-row-${optOut(1).recipient}`);
     expect(screen.getByTestId('opt-outs-total').textContent).toMatch(/5 customers opted out/);
     fireEvent.click(screen.getByTestId('opt-outs-load-more'));

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button, SearchInput, Tag, Text } from '@livechat/design-system-react-components';
 import type { OptOut } from '@wa/contracts';
+import { DataTable } from '../../../components/data-table.tsx';
 import { formatPhone } from '../../../lib/format-phone.ts';
 import { ListState } from '../../../lib/query-state.tsx';
 import { LoadMore } from '../../../lib/load-more.tsx';
@@ -76,46 +77,35 @@ export function OptOutList() {
         emptyTestId="opt-outs-empty"
         size="md"
       >
-        <table className="wa-table" data-testid="opt-out-table">
-          <thead>
-            <tr>
-              <th>Phone number</th>
-              <th>How</th>
-              <th>Reason</th>
-              <th>Since</th>
-              <th aria-label="Actions" />
+        <DataTable columns={['Phone number', 'How', 'Reason', 'Since', { ariaLabel: 'Actions' }]} testId="opt-out-table">
+          {rows.map((o) => (
+            <tr key={o.recipient} data-testid={`opt-out-row-${o.recipient}`}>
+              <td className="wa-nowrap">
+                <Text as="span" bold>
+                  {formatPhone(o.recipient)}
+                </Text>
+              </td>
+              <td>
+                <Tag size="small" kind={o.source === 'keyword' || o.source === 'button' ? 'warning' : 'default'}>
+                  {SOURCE_LABEL[o.source]}
+                </Tag>
+              </td>
+              <td>
+                <Text as="span" size="sm" className={o.reason ? '' : 'wa-muted'}>
+                  {o.reason ?? '—'}
+                </Text>
+              </td>
+              <td className="wa-nowrap">
+                <Text as="span" size="sm">
+                  {formatDay(o.createdAt)}
+                </Text>
+              </td>
+              <td className="wa-table__actions">
+                <RemoveButton optOut={o} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((o) => (
-              <tr key={o.recipient} data-testid={`opt-out-row-${o.recipient}`}>
-                <td className="wa-nowrap">
-                  <Text as="span" bold>
-                    {formatPhone(o.recipient)}
-                  </Text>
-                </td>
-                <td>
-                  <Tag size="small" kind={o.source === 'keyword' || o.source === 'button' ? 'warning' : 'default'}>
-                    {SOURCE_LABEL[o.source]}
-                  </Tag>
-                </td>
-                <td>
-                  <Text as="span" size="sm" className={o.reason ? '' : 'wa-muted'}>
-                    {o.reason ?? '—'}
-                  </Text>
-                </td>
-                <td className="wa-nowrap">
-                  <Text as="span" size="sm">
-                    {formatDay(o.createdAt)}
-                  </Text>
-                </td>
-                <td className="wa-table__actions">
-                  <RemoveButton optOut={o} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </ListState>
       {rows.length > 0 && list.hasNextPage && <LoadMore query={list} shown={rows.length} noun="customers" testId="opt-outs-load-more" />}
     </div>

@@ -1,17 +1,13 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RecipientDataSchema, RecipientEraseResponseSchema, type RecipientData } from '@wa/contracts';
 import { apiRequest } from '../../../lib/api-client.ts';
+import { getQueryOptions } from '../../../lib/api-query.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
 /** L.11a: everything held about one phone number (E.164), for owners and admins. */
-export function getRecipientData(phone: string, signal?: AbortSignal) {
-  return apiRequest('/api/privacy/recipients', RecipientDataSchema, { query: { phone }, signal });
-}
-
 export function recipientDataQueryOptions(phone: string) {
-  return queryOptions({
-    queryKey: queryKeys.privacy.recipient(phone),
-    queryFn: ({ signal }) => getRecipientData(phone, signal),
+  return getQueryOptions(queryKeys.privacy.recipient(phone), '/api/privacy/recipients', RecipientDataSchema, {
+    query: { phone },
     // A person asked about their data: show what is held now, not what was held a minute ago.
     staleTime: 0,
   });

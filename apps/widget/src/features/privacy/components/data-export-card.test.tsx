@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
-import { sessionStore } from '../../../lib/auth/session.ts';
 import { mockFetch, problem } from '../../../test/fetch-mock.ts';
+import { signedInForEachTest } from '../../../test/render.tsx';
 import { DataExportCard } from './data-export-card.tsx';
 
 describe('DataExportCard', () => {
-  beforeEach(() => {
-    sessionStore.signIn('token-1', 3600);
-    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: vi.fn(() => 'blob:export'), revokeObjectURL: vi.fn() }));
-  });
-  afterEach(() => {
-    sessionStore.reset();
-    vi.unstubAllGlobals();
-  });
+  signedInForEachTest({ savesFiles: true });
 
   it('L.11e: "Export all data" downloads the ZIP behind the bearer token and saves it under the server\'s name', async () => {
     const { calls } = mockFetch({

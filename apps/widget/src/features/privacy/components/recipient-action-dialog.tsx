@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Button, FormField, Input, Modal, ModalPortal, Text } from '@livechat/design-system-react-components';
 import type { RecipientData } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
+import { Form } from '../../../components/form.tsx';
 import { ApiError } from '../../../lib/api-client.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
 import { useRecipientAction, type RecipientAction } from '../api/recipient-rights.ts';
@@ -137,10 +138,9 @@ export function RecipientActionDialog({ right, phone, onClose, onDone }: Props) 
           </div>
         }
       >
-        <form
+        <Form
           className="wa-stack"
-          onSubmit={(e) => {
-            e.preventDefault();
+          onSubmit={() => {
             submit();
           }}
         >
@@ -182,7 +182,7 @@ export function RecipientActionDialog({ right, phone, onClose, onDone }: Props) 
               {error}
             </InlineAlert>
           )}
-        </form>
+        </Form>
       </Modal>
     </ModalPortal>
   );

@@ -1,6 +1,7 @@
 import { Button, Heading, Loader, Tag, Text } from '@livechat/design-system-react-components';
 import type { RecipientData } from '@wa/contracts';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
+import { DataTable } from '../../../components/data-table.tsx';
 import { formatDateTime } from '../../../lib/format-date.ts';
 import { formatPhone } from '../../../lib/format-phone.ts';
 import { useRecipientData } from '../api/recipient-rights.ts';
@@ -23,28 +24,17 @@ function MessageHistory({ messages }: { messages: RecipientData['messages'] }) {
         </Text>
       </summary>
       <div className="wa-privacy__history">
-        <table className="wa-table">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Direction</th>
-              <th>What</th>
-              <th>Category</th>
-              <th>Status</th>
+        <DataTable columns={['When', 'Direction', 'What', 'Category', 'Status']}>
+          {messages.slice(0, HISTORY_ROWS).map((m) => (
+            <tr key={m.id}>
+              <td className="wa-nowrap">{formatDateTime(m.createdAt)}</td>
+              <td>{m.direction === 'inbound' ? 'From the customer' : 'To the customer'}</td>
+              <td>{m.kind === 'template' ? `Template ${m.templateName ?? ''}`.trim() : (KIND[m.kind] ?? m.kind)}</td>
+              <td>{m.category}</td>
+              <td>{m.status.replace('_', ' ')}</td>
             </tr>
-          </thead>
-          <tbody>
-            {messages.slice(0, HISTORY_ROWS).map((m) => (
-              <tr key={m.id}>
-                <td className="wa-nowrap">{formatDateTime(m.createdAt)}</td>
-                <td>{m.direction === 'inbound' ? 'From the customer' : 'To the customer'}</td>
-                <td>{m.kind === 'template' ? `Template ${m.templateName ?? ''}`.trim() : (KIND[m.kind] ?? m.kind)}</td>
-                <td>{m.category}</td>
-                <td>{m.status.replace('_', ' ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </div>
     </details>
   );
@@ -57,6 +47,35 @@ interface Props {
 }
 
 /** L.11a: what is held about one number, in plain language, with the rights the owner can act on. */
+/** Opens the dialog for one of the customer's rights; `unavailable` says why it cannot be used now. */
+function ActionButton({
+  right,
+  label,
+  kind = 'secondary',
+  unavailable,
+  onAction,
+}: {
+  right: RightKind;
+  label: string;
+  kind?: 'secondary' | 'destructive';
+  unavailable?: string | undefined;
+  onAction: (right: RightKind) => void;
+}) {
+  return (
+    <Button
+      kind={kind}
+      size="compact"
+      disabled={Boolean(unavailable)}
+      title={unavailable}
+      onClick={() => onAction(right)}
+      aria-haspopup="dialog"
+      data-testid={`privacy-${right}`}
+    >
+      {label}
+    </Button>
+  );
+}
+
 export function RecipientDetails({ phone, selfAccountId, onAction }: Props) {
   const query = useRecipientData(phone);
   if (query.isPending) return <Loader size="small" label="Looking up what is held…" />;
@@ -112,48 +131,23 @@ export function RecipientDetails({ phone, selfAccountId, onAction }: Props) {
         </div>
         <div className="wa-row wa-privacy__actions">
           {d.restriction ? (
-            <Button
-              kind="secondary"
-              size="compact"
-              onClick={() => onAction('unrestrict')}
-              aria-haspopup="dialog"
-              data-testid="privacy-unrestrict"
-            >
-              Lift restriction
-            </Button>
+            <ActionButton right="unrestrict" label="Lift restriction" onAction={onAction} />
           ) : (
-            <Button
-              kind="secondary"
-              size="compact"
-              onClick={() => onAction('restrict')}
-              aria-haspopup="dialog"
-              data-testid="privacy-restrict"
-            >
-              Restrict processing
-            </Button>
+            <ActionButton right="restrict" label="Restrict processing" onAction={onAction} />
           )}
-          <Button
-            kind="secondary"
-            size="compact"
-            disabled={Boolean(d.optOut)}
-            title={d.optOut ? 'Already on your suppression list' : undefined}
-            onClick={() => onAction('withdraw-consent')}
-            aria-haspopup="dialog"
-            data-testid="privacy-withdraw-consent"
-          >
-            Withdraw consent
-          </Button>
-          <Button
+          <ActionButton
+            right="withdraw-consent"
+            label="Withdraw consent"
+            unavailable={d.optOut ? 'Already on your suppression list' : undefined}
+            onAction={onAction}
+          />
+          <ActionButton
+            right="erase"
+            label="Erase"
             kind="destructive"
-            size="compact"
-            disabled={s.nothingHeld}
-            title={s.nothingHeld ? 'Nothing is held about this number' : undefined}
-            onClick={() => onAction('erase')}
-            aria-haspopup="dialog"
-            data-testid="privacy-erase"
-          >
-            Erase
-          </Button>
+            unavailable={s.nothingHeld ? 'Nothing is held about this number' : undefined}
+            onAction={onAction}
+          />
         </div>
       </div>
 

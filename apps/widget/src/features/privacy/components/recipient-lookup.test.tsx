@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { RecipientData } from '@wa/contracts';
-import { sessionStore } from '../../../lib/auth/session.ts';
 import { json, mockFetch, problem } from '../../../test/fetch-mock.ts';
+import { renderWithQueries, signedInForEachTest } from '../../../test/render.tsx';
 import { recipientData } from '../utils/recipient-data.fixture.ts';
 import { RecipientLookup } from './recipient-lookup.tsx';
 
@@ -29,12 +28,7 @@ function held(over: Partial<RecipientData> = {}): RecipientData {
 }
 
 function renderLookup() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={client}>
-      <RecipientLookup selfAccountId="acc-1" />
-    </QueryClientProvider>,
-  );
+  return renderWithQueries(<RecipientLookup selfAccountId="acc-1" />);
 }
 
 function lookUp(value: string) {
@@ -43,8 +37,7 @@ function lookUp(value: string) {
 }
 
 describe('RecipientLookup', () => {
-  beforeEach(() => sessionStore.signIn('token-1', 3600));
-  afterEach(() => sessionStore.reset());
+  signedInForEachTest();
 
   it('L.11a: a number without its country code is refused inline, and nothing is asked of the server', async () => {
     const { calls } = mockFetch({});

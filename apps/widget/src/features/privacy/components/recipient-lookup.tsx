@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { Button, FormField, Input } from '@livechat/design-system-react-components';
-import { Card } from '../../../components/card.tsx';
+import { Button } from '@livechat/design-system-react-components';
 import { checkPhone } from '@wa/contracts';
+import { Card } from '../../../components/card.tsx';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
-import { formatPhone } from '../../../lib/format-phone.ts';
+import { PhoneField } from '../../../components/text-field.tsx';
+import { Form } from '../../../components/form.tsx';
 import { useToast } from '../../../lib/livechat/hooks.tsx';
 import { RecipientActionDialog, type RightKind } from './recipient-action-dialog.tsx';
 import { RecipientDetails } from './recipient-details.tsx';
@@ -33,42 +34,26 @@ export function RecipientLookup({ selfAccountId }: { selfAccountId?: string | un
   return (
     <div className="wa-stack">
       <Card title="Look up a customer">
-        <form
-          className="wa-privacy__lookup"
-          aria-label="Look up a customer's phone number"
-          onSubmit={(e) => {
-            e.preventDefault();
-            lookUp();
-          }}
-        >
-          <FormField
-            className="wa-privacy__phone"
-            labelText="Customer's phone number"
-            labelFor="wa-privacy-phone"
+        <Form className="wa-privacy__lookup" aria-label="Look up a customer's phone number" onSubmit={lookUp}>
+          <PhoneField
+            id="wa-privacy-phone"
+            label="Customer's phone number"
+            fieldClassName="wa-privacy__phone"
+            className="wa-input-full"
+            check={check}
             error={inputError}
-            description={check.ok ? formatPhone(check.e164) : 'With the country code, e.g. +44 20 7946 0958'}
-          >
-            <Input
-              id="wa-privacy-phone"
-              type="tel"
-              inputSize="compact"
-              className="wa-input-full"
-              data-testid="privacy-phone"
-              placeholder="+44 20 7946 0958"
-              value={input}
-              cropOnBlur={false}
-              error={Boolean(inputError)}
-              onChange={(e) => {
-                setInput(e.target.value);
-                setTouched(false);
-              }}
-              onBlur={() => input.trim() && setTouched(true)}
-            />
-          </FormField>
+            data-testid="privacy-phone"
+            value={input}
+            onChange={(e) => {
+              setInput(e.target.value);
+              setTouched(false);
+            }}
+            onBlur={() => input.trim() && setTouched(true)}
+          />
           <Button type="submit" kind="primary" size="compact" data-testid="privacy-lookup">
             Look up
           </Button>
-        </form>
+        </Form>
         {phone && (
           <div className="wa-privacy__body">
             {done && (

@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { Button, Heading, Tag, Text } from '@livechat/design-system-react-components';
-import { Card } from '../../../components/card.tsx';
-import { QueryState } from '../../../lib/query-state.tsx';
 import type { Refund, RefundCandidate } from '@wa/contracts';
+import { QueryCard } from '../../../components/query-card.tsx';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { formatDate, formatDateTime } from '../../../lib/format-date.ts';
@@ -25,61 +24,59 @@ export function RefundsCard() {
   const [confirming, setConfirming] = useState<string | null>(null);
 
   return (
-    <Card title="Refunds">
-      <QueryState query={refunds} failed="Couldn't load refunds.">
-        {(data) => (
-          <div className="wa-stack">
-            <Text size="sm" className="wa-muted">
-              New customers can get their money back for the plan of the first WhatsApp number they add, within 14 days of buying it (terms
-              Part H). Conversation packages are never refunded, and no other refunds are offered (Part I). Days are counted in your time
-              zone ({data.timeZone}).
-            </Text>
-            {data.refunds.length > 0 && (
-              <Heading as="h3" size="xs" className="wa-section-title">
-                Your requests
-              </Heading>
-            )}
-            {data.refunds.length > 0 && (
-              <ul className="wa-list" data-testid="refund-requests">
-                {data.refunds.map((r) => (
-                  <RefundRow key={r.id} refund={r} />
-                ))}
-              </ul>
-            )}
-            {request.isError && (
-              <InlineAlert kind="error" role="alert" data-testid="refund-error">
-                {errorMessage(request.error)}
-              </InlineAlert>
-            )}
+    <QueryCard title="Refunds" query={refunds} failed="Couldn't load refunds.">
+      {(data) => (
+        <div className="wa-stack">
+          <Text size="sm" className="wa-muted">
+            New customers can get their money back for the plan of the first WhatsApp number they add, within 14 days of buying it (terms
+            Part H). Conversation packages are never refunded, and no other refunds are offered (Part I). Days are counted in your time zone
+            ({data.timeZone}).
+          </Text>
+          {data.refunds.length > 0 && (
             <Heading as="h3" size="xs" className="wa-section-title">
-              What you paid for
+              Your requests
             </Heading>
-            {data.candidates.length === 0 ? (
-              <Text size="sm" className="wa-muted">
-                Nothing has been paid yet, so there is nothing to refund.
-              </Text>
-            ) : (
-              <ul className="wa-list" data-testid="refund-candidates">
-                {data.candidates.map((c) => (
-                  <CandidateRow
-                    key={c.chargeId}
-                    candidate={c}
-                    confirming={confirming === c.chargeId}
-                    busy={request.isPending && request.variables === c.chargeId}
-                    onAsk={() => {
-                      request.reset();
-                      setConfirming(c.chargeId);
-                    }}
-                    onCancel={() => setConfirming(null)}
-                    onConfirm={() => request.mutate(c.chargeId, { onSettled: () => setConfirming(null) })}
-                  />
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
-      </QueryState>
-    </Card>
+          )}
+          {data.refunds.length > 0 && (
+            <ul className="wa-list" data-testid="refund-requests">
+              {data.refunds.map((r) => (
+                <RefundRow key={r.id} refund={r} />
+              ))}
+            </ul>
+          )}
+          {request.isError && (
+            <InlineAlert kind="error" role="alert" data-testid="refund-error">
+              {errorMessage(request.error)}
+            </InlineAlert>
+          )}
+          <Heading as="h3" size="xs" className="wa-section-title">
+            What you paid for
+          </Heading>
+          {data.candidates.length === 0 ? (
+            <Text size="sm" className="wa-muted">
+              Nothing has been paid yet, so there is nothing to refund.
+            </Text>
+          ) : (
+            <ul className="wa-list" data-testid="refund-candidates">
+              {data.candidates.map((c) => (
+                <CandidateRow
+                  key={c.chargeId}
+                  candidate={c}
+                  confirming={confirming === c.chargeId}
+                  busy={request.isPending && request.variables === c.chargeId}
+                  onAsk={() => {
+                    request.reset();
+                    setConfirming(c.chargeId);
+                  }}
+                  onCancel={() => setConfirming(null)}
+                  onConfirm={() => request.mutate(c.chargeId, { onSettled: () => setConfirming(null) })}
+                />
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </QueryCard>
   );
 }
 

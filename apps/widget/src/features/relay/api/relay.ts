@@ -8,16 +8,11 @@ import {
   type RelayNumberRequest,
 } from '@wa/contracts';
 import { ApiError, apiRequest } from '../../../lib/api-client.ts';
+import { getQueryOptions } from '../../../lib/api-query.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
 
-export function getRelayStatus(signal?: AbortSignal) {
-  return apiRequest('/api/relay', RelayStatusSchema, { signal });
-}
-
 export function relayStatusQueryOptions() {
-  return queryOptions({
-    queryKey: queryKeys.relay.status,
-    queryFn: ({ signal }) => getRelayStatus(signal),
+  return getQueryOptions(queryKeys.relay.status, '/api/relay', RelayStatusSchema, {
     // Failures and a refused refresh token appear without the owner doing anything: keep the view current.
     refetchInterval: 15_000,
   });
@@ -28,11 +23,7 @@ export function useRelayStatus(enabled: boolean) {
 }
 
 export function relayGroupsQueryOptions() {
-  return queryOptions({
-    queryKey: queryKeys.relay.groups,
-    queryFn: ({ signal }) => apiRequest('/api/relay/groups', RelayGroupsResponseSchema, { signal }),
-    staleTime: 5 * 60_000,
-  });
+  return getQueryOptions(queryKeys.relay.groups, '/api/relay/groups', RelayGroupsResponseSchema, { staleTime: 5 * 60_000 });
 }
 
 export function useRelayGroups(enabled: boolean) {

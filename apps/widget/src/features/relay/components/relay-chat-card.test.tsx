@@ -1,23 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { render, screen, waitFor } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { sessionStore } from '../../../lib/auth/session.ts';
+import { describe, expect, it } from 'vitest';
+import { screen, waitFor } from '@testing-library/react';
 import { formatPhone } from '../../../lib/format-phone.ts';
 import { json, mockFetch, problem } from '../../../test/fetch-mock.ts';
+import { renderWithQueries, signedInForEachTest } from '../../../test/render.tsx';
 import { RelayChatCard } from './relay-chat-card.tsx';
 
 function renderCard(chatId: string | null) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={client}>
-      <RelayChatCard chatId={chatId} />
-    </QueryClientProvider>,
-  );
+  return renderWithQueries(<RelayChatCard chatId={chatId} />);
 }
 
 describe('RelayChatCard', () => {
-  beforeEach(() => sessionStore.signIn('token-1', 3600));
-  afterEach(() => sessionStore.reset());
+  signedInForEachTest();
 
   it('shows the WhatsApp customer and business number of a chat that came from WhatsApp', async () => {
     const { calls } = mockFetch({

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { RelayNumber, RelayStatus } from '@wa/contracts';
 import { sessionStore } from '../../../lib/auth/session.ts';
 import { json, mockFetch } from '../../../test/fetch-mock.ts';
+import { renderWithQueries } from '../../../test/render.tsx';
 import { RelaySettings } from './relay-settings.tsx';
 
 // LiveChat's sign-in popup: the fake SDK answers the authorization-code grant at once and records how it was asked.
@@ -52,12 +52,7 @@ const groups = {
 const livechat = { accountsUrl: 'http://accounts.test', clientId: 'wa-livechat-app' };
 
 function renderSettings(canManage = true) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={client}>
-      <RelaySettings canManage={canManage} accounts={livechat} />
-    </QueryClientProvider>,
-  );
+  renderWithQueries(<RelaySettings canManage={canManage} accounts={livechat} />);
 }
 
 describe('RelaySettings', () => {

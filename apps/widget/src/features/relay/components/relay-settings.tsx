@@ -3,6 +3,8 @@ import { Button, Loader, Switch, Tag, Text } from '@livechat/design-system-react
 import type { RelayAuthorizationStatus, RelayGroup, RelayNumber, RelayNumberStatus } from '@wa/contracts';
 import { Card } from '../../../components/card.tsx';
 import { InlineAlert } from '../../../components/inline-alert.tsx';
+import { Select } from '../../../components/select.tsx';
+import { MutationError } from '../../../components/mutation-error.tsx';
 import { env } from '../../../config/env.ts';
 import { errorMessage } from '../../../lib/api-client.ts';
 import {
@@ -178,25 +180,19 @@ function NumberRow({ number, groups, connected }: { number: RelayNumber; groups:
           <label className="wa-relay-number__label" htmlFor={selectId}>
             LiveChat group
           </label>
-          <select
+          <Select
             id={selectId}
-            className="wa-select wa-relay-number__group"
+            className="wa-relay-number__group"
             data-testid="relay-group"
+            options={groups.length === 0 ? [{ value: '', label: 'No groups yet' }] : groups.map((g) => ({ value: g.id, label: g.name }))}
             value={groupId ?? ''}
             disabled={groups.length === 0 || update.isPending}
-            onChange={(e) => {
-              const next = Number(e.target.value);
+            onValueChange={(value) => {
+              const next = Number(value);
               setGroupId(next);
               if (number.enabled) update.mutate({ numberId: number.numberId, enabled: true, groupId: next });
             }}
-          >
-            {groups.length === 0 && <option value="">No groups yet</option>}
-            {groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
+          />
         </div>
       </div>
       {number.lastFailure && (
@@ -205,11 +201,7 @@ function NumberRow({ number, groups, connected }: { number: RelayNumber; groups:
           {number.lastFailure.direction === 'inbound' ? 'from WhatsApp' : 'to WhatsApp'}): {number.lastFailure.summary}
         </Text>
       )}
-      {update.isError && (
-        <Text size="sm" className="wa-error-text" role="alert">
-          {errorMessage(update.error)}
-        </Text>
-      )}
+      <MutationError mutation={update} />
     </li>
   );
 }

@@ -8,6 +8,7 @@ import {
 } from '@wa/contracts';
 import { apiRequest } from '../../../lib/api-client.ts';
 import { queryKeys } from '../../../lib/query-keys.ts';
+import { useInvalidate } from '../../../lib/use-invalidate.ts';
 
 export function studioTemplatesQueryOptions() {
   return queryOptions({
@@ -21,14 +22,8 @@ export function useStudioTemplates() {
   return useQuery(studioTemplatesQueryOptions());
 }
 
-function useInvalidateTemplates() {
-  const queryClient = useQueryClient();
-  return () => {
-    void queryClient.invalidateQueries({ queryKey: queryKeys.templateStudio.all });
-    // The sidebar's per-number lists follow.
-    void queryClient.invalidateQueries({ queryKey: queryKeys.numbers.all });
-  };
-}
+// The sidebar's per-number lists follow.
+const useInvalidateTemplates = () => useInvalidate(queryKeys.templateStudio.all, queryKeys.numbers.all);
 
 export function useSyncStudioTemplates() {
   const queryClient = useQueryClient();

@@ -1,7 +1,12 @@
-import { FormField, Input } from '@livechat/design-system-react-components';
+import { FormField } from '@livechat/design-system-react-components';
 import { META_LANGUAGES, type TemplateCategory } from '@wa/contracts';
 import { Card } from '../../../components/card.tsx';
+import { Select } from '../../../components/select.tsx';
+import { CATEGORY_OPTIONS, languageOptions } from '../utils/select-options.ts';
+import { DraftTextField } from './draft-text-field.tsx';
 import type { TemplateSectionProps } from './template-section.ts';
+
+const LANGUAGE_OPTIONS = languageOptions(META_LANGUAGES);
 
 interface Props extends TemplateSectionProps {
   numbers: { id: string; number: string; displayName: string }[];
@@ -15,58 +20,40 @@ export function BasicsCard({ draft, errorOf, update, numbers, setCategory }: Pro
       <div className="wa-stack wa-stack--tight">
         {numbers.length > 1 && (
           <FormField labelText="WhatsApp Business Account" labelFor="wa-tpl-number">
-            <select id="wa-tpl-number" className="wa-select" value={draft.numberId} onChange={(e) => update({ numberId: e.target.value })}>
-              {numbers.map((n) => (
-                <option key={n.id} value={n.id}>
-                  {n.displayName} ({n.number})
-                </option>
-              ))}
-            </select>
+            <Select
+              id="wa-tpl-number"
+              options={numbers.map((n) => ({ value: n.id, label: `${n.displayName} (${n.number})` }))}
+              value={draft.numberId}
+              onValueChange={(numberId) => update({ numberId })}
+            />
           </FormField>
         )}
-        <FormField
-          labelText="Name"
-          labelFor="wa-tpl-name"
-          error={errorOf('name')}
+        <DraftTextField
+          name="name"
+          label="Name"
           description="Lowercase letters, digits and underscores, e.g. autumn_sale_2"
-        >
-          <Input
-            id="wa-tpl-name"
-            className="wa-input-full"
-            data-testid="tpl-name"
-            value={draft.name}
-            cropOnBlur={false}
-            onChange={(e) => update({ name: e.target.value }, 'name')}
-          />
-        </FormField>
+          draft={draft}
+          errorOf={errorOf}
+          update={update}
+        />
         <div className="wa-row wa-studio__pair">
           <FormField labelText="Category" labelFor="wa-tpl-category">
-            <select
+            <Select
               id="wa-tpl-category"
-              className="wa-select"
               data-testid="tpl-category"
+              options={CATEGORY_OPTIONS}
               value={draft.category}
-              onChange={(e) => setCategory(e.target.value as TemplateCategory)}
-            >
-              <option value="marketing">Marketing</option>
-              <option value="utility">Utility</option>
-              <option value="authentication">Authentication</option>
-            </select>
+              onValueChange={setCategory}
+            />
           </FormField>
           <FormField labelText="Language" labelFor="wa-tpl-language" error={errorOf('language')}>
-            <select
+            <Select
               id="wa-tpl-language"
-              className="wa-select"
               data-testid="tpl-language"
+              options={LANGUAGE_OPTIONS}
               value={draft.language}
-              onChange={(e) => update({ language: e.target.value }, 'language')}
-            >
-              {META_LANGUAGES.map((l) => (
-                <option key={l.code} value={l.code}>
-                  {l.name} ({l.code})
-                </option>
-              ))}
-            </select>
+              onValueChange={(language) => update({ language }, 'language')}
+            />
           </FormField>
         </div>
       </div>

@@ -1,6 +1,7 @@
 import { Button, FormField, Input, Text, Textarea } from '@livechat/design-system-react-components';
 import { variablesOf } from '@wa/contracts';
 import { Card } from '../../../components/card.tsx';
+import { DraftTextField } from './draft-text-field.tsx';
 import type { TemplateSectionProps } from './template-section.ts';
 
 /** The message, a sample per variable, and the footer. */
@@ -52,16 +53,13 @@ export function BodyCard({ draft, errorOf, update }: TemplateSectionProps) {
             />
           </FormField>
         ))}
-        <FormField labelText="Footer (optional, at most 60 characters, no variables)" labelFor="wa-tpl-footer" error={errorOf('footer')}>
-          <Input
-            id="wa-tpl-footer"
-            className="wa-input-full"
-            data-testid="tpl-footer"
-            value={draft.footer}
-            cropOnBlur={false}
-            onChange={(e) => update({ footer: e.target.value }, 'footer')}
-          />
-        </FormField>
+        <DraftTextField
+          name="footer"
+          label="Footer (optional, at most 60 characters, no variables)"
+          draft={draft}
+          errorOf={errorOf}
+          update={update}
+        />
       </div>
     </Card>
   );

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { sessionStore } from '../../../lib/auth/session.ts';
 import { mockFetch, problem } from '../../../test/fetch-mock.ts';
+import { signedInForEachTest } from '../../../test/render.tsx';
 import { TemplateForm } from './template-form.tsx';
 
 function renderForm() {
@@ -24,8 +24,7 @@ function renderForm() {
 const type = (testId: string, value: string) => fireEvent.change(screen.getByTestId(testId), { target: { value } });
 
 describe("the template form checks Meta's rules as the owner types (the contracts' validation)", () => {
-  beforeEach(() => sessionStore.signIn('token-1', 3600));
-  afterEach(() => sessionStore.reset());
+  signedInForEachTest();
 
   it('shows each field its own problem once touched, and the preview follows the samples', () => {
     mockFetch({});

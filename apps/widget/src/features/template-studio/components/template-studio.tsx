@@ -1,11 +1,24 @@
 import { useState } from 'react';
 import { Button, Input, Loader, Modal, ModalPortal, Tag, Text } from '@livechat/design-system-react-components';
-import { Card } from '../../../components/card.tsx';
 import { draftFromTemplate, META_LANGUAGES, type StudioTemplate, type TemplateDraft, type TemplateStatus } from '@wa/contracts';
+import { Card } from '../../../components/card.tsx';
+import { DataTable, type Column } from '../../../components/data-table.tsx';
+import { Select, type SelectOption } from '../../../components/select.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { saveFile } from '../../../lib/save-file.ts';
 import { useDeleteTemplate, useStudioTemplates, useSyncStudioTemplates, useTemplateUsage } from '../api/studio-templates.ts';
+import { CATEGORY_OPTIONS, languageOptions } from '../utils/select-options.ts';
 import { TemplateForm, type RenderPreview } from './template-form.tsx';
+
+const TEMPLATE_COLUMNS: Column[] = [
+  'Name',
+  'Language',
+  'Category',
+  'Status',
+  'Quality',
+  'Last change',
+  { label: <span className="wa-visually-hidden">Actions</span> },
+];
 
 const STATUS: Record<TemplateStatus, { label: string; kind: 'success' | 'warning' | 'error' | 'default' }> = {
   approved: { label: 'Approved', kind: 'success' },
@@ -14,6 +27,12 @@ const STATUS: Record<TemplateStatus, { label: string; kind: 'success' | 'warning
   paused: { label: 'Paused', kind: 'warning' },
   disabled: { label: 'Disabled', kind: 'error' },
 };
+
+const STATUS_FILTER: SelectOption<'all' | TemplateStatus>[] = [
+  { value: 'all', label: 'All statuses' },
+  ...(Object.keys(STATUS) as TemplateStatus[]).map((value) => ({ value, label: STATUS[value].label })),
+];
+const CATEGORY_FILTER = [{ value: 'all', label: 'All categories' }, ...CATEGORY_OPTIONS];
 const when = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
 
 function csvOf(list: StudioTemplate[]): string {
@@ -80,32 +99,14 @@ export function TemplateStudio({ renderPreview }: { renderPreview: RenderPreview
             cropOnBlur={false}
             onChange={(e) => setQ(e.target.value)}
           />
-          <select
-            className="wa-select"
-            aria-label="Status"
-            data-testid="tpl-filter-status"
-            value={status}
-            onChange={(e) => setStatus(e.target.value as typeof status)}
-          >
-            <option value="all">All statuses</option>
-            {Object.entries(STATUS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v.label}
-              </option>
-            ))}
-          </select>
-          <select
-            className="wa-select"
+          <Select aria-label="Status" data-testid="tpl-filter-status" options={STATUS_FILTER} value={status} onValueChange={setStatus} />
+          <Select
             aria-label="Category"
             data-testid="tpl-filter-category"
+            options={CATEGORY_FILTER}
             value={category}
-            onChange={(e) => setCategory(e.target.value)}
-          >
-            <option value="all">All categories</option>
-            <option value="marketing">Marketing</option>
-            <option value="utility">Utility</option>
-            <option value="authentication">Authentication</option>
-          </select>
+            onValueChange={setCategory}
+          />
         </div>
         <div className="wa-row wa-studio__actions-bar">
           <Button kind="secondary" size="compact" data-testid="tpl-sync" loading={sync.isPending} onClick={() => sync.mutate()}>
@@ -142,103 +143,82 @@ export function TemplateStudio({ renderPreview }: { renderPreview: RenderPreview
       <Card>
         {/* The table scrolls inside its card on narrow widths, so the page (and the toolbar above) keeps its width. */}
         <div className="wa-studio__table-wrap" role="region" aria-label="Templates" tabIndex={0}>
-          <table className="wa-table wa-studio__table" data-testid="tpl-table">
-            <thead>
+          <DataTable columns={TEMPLATE_COLUMNS} className="wa-studio__table" testId="tpl-table">
+            {shown.length === 0 && (
               <tr>
-                <th>Name</th>
-                <th>Language</th>
-                <th>Category</th>
-                <th>Status</th>
-                <th>Quality</th>
-                <th>Last change</th>
-                <th>
-                  <span className="wa-visually-hidden">Actions</span>
-                </th>
+                <td colSpan={7}>
+                  <Text size="sm" className="wa-muted">
+                    No templates match.
+                  </Text>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {shown.length === 0 && (
-                <tr>
-                  <td colSpan={7}>
-                    <Text size="sm" className="wa-muted">
-                      No templates match.
+            )}
+            {shown.map((t) => {
+              const s = STATUS[t.status];
+              const numberId = t.numbers[0]?.id ?? '';
+              return (
+                <tr key={`${t.wabaId}|${t.name}|${t.language}`} data-testid={`tpl-row-${t.name}-${t.language}`}>
+                  <td>
+                    <Text bold>{t.name}</Text>
+                    <Text size="sm" className="wa-muted wa-studio__snippet">
+                      {t.content.headerFormat !== 'none' && t.content.headerFormat !== 'text' ? `[${t.content.headerFormat}] ` : ''}
+                      {t.content.body.slice(0, 90)}
+                      {t.content.body.length > 90 ? '…' : ''}
                     </Text>
                   </td>
-                </tr>
-              )}
-              {shown.map((t) => {
-                const s = STATUS[t.status];
-                const numberId = t.numbers[0]?.id ?? '';
-                return (
-                  <tr key={`${t.wabaId}|${t.name}|${t.language}`} data-testid={`tpl-row-${t.name}-${t.language}`}>
-                    <td>
-                      <Text bold>{t.name}</Text>
-                      <Text size="sm" className="wa-muted wa-studio__snippet">
-                        {t.content.headerFormat !== 'none' && t.content.headerFormat !== 'text' ? `[${t.content.headerFormat}] ` : ''}
-                        {t.content.body.slice(0, 90)}
-                        {t.content.body.length > 90 ? '…' : ''}
+                  <td>{t.language}</td>
+                  <td className="wa-studio__cap">{t.category}</td>
+                  <td>
+                    <Tag size="small" kind={s.kind} data-testid="tpl-status">
+                      {s.label}
+                    </Tag>
+                    {t.status === 'rejected' && t.rejectedReason && (
+                      <Text size="sm" className="wa-error-text" data-testid="tpl-reason">
+                        WhatsApp’s reason: {t.rejectedReason}
                       </Text>
-                    </td>
-                    <td>{t.language}</td>
-                    <td className="wa-studio__cap">{t.category}</td>
-                    <td>
-                      <Tag size="small" kind={s.kind} data-testid="tpl-status">
-                        {s.label}
-                      </Tag>
-                      {t.status === 'rejected' && t.rejectedReason && (
-                        <Text size="sm" className="wa-error-text" data-testid="tpl-reason">
-                          WhatsApp’s reason: {t.rejectedReason}
-                        </Text>
-                      )}
-                    </td>
-                    <td className="wa-studio__cap">{t.quality === 'unknown' ? '—' : t.quality}</td>
-                    <td className="wa-studio__when">{t.changedAt ? when.format(new Date(t.changedAt)) : '—'}</td>
-                    <td>
-                      {canManage && (
-                        <div className="wa-row wa-studio__actions">
-                          {t.status === 'rejected' && (
-                            <Button
-                              size="compact"
-                              kind="secondary"
-                              data-testid="tpl-resubmit"
-                              onClick={() => {
-                                const draft = draftFromTemplate(t, numberId);
-                                draft.name = nextName(t.name, templates);
-                                setEditing({
-                                  draft,
-                                  note: `Edit and resubmit “${t.name}” as a new template: WhatsApp said ${t.rejectedReason ?? 'no'}. A rejected name cannot be reused, so it gets a new one.`,
-                                });
-                              }}
-                            >
-                              Edit and resubmit as a new template
-                            </Button>
-                          )}
+                    )}
+                  </td>
+                  <td className="wa-studio__cap">{t.quality === 'unknown' ? '—' : t.quality}</td>
+                  <td className="wa-studio__when">{t.changedAt ? when.format(new Date(t.changedAt)) : '—'}</td>
+                  <td>
+                    {canManage && (
+                      <div className="wa-row wa-studio__actions">
+                        {t.status === 'rejected' && (
                           <Button
                             size="compact"
-                            kind="plain"
-                            aria-haspopup="dialog"
-                            data-testid="tpl-duplicate"
-                            onClick={() => setDuplicating(t)}
+                            kind="secondary"
+                            data-testid="tpl-resubmit"
+                            onClick={() => {
+                              const draft = draftFromTemplate(t, numberId);
+                              draft.name = nextName(t.name, templates);
+                              setEditing({
+                                draft,
+                                note: `Edit and resubmit “${t.name}” as a new template: WhatsApp said ${t.rejectedReason ?? 'no'}. A rejected name cannot be reused, so it gets a new one.`,
+                              });
+                            }}
                           >
-                            Duplicate as another language
+                            Edit and resubmit as a new template
                           </Button>
-                          <Button
-                            size="compact"
-                            kind="plain"
-                            aria-haspopup="dialog"
-                            data-testid="tpl-delete"
-                            onClick={() => setDeleting(t)}
-                          >
-                            Delete
-                          </Button>
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                        )}
+                        <Button
+                          size="compact"
+                          kind="plain"
+                          aria-haspopup="dialog"
+                          data-testid="tpl-duplicate"
+                          onClick={() => setDuplicating(t)}
+                        >
+                          Duplicate as another language
+                        </Button>
+                        <Button size="compact" kind="plain" aria-haspopup="dialog" data-testid="tpl-delete" onClick={() => setDeleting(t)}>
+                          Delete
+                        </Button>
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         </div>
       </Card>
       {deleting && <DeleteDialog template={deleting} onClose={(msg) => (setDeleting(null), msg && setFlash(msg))} />}
@@ -295,19 +275,13 @@ function LanguageDialog({
           </div>
         }
       >
-        <select
-          className="wa-select"
+        <Select
           aria-label="Language"
           data-testid="tpl-duplicate-language"
+          options={languageOptions(free)}
           value={language}
-          onChange={(e) => setLanguage(e.target.value)}
-        >
-          {free.map((l) => (
-            <option key={l.code} value={l.code}>
-              {l.name} ({l.code})
-            </option>
-          ))}
-        </select>
+          onValueChange={setLanguage}
+        />
       </Modal>
     </ModalPortal>
   );

@@ -1,5 +1,7 @@
-import { FormField, Input, Text } from '@livechat/design-system-react-components';
+import type { ComponentProps } from 'react';
+import { Text } from '@livechat/design-system-react-components';
 import type { Template } from '@wa/contracts';
+import { TextField } from '../../../components/text-field.tsx';
 
 export interface TemplateExtrasValue {
   headerText: string;
@@ -38,6 +40,13 @@ interface Props {
   disabled?: boolean;
 }
 
+/** One of the extras: a compact input across the sidebar, marked only by the message under it. */
+function ExtraField(props: Omit<ComponentProps<typeof TextField>, 'fieldClassName' | 'inputSize' | 'className' | 'cropOnBlur'>) {
+  return (
+    <TextField fieldClassName="wa-fill" inputSize="compact" className="wa-input-full" cropOnBlur={false} inputError={false} {...props} />
+  );
+}
+
 export function TemplateExtras({ template, value, onChange, errors = {}, disabled }: Props) {
   const n = needsOf(template);
   if (!n.media && !n.headerVariable && n.buttons.length === 0) return null;
@@ -47,62 +56,49 @@ export function TemplateExtras({ template, value, onChange, errors = {}, disable
     next[i] = v;
     onChange({ ...value, buttonValues: next });
   };
+  const buttonField = (b: (typeof n.buttons)[number], label: string, input: { placeholder: string; maxLength?: number }) => (
+    <ExtraField
+      key={b.index}
+      id={`wa-button-${b.index}`}
+      label={label}
+      error={errors[`buttonValues.${b.index}`]}
+      data-testid={`template-button-value-${b.index}`}
+      {...input}
+      value={value.buttonValues[b.index] ?? ''}
+      disabled={disabled}
+      onChange={(e) => setButton(b.index, e.target.value)}
+    />
+  );
   return (
     <div className="wa-stack wa-stack--tight" data-testid="template-extras">
       {n.media && (
-        <FormField className="wa-fill" labelText={`Header ${n.media} link`} labelFor="wa-header-media" error={errors.headerMediaUrl}>
-          <Input
-            id="wa-header-media"
-            inputSize="compact"
-            className="wa-input-full"
-            data-testid="template-header-media"
-            type="url"
-            placeholder="https://…"
-            value={value.headerMediaUrl}
-            disabled={disabled}
-            cropOnBlur={false}
-            onChange={(e) => onChange({ ...value, headerMediaUrl: e.target.value })}
-          />
-        </FormField>
+        <ExtraField
+          id="wa-header-media"
+          label={`Header ${n.media} link`}
+          error={errors.headerMediaUrl}
+          data-testid="template-header-media"
+          type="url"
+          placeholder="https://…"
+          value={value.headerMediaUrl}
+          disabled={disabled}
+          onChange={(e) => onChange({ ...value, headerMediaUrl: e.target.value })}
+        />
       )}
       {n.headerVariable && (
-        <FormField className="wa-fill" labelText="Header value" labelFor="wa-header-text" error={errors.headerText}>
-          <Input
-            id="wa-header-text"
-            inputSize="compact"
-            className="wa-input-full"
-            data-testid="template-header-text"
-            value={value.headerText}
-            maxLength={60}
-            disabled={disabled}
-            cropOnBlur={false}
-            onChange={(e) => onChange({ ...value, headerText: e.target.value })}
-          />
-        </FormField>
+        <ExtraField
+          id="wa-header-text"
+          label="Header value"
+          error={errors.headerText}
+          data-testid="template-header-text"
+          value={value.headerText}
+          maxLength={60}
+          disabled={disabled}
+          onChange={(e) => onChange({ ...value, headerText: e.target.value })}
+        />
       )}
       {n.buttons
         .filter((b) => b.type === 'url')
-        .map((b) => (
-          <FormField
-            key={b.index}
-            className="wa-fill"
-            labelText={`“${b.text}” address ending`}
-            labelFor={`wa-button-${b.index}`}
-            error={errors[`buttonValues.${b.index}`]}
-          >
-            <Input
-              id={`wa-button-${b.index}`}
-              inputSize="compact"
-              className="wa-input-full"
-              data-testid={`template-button-value-${b.index}`}
-              placeholder={(b.url ?? '').replace(/\{\{\s*1\s*\}\}$/, '…')}
-              value={value.buttonValues[b.index] ?? ''}
-              disabled={disabled}
-              cropOnBlur={false}
-              onChange={(e) => setButton(b.index, e.target.value)}
-            />
-          </FormField>
-        ))}
+        .map((b) => buttonField(b, `“${b.text}” address ending`, { placeholder: (b.url ?? '').replace(/\{\{\s*1\s*\}\}$/, '…') }))}
       {n.buttons.some((b) => b.type === 'quick_reply') && (
         <details className="wa-disclosure" data-testid="template-payloads">
           <summary>
@@ -113,28 +109,7 @@ export function TemplateExtras({ template, value, onChange, errors = {}, disable
           <div className="wa-stack wa-stack--tight">
             {n.buttons
               .filter((b) => b.type === 'quick_reply')
-              .map((b) => (
-                <FormField
-                  key={b.index}
-                  className="wa-fill"
-                  labelText={`“${b.text}” sends back`}
-                  labelFor={`wa-button-${b.index}`}
-                  error={errors[`buttonValues.${b.index}`]}
-                >
-                  <Input
-                    id={`wa-button-${b.index}`}
-                    inputSize="compact"
-                    className="wa-input-full"
-                    data-testid={`template-button-value-${b.index}`}
-                    placeholder="Its label, unless you set a payload"
-                    value={value.buttonValues[b.index] ?? ''}
-                    maxLength={256}
-                    disabled={disabled}
-                    cropOnBlur={false}
-                    onChange={(e) => setButton(b.index, e.target.value)}
-                  />
-                </FormField>
-              ))}
+              .map((b) => buttonField(b, `“${b.text}” sends back`, { placeholder: 'Its label, unless you set a payload', maxLength: 256 }))}
           </div>
         </details>
       )}
