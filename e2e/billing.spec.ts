@@ -4,12 +4,14 @@ import {
   BFF,
   balanceIn,
   detailsFrame,
+  emailOf,
   expectBalance,
   freshCustomer,
-  fullscreenFrame,
+  openApp,
   orgs,
   sandbox,
   signIn,
+  talkTo,
   type SandboxOrg,
 } from './support';
 
@@ -23,8 +25,6 @@ async function acme(): Promise<SandboxOrg> {
   return (await orgs())[0]!;
 }
 
-const emailOf = (org: SandboxOrg, role: 'owner' | 'agent') => org.accounts.find((a) => a.role === role)!.email;
-
 /** Lists page by cursor: press "Load more" until the list says everything is shown, then count its rows. */
 async function loadAll(app: FrameLocator, loadMore: string, rows: Locator): Promise<number> {
   const more = app.getByTestId(loadMore);
@@ -36,15 +36,6 @@ async function loadAll(app: FrameLocator, loadMore: string, rows: Locator): Prom
   return rows.count();
 }
 const wholeHistory = (app: FrameLocator) => loadAll(app, 'ledger-load-more', app.getByTestId('ledger-entry'));
-
-/** The agent app's left-nav "WhatsApp Business" icon, then sign in inside the fullscreen app. */
-async function openApp(page: Page, email: string): Promise<FrameLocator> {
-  await page.goto('/');
-  await page.getByTestId('nav-app-whatsapp').click();
-  const app = fullscreenFrame(page);
-  await signIn(page, app, email);
-  return app;
-}
 
 async function tokenFor(org: SandboxOrg, role: 'owner' | 'agent'): Promise<string> {
   return (await sandbox<{ access_token: string }>('/sandbox/tokens', { organization: org.id, role })).access_token;
@@ -209,11 +200,7 @@ test.describe('billing: numbers, plans, packages, balance and bills', () => {
     await page.getByTestId('nav-chats').click();
     const sidebar = detailsFrame(page);
     await signIn(page, sidebar, emailOf(org, 'agent'));
-    await sidebar
-      .getByRole('button', { name: /change/i })
-      .click()
-      .catch(() => {});
-    await sidebar.getByTestId('customer-number-input').fill(freshCustomer().e164);
+    await talkTo(sidebar, freshCustomer().e164);
     const option = sidebar.getByTestId('number-select').locator('option', { hasText: 'Acme Outlet' });
     await sidebar.getByTestId('number-select').selectOption({ value: (await option.getAttribute('value'))! });
     await expect(sidebar.getByTestId('cannot-send-reason')).toContainText('overdue');

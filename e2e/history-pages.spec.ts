@@ -1,20 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type FrameLocator, type Page } from '@playwright/test';
-import { apiAs, detailsFrame, freshCustomer, fullscreenFrame, orgs, signIn, type SandboxOrg } from './support';
+import { expect, test } from '@playwright/test';
+import { apiAs, emailOf, freshCustomer, openApp, openMariasChat, openSidebar, orgs, type SandboxOrg } from './support';
 
 /** Lists that grow with the business show a page and "Load more", never a silent cut. */
 
 async function acme(): Promise<SandboxOrg> {
   return (await orgs())[0]!;
-}
-const emailOf = (org: SandboxOrg, role: 'owner' | 'agent') => org.accounts.find((a) => a.role === role)!.email;
-
-async function openApp(page: Page, email: string): Promise<FrameLocator> {
-  await page.goto('/');
-  await page.getByTestId('nav-app-whatsapp').click();
-  const app = fullscreenFrame(page);
-  await signIn(page, app, email);
-  return app;
 }
 
 /** Template sends through the API (what the sidebar does), each to a fresh customer unless one is given. */
@@ -103,15 +94,8 @@ test.describe('history pages', () => {
     const org = await acme();
     const customer = freshCustomer();
     await sendMany(org, 24, customer.e164);
-    await page.goto('/');
-    const frame = detailsFrame(page);
-    await signIn(page, frame, emailOf(org, 'agent'));
-    await page
-      .getByTestId('chat-chat-maria')
-      .click()
-      .catch(async () => {
-        await page.getByText('Maria Lopez').first().click();
-      });
+    const frame = await openSidebar(page, emailOf(org, 'agent'));
+    await openMariasChat(page);
     await expect(frame.getByTestId('customer-number')).toContainText('612');
     await frame.getByRole('button', { name: /change/i }).click();
     await frame.getByTestId('customer-number-input').fill(customer.e164);

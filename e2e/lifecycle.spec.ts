@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { expect, test, type FrameLocator, type Page } from '@playwright/test';
-import { BFF, detailsFrame, fullscreenFrame, orgs, sandbox, signIn, type SandboxOrg } from './support';
+import { expect, test } from '@playwright/test';
+import { BFF, emailOf, openApp, openSidebar, orgs, sandbox, type SandboxOrg } from './support';
 
 const run = promisify(execFile);
 
@@ -12,8 +12,6 @@ async function cedar(): Promise<SandboxOrg> {
   return org;
 }
 
-const emailOf = (org: SandboxOrg, role: 'owner' | 'agent') => org.accounts.find((a) => a.role === role)!.email;
-
 /** `pnpm ops …` against this run's BFF, as an operator would type it. */
 async function opsCli<T = unknown>(...args: string[]): Promise<T> {
   const { stdout } = await run('pnpm', ['-s', 'ops', ...args, '--json'], {
@@ -22,23 +20,13 @@ async function opsCli<T = unknown>(...args: string[]): Promise<T> {
   return JSON.parse(stdout) as T;
 }
 
-async function openApp(page: Page, email: string): Promise<FrameLocator> {
-  await page.goto('/');
-  await page.getByTestId('nav-app-whatsapp').click();
-  const app = fullscreenFrame(page);
-  await signIn(page, app, email);
-  return app;
-}
-
 test.describe.serial('account lifecycle, refunds and operator controls', () => {
   test('terms: agents wait for the owner, who accepts the terms in force before first use', async ({ page, browser }) => {
     const org = await cedar();
     // The agent works in their own browser.
     const agentContext = await browser.newContext();
     const agentPage = await agentContext.newPage();
-    await agentPage.goto('/');
-    const sidebar = detailsFrame(agentPage);
-    await signIn(agentPage, sidebar, emailOf(org, 'agent'));
+    const sidebar = await openSidebar(agentPage, emailOf(org, 'agent'));
     await expect(sidebar.getByTestId('terms-waiting')).toContainText('Waiting for the owner');
     await expect(sidebar.getByTestId('send-button')).toHaveCount(0);
     await agentPage.screenshot({ path: 'e2e/screenshots/lifecycle-terms-waiting.png' });
@@ -76,9 +64,7 @@ test.describe.serial('account lifecycle, refunds and operator controls', () => {
     const suspended = await opsCli<{ business: { status: string } }>('suspend', org.id, '--reason', 'Meta reported spam complaints');
     expect(suspended.business.status).toBe('suspended');
 
-    await page.goto('/');
-    const sidebar = detailsFrame(page);
-    await signIn(page, sidebar, emailOf(org, 'agent'));
+    const sidebar = await openSidebar(page, emailOf(org, 'agent'));
     await expect(sidebar.getByTestId('account-blocked')).toContainText('Meta reported spam complaints');
     await expect(sidebar.getByTestId('send-button')).toBeDisabled();
     await page.screenshot({ path: 'e2e/screenshots/lifecycle-suspended-sidebar.png' });

@@ -1,42 +1,13 @@
-import { expect, test, type FrameLocator, type Page, type Route } from '@playwright/test';
+import { expect, test, type Route } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import {
-  acme,
-  apiAs,
-  balanceIn,
-  detailsFrame,
-  expectBalance,
-  freshCustomer,
-  fullscreenFrame,
-  orgs,
-  SANDBOX,
-  sandbox,
-  signIn,
-} from './support';
+import { acme, apiAs, balanceIn, expectBalance, freshCustomer, openApp, orgs, SANDBOX, sandbox, sidebarWithFreshCustomer } from './support';
 
 /** One-on-one messaging that knows WhatsApp's rules (window, templates, opt-outs, plain errors). */
-
-async function openSidebar(page: Page, email: string): Promise<FrameLocator> {
-  await page.goto('/');
-  const frame = detailsFrame(page);
-  await signIn(page, frame, email);
-  return frame;
-}
-
-async function talkTo(frame: FrameLocator, e164: string) {
-  await frame
-    .getByRole('button', { name: /change/i })
-    .click()
-    .catch(() => {});
-  await frame.getByTestId('customer-number-input').fill(e164);
-}
 
 test.describe("the sidebar knows WhatsApp's rules", () => {
   test('with the window closed, only templates are offered and free text is refused', async ({ page }) => {
     const { org, agent } = await acme();
-    const frame = await openSidebar(page, agent);
-    const customer = freshCustomer();
-    await talkTo(frame, customer.e164);
+    const { frame, customer } = await sidebarWithFreshCustomer(page, agent);
 
     await expect(frame.getByTestId('customer-window')).toHaveAttribute('data-open', 'false');
     await expect(frame.getByTestId('window-closed-reason')).toContainText(/hasn't written.*only allows approved templates/);
@@ -71,9 +42,7 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
 
   test('the customer writes, so free text is allowed and a countdown shows', async ({ page }) => {
     const { agent, number } = await acme();
-    const frame = await openSidebar(page, agent);
-    const customer = freshCustomer();
-    await talkTo(frame, customer.e164);
+    const { frame, customer } = await sidebarWithFreshCustomer(page, agent);
     await expect(frame.getByTestId('customer-window')).toHaveAttribute('data-open', 'false');
     const before = await balanceIn(frame);
 
@@ -106,17 +75,30 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
 
   test('F.4: STOP arrives, and the next send is refused', async ({ page }) => {
     const { org, agent, number } = await acme();
-    const frame = await openSidebar(page, agent);
-    const customer = freshCustomer();
-    await talkTo(frame, customer.e164);
+    // The sidebar's status checks pass through until told to hold, so it has not heard of the STOP when the agent
+    // presses Send; those already on their way are waited for before the STOP arrives.
+    const held: Route[] = [];
+    let holding = false;
+    let passing = 0;
+    await page.route('**/api/conversations/status?**', async (route) => {
+      if (holding) return void held.push(route);
+      passing += 1;
+      try {
+        await route.fulfill({ response: await route.fetch() });
+      } catch {
+        // The page moved on; nothing waits for this answer.
+      } finally {
+        passing -= 1;
+      }
+    });
+    const { frame, customer } = await sidebarWithFreshCustomer(page, agent);
     await frame.getByTestId('template-select').selectOption({ label: 'login_code' });
     await frame.getByTestId('template-var-1').fill('123456');
     await frame.getByTestId('send-button').click();
     await expect(frame.getByTestId('send-success')).toBeVisible();
 
-    // Hold the sidebar's status checks, so it has not heard of the STOP when the agent presses Send.
-    const held: Route[] = [];
-    await page.route('**/api/conversations/status?**', (route) => void held.push(route));
+    holding = true;
+    await expect.poll(() => passing).toBe(0);
     await sandbox('/sandbox/kaleyra/incoming', { to: number, from: customer.e164, body: 'Stop' });
     await frame.getByTestId('template-var-1').fill('654321');
     await frame.getByTestId('send-button').click();
@@ -144,9 +126,7 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
 
   test('a failed opening message gives its conversation back', async ({ page }) => {
     const { agent, number } = await acme();
-    const frame = await openSidebar(page, agent);
-    const customer = freshCustomer();
-    await talkTo(frame, customer.e164);
+    const { frame, customer } = await sidebarWithFreshCustomer(page, agent);
     const before = await balanceIn(frame);
 
     await sandbox('/sandbox/kaleyra/fail-next', { mode: '131026', number, to: customer.e164 });
@@ -169,9 +149,7 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
 
   test('a chosen error code shows its message', async ({ page }) => {
     const { agent, number } = await acme();
-    const frame = await openSidebar(page, agent);
-    const customer = freshCustomer();
-    await talkTo(frame, customer.e164);
+    const { frame, customer } = await sidebarWithFreshCustomer(page, agent);
     const before = await balanceIn(frame);
     await frame.getByTestId('template-select').selectOption({ label: 'login_code' });
     await frame.getByTestId('template-var-1').fill('000111');
@@ -219,8 +197,7 @@ test.describe("the sidebar knows WhatsApp's rules", () => {
       (n) => n.number === org.whatsapp_numbers[0]!.number,
     )!.waba_id;
     const name = `e2e_teaser_${Date.now().toString(36)}`;
-    const frame = await openSidebar(page, agent);
-    await talkTo(frame, freshCustomer().e164);
+    const { frame } = await sidebarWithFreshCustomer(page, agent);
     const select = frame.getByTestId('template-select');
     await expect(select.locator('option', { hasText: 'order_shipped' })).toHaveCount(1);
     await expect(select.locator('option', { hasText: name })).toHaveCount(0);
@@ -266,10 +243,7 @@ test.describe('owners keep the suppression list in the fullscreen app', () => {
     const stopped = freshCustomer();
     await sandbox('/sandbox/kaleyra/incoming', { to: number, from: stopped.e164, body: 'ARRÊT' });
 
-    await page.goto('/');
-    await page.getByTestId('nav-app-whatsapp').click();
-    const app = fullscreenFrame(page);
-    await signIn(page, app, owner);
+    const app = await openApp(page, owner);
     await app.getByTestId('tab-opt-outs').click();
     await expect(app.getByTestId('opt-outs-page')).toBeVisible();
 
@@ -341,10 +315,7 @@ test.describe('owners keep the suppression list in the fullscreen app', () => {
       }),
     });
 
-    await page.goto('/');
-    await page.getByTestId('nav-app-whatsapp').click();
-    const app = fullscreenFrame(page);
-    await signIn(page, app, owner);
+    const app = await openApp(page, owner);
     await app.getByTestId('tab-opt-outs').click();
     const settings = app
       .locator('[data-testid^="opt-out-instruction-"]')

@@ -1,5 +1,5 @@
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
-import { acme, apiAs, detailsFrame, freshCustomer, fullscreenFrame, sandbox, signIn } from './support';
+import { acme, apiAs, freshCustomer, fullscreenFrame, openApp, sandbox, sidebarWithFreshCustomer, signIn } from './support';
 
 /** L.11a–d: an owner acts on a customer's rights from the fullscreen app's "Customer data" tab. */
 
@@ -25,10 +25,7 @@ const atKaleyra = async (to: string) =>
 
 /** The left-nav app icon, sign in as the owner, the Customer data tab. */
 async function openCustomerData(page: Page, owner: string): Promise<FrameLocator> {
-  await page.goto('/');
-  await page.getByTestId('nav-app-whatsapp').click();
-  const app = fullscreenFrame(page);
-  await signIn(page, app, owner);
+  const app = await openApp(page, owner);
   await app.getByTestId('tab-privacy').click();
   await expect(app.getByTestId('privacy-page')).toBeVisible();
   return app;
@@ -86,14 +83,8 @@ test.describe("a customer's rights over their number", () => {
     expect(refused.status).toBe(403);
     const agentContext = await browser.newContext();
     const agentPage = await agentContext.newPage();
-    const agentApp = await (async () => {
-      await agentPage.goto('/');
-      await agentPage.getByTestId('nav-app-whatsapp').click();
-      const f = fullscreenFrame(agentPage);
-      await signIn(agentPage, f, agentEmail);
-      await f.getByTestId('tab-privacy').click();
-      return f;
-    })();
+    const agentApp = await openApp(agentPage, agentEmail);
+    await agentApp.getByTestId('tab-privacy').click();
     await expect(agentApp.getByTestId('privacy-managers-only')).toContainText('Only the owner or an administrator');
     await expect(agentApp.getByTestId('privacy-phone')).toHaveCount(0);
     await agentContext.close();
@@ -101,16 +92,8 @@ test.describe("a customer's rights over their number", () => {
 
   test('L.11c: restricting a number keeps the reason and the sidebar refuses to send', async ({ page }) => {
     const { org, agent: agentEmail, owner } = await acme();
-    const customer = freshCustomer();
     // The agent really sends first, from the chat sidebar.
-    await page.goto('/');
-    const sidebar = detailsFrame(page);
-    await signIn(page, sidebar, agentEmail);
-    await sidebar
-      .getByRole('button', { name: /change/i })
-      .click()
-      .catch(() => {});
-    await sidebar.getByTestId('customer-number-input').fill(customer.e164);
+    const { frame: sidebar, customer } = await sidebarWithFreshCustomer(page, agentEmail);
     await sidebar.getByTestId('template-select').selectOption({ label: 'login_code' });
     await sidebar.getByTestId('template-var-1').fill('123456');
     await sidebar.getByTestId('send-button').click();

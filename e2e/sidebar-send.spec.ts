@@ -1,21 +1,23 @@
 import { expect, test } from '@playwright/test';
-import { balanceIn, detailsFrame, expectBalance, freshCustomer, orgs, sandbox, signIn } from './support';
+import {
+  balanceIn,
+  emailOf,
+  expectBalance,
+  freshCustomer,
+  openMariasChat,
+  openSidebar,
+  orgs,
+  sandbox,
+  sidebarWithFreshCustomer,
+} from './support';
 
 test.describe('agent sends a WhatsApp template from the sidebar', () => {
   test('C.2: opening a conversation spends one, a second send within 24 h is free, status callbacks arrive live', async ({ page }) => {
     const [acme] = await orgs();
-    const agent = acme!.accounts.find((a) => a.role === 'agent')!;
-    await page.goto('/');
-    const frame = detailsFrame(page);
-    await signIn(page, frame, agent.email);
+    const frame = await openSidebar(page, emailOf(acme!, 'agent'));
 
     // The selected chat's profile carries the customer's number (pre-chat survey).
-    await page
-      .getByTestId('chat-chat-maria')
-      .click()
-      .catch(async () => {
-        await page.getByText('Maria Lopez').first().click();
-      });
+    await openMariasChat(page);
     await expect(frame.getByTestId('customer-number')).toContainText('612');
 
     // Talk to a customer nobody has written to, so the test does not depend on earlier runs.
@@ -59,16 +61,7 @@ test.describe('agent sends a WhatsApp template from the sidebar', () => {
 
   test('C.2: a failed opening message gives its conversation back', async ({ page }) => {
     const [acme] = await orgs();
-    const agent = acme!.accounts.find((a) => a.role === 'agent')!;
-    await page.goto('/');
-    const frame = detailsFrame(page);
-    await signIn(page, frame, agent.email);
-    const customer = freshCustomer();
-    await frame
-      .getByRole('button', { name: /change/i })
-      .click()
-      .catch(() => {});
-    await frame.getByTestId('customer-number-input').fill(customer.e164);
+    const { frame, customer } = await sidebarWithFreshCustomer(page, emailOf(acme!, 'agent'));
     const before = await balanceIn(frame);
 
     // The provider accepts, then reports that the message never reached WhatsApp.

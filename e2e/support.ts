@@ -38,6 +38,50 @@ export async function signIn(page: Page, frame: FrameLocator, email: string) {
   await expect(frame.getByRole('button', { name: /sign out/i })).toBeVisible();
 }
 
+/** The agent app's left-nav "WhatsApp Business" icon, then sign in inside the fullscreen app. */
+export async function openApp(page: Page, email: string): Promise<FrameLocator> {
+  await page.goto('/');
+  await page.getByTestId('nav-app-whatsapp').click();
+  const app = fullscreenFrame(page);
+  await signIn(page, app, email);
+  return app;
+}
+
+/** The chat sidebar beside the agent app's chats, signed in. */
+export async function openSidebar(page: Page, email: string): Promise<FrameLocator> {
+  await page.goto('/');
+  const frame = detailsFrame(page);
+  await signIn(page, frame, email);
+  return frame;
+}
+
+/** Selects Maria's seeded chat, whose pre-chat survey carries her phone number. */
+export async function openMariasChat(page: Page) {
+  await page
+    .getByTestId('chat-chat-maria')
+    .click()
+    .catch(async () => {
+      await page.getByText('Maria Lopez').first().click();
+    });
+}
+
+/** Points the sidebar at a customer's number ("Change" is offered only once a number is shown). */
+export async function talkTo(frame: FrameLocator, e164: string) {
+  await frame
+    .getByRole('button', { name: /change/i })
+    .click()
+    .catch(() => {});
+  await frame.getByTestId('customer-number-input').fill(e164);
+}
+
+/** The signed-in sidebar talking to a customer nobody has messaged. */
+export async function sidebarWithFreshCustomer(page: Page, email: string) {
+  const frame = await openSidebar(page, email);
+  const customer = freshCustomer();
+  await talkTo(frame, customer.e164);
+  return { frame, customer };
+}
+
 /** A random valid Polish mobile number, so each test talks to a customer nobody has messaged. */
 export function freshCustomer(): { e164: string; display: string } {
   const rest = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
@@ -55,13 +99,15 @@ export async function expectBalance(frame: FrameLocator, value: number) {
   await expect.poll(() => balanceIn(frame), { timeout: 15_000 }).toBe(value);
 }
 
+export const emailOf = (org: SandboxOrg, role: 'owner' | 'agent') => org.accounts.find((a) => a.role === role)!.email;
+
 /** The first seeded organization (Acme) with its agent's and owner's e-mails and its WhatsApp number. */
 export async function acme(): Promise<{ org: SandboxOrg; agent: string; owner: string; number: string }> {
   const [org] = await orgs();
   return {
     org: org!,
-    agent: org!.accounts.find((a) => a.role === 'agent')!.email,
-    owner: org!.accounts.find((a) => a.role === 'owner')!.email,
+    agent: emailOf(org!, 'agent'),
+    owner: emailOf(org!, 'owner'),
     number: org!.whatsapp_numbers[0]!.number,
   };
 }

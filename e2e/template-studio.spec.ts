@@ -1,5 +1,5 @@
 import { expect, test, type FrameLocator, type Page } from '@playwright/test';
-import { acme, detailsFrame, freshCustomer, fullscreenFrame, sandbox, signIn } from './support';
+import { acme, openApp, sandbox, sidebarWithFreshCustomer } from './support';
 
 // A 1×1 PNG: the sample image WhatsApp reviews.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -10,10 +10,7 @@ async function wabaOf(number: string): Promise<string> {
 }
 
 async function openTemplates(page: Page, email: string): Promise<FrameLocator> {
-  await page.goto('/');
-  await page.getByTestId('nav-app-whatsapp').click();
-  const app = fullscreenFrame(page);
-  await signIn(page, app, email);
+  const app = await openApp(page, email);
   await app.getByTestId('tab-templates').click();
   await expect(app.getByTestId('template-studio')).toBeVisible();
   return app;
@@ -71,15 +68,7 @@ test.describe('template studio', () => {
 
     // The agent picks it in the sidebar and fills the variable, the image link and the link's ending.
     const agentPage = await browser.newPage();
-    await agentPage.goto('/');
-    const frame = detailsFrame(agentPage);
-    await signIn(agentPage, frame, agent);
-    const customer = freshCustomer();
-    await frame
-      .getByRole('button', { name: /change/i })
-      .click()
-      .catch(() => {});
-    await frame.getByTestId('customer-number-input').fill(customer.e164);
+    const { frame, customer } = await sidebarWithFreshCustomer(agentPage, agent);
     await frame.getByTestId('template-sync').click();
     await frame.getByTestId('template-select').selectOption({ label: name });
     await frame.getByTestId('template-var-1').fill('Maria');

@@ -72,24 +72,22 @@ interface WidgetSlot {
   pendingIntent: PaymentIntent | null;
 }
 
-interface PaymentIntent {
+/** What the payment modal shows of a charge, whether it comes from the app's intent or the Billing API. */
+interface ChargeTerms {
   name?: string;
   price?: number;
   quantity?: number;
   months?: number;
   trial_days?: number;
   test?: boolean;
+}
+
+interface PaymentIntent extends ChargeTerms {
   metadata?: { type?: string; icon?: string; description?: string };
 }
 
-interface ChargeLike {
+interface ChargeLike extends ChargeTerms {
   id?: string;
-  name?: string;
-  price?: number;
-  quantity?: number;
-  months?: number;
-  trial_days?: number;
-  test?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { nextCursorField, TimeUuidCursorSchema } from './pagination.ts';
-
-const isoDate = z.iso.datetime({ offset: true });
+import { isoDate, namedObject } from './schema-builders.ts';
 
 /** Who did it: a LiveChat account of the business, an operator (by name), LiveChat itself (a webhook), or us. */
 export const AuditActorTypeSchema = z.enum(['account', 'operator', 'livechat', 'system']);
@@ -39,20 +38,18 @@ export const AUDIT_ACTIONS = {
   templateDeleted: 'template.deleted',
 } as const;
 
-export const AuditEventSchema = z
-  .object({
-    id: z.string(),
-    organizationId: z.string().nullable(),
-    at: isoDate,
-    actorType: AuditActorTypeSchema,
-    actorId: z.string().nullable(),
-    action: z.string(),
-    targetType: z.string().nullable(),
-    targetId: z.string().nullable(),
-    /** Metadata only: ids, amounts, statuses, reasons. Never tokens, never message content. */
-    metadata: z.record(z.string(), z.unknown()),
-  })
-  .meta({ id: 'AuditEvent' });
+export const AuditEventSchema = namedObject('AuditEvent', {
+  id: z.string(),
+  organizationId: z.string().nullable(),
+  at: isoDate,
+  actorType: AuditActorTypeSchema,
+  actorId: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  /** Metadata only: ids, amounts, statuses, reasons. Never tokens, never message content. */
+  metadata: z.record(z.string(), z.unknown()),
+});
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
 export const AuditQuerySchema = z.object({
@@ -64,5 +61,5 @@ export const AuditQuerySchema = z.object({
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
-export const AuditResponseSchema = z.object({ events: z.array(AuditEventSchema), ...nextCursorField }).meta({ id: 'AuditLog' });
+export const AuditResponseSchema = namedObject('AuditLog', { events: z.array(AuditEventSchema), ...nextCursorField });
 export type AuditResponse = z.infer<typeof AuditResponseSchema>;

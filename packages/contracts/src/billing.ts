@@ -3,9 +3,8 @@ import { nextCursorField, pageLimit, TimeTextCursorSchema } from './pagination.t
 import { E164Schema } from './identity.ts';
 import { BalanceSchema } from './ledger.ts';
 import { ApiVersionSchema, BillingCycleSchema, WhatsAppNumberSchema, type BillingCycle } from './numbers.ts';
+import { id, isoDate, namedObject } from './schema-builders.ts';
 
-const isoDate = z.iso.datetime({ offset: true });
-const id = z.string().min(1).max(100);
 /** Integer cents, as LiveChat's Billing API takes prices. */
 const cents = z.number().int().nonnegative();
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes');
@@ -40,16 +39,14 @@ export const CatalogPackageSchema = z.object({
 });
 export type CatalogPackage = z.infer<typeof CatalogPackageSchema>;
 
-export const CatalogSchema = z
-  .object({
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/)
-      .default('USD'),
-    plans: z.array(CatalogPlanSchema).min(1),
-    packages: z.array(CatalogPackageSchema).min(1),
-  })
-  .meta({ id: 'Catalog' });
+export const CatalogSchema = namedObject('Catalog', {
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('USD'),
+  plans: z.array(CatalogPlanSchema).min(1),
+  packages: z.array(CatalogPackageSchema).min(1),
+});
 export type Catalog = z.infer<typeof CatalogSchema>;
 
 // ---- charges and bills --------------------------------------------------------------------------------------
@@ -76,30 +73,28 @@ export const ChargeStatusSchema = z.enum([
 ]);
 export type ChargeStatus = z.infer<typeof ChargeStatusSchema>;
 
-export const BillSchema = z
-  .object({
-    id: z.string(),
-    kind: ChargeKindSchema,
-    /** Catalog item: `package:500`, `plan:standard:monthly`. */
-    item: z.string(),
-    /** What the owner saw in the payment modal. */
-    description: z.string(),
-    priceCents: cents,
-    currency: z.string(),
-    quantity: z.number().int().positive(),
-    /** Billing period of a plan in months; null for packages. */
-    months: z.number().int().positive().nullable(),
-    /** Conversations a package adds; null for plans. */
-    conversations: z.number().int().positive().nullable(),
-    /** Conversations the ledger actually credited for this charge (0 until it is verified as paid). */
-    credited: z.number().int().nonnegative(),
-    numberId: z.string().nullable(),
-    number: E164Schema.nullable(),
-    status: ChargeStatusSchema,
-    nextChargeAt: isoDate.nullable(),
-    createdAt: isoDate,
-  })
-  .meta({ id: 'Bill' });
+export const BillSchema = namedObject('Bill', {
+  id: z.string(),
+  kind: ChargeKindSchema,
+  /** Catalog item: `package:500`, `plan:standard:monthly`. */
+  item: z.string(),
+  /** What the owner saw in the payment modal. */
+  description: z.string(),
+  priceCents: cents,
+  currency: z.string(),
+  quantity: z.number().int().positive(),
+  /** Billing period of a plan in months; null for packages. */
+  months: z.number().int().positive().nullable(),
+  /** Conversations a package adds; null for plans. */
+  conversations: z.number().int().positive().nullable(),
+  /** Conversations the ledger actually credited for this charge (0 until it is verified as paid). */
+  credited: z.number().int().nonnegative(),
+  numberId: z.string().nullable(),
+  number: E164Schema.nullable(),
+  status: ChargeStatusSchema,
+  nextChargeAt: isoDate.nullable(),
+  createdAt: isoDate,
+});
 export type Bill = z.infer<typeof BillSchema>;
 
 /** A page of bills, newest first (ties broken by charge id); `cursor` continues after the previous page. */
@@ -109,7 +104,7 @@ export const BillsQuerySchema = z.object({
 });
 export type BillsQuery = z.infer<typeof BillsQuerySchema>;
 
-export const BillsResponseSchema = z.object({ bills: z.array(BillSchema), ...nextCursorField }).meta({ id: 'Bills' });
+export const BillsResponseSchema = namedObject('Bills', { bills: z.array(BillSchema), ...nextCursorField });
 export type BillsResponse = z.infer<typeof BillsResponseSchema>;
 
 export const ChargeParamsSchema = z.object({ chargeId: id });
@@ -127,7 +122,7 @@ export const BuyPackageRequestSchema = z.object({
 });
 export type BuyPackageRequest = z.infer<typeof BuyPackageRequestSchema>;
 
-export const PurchaseResponseSchema = z.object({ bill: BillSchema, charge: LiveChatChargeSchema }).meta({ id: 'Purchase' });
+export const PurchaseResponseSchema = namedObject('Purchase', { bill: BillSchema, charge: LiveChatChargeSchema });
 export type PurchaseResponse = z.infer<typeof PurchaseResponseSchema>;
 
 /** Where a charge stands after the BFF re-fetched it from the Billing API. */
@@ -144,17 +139,15 @@ export const ChargeOutcomeSchema = z.enum([
 ]);
 export type ChargeOutcome = z.infer<typeof ChargeOutcomeSchema>;
 
-export const ConfirmChargeResponseSchema = z
-  .object({
-    bill: BillSchema,
-    outcome: ChargeOutcomeSchema,
-    /** True once the charge can change no more for this purchase (credited, active, declined, failed, cancelled). */
-    settled: z.boolean(),
-    /** Plain-language result for the owner, e.g. why nothing was credited. */
-    message: z.string(),
-    balance: BalanceSchema,
-  })
-  .meta({ id: 'ConfirmCharge' });
+export const ConfirmChargeResponseSchema = namedObject('ConfirmCharge', {
+  bill: BillSchema,
+  outcome: ChargeOutcomeSchema,
+  /** True once the charge can change no more for this purchase (credited, active, declined, failed, cancelled). */
+  settled: z.boolean(),
+  /** Plain-language result for the owner, e.g. why nothing was credited. */
+  message: z.string(),
+  balance: BalanceSchema,
+});
 export type ConfirmChargeResponse = z.infer<typeof ConfirmChargeResponseSchema>;
 
 // ---- numbers: connect, plan, disconnect ---------------------------------------------------------------------
@@ -181,23 +174,23 @@ export const ChoosePlanRequestSchema = z.object({
 });
 export type ChoosePlanRequest = z.infer<typeof ChoosePlanRequestSchema>;
 
-export const NumberPurchaseResponseSchema = z
-  .object({ number: WhatsAppNumberSchema, bill: BillSchema, charge: LiveChatChargeSchema })
-  .meta({ id: 'NumberPurchase' });
+export const NumberPurchaseResponseSchema = namedObject('NumberPurchase', {
+  number: WhatsAppNumberSchema,
+  bill: BillSchema,
+  charge: LiveChatChargeSchema,
+});
 export type NumberPurchaseResponse = z.infer<typeof NumberPurchaseResponseSchema>;
 
-export const DisconnectNumberResponseSchema = z.object({ number: WhatsAppNumberSchema }).meta({ id: 'DisconnectedNumber' });
+export const DisconnectNumberResponseSchema = namedObject('DisconnectedNumber', { number: WhatsAppNumberSchema });
 export type DisconnectNumberResponse = z.infer<typeof DisconnectNumberResponseSchema>;
 
 /** What the owner enters in Kaleyra's console so status callbacks and incoming messages reach us. */
-export const CallbackSettingsSchema = z
-  .object({
-    statusUrl: z.url(),
-    incomingUrl: z.url(),
-    username: z.string(),
-    password: z.string(),
-  })
-  .meta({ id: 'CallbackSettings' });
+export const CallbackSettingsSchema = namedObject('CallbackSettings', {
+  statusUrl: z.url(),
+  incomingUrl: z.url(),
+  username: z.string(),
+  password: z.string(),
+});
 export type CallbackSettings = z.infer<typeof CallbackSettingsSchema>;
 
 // ---- balance settings and usage -----------------------------------------------------------------------------
@@ -217,21 +210,19 @@ export type UsageQuery = z.infer<typeof UsageQuerySchema>;
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
-export const UsageSchema = z
-  .object({
-    timeZone: z.string(),
-    from: day,
-    to: day,
-    total: z.number().int().nonnegative(),
-    /** One entry per day, oldest first, with the conversations each number opened (and kept) that day. */
-    days: z.array(
-      z.object({
-        date: day,
-        total: z.number().int().nonnegative(),
-        byNumber: z.array(z.object({ numberId: z.string(), count: z.number().int().nonnegative() })),
-      }),
-    ),
-    numbers: z.array(z.object({ id: z.string(), displayName: z.string(), number: z.string(), total: z.number().int().nonnegative() })),
-  })
-  .meta({ id: 'Usage' });
+export const UsageSchema = namedObject('Usage', {
+  timeZone: z.string(),
+  from: day,
+  to: day,
+  total: z.number().int().nonnegative(),
+  /** One entry per day, oldest first, with the conversations each number opened (and kept) that day. */
+  days: z.array(
+    z.object({
+      date: day,
+      total: z.number().int().nonnegative(),
+      byNumber: z.array(z.object({ numberId: z.string(), count: z.number().int().nonnegative() })),
+    }),
+  ),
+  numbers: z.array(z.object({ id: z.string(), displayName: z.string(), number: z.string(), total: z.number().int().nonnegative() })),
+});
 export type Usage = z.infer<typeof UsageSchema>;

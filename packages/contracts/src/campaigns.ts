@@ -5,9 +5,7 @@ import { BalanceSchema } from './ledger.ts';
 import { MessageSchema } from './messages.ts';
 import { TemplateCategorySchema } from './numbers.ts';
 import { describeProviderError, type ProviderErrorInfo } from './provider-errors.ts';
-
-const isoDate = z.iso.datetime({ offset: true });
-const id = z.string().min(1).max(100);
+import { id, isoDate, namedObject, phoneSearchPage } from './schema-builders.ts';
 
 // ---- limits shared by the widget and the BFF -------------------------------------------------
 
@@ -176,31 +174,29 @@ export const QuietHoursGroupSchema = z.object({
 });
 export type QuietHoursGroup = z.infer<typeof QuietHoursGroupSchema>;
 
-export const CheckReportSchema = z
-  .object({
-    /** Data rows read (header excluded). */
-    rows: z.number().int().nonnegative(),
-    valid: z.number().int().nonnegative(),
-    invalid: z.number().int().nonnegative(),
-    duplicates: z.number().int().nonnegative(),
-    optedOut: z.number().int().nonnegative(),
-    /** Recipients whose processing is restricted at their request (L.11c); 0 in reports made before it counted. */
-    restricted: z.number().int().nonnegative().default(0),
-    missingVariables: z.number().int().nonnegative(),
-    /** Valid recipients with a conversation already open on this number and category: free. */
-    alreadyOpen: z.number().int().nonnegative(),
-    /** Conversations the campaign would open (and spend). */
-    needed: z.number().int().nonnegative(),
-    /** Balance when checked. */
-    balance: z.number().int().nonnegative(),
-    /** How many conversations are missing (0 when the balance covers the campaign). */
-    missing: z.number().int().nonnegative(),
-    /** The first rejected rows; all of them download as CSV. */
-    rejected: z.array(RejectedRowSchema),
-    /** Valid recipients per country (ISO code, or "??" when unknown). */
-    countries: z.array(z.object({ country: z.string(), recipients: z.number().int().nonnegative() })),
-  })
-  .meta({ id: 'CampaignCheckReport' });
+export const CheckReportSchema = namedObject('CampaignCheckReport', {
+  /** Data rows read (header excluded). */
+  rows: z.number().int().nonnegative(),
+  valid: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  optedOut: z.number().int().nonnegative(),
+  /** Recipients whose processing is restricted at their request (L.11c); 0 in reports made before it counted. */
+  restricted: z.number().int().nonnegative().default(0),
+  missingVariables: z.number().int().nonnegative(),
+  /** Valid recipients with a conversation already open on this number and category: free. */
+  alreadyOpen: z.number().int().nonnegative(),
+  /** Conversations the campaign would open (and spend). */
+  needed: z.number().int().nonnegative(),
+  /** Balance when checked. */
+  balance: z.number().int().nonnegative(),
+  /** How many conversations are missing (0 when the balance covers the campaign). */
+  missing: z.number().int().nonnegative(),
+  /** The first rejected rows; all of them download as CSV. */
+  rejected: z.array(RejectedRowSchema),
+  /** Valid recipients per country (ISO code, or "??" when unknown). */
+  countries: z.array(z.object({ country: z.string(), recipients: z.number().int().nonnegative() })),
+});
 export type CheckReport = z.infer<typeof CheckReportSchema>;
 
 // ---- campaign --------------------------------------------------------------------------------
@@ -219,44 +215,42 @@ export const RecipientCountsSchema = z.object({
 });
 export type RecipientCounts = z.infer<typeof RecipientCountsSchema>;
 
-export const CampaignSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    status: CampaignStatusSchema,
-    numberId: z.string(),
-    number: E164Schema,
-    templateName: z.string(),
-    language: z.string(),
-    category: TemplateCategorySchema,
-    variableCount: z.number().int().nonnegative(),
-    mapping: CampaignMappingSchema,
-    /** Whether quiet hours apply (marketing templates). */
-    quietHours: z.boolean(),
-    /** Messages per second chosen at launch; null = as fast as the number allows. */
-    ratePerSecond: z.number().positive().nullable(),
-    /** "Send to the first N": how many recipients were kept at launch; null = all. */
-    sendLimit: z.number().int().positive().nullable(),
-    /** Why it is paused when WE paused it (Kaleyra refused the account or number), else null. */
-    pausedReason: z.string().nullable(),
-    /** Conversations the campaign holds in reserve right now. */
-    reserved: z.number().int().nonnegative(),
-    counts: RecipientCountsSchema,
-    /** Recipients that "Retry failed" would send again. */
-    retryable: z.number().int().nonnegative(),
-    /** Messages handed to Kaleyra per second over the last minute. */
-    ratePerSecondNow: z.number().nonnegative(),
-    /** Estimated end, from the pace and quiet hours; null when done or unknown. */
-    estimatedFinishAt: isoDate.nullable(),
-    /** Recipients waiting for their quiet hours to end. */
-    waitingForQuietHours: z.number().int().nonnegative(),
-    report: CheckReportSchema,
-    createdAt: isoDate,
-    scheduledAt: isoDate.nullable(),
-    launchedAt: isoDate.nullable(),
-    finishedAt: isoDate.nullable(),
-  })
-  .meta({ id: 'Campaign' });
+export const CampaignSchema = namedObject('Campaign', {
+  id: z.string(),
+  name: z.string(),
+  status: CampaignStatusSchema,
+  numberId: z.string(),
+  number: E164Schema,
+  templateName: z.string(),
+  language: z.string(),
+  category: TemplateCategorySchema,
+  variableCount: z.number().int().nonnegative(),
+  mapping: CampaignMappingSchema,
+  /** Whether quiet hours apply (marketing templates). */
+  quietHours: z.boolean(),
+  /** Messages per second chosen at launch; null = as fast as the number allows. */
+  ratePerSecond: z.number().positive().nullable(),
+  /** "Send to the first N": how many recipients were kept at launch; null = all. */
+  sendLimit: z.number().int().positive().nullable(),
+  /** Why it is paused when WE paused it (Kaleyra refused the account or number), else null. */
+  pausedReason: z.string().nullable(),
+  /** Conversations the campaign holds in reserve right now. */
+  reserved: z.number().int().nonnegative(),
+  counts: RecipientCountsSchema,
+  /** Recipients that "Retry failed" would send again. */
+  retryable: z.number().int().nonnegative(),
+  /** Messages handed to Kaleyra per second over the last minute. */
+  ratePerSecondNow: z.number().nonnegative(),
+  /** Estimated end, from the pace and quiet hours; null when done or unknown. */
+  estimatedFinishAt: isoDate.nullable(),
+  /** Recipients waiting for their quiet hours to end. */
+  waitingForQuietHours: z.number().int().nonnegative(),
+  report: CheckReportSchema,
+  createdAt: isoDate,
+  scheduledAt: isoDate.nullable(),
+  launchedAt: isoDate.nullable(),
+  finishedAt: isoDate.nullable(),
+});
 export type Campaign = z.infer<typeof CampaignSchema>;
 
 export const CampaignSummarySchema = CampaignSchema.pick({
@@ -274,7 +268,7 @@ export const CampaignSummarySchema = CampaignSchema.pick({
 }).meta({ id: 'CampaignSummary' });
 export type CampaignSummary = z.infer<typeof CampaignSummarySchema>;
 
-export const CampaignsResponseSchema = z.object({ campaigns: z.array(CampaignSummarySchema) }).meta({ id: 'Campaigns' });
+export const CampaignsResponseSchema = namedObject('Campaigns', { campaigns: z.array(CampaignSummarySchema) });
 export type CampaignsResponse = z.infer<typeof CampaignsResponseSchema>;
 
 export const CampaignParamsSchema = z.object({ campaignId: id });
@@ -297,44 +291,40 @@ export const PlanQuerySchema = z.object({
 });
 export type PlanQuery = z.infer<typeof PlanQuerySchema>;
 
-export const CampaignPlanSchema = z
-  .object({
-    recipients: z.number().int().nonnegative(),
-    needed: z.number().int().nonnegative(),
-    alreadyOpen: z.number().int().nonnegative(),
-    balance: BalanceSchema,
-    missing: z.number().int().nonnegative(),
-    /** The largest "first N" the balance covers right now. */
-    affordable: z.number().int().nonnegative(),
-    ratePerSecond: z.number().positive(),
-    startAt: isoDate,
-    estimatedFinishAt: isoDate.nullable(),
-    quietHours: z.boolean(),
-    groups: z.array(QuietHoursGroupSchema),
-  })
-  .meta({ id: 'CampaignPlan' });
+export const CampaignPlanSchema = namedObject('CampaignPlan', {
+  recipients: z.number().int().nonnegative(),
+  needed: z.number().int().nonnegative(),
+  alreadyOpen: z.number().int().nonnegative(),
+  balance: BalanceSchema,
+  missing: z.number().int().nonnegative(),
+  /** The largest "first N" the balance covers right now. */
+  affordable: z.number().int().nonnegative(),
+  ratePerSecond: z.number().positive(),
+  startAt: isoDate,
+  estimatedFinishAt: isoDate.nullable(),
+  quietHours: z.boolean(),
+  groups: z.array(QuietHoursGroupSchema),
+});
 export type CampaignPlan = z.infer<typeof CampaignPlanSchema>;
 
-export const LaunchCampaignRequestSchema = z.object(launchOptions).meta({ id: 'LaunchCampaignRequest' });
+export const LaunchCampaignRequestSchema = namedObject('LaunchCampaignRequest', launchOptions);
 export type LaunchCampaignRequest = z.infer<typeof LaunchCampaignRequestSchema>;
 
-export const CampaignResponseSchema = z.object({ campaign: CampaignSchema }).meta({ id: 'CampaignResponse' });
+export const CampaignResponseSchema = namedObject('CampaignResponse', { campaign: CampaignSchema });
 export type CampaignResponse = z.infer<typeof CampaignResponseSchema>;
 
-export const TestSendRequestSchema = z.object({ to: E164Schema }).meta({ id: 'CampaignTestSendRequest' });
+export const TestSendRequestSchema = namedObject('CampaignTestSendRequest', { to: E164Schema });
 export type TestSendRequest = z.infer<typeof TestSendRequestSchema>;
-export const TestSendResponseSchema = z.object({ message: MessageSchema, balance: BalanceSchema }).meta({ id: 'CampaignTestSendResponse' });
+export const TestSendResponseSchema = namedObject('CampaignTestSendResponse', { message: MessageSchema, balance: BalanceSchema });
 export type TestSendResponse = z.infer<typeof TestSendResponseSchema>;
 
-export const RetryFailedResponseSchema = z
-  .object({
-    campaign: CampaignSchema,
-    /** Recipients queued again. */
-    retried: z.number().int().nonnegative(),
-    /** Failed recipients whose row was not in the file given (their values were erased after sending). */
-    notInFile: z.number().int().nonnegative(),
-  })
-  .meta({ id: 'RetryFailedResponse' });
+export const RetryFailedResponseSchema = namedObject('RetryFailedResponse', {
+  campaign: CampaignSchema,
+  /** Recipients queued again. */
+  retried: z.number().int().nonnegative(),
+  /** Failed recipients whose row was not in the file given (their values were erased after sending). */
+  notInFile: z.number().int().nonnegative(),
+});
 export type RetryFailedResponse = z.infer<typeof RetryFailedResponseSchema>;
 
 // ---- progress & report (step 8) --------------------------------------------------------------
@@ -358,26 +348,23 @@ export type CampaignRecipient = z.infer<typeof CampaignRecipientSchema>;
 
 export const RecipientsQuerySchema = z.object({
   status: RecipientStatusSchema.optional(),
-  q: z.string().trim().max(32).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  /** Rows to skip; prefer `cursor`, which stays exact while statuses change. */
-  offset: z.coerce.number().int().min(0).default(0),
+  ...phoneSearchPage,
   /** Continues after the previous page (file order). */
   cursor: SeqCursorSchema.optional(),
 });
 export type RecipientsQuery = z.infer<typeof RecipientsQuerySchema>;
 
-export const RecipientsResponseSchema = z
-  .object({ recipients: z.array(CampaignRecipientSchema), total: z.number().int().nonnegative(), ...nextCursorField })
-  .meta({ id: 'CampaignRecipients' });
+export const RecipientsResponseSchema = namedObject('CampaignRecipients', {
+  recipients: z.array(CampaignRecipientSchema),
+  total: z.number().int().nonnegative(),
+  ...nextCursorField,
+});
 export type RecipientsResponse = z.infer<typeof RecipientsResponseSchema>;
 
 // ---- quiet hours policy (D.5) -----------------------------------------------------------------
 
-export const QuietHoursPolicyViewSchema = z
-  .object({
-    rules: z.array(z.object({ id: z.string(), label: z.string(), hours: z.string() })),
-    defaultHours: z.string(),
-  })
-  .meta({ id: 'QuietHoursPolicy' });
+export const QuietHoursPolicyViewSchema = namedObject('QuietHoursPolicy', {
+  rules: z.array(z.object({ id: z.string(), label: z.string(), hours: z.string() })),
+  defaultHours: z.string(),
+});
 export type QuietHoursPolicyView = z.infer<typeof QuietHoursPolicyViewSchema>;

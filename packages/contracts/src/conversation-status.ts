@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { E164Schema } from './identity.ts';
 import { ConversationCategorySchema } from './numbers.ts';
 import { OptOutSourceSchema } from './optouts.ts';
-
-const isoDate = z.iso.datetime({ offset: true });
+import { id, isoDate, namedObject } from './schema-builders.ts';
 
 export const ConversationStatusQuerySchema = z.object({
-  numberId: z.string().min(1).max(100),
+  numberId: id,
   to: E164Schema,
 });
 export type ConversationStatusQuery = z.infer<typeof ConversationStatusQuerySchema>;
@@ -16,41 +15,39 @@ export type ConversationStatusQuery = z.infer<typeof ConversationStatusQuerySche
  * customer-service window (free text allowed), the open conversations (sends ride on them for free)
  * and whether the customer opted out (nothing may be sent).
  */
-export const ConversationStatusSchema = z
-  .object({
-    numberId: z.string(),
-    to: E164Schema,
-    /** The server's clock when this was computed; countdowns correct for the agent's clock with it. */
-    serverTime: isoDate,
-    customerWindow: z.object({
-      open: z.boolean(),
-      /** When the customer last wrote to this number (null: never, as far as we know). */
-      lastMessageAt: isoDate.nullable(),
-      /** 24 h after the customer's last message; null when closed. */
-      closesAt: isoDate.nullable(),
+export const ConversationStatusSchema = namedObject('ConversationStatus', {
+  numberId: z.string(),
+  to: E164Schema,
+  /** The server's clock when this was computed; countdowns correct for the agent's clock with it. */
+  serverTime: isoDate,
+  customerWindow: z.object({
+    open: z.boolean(),
+    /** When the customer last wrote to this number (null: never, as far as we know). */
+    lastMessageAt: isoDate.nullable(),
+    /** 24 h after the customer's last message; null when closed. */
+    closesAt: isoDate.nullable(),
+  }),
+  openConversations: z.array(
+    z.object({
+      category: ConversationCategorySchema,
+      openedAt: isoDate,
+      expiresAt: isoDate,
+      /** Conversations it spent from the balance. */
+      cost: z.number().int().nonnegative(),
     }),
-    openConversations: z.array(
-      z.object({
-        category: ConversationCategorySchema,
-        openedAt: isoDate,
-        expiresAt: isoDate,
-        /** Conversations it spent from the balance. */
-        cost: z.number().int().nonnegative(),
-      }),
-    ),
-    optOut: z
-      .object({
-        source: OptOutSourceSchema,
-        reason: z.string().nullable(),
-        at: isoDate,
-      })
-      .nullable(),
-    /** The customer asked to restrict processing of their data (L.11c): nothing may be sent. */
-    restriction: z.object({ reason: z.string(), at: isoDate }).nullable(),
-    /** Free text may be sent: the window is open and the customer has not opted out. */
-    canSendText: z.boolean(),
-    /** Approved templates may be sent: the customer has not opted out. */
-    canSendTemplates: z.boolean(),
-  })
-  .meta({ id: 'ConversationStatus' });
+  ),
+  optOut: z
+    .object({
+      source: OptOutSourceSchema,
+      reason: z.string().nullable(),
+      at: isoDate,
+    })
+    .nullable(),
+  /** The customer asked to restrict processing of their data (L.11c): nothing may be sent. */
+  restriction: z.object({ reason: z.string(), at: isoDate }).nullable(),
+  /** Free text may be sent: the window is open and the customer has not opted out. */
+  canSendText: z.boolean(),
+  /** Approved templates may be sent: the customer has not opted out. */
+  canSendTemplates: z.boolean(),
+});
 export type ConversationStatus = z.infer<typeof ConversationStatusSchema>;

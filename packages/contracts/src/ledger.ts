@@ -1,19 +1,17 @@
 import { z } from 'zod';
 import { nextCursorField, pageLimit, TimeUuidCursorSchema } from './pagination.ts';
+import { isoDate, namedObject } from './schema-builders.ts';
 
 /** The balance and the ledger's history. */
 
-const isoDate = z.iso.datetime({ offset: true });
-export const BalanceSchema = z
-  .object({
-    /** Conversations that can still be opened: sum of the ledger. */
-    remaining: z.number().int().nonnegative(),
-    /** Part of `remaining`'s history currently held by running campaigns (already subtracted). */
-    reserved: z.number().int().nonnegative(),
-    lowBalanceThreshold: z.number().int().nonnegative().nullable(),
-    low: z.boolean(),
-  })
-  .meta({ id: 'Balance' });
+export const BalanceSchema = namedObject('Balance', {
+  /** Conversations that can still be opened: sum of the ledger. */
+  remaining: z.number().int().nonnegative(),
+  /** Part of `remaining`'s history currently held by running campaigns (already subtracted). */
+  reserved: z.number().int().nonnegative(),
+  lowBalanceThreshold: z.number().int().nonnegative().nullable(),
+  low: z.boolean(),
+});
 export type Balance = z.infer<typeof BalanceSchema>;
 
 export const LedgerReasonSchema = z.enum([
@@ -44,7 +42,9 @@ export const LedgerQuerySchema = z.object({
 });
 export type LedgerQuery = z.infer<typeof LedgerQuerySchema>;
 
-export const LedgerResponseSchema = z
-  .object({ entries: z.array(LedgerEntrySchema), balance: BalanceSchema, ...nextCursorField })
-  .meta({ id: 'Ledger' });
+export const LedgerResponseSchema = namedObject('Ledger', {
+  entries: z.array(LedgerEntrySchema),
+  balance: BalanceSchema,
+  ...nextCursorField,
+});
 export type LedgerResponse = z.infer<typeof LedgerResponseSchema>;

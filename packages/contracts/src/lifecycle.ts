@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const isoDate = z.iso.datetime({ offset: true });
+import { isoDate, namedObject } from './schema-builders.ts';
 
 // ---- account status (F.2, J) and terms (version history) -------------------------------------------------------
 
@@ -45,55 +44,49 @@ export const TermsStateSchema = z.object({
 });
 export type TermsState = z.infer<typeof TermsStateSchema>;
 
-export const AccountSchema = z
-  .object({
-    organizationId: z.string(),
-    status: AccountStatusSchema,
-    /** The operator's reason, when one was given (shown to the business). */
-    statusReason: z.string().nullable(),
-    statusChangedAt: isoDate.nullable(),
-    /** When the business started with us: its first use, or the LiveChat install date when that is earlier. */
-    startedAt: isoDate,
-    /** The business's time zone (IANA), used for the 14-day money-back window; recorded when the terms are accepted. */
-    timeZone: z.string(),
-    terms: TermsStateSchema,
-    /** Whether messages can be sent and plans or packages bought right now, and if not, why (in words and as a code). */
-    canSend: z.boolean(),
-    canBuy: z.boolean(),
-    blockedReason: z.string().nullable(),
-    blockedCode: z.string().nullable(),
-    /** Whether the signed-in account may accept the terms (the organization's owner). */
-    canAcceptTerms: z.boolean(),
-  })
-  .meta({ id: 'Account' });
+export const AccountSchema = namedObject('Account', {
+  organizationId: z.string(),
+  status: AccountStatusSchema,
+  /** The operator's reason, when one was given (shown to the business). */
+  statusReason: z.string().nullable(),
+  statusChangedAt: isoDate.nullable(),
+  /** When the business started with us: its first use, or the LiveChat install date when that is earlier. */
+  startedAt: isoDate,
+  /** The business's time zone (IANA), used for the 14-day money-back window; recorded when the terms are accepted. */
+  timeZone: z.string(),
+  terms: TermsStateSchema,
+  /** Whether messages can be sent and plans or packages bought right now, and if not, why (in words and as a code). */
+  canSend: z.boolean(),
+  canBuy: z.boolean(),
+  blockedReason: z.string().nullable(),
+  blockedCode: z.string().nullable(),
+  /** Whether the signed-in account may accept the terms (the organization's owner). */
+  canAcceptTerms: z.boolean(),
+});
 export type Account = z.infer<typeof AccountSchema>;
 
-export const AcceptTermsRequestSchema = z
-  .object({
-    /** The version the owner read; must be the one in force. */
-    version: TermsVersionSchema,
-    /** The owner's time zone (IANA), recorded as the business's time zone if none is set yet. */
-    timeZone: z.string().min(1).max(64).optional(),
-  })
-  .meta({ id: 'AcceptTermsRequest' });
+export const AcceptTermsRequestSchema = namedObject('AcceptTermsRequest', {
+  /** The version the owner read; must be the one in force. */
+  version: TermsVersionSchema,
+  /** The owner's time zone (IANA), recorded as the business's time zone if none is set yet. */
+  timeZone: z.string().min(1).max(64).optional(),
+});
 export type AcceptTermsRequest = z.infer<typeof AcceptTermsRequestSchema>;
 
 /** What uninstalling (or closing the LiveChat account) would take away right now (C.5, E). */
-export const LossPreviewSchema = z
-  .object({
-    remainingConversations: z.number().int().nonnegative(),
-    /** Conversations running campaigns hold in reserve; forfeited too. */
-    reservedConversations: z.number().int().nonnegative(),
-    numbers: z.array(
-      z.object({
-        id: z.string(),
-        number: z.string(),
-        displayName: z.string(),
-        /** The plan's charge that would be cancelled, if it is still running. */
-        planChargeId: z.string().nullable(),
-        planName: z.string().nullable(),
-      }),
-    ),
-  })
-  .meta({ id: 'LossPreview' });
+export const LossPreviewSchema = namedObject('LossPreview', {
+  remainingConversations: z.number().int().nonnegative(),
+  /** Conversations running campaigns hold in reserve; forfeited too. */
+  reservedConversations: z.number().int().nonnegative(),
+  numbers: z.array(
+    z.object({
+      id: z.string(),
+      number: z.string(),
+      displayName: z.string(),
+      /** The plan's charge that would be cancelled, if it is still running. */
+      planChargeId: z.string().nullable(),
+      planName: z.string().nullable(),
+    }),
+  ),
+});
 export type LossPreview = z.infer<typeof LossPreviewSchema>;

@@ -3,11 +3,9 @@ import { nextCursorField, pageLimit, TimeUuidCursorSchema } from './pagination.t
 import { E164Schema } from './identity.ts';
 import { BalanceSchema } from './ledger.ts';
 import { ConversationCategorySchema } from './numbers.ts';
+import { id, isoDate, namedObject } from './schema-builders.ts';
 
 /** One-on-one sends, cost quotes and message history. */
-
-const isoDate = z.iso.datetime({ offset: true });
-const id = z.string().min(1).max(100);
 
 export const QuoteQuerySchema = z.object({
   numberId: id,
@@ -16,23 +14,21 @@ export const QuoteQuerySchema = z.object({
 });
 export type QuoteQuery = z.infer<typeof QuoteQuerySchema>;
 
-export const QuoteSchema = z
-  .object({
-    /** True when this send opens a new conversation and spends one from the balance. */
-    opensConversation: z.boolean(),
-    cost: z.number().int().nonnegative(),
-    remaining: z.number().int().nonnegative(),
-    /** End of the open conversation this send rides on (or would open), ISO. */
-    conversationOpenUntil: isoDate.nullable(),
-    /** End of the customer-service window (24 h after the customer's last message), ISO. */
-    customerWindowOpenUntil: isoDate.nullable(),
-    /**
-     * Category of the open conversation this send rides on, when it opens none. Free text rides on an open
-     * conversation of any category (WhatsApp's 2024 rules); a template only on one of its own category.
-     */
-    ridesOn: ConversationCategorySchema.nullable().optional(),
-  })
-  .meta({ id: 'Quote' });
+export const QuoteSchema = namedObject('Quote', {
+  /** True when this send opens a new conversation and spends one from the balance. */
+  opensConversation: z.boolean(),
+  cost: z.number().int().nonnegative(),
+  remaining: z.number().int().nonnegative(),
+  /** End of the open conversation this send rides on (or would open), ISO. */
+  conversationOpenUntil: isoDate.nullable(),
+  /** End of the customer-service window (24 h after the customer's last message), ISO. */
+  customerWindowOpenUntil: isoDate.nullable(),
+  /**
+   * Category of the open conversation this send rides on, when it opens none. Free text rides on an open
+   * conversation of any category (WhatsApp's 2024 rules); a template only on one of its own category.
+   */
+  ridesOn: ConversationCategorySchema.nullable().optional(),
+});
 export type Quote = z.infer<typeof QuoteSchema>;
 
 export const MessageStatusSchema = z.enum(['queued', 'accepted', 'sent', 'delivered', 'read', 'failed', 'not_sent']);
@@ -68,30 +64,30 @@ export const SendMessageRequestSchema = z
   .meta({ id: 'SendMessageRequest' });
 export type SendMessageRequest = z.infer<typeof SendMessageRequestSchema>;
 
-export const MessageSchema = z
-  .object({
-    id: z.string(),
-    numberId: z.string(),
-    to: z.string(),
-    kind: z.enum(['template', 'text']),
-    templateName: z.string().nullable(),
-    category: ConversationCategorySchema,
-    status: MessageStatusSchema,
-    /** Provider (Kaleyra/Meta) error code when failed. */
-    errorCode: z.string().nullable(),
-    /** Plain-language explanation of the failure. */
-    errorMessage: z.string().nullable(),
-    /** Conversations this message spent (1 when it opened one, 0 otherwise; back to 0 if released). */
-    conversationsSpent: z.number().int().nonnegative(),
-    timeline: z.array(z.object({ status: MessageStatusSchema, at: isoDate })),
-    createdAt: isoDate,
-  })
-  .meta({ id: 'Message' });
+export const MessageSchema = namedObject('Message', {
+  id: z.string(),
+  numberId: z.string(),
+  to: z.string(),
+  kind: z.enum(['template', 'text']),
+  templateName: z.string().nullable(),
+  category: ConversationCategorySchema,
+  status: MessageStatusSchema,
+  /** Provider (Kaleyra/Meta) error code when failed. */
+  errorCode: z.string().nullable(),
+  /** Plain-language explanation of the failure. */
+  errorMessage: z.string().nullable(),
+  /** Conversations this message spent (1 when it opened one, 0 otherwise; back to 0 if released). */
+  conversationsSpent: z.number().int().nonnegative(),
+  timeline: z.array(z.object({ status: MessageStatusSchema, at: isoDate })),
+  createdAt: isoDate,
+});
 export type Message = z.infer<typeof MessageSchema>;
 
-export const SendMessageResponseSchema = z
-  .object({ message: MessageSchema, openedConversation: z.boolean(), balance: BalanceSchema })
-  .meta({ id: 'SendMessageResponse' });
+export const SendMessageResponseSchema = namedObject('SendMessageResponse', {
+  message: MessageSchema,
+  openedConversation: z.boolean(),
+  balance: BalanceSchema,
+});
 export type SendMessageResponse = z.infer<typeof SendMessageResponseSchema>;
 
 /** A page of one recipient's messages, newest first; `cursor` continues after the previous page. */
@@ -102,5 +98,5 @@ export const MessagesQuerySchema = z.object({
   cursor: TimeUuidCursorSchema.optional(),
 });
 export type MessagesQuery = z.infer<typeof MessagesQuerySchema>;
-export const MessagesResponseSchema = z.object({ messages: z.array(MessageSchema), ...nextCursorField }).meta({ id: 'Messages' });
+export const MessagesResponseSchema = namedObject('Messages', { messages: z.array(MessageSchema), ...nextCursorField });
 export type MessagesResponse = z.infer<typeof MessagesResponseSchema>;

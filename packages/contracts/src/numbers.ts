@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { E164Schema } from './identity.ts';
+import { id, isoDate, namedObject } from './schema-builders.ts';
 
 /** WhatsApp numbers, their plans and their synced templates. */
-
-const isoDate = z.iso.datetime({ offset: true });
-const id = z.string().min(1).max(100);
 
 export const ApiVersionSchema = z.enum(['v1', 'v2']);
 export type ApiVersion = z.infer<typeof ApiVersionSchema>;
@@ -25,25 +23,23 @@ export const NumberPlanSchema = z.object({
 });
 export type NumberPlan = z.infer<typeof NumberPlanSchema>;
 
-export const WhatsAppNumberSchema = z
-  .object({
-    id: z.string(),
-    number: E164Schema,
-    displayName: z.string(),
-    apiVersion: ApiVersionSchema,
-    wabaId: z.string(),
-    planStatus: PlanStatusSchema,
-    canSend: z.boolean(),
-    /** Why sending is refused, in words an agent understands; null when `canSend`. */
-    cannotSendReason: z.string().nullable(),
-    /** The plan this number pays for (its latest recurrent charge); null before one was chosen. */
-    plan: NumberPlanSchema.nullable().optional(),
-    createdAt: isoDate,
-  })
-  .meta({ id: 'WhatsAppNumber' });
+export const WhatsAppNumberSchema = namedObject('WhatsAppNumber', {
+  id: z.string(),
+  number: E164Schema,
+  displayName: z.string(),
+  apiVersion: ApiVersionSchema,
+  wabaId: z.string(),
+  planStatus: PlanStatusSchema,
+  canSend: z.boolean(),
+  /** Why sending is refused, in words an agent understands; null when `canSend`. */
+  cannotSendReason: z.string().nullable(),
+  /** The plan this number pays for (its latest recurrent charge); null before one was chosen. */
+  plan: NumberPlanSchema.nullable().optional(),
+  createdAt: isoDate,
+});
 export type WhatsAppNumber = z.infer<typeof WhatsAppNumberSchema>;
 
-export const NumbersResponseSchema = z.object({ numbers: z.array(WhatsAppNumberSchema) }).meta({ id: 'Numbers' });
+export const NumbersResponseSchema = namedObject('Numbers', { numbers: z.array(WhatsAppNumberSchema) });
 export type NumbersResponse = z.infer<typeof NumbersResponseSchema>;
 
 export const TemplateCategorySchema = z.enum(['marketing', 'utility', 'authentication']);
@@ -54,28 +50,24 @@ export type ConversationCategory = z.infer<typeof ConversationCategorySchema>;
 export const TemplateStatusSchema = z.enum(['approved', 'pending', 'rejected', 'paused', 'disabled']);
 export type TemplateStatus = z.infer<typeof TemplateStatusSchema>;
 
-export const TemplateSchema = z
-  .object({
-    name: z.string(),
-    language: z.string(),
-    category: TemplateCategorySchema,
-    status: TemplateStatusSchema,
-    header: z.string().nullable(),
-    body: z.string(),
-    footer: z.string().nullable(),
-    buttons: z.array(z.object({ type: z.string(), text: z.string() })),
-    variableCount: z.number().int().nonnegative(),
-    rejectedReason: z.string().nullable(),
-    /** Media header format, dynamic URL buttons and their indexes: what a send has to fill beyond the body. */
-    headerFormat: z.enum(['none', 'text', 'image', 'video', 'document', 'location']).optional(),
-    richButtons: z.array(z.object({ type: z.string(), text: z.string(), url: z.string().nullable(), dynamic: z.boolean() })).optional(),
-  })
-  .meta({ id: 'Template' });
+export const TemplateSchema = namedObject('Template', {
+  name: z.string(),
+  language: z.string(),
+  category: TemplateCategorySchema,
+  status: TemplateStatusSchema,
+  header: z.string().nullable(),
+  body: z.string(),
+  footer: z.string().nullable(),
+  buttons: z.array(z.object({ type: z.string(), text: z.string() })),
+  variableCount: z.number().int().nonnegative(),
+  rejectedReason: z.string().nullable(),
+  /** Media header format, dynamic URL buttons and their indexes: what a send has to fill beyond the body. */
+  headerFormat: z.enum(['none', 'text', 'image', 'video', 'document', 'location']).optional(),
+  richButtons: z.array(z.object({ type: z.string(), text: z.string(), url: z.string().nullable(), dynamic: z.boolean() })).optional(),
+});
 export type Template = z.infer<typeof TemplateSchema>;
 
-export const TemplatesResponseSchema = z
-  .object({ templates: z.array(TemplateSchema), syncedAt: isoDate.nullable() })
-  .meta({ id: 'Templates' });
+export const TemplatesResponseSchema = namedObject('Templates', { templates: z.array(TemplateSchema), syncedAt: isoDate.nullable() });
 export type TemplatesResponse = z.infer<typeof TemplatesResponseSchema>;
 
 export const NumberParamsSchema = z.object({ numberId: id });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { namedObject } from './schema-builders.ts';
 
 /** Health, readiness and the configuration the widget reads before sign-in. */
 
@@ -18,12 +19,10 @@ export const ReadinessResponseSchema = z.object({
 });
 
 /** What the widget needs before sign-in. Served by the BFF so one widget build runs against any environment. */
-export const PublicConfigSchema = z
-  .object({
-    accountsUrl: z.url(),
-    clientId: z.string(),
-    termsUrl: z.url(),
-    termsVersion: z.string(),
-  })
-  .meta({ id: 'PublicConfig' });
+export const PublicConfigSchema = namedObject('PublicConfig', {
+  accountsUrl: z.url(),
+  clientId: z.string(),
+  termsUrl: z.url(),
+  termsVersion: z.string(),
+});
 export type PublicConfig = z.infer<typeof PublicConfigSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { namedObject } from './schema-builders.ts';
 
 /** Stable machine-readable error codes. Clients switch on these, never on `title` or `detail`. */
 export const ErrorCode = {
@@ -57,19 +58,17 @@ export const FieldErrorSchema = z.object({
 export type FieldError = z.infer<typeof FieldErrorSchema>;
 
 /** RFC 9457 problem details, with our stable `code`. */
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    code: ErrorCodeSchema,
-    errors: z.array(FieldErrorSchema).optional(),
-    /** Provider error code (Kaleyra/Meta) when the failure came from the provider. */
-    providerCode: z.string().optional(),
-  })
-  .meta({ id: 'Problem' });
+export const ProblemSchema = namedObject('Problem', {
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  code: ErrorCodeSchema,
+  errors: z.array(FieldErrorSchema).optional(),
+  /** Provider error code (Kaleyra/Meta) when the failure came from the provider. */
+  providerCode: z.string().optional(),
+});
 export type Problem = z.infer<typeof ProblemSchema>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

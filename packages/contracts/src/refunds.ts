@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const isoDate = z.iso.datetime({ offset: true });
+import { id, isoDate, namedObject } from './schema-builders.ts';
 
 /**
  * The conditions of the 14-day money-back guarantee (Part H), each a reason the BFF can refuse with. Anything
@@ -36,27 +35,25 @@ export type RefundEligibility = z.infer<typeof RefundEligibilitySchema>;
 export const RefundStatusSchema = z.enum(['requested', 'approved', 'refused', 'paid']);
 export type RefundStatus = z.infer<typeof RefundStatusSchema>;
 
-export const RefundSchema = z
-  .object({
-    id: z.string(),
-    organizationId: z.string(),
-    chargeId: z.string(),
-    numberId: z.string().nullable(),
-    number: z.string().nullable(),
-    description: z.string(),
-    amountCents: z.number().int().nonnegative(),
-    currency: z.string(),
-    status: RefundStatusSchema,
-    requestedAt: isoDate,
-    requestedBy: z.string(),
-    decidedAt: isoDate.nullable(),
-    /** The operator's reason for the decision, if they gave one. */
-    decisionReason: z.string().nullable(),
-    paidAt: isoDate.nullable(),
-    /** What happened to the plan's recurrent charge on approval. */
-    planCancelled: z.boolean(),
-  })
-  .meta({ id: 'Refund' });
+export const RefundSchema = namedObject('Refund', {
+  id: z.string(),
+  organizationId: z.string(),
+  chargeId: z.string(),
+  numberId: z.string().nullable(),
+  number: z.string().nullable(),
+  description: z.string(),
+  amountCents: z.number().int().nonnegative(),
+  currency: z.string(),
+  status: RefundStatusSchema,
+  requestedAt: isoDate,
+  requestedBy: z.string(),
+  decidedAt: isoDate.nullable(),
+  /** The operator's reason for the decision, if they gave one. */
+  decisionReason: z.string().nullable(),
+  paidAt: isoDate.nullable(),
+  /** What happened to the plan's recurrent charge on approval. */
+  planCancelled: z.boolean(),
+});
 export type Refund = z.infer<typeof RefundSchema>;
 
 /** A charge of the business and whether the guarantee covers it. */
@@ -72,17 +69,15 @@ export const RefundCandidateSchema = z.object({
 });
 export type RefundCandidate = z.infer<typeof RefundCandidateSchema>;
 
-export const RefundsResponseSchema = z
-  .object({
-    refunds: z.array(RefundSchema),
-    candidates: z.array(RefundCandidateSchema),
-    timeZone: z.string(),
-  })
-  .meta({ id: 'Refunds' });
+export const RefundsResponseSchema = namedObject('Refunds', {
+  refunds: z.array(RefundSchema),
+  candidates: z.array(RefundCandidateSchema),
+  timeZone: z.string(),
+});
 export type RefundsResponse = z.infer<typeof RefundsResponseSchema>;
 
-export const RequestRefundSchema = z.object({ chargeId: z.string().min(1).max(100) }).meta({ id: 'RequestRefund' });
+export const RequestRefundSchema = namedObject('RequestRefund', { chargeId: id });
 export type RequestRefund = z.infer<typeof RequestRefundSchema>;
 
-export const RefundResponseSchema = z.object({ refund: RefundSchema }).meta({ id: 'RefundResponse' });
+export const RefundResponseSchema = namedObject('RefundResponse', { refund: RefundSchema });
 export type RefundResponse = z.infer<typeof RefundResponseSchema>;

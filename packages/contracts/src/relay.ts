@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { E164Schema } from './identity.ts';
+import { id, isoDate, namedObject } from './schema-builders.ts';
 
 /**
  * WhatsApp chats in LiveChat: the relay between a number's WhatsApp customers and LiveChat chats.
@@ -30,70 +31,60 @@ import { E164Schema } from './identity.ts';
  * Bodies, captions, files and customer names are relayed in memory only; the BFF keeps ids, times and statuses.
  */
 
-const isoDate = z.iso.datetime({ offset: true });
-
 export const RelayNumberStatusSchema = z.enum(['off', 'active', 'reconnect_needed']);
 export type RelayNumberStatus = z.infer<typeof RelayNumberStatusSchema>;
 
-export const RelayFailureSchema = z
-  .object({
-    at: isoDate,
-    /** Which way the message was going. */
-    direction: z.enum(['inbound', 'outbound']),
-    /** Stable reason, e.g. `window_closed`, `opted_out`, `insufficient_balance`, `livechat_unavailable`. */
-    code: z.string(),
-    /** In words an owner understands. */
-    summary: z.string(),
-  })
-  .meta({ id: 'RelayFailure' });
+export const RelayFailureSchema = namedObject('RelayFailure', {
+  at: isoDate,
+  /** Which way the message was going. */
+  direction: z.enum(['inbound', 'outbound']),
+  /** Stable reason, e.g. `window_closed`, `opted_out`, `insufficient_balance`, `livechat_unavailable`. */
+  code: z.string(),
+  /** In words an owner understands. */
+  summary: z.string(),
+});
 export type RelayFailure = z.infer<typeof RelayFailureSchema>;
 
-export const RelayNumberSchema = z
-  .object({
-    numberId: z.string(),
-    number: E164Schema,
-    displayName: z.string(),
-    enabled: z.boolean(),
-    /** LiveChat group that receives the number's chats; null before one was chosen. */
-    groupId: z.number().int().nonnegative().nullable(),
-    status: RelayNumberStatusSchema,
-    lastFailure: RelayFailureSchema.nullable(),
-  })
-  .meta({ id: 'RelayNumber' });
+export const RelayNumberSchema = namedObject('RelayNumber', {
+  numberId: z.string(),
+  number: E164Schema,
+  displayName: z.string(),
+  enabled: z.boolean(),
+  /** LiveChat group that receives the number's chats; null before one was chosen. */
+  groupId: z.number().int().nonnegative().nullable(),
+  status: RelayNumberStatusSchema,
+  lastFailure: RelayFailureSchema.nullable(),
+});
 export type RelayNumber = z.infer<typeof RelayNumberSchema>;
 
 export const RelayAuthorizationStatusSchema = z.enum(['not_connected', 'connected', 'reconnect_needed']);
 export type RelayAuthorizationStatus = z.infer<typeof RelayAuthorizationStatusSchema>;
 
-export const RelayStatusSchema = z
-  .object({
-    authorization: z.object({
-      status: RelayAuthorizationStatusSchema,
-      /** Convenience: `status === 'connected'`. */
-      connected: z.boolean(),
-      /** LiveChat account that signed in; null when not connected. */
-      accountId: z.string().nullable(),
-      connectedAt: isoDate.nullable(),
-    }),
-    numbers: z.array(RelayNumberSchema),
-  })
-  .meta({ id: 'RelayStatus' });
+export const RelayStatusSchema = namedObject('RelayStatus', {
+  authorization: z.object({
+    status: RelayAuthorizationStatusSchema,
+    /** Convenience: `status === 'connected'`. */
+    connected: z.boolean(),
+    /** LiveChat account that signed in; null when not connected. */
+    accountId: z.string().nullable(),
+    connectedAt: isoDate.nullable(),
+  }),
+  numbers: z.array(RelayNumberSchema),
+});
 export type RelayStatus = z.infer<typeof RelayStatusSchema>;
 
-export const RelayGroupSchema = z.object({ id: z.number().int().nonnegative(), name: z.string() }).meta({ id: 'RelayGroup' });
+export const RelayGroupSchema = namedObject('RelayGroup', { id: z.number().int().nonnegative(), name: z.string() });
 export type RelayGroup = z.infer<typeof RelayGroupSchema>;
-export const RelayGroupsResponseSchema = z.object({ groups: z.array(RelayGroupSchema) }).meta({ id: 'RelayGroups' });
+export const RelayGroupsResponseSchema = namedObject('RelayGroups', { groups: z.array(RelayGroupSchema) });
 export type RelayGroupsResponse = z.infer<typeof RelayGroupsResponseSchema>;
 
-export const RelayAuthorizationRequestSchema = z
-  .object({
-    code: z.string().trim().min(1).max(2000),
-    redirectUri: z.url().max(2000),
-  })
-  .meta({ id: 'RelayAuthorizationRequest' });
+export const RelayAuthorizationRequestSchema = namedObject('RelayAuthorizationRequest', {
+  code: z.string().trim().min(1).max(2000),
+  redirectUri: z.url().max(2000),
+});
 export type RelayAuthorizationRequest = z.infer<typeof RelayAuthorizationRequestSchema>;
 
-export const RelayNumberParamsSchema = z.object({ numberId: z.string().min(1).max(100) });
+export const RelayNumberParamsSchema = z.object({ numberId: id });
 
 export const RelayNumberRequestSchema = z
   .object({
@@ -109,20 +100,18 @@ export const RelayNumberRequestSchema = z
   .meta({ id: 'RelayNumberRequest' });
 export type RelayNumberRequest = z.infer<typeof RelayNumberRequestSchema>;
 
-export const RelayChatParamsSchema = z.object({ chatId: z.string().min(1).max(100) });
+export const RelayChatParamsSchema = z.object({ chatId: id });
 
-export const RelayChatSchema = z
-  .object({
-    chatId: z.string(),
-    /** The WhatsApp customer's number. */
-    customer: E164Schema,
-    numberId: z.string(),
-    /** The business's WhatsApp number the customer writes to. */
-    number: E164Schema,
-    /** False after the chat was archived (the customer's next message resumes it). */
-    active: z.boolean(),
-  })
-  .meta({ id: 'RelayChat' });
+export const RelayChatSchema = namedObject('RelayChat', {
+  chatId: z.string(),
+  /** The WhatsApp customer's number. */
+  customer: E164Schema,
+  numberId: z.string(),
+  /** The business's WhatsApp number the customer writes to. */
+  number: E164Schema,
+  /** False after the chat was archived (the customer's next message resumes it). */
+  active: z.boolean(),
+});
 export type RelayChat = z.infer<typeof RelayChatSchema>;
 
 // ---- operators: the application's chat webhooks ---------------------------------------------
@@ -131,17 +120,15 @@ export type RelayChat = z.infer<typeof RelayChatSchema>;
  * The chat webhooks belong to the application (one registration per Client ID). The BFF registers them with the
  * LiveChat authorization of a connected business (`organizationId`): its token is issued for the app's Client ID.
  */
-export const OpsChatWebhooksRequestSchema = z.object({ organizationId: z.string().min(1).max(100) }).meta({ id: 'OpsChatWebhooksRequest' });
+export const OpsChatWebhooksRequestSchema = namedObject('OpsChatWebhooksRequest', { organizationId: id });
 export type OpsChatWebhooksRequest = z.infer<typeof OpsChatWebhooksRequestSchema>;
 export const OpsChatWebhooksQuerySchema = OpsChatWebhooksRequestSchema;
 
-export const OpsChatWebhooksResponseSchema = z
-  .object({
-    /** Where LiveChat delivers them: `${PUBLIC_BASE_URL}/webhooks/livechat-chat`. */
-    url: z.string(),
-    webhooks: z.array(z.object({ id: z.string(), action: z.string(), url: z.string() })),
-    registered: z.array(z.string()),
-    removed: z.array(z.string()),
-  })
-  .meta({ id: 'OpsChatWebhooks' });
+export const OpsChatWebhooksResponseSchema = namedObject('OpsChatWebhooks', {
+  /** Where LiveChat delivers them: `${PUBLIC_BASE_URL}/webhooks/livechat-chat`. */
+  url: z.string(),
+  webhooks: z.array(z.object({ id: z.string(), action: z.string(), url: z.string() })),
+  registered: z.array(z.string()),
+  removed: z.array(z.string()),
+});
 export type OpsChatWebhooksResponse = z.infer<typeof OpsChatWebhooksResponseSchema>;

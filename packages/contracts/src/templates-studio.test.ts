@@ -23,8 +23,31 @@ const good = (): TemplateDraft => ({
   ],
 });
 
+interface Rule {
+  rule: string;
+  ok: (d: TemplateDraft) => void;
+  bad: (d: TemplateDraft) => void;
+  field: string;
+}
+
+/** A rule about the body text alone: a body that keeps it and one that breaks it. */
+const bodyRule = (rule: string, ok: string, bad: string): Rule => ({
+  rule,
+  ok: (d) => (d.body = ok),
+  bad: (d) => (d.body = bad),
+  field: 'body',
+});
+
+/** A rule about a lone URL button: its address and sample in a draft that keeps it and in one that breaks it. */
+const urlButtonRule = (rule: string, field: string, ok: { url: string; sample: string }, bad: { url: string; sample: string }): Rule => ({
+  rule,
+  ok: (d) => (d.buttons = [{ type: 'url', text: 'Go', ...ok }]),
+  bad: (d) => (d.buttons = [{ type: 'url', text: 'Go', ...bad }]),
+  field,
+});
+
 /** One row per Meta rule: a draft that keeps it and one that breaks it (and the field that must say so). */
-const RULES: { rule: string; ok: (d: TemplateDraft) => void; bad: (d: TemplateDraft) => void; field: string }[] = [
+const RULES: Rule[] = [
   {
     rule: 'name: lowercase letters, digits, underscores',
     ok: (d) => (d.name = 'a_1'),
@@ -40,30 +63,10 @@ const RULES: { rule: string; ok: (d: TemplateDraft) => void; bad: (d: TemplateDr
     bad: (d) => ((d.body = 'x'.repeat(1025)), (d.bodySamples = [])),
     field: 'body',
   },
-  {
-    rule: 'body variables in order, no gaps',
-    ok: (d) => (d.body = 'Hi {{1}} and {{2}} ok'),
-    bad: (d) => (d.body = 'Hi {{2}} and {{1}} ok'),
-    field: 'body',
-  },
-  {
-    rule: 'body variables are numbers',
-    ok: (d) => (d.body = 'Hi {{1}} and {{2}} ok'),
-    bad: (d) => (d.body = 'Hi {{name}} ok'),
-    field: 'body',
-  },
-  {
-    rule: 'body cannot start with a variable',
-    ok: (d) => (d.body = 'Hi {{1}}, {{2}} off.'),
-    bad: (d) => (d.body = '{{1}}, {{2}} off.'),
-    field: 'body',
-  },
-  {
-    rule: 'body cannot end with a variable',
-    ok: (d) => (d.body = 'Hi {{1}}, {{2}} off.'),
-    bad: (d) => (d.body = 'Hi {{1}}, take {{2}}'),
-    field: 'body',
-  },
+  bodyRule('body variables in order, no gaps', 'Hi {{1}} and {{2}} ok', 'Hi {{2}} and {{1}} ok'),
+  bodyRule('body variables are numbers', 'Hi {{1}} and {{2}} ok', 'Hi {{name}} ok'),
+  bodyRule('body cannot start with a variable', 'Hi {{1}}, {{2}} off.', '{{1}}, {{2}} off.'),
+  bodyRule('body cannot end with a variable', 'Hi {{1}}, {{2}} off.', 'Hi {{1}}, take {{2}}'),
   {
     rule: 'a sample for every body variable',
     ok: (d) => (d.bodySamples = ['Ann', '20%']),
@@ -151,24 +154,19 @@ const RULES: { rule: string; ok: (d: TemplateDraft) => void; bad: (d: TemplateDr
     bad: (d) => (d.buttons = [{ type: 'quick_reply', text: 'x'.repeat(26) }]),
     field: 'buttons.0.text',
   },
-  {
-    rule: 'URL button: https address',
-    ok: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/x', sample: '' }]),
-    bad: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'ftp://a.test', sample: '' }]),
-    field: 'buttons.0.url',
-  },
-  {
-    rule: 'URL button: one variable, at the end',
-    ok: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}', sample: 'x' }]),
-    bad: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}/x', sample: 'x' }]),
-    field: 'buttons.0.url',
-  },
-  {
-    rule: 'URL button: dynamic suffix needs a sample',
-    ok: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}', sample: 'x' }]),
-    bad: (d) => (d.buttons = [{ type: 'url', text: 'Go', url: 'https://a.test/{{1}}', sample: '' }]),
-    field: 'buttons.0.sample',
-  },
+  urlButtonRule('URL button: https address', 'buttons.0.url', { url: 'https://a.test/x', sample: '' }, { url: 'ftp://a.test', sample: '' }),
+  urlButtonRule(
+    'URL button: one variable, at the end',
+    'buttons.0.url',
+    { url: 'https://a.test/{{1}}', sample: 'x' },
+    { url: 'https://a.test/{{1}}/x', sample: 'x' },
+  ),
+  urlButtonRule(
+    'URL button: dynamic suffix needs a sample',
+    'buttons.0.sample',
+    { url: 'https://a.test/{{1}}', sample: 'x' },
+    { url: 'https://a.test/{{1}}', sample: '' },
+  ),
   {
     rule: 'copy code only in authentication templates',
     ok: (d) => (d.buttons = []),

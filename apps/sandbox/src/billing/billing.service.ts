@@ -39,11 +39,16 @@ function addMonths(date: Date, months: number): Date {
   return result;
 }
 
-function base(
-  buyer: Buyer,
-  origin: string,
-  input: { name: string; price: number; return_url: string; test?: boolean | undefined; per_account?: boolean | undefined },
-) {
+/** What a charge of either kind is created with. */
+interface ChargeInput {
+  name: string;
+  price: number;
+  return_url: string;
+  test?: boolean | undefined;
+  per_account?: boolean | undefined;
+}
+
+function base(buyer: Buyer, origin: string, input: ChargeInput) {
   const id = randomUUID();
   const at = now();
   return {
@@ -72,14 +77,7 @@ export function createDirectCharge(
   ctx: SandboxContext,
   buyer: Buyer,
   origin: string,
-  input: {
-    name: string;
-    price: number;
-    quantity: number;
-    return_url: string;
-    test?: boolean | undefined;
-    per_account?: boolean | undefined;
-  },
+  input: ChargeInput & { quantity: number },
 ): DirectCharge {
   const charge: DirectCharge = { ...base(buyer, origin, input), quantity: input.quantity, status: 'pending' };
   ctx.state.directCharges.set(charge.id, charge);
@@ -90,15 +88,7 @@ export function createRecurrentCharge(
   ctx: SandboxContext,
   buyer: Buyer,
   origin: string,
-  input: {
-    name: string;
-    price: number;
-    return_url: string;
-    months: number;
-    trial_days: number;
-    test?: boolean | undefined;
-    per_account?: boolean | undefined;
-  },
+  input: ChargeInput & { months: number; trial_days: number },
 ): RecurrentCharge {
   const charge: RecurrentCharge = {
     ...base(buyer, origin, input),

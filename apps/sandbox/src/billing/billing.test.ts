@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, startReceiver, startTestSandbox, type TestSandbox } from '../lib/test-helpers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { eventually, useSandboxWithReceiver } from '../lib/test-helpers.ts';
 import { ACME_ORG_ID, BISTRO_ORG_ID } from '../seed.ts';
 
-let sb: TestSandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+const sb = useSandboxWithReceiver((receiverUrl) => ({ appWebhookUrl: `${receiverUrl}/hooks/secret-path` }));
 let owner: string;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sb = await startTestSandbox({ appWebhookUrl: `${receiver.url}/hooks/secret-path` });
-});
-afterAll(async () => {
-  await sb.close();
-  await receiver.close();
-});
 beforeEach(async () => {
-  await sb.call('POST', '/sandbox/reset');
-  receiver.requests.length = 0;
   owner = (await sb.call('POST', '/sandbox/tokens', { json: { organization: ACME_ORG_ID, role: 'owner' } })).body.access_token;
 });
 
@@ -54,7 +43,7 @@ describe('Billing API v3: direct charges', () => {
       const current = await sb.call('GET', `/v3/direct_charge/livechat/${charge.id}`, { headers: auth() });
       return current.body.status === 'success' || undefined;
     });
-    const [hook] = await receiver.waitFor(1);
+    const [hook] = await sb.receiver.waitFor(1);
     expect(hook?.url).toBe('/hooks/secret-path');
     expect(JSON.parse(hook?.body ?? '{}')).toMatchObject({
       event: 'payment_collected',
@@ -85,7 +74,7 @@ describe('Billing API v3: direct charges', () => {
       return current.body.status === 'failed' || undefined;
     });
     await new Promise((r) => setTimeout(r, 50));
-    expect(receiver.requests).toHaveLength(0);
+    expect(sb.receiver.requests).toHaveLength(0);
 
     const declined = (await create()).body;
     expect((await sb.call('POST', `/sandbox/billing/direct/${declined.id}/decline`)).body.status).toBe('declined');
@@ -140,14 +129,14 @@ describe('Billing API v3: recurrent charges', () => {
     expect(cancelled.body.cancelled_at).toEqual(expect.any(String));
     expect((await sb.call('PUT', `/v3/recurrent_charge/livechat/${id}/cancel`, { headers: auth() })).status).toBe(422);
 
-    const hooks = await receiver.waitFor(2);
+    const hooks = await sb.receiver.waitFor(2);
     expect(hooks.map((h) => JSON.parse(h.body).event)).toEqual(['payment_activated', 'payment_cancelled']);
   });
 
   it('sends application_uninstalled through the control surface', async () => {
     const response = await sb.call('POST', '/sandbox/apps/uninstall', { json: { organization: BISTRO_ORG_ID } });
     expect(response.status).toBe(202);
-    const [hook] = await receiver.waitFor(1);
+    const [hook] = await sb.receiver.waitFor(1);
     expect(JSON.parse(hook?.body ?? '{}')).toMatchObject({ event: 'application_uninstalled', licenseID: 10002 });
   });
 });

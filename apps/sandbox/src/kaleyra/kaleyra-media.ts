@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { originOf } from '../lib/http.ts';
+import { originOf, sendInlineFile, sendNotFound } from '../lib/http.ts';
+import { perSandbox } from '../lib/per-sandbox.ts';
 import { readMultipart } from '../livechat/customer-chat.routes.ts';
 import type { SandboxContext, SandboxState } from '../state.ts';
 
@@ -36,16 +37,7 @@ export class MediaStore {
   }
 }
 
-const stores = new WeakMap<SandboxState, MediaStore>();
-
-export function mediaStoreOf(state: SandboxState): MediaStore {
-  let store = stores.get(state);
-  if (!store) {
-    store = new MediaStore();
-    stores.set(state, store);
-  }
-  return store;
-}
+export const mediaStoreOf = perSandbox(() => new MediaStore());
 
 export function mediaUrl(origin: string, media: StoredMedia): string {
   return `${origin}/sandbox/kaleyra/media/${media.id}/${encodeURIComponent(media.name)}`;
@@ -64,13 +56,10 @@ export function mediaRouter(state: SandboxState): Router {
   router.get('/sandbox/kaleyra/media/:id/:name', (req, res) => {
     const media = mediaStoreOf(state).files.get(req.params.id);
     if (!media) {
-      res.status(404).type('text/plain').send('Not found');
+      sendNotFound(res);
       return;
     }
-    res.setHeader('content-type', media.mime_type);
-    res.setHeader('content-length', String(media.bytes.length));
-    res.setHeader('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(media.name)}`);
-    res.end(media.bytes);
+    sendInlineFile(res, media.name, media.mime_type, media.bytes);
   });
   return router;
 }

@@ -1,22 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, startReceiver, startTestSandbox, type TestSandbox } from '../lib/test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { eventually, useSandboxWithReceiver } from '../lib/test-helpers.ts';
 
-let sb: TestSandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb.close();
-  await receiver.close();
-});
-beforeEach(async () => {
-  await sb.call('POST', '/sandbox/reset');
-  receiver.requests.length = 0;
-  receiver.setStatus(200);
-});
+const sb = useSandboxWithReceiver();
 
 const KEY = { 'api-key': 'sandbox-kaleyra-key' };
 const ACME = '48221234567'; // v2
@@ -210,8 +195,8 @@ describe('Kaleyra limits and failure injection', () => {
   it('asynchronous failures accept the send, then call back failed with Meta’s error', async () => {
     await sb.call('PUT', `/sandbox/kaleyra/numbers/${ACME}/callback-profile`, {
       json: {
-        status_url: `${receiver.url}/kaleyra/status`,
-        incoming_url: `${receiver.url}/kaleyra/in`,
+        status_url: `${sb.receiver.url}/kaleyra/status`,
+        incoming_url: `${sb.receiver.url}/kaleyra/in`,
         username: 'acme',
         password: 's3cret',
       },
@@ -219,7 +204,7 @@ describe('Kaleyra limits and failure injection', () => {
     await sb.call('POST', '/sandbox/kaleyra/fail-next', { json: { mode: '131047' } });
     const accepted = await sendV2(v2Template('late-fail'));
     expect(accepted.status).toBe(202);
-    const [callback] = await receiver.waitFor(1);
+    const [callback] = await sb.receiver.waitFor(1);
     expect(callback?.headers.authorization).toBe(`Basic ${Buffer.from('acme:s3cret').toString('base64')}`);
     const payload = JSON.parse(callback?.body ?? '{}');
     expect(payload).toMatchObject({
@@ -235,15 +220,15 @@ describe('Kaleyra limits and failure injection', () => {
       },
     });
     await new Promise((r) => setTimeout(r, 40));
-    expect(receiver.requests).toHaveLength(1); // no sent/delivered/read after a failure
+    expect(sb.receiver.requests).toHaveLength(1); // no sent/delivered/read after a failure
   });
 
   it('v2 status callbacks go sent → delivered → read to the callback profile', async () => {
     await sb.call('PUT', `/sandbox/kaleyra/numbers/%2B${ACME}/callback-profile`, {
-      json: { status_url: `${receiver.url}/status`, incoming_url: '', username: 'u', password: 'p' },
+      json: { status_url: `${sb.receiver.url}/status`, incoming_url: '', username: 'u', password: 'p' },
     });
     await sendV2(v2Template('happy'));
-    const requests = await receiver.waitFor(3);
+    const requests = await sb.receiver.waitFor(3);
     expect(requests.map((r) => JSON.parse(r.body).status)).toEqual(['sent', 'delivered', 'read']);
     const callbacks = await eventually(async () => {
       const list = (await sb.call('GET', '/sandbox/kaleyra/callbacks')).body.callbacks;
@@ -255,10 +240,10 @@ describe('Kaleyra limits and failure injection', () => {
 
 describe('Kaleyra callbacks and incoming messages', () => {
   it('turns userinfo in a v1 callback_url into Basic auth', async () => {
-    const withCredentials = receiver.url.replace('http://', 'http://cb-user:p%40ss@') + '/v1/status?org=acme';
+    const withCredentials = sb.receiver.url.replace('http://', 'http://cb-user:p%40ss@') + '/v1/status?org=acme';
     const sent = await sendV1(v1Text({ callback_url: withCredentials }));
     expect(sent.status).toBe(202);
-    const requests = await receiver.waitFor(3);
+    const requests = await sb.receiver.waitFor(3);
     const first = requests[0];
     expect(first?.method).toBe('GET');
     expect(first?.headers.authorization).toBe(`Basic ${Buffer.from('cb-user:p@ss').toString('base64')}`);
@@ -271,19 +256,19 @@ describe('Kaleyra callbacks and incoming messages', () => {
   });
 
   it('retries a failing callback twice', async () => {
-    receiver.setStatus(500);
+    sb.receiver.setStatus(500);
     await sb.call('POST', '/sandbox/kaleyra/fail-next', { json: { mode: 'not-sent' } });
-    await sendV1(v1Text({ callback_url: `${receiver.url}/cb` }));
-    const requests = await receiver.waitFor(3);
+    await sendV1(v1Text({ callback_url: `${sb.receiver.url}/cb` }));
+    const requests = await sb.receiver.waitFor(3);
     expect(requests.every((r) => new URL(r.url, 'http://x').searchParams.get('status') === 'not-sent')).toBe(true);
   });
 
   it('delivers incoming messages in each version’s format', async () => {
     await sb.call('PUT', `/sandbox/kaleyra/numbers/${BISTRO}/callback-profile`, {
-      json: { status_url: '', incoming_url: `${receiver.url}/in/v1`, username: 'b', password: 'pw' },
+      json: { status_url: '', incoming_url: `${sb.receiver.url}/in/v1`, username: 'b', password: 'pw' },
     });
     await sb.call('PUT', `/sandbox/kaleyra/numbers/${ACME}/callback-profile`, {
-      json: { status_url: '', incoming_url: `${receiver.url}/in/v2`, username: 'a', password: 'pw' },
+      json: { status_url: '', incoming_url: `${sb.receiver.url}/in/v2`, username: 'a', password: 'pw' },
     });
     const v1 = await sb.call('POST', '/sandbox/kaleyra/incoming', {
       json: { to: `+${BISTRO}`, from: '+14155550132', button_text: 'Stop', name: 'John' },
@@ -292,7 +277,7 @@ describe('Kaleyra callbacks and incoming messages', () => {
     const v2 = await sb.call('POST', '/sandbox/kaleyra/incoming', { json: { to: `+${ACME}`, from: '+34612345678', body: 'Hola' } });
     expect(v2.body).toMatchObject({ delivered: true, status: 200 });
 
-    const [first, second] = receiver.requests;
+    const [first, second] = sb.receiver.requests;
     expect(first?.headers['content-type']).toContain('application/x-www-form-urlencoded');
     expect(Object.fromEntries(new URLSearchParams(first?.body))).toMatchObject({
       from: '14155550132',

@@ -54,6 +54,22 @@ export function redactUrl(rawUrl: string): string {
   }
 }
 
+/**
+ * The body of a request given as `json` (which wins) or as a `form`, and its content type set in `headers`;
+ * undefined when it has neither.
+ */
+export function encodeBody(input: { json?: unknown; form?: Record<string, string> }, headers: Record<string, string>): string | undefined {
+  if (input.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    return JSON.stringify(input.json);
+  }
+  if (input.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    return new URLSearchParams(input.form).toString();
+  }
+  return undefined;
+}
+
 /** Sends one HTTP request, retrying `retries` times on network errors and non-2xx answers. */
 export async function deliver(
   scheduler: Scheduler,
@@ -84,14 +100,7 @@ export async function deliver(
   for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
 
   const headers: Record<string, string> = { 'user-agent': 'wa-sandbox/1.0' };
-  let body: string | undefined;
-  if (request.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(request.json);
-  } else if (request.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(request.form).toString();
-  }
+  const body = encodeBody(request, headers);
   if (basicAuth) {
     headers.authorization = `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`;
   }

@@ -50,6 +50,19 @@ export function originOf(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
 
+/** A stored file's bytes under its own name, for the browser to show inline. */
+export function sendInlineFile(res: Response, name: string, contentType: string, bytes: Buffer): void {
+  res.setHeader('content-type', contentType);
+  res.setHeader('content-length', String(bytes.length));
+  res.setHeader('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(name)}`);
+  res.end(bytes);
+}
+
+/** The plain 404 of a file or page that is not there. */
+export function sendNotFound(res: Response): void {
+  res.status(404).type('text/plain').send('Not found');
+}
+
 /** Bearer token from the Authorization header, or null. */
 export function bearerToken(req: Request): string | null {
   const header = req.get('authorization');

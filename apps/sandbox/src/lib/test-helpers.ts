@@ -1,7 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createSandbox, type Sandbox } from '../app.ts';
 import type { SandboxConfig } from '../config.ts';
+import { encodeBody } from './deliver.ts';
 
 export interface TestSandbox {
   sandbox: Sandbox;
@@ -30,14 +32,7 @@ export async function startTestSandbox(overrides: Partial<SandboxConfig> = {}): 
     url,
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
-      let body: string | undefined;
-      if (options.json !== undefined) {
-        headers['content-type'] = 'application/json';
-        body = JSON.stringify(options.json);
-      } else if (options.form) {
-        headers['content-type'] = 'application/x-www-form-urlencoded';
-        body = new URLSearchParams(options.form).toString();
-      }
+      const body = encodeBody(options, headers);
       const response = await fetch(url + path, { method, headers, ...(body === undefined ? {} : { body }) });
       const text = await response.text();
       let parsed: unknown = text;
@@ -105,6 +100,49 @@ export async function startReceiver(status = 200): Promise<{
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/** A test file's sandbox with a receiver for what it sends out (callbacks, webhooks). */
+export interface SandboxWithReceiver extends Pick<TestSandbox, 'call' | 'url'> {
+  readonly receiver: Receiver;
+}
+
+/**
+ * Starts a sandbox and a receiver once for the test file; before each test it resets the sandbox, forgets what the
+ * receiver recorded and has it answer 200 again. `overrides` may point the sandbox at the receiver. The handle is
+ * returned at once, for the file's helpers to close over; it reaches the sandbox once the file's tests run.
+ */
+export function useSandboxWithReceiver(overrides: (receiverUrl: string) => Partial<SandboxConfig> = () => ({})): SandboxWithReceiver {
+  let sandbox: TestSandbox | undefined;
+  let receiver: Receiver | undefined;
+  const running = () => {
+    if (!sandbox || !receiver) throw new Error('the sandbox starts before the first test');
+    return { sandbox, receiver };
+  };
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    sandbox = await startTestSandbox(overrides(receiver.url));
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    await receiver?.close();
+  });
+  beforeEach(async () => {
+    await running().sandbox.call('POST', '/sandbox/reset');
+    running().receiver.requests.length = 0;
+    running().receiver.setStatus(200);
+  });
+  return {
+    call: (method, path, options) => running().sandbox.call(method, path, options),
+    get url() {
+      return running().sandbox.url;
+    },
+    get receiver() {
+      return running().receiver;
+    },
   };
 }
 

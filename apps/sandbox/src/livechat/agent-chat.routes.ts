@@ -4,20 +4,10 @@ import { z } from 'zod';
 import { checkToken } from '../accounts/accounts.service.ts';
 import { bearerToken } from '../lib/http.ts';
 import type { SandboxContext } from '../state.ts';
-import {
-  ChatApiError,
-  EventInput,
-  chatSummary,
-  chatWithThread,
-  deactivateChat,
-  markSeen,
-  sendChatError,
-  sendEvent,
-  type Author,
-} from './chat-actions.ts';
-import { applyInjection } from './chat-faults.ts';
+import { ChatApiError, EventInput, chatSummary, chatWithThread, deactivateChat, markSeen, sendEvent, type Author } from './chat-actions.ts';
+import { chatRoute, dispatchedAction } from './chat-routing.ts';
 import { chatStoreOf, chatId, SEED_GROUPS, type ChatStore } from './chat-store.ts';
-import { acceptUpload, scopesOf } from './customer-chat.routes.ts';
+import { chatApiRoutes, scopesOf } from './customer-chat.routes.ts';
 
 /** Bot tokens are valid 24 hours. */
 export const BOT_TOKEN_EXPIRES_IN = 86_400;
@@ -216,34 +206,17 @@ export function agentChatRouter(ctx: SandboxContext): Router {
   const router = Router();
   const store = chatStoreOf(ctx.state);
 
-  // Multipart, so it cannot share the JSON actions' dispatch.
-  router.post('/v3.6/agent/action/upload_file', async (req, res) => {
-    try {
-      await applyInjection(ctx, store, 'agent/upload_file');
-      const caller = agentAuth(ctx, store, req);
-      res.json(await acceptUpload(store, req, caller.organizationId));
-    } catch (error) {
-      sendChatError(res, error);
-    }
+  chatApiRoutes(router, ctx, store, 'agent', {
+    actions: agentActions,
+    auth: (req) => agentAuth(ctx, store, req),
+    organizationOf: (caller) => caller.organizationId,
+    run: (caller, action, body) => runAgentAction(ctx, store, caller, action, body),
   });
 
-  router.post('/v3.6/agent/action/:action', async (req, res) => {
-    const action = req.params.action as string;
-    try {
-      if (!(action in agentActions)) throw new ChatApiError(404, 'not_found', `Unknown action ${action}`);
-      await applyInjection(ctx, store, `agent/${action}`);
-      const caller = agentAuth(ctx, store, req);
-      res.json(runAgentAction(ctx, store, caller, action as keyof typeof agentActions, req.body ?? {}));
-    } catch (error) {
-      sendChatError(res, error);
-    }
-  });
-
-  router.post('/v3.6/configuration/action/:action', async (req, res) => {
-    const action = req.params.action as string;
-    try {
-      if (!(action in configurationActions)) throw new ChatApiError(404, 'not_found', `Unknown action ${action}`);
-      await applyInjection(ctx, store, `configuration/${action}`);
+  router.post(
+    '/v3.6/configuration/action/:action',
+    chatRoute(async (req) => {
+      const action = await dispatchedAction(ctx, store, 'configuration', configurationActions, req);
       if (action === 'issue_bot_token') {
         // Needs no token: the bot's secret is the credential.
         const input = configurationActions.issue_bot_token.parse(req.body ?? {});
@@ -259,18 +232,13 @@ export function agentChatRouter(ctx: SandboxContext): Router {
           client_id: input.client_id,
           expires_at: Date.now() + BOT_TOKEN_EXPIRES_IN * 1000,
         });
-        res.json({ token });
-        return;
+        return { token };
       }
       const caller = agentAuth(ctx, store, req);
       if (caller.isBot) throw new ChatApiError(403, 'authorization', 'Bots cannot call the Configuration API');
-      res.json(
-        runConfigurationAction(store, caller, action as Exclude<keyof typeof configurationActions, 'issue_bot_token'>, req.body ?? {}),
-      );
-    } catch (error) {
-      sendChatError(res, error);
-    }
-  });
+      return runConfigurationAction(store, caller, action, req.body ?? {});
+    }),
+  );
 
   return router;
 }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { SandboxState } from '../state.ts';
+import { perSandbox } from '../lib/per-sandbox.ts';
 
 /**
  * In-memory state of the LiveChat chat platform stand-in: customer identities made through the agent-token grant,
@@ -240,14 +240,5 @@ export class ChatStore {
   }
 }
 
-const stores = new WeakMap<SandboxState, ChatStore>();
-
 /** The chat store of one sandbox (its lifetime follows the sandbox's state object). */
-export function chatStoreOf(state: SandboxState): ChatStore {
-  let store = stores.get(state);
-  if (!store) {
-    store = new ChatStore();
-    stores.set(state, store);
-  }
-  return store;
-}
+export const chatStoreOf = perSandbox(() => new ChatStore());

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { checkToken } from '../accounts/accounts.service.ts';
-import { bearerToken, originOf } from '../lib/http.ts';
+import { bearerToken, originOf, sendInlineFile, sendNotFound } from '../lib/http.ts';
 import { findOrganization, type SandboxContext } from '../state.ts';
 import {
   ChatApiError,
@@ -21,6 +21,7 @@ import {
 } from './chat-actions.ts';
 import { chatStoreOf, SEED_GROUPS, type ChatStore, type CustomerToken } from './chat-store.ts';
 import { applyInjection } from './chat-faults.ts';
+import { chatRoute, dispatchedAction } from './chat-routing.ts';
 
 /** Customer tokens from the agent-token grant live 8 hours. */
 export const CUSTOMER_TOKEN_EXPIRES_IN = 28_800;
@@ -212,41 +213,55 @@ export function customerChatRouter(ctx: SandboxContext): Router {
     }
   });
 
-  router.post('/v3.6/customer/action/upload_file', async (req, res) => {
-    try {
-      await applyInjection(ctx, store, 'customer/upload_file');
-      const token = customerAuth(ctx, store, req);
-      res.json(await acceptUpload(store, req, token.organization_id));
-    } catch (error) {
-      sendChatError(res, error);
-    }
-  });
-
-  router.post('/v3.6/customer/action/:action', async (req, res) => {
-    const action = req.params.action as string;
-    try {
-      if (!(action in byAction)) throw new ChatApiError(404, 'not_found', `Unknown action ${action}`);
-      await applyInjection(ctx, store, `customer/${action}`);
-      const token = customerAuth(ctx, store, req);
-      res.json(runCustomerAction(ctx, store, token, action as CustomerAction, req.body ?? {}));
-    } catch (error) {
-      sendChatError(res, error);
-    }
+  chatApiRoutes(router, ctx, store, 'customer', {
+    actions: byAction,
+    auth: (req) => customerAuth(ctx, store, req),
+    organizationOf: (token) => token.organization_id,
+    run: (token, action, body) => runCustomerAction(ctx, store, token, action, body),
   });
 
   router.get('/cdn/api/file/lc/att/:license/:id/:name', (req: Request, res: Response) => {
     const file = store.files.get(req.params.id as string);
     if (!file || (!file.used && Date.now() - file.uploaded_at > 24 * 3600_000)) {
-      res.status(404).type('text/plain').send('Not found');
+      sendNotFound(res);
       return;
     }
-    res.setHeader('content-type', file.content_type);
-    res.setHeader('content-length', String(file.bytes.length));
-    res.setHeader('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`);
-    res.end(file.bytes);
+    sendInlineFile(res, file.name, file.content_type, file.bytes);
   });
 
   return router;
+}
+
+/**
+ * One side of the Chat Web API: `upload_file` (multipart, so it cannot share the JSON actions' dispatch) and the
+ * JSON actions at `/v3.6/<side>/action/<action>`. A call is authenticated after any failure injected for it.
+ */
+export function chatApiRoutes<Caller, Action extends string>(
+  router: Router,
+  ctx: SandboxContext,
+  store: ChatStore,
+  side: 'agent' | 'customer',
+  api: {
+    actions: Record<Action, unknown>;
+    auth: (req: Request) => Caller;
+    organizationOf: (caller: Caller) => string;
+    run: (caller: Caller, action: Action, body: unknown) => unknown;
+  },
+): void {
+  router.post(
+    `/v3.6/${side}/action/upload_file`,
+    chatRoute(async (req) => {
+      await applyInjection(ctx, store, `${side}/upload_file`);
+      return acceptUpload(store, req, api.organizationOf(api.auth(req)));
+    }),
+  );
+  router.post(
+    `/v3.6/${side}/action/:action`,
+    chatRoute(async (req) => {
+      const action = await dispatchedAction(ctx, store, side, api.actions, req);
+      return api.run(api.auth(req), action, req.body ?? {});
+    }),
+  );
 }
 
 /** upload_file (both APIs): stores the multipart `file` part and answers its CDN URL. */

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startReceiver, startTestSandbox, type TestSandbox } from '../lib/test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useSandboxWithReceiver } from '../lib/test-helpers.ts';
 
 /** Retries `check` until it stops throwing (webhooks arrive in the background). */
 async function eventually(check: () => unknown, timeoutMs = 5000): Promise<void> {
@@ -15,25 +15,10 @@ async function eventually(check: () => unknown, timeoutMs = 5000): Promise<void>
   }
 }
 
-let sb: TestSandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+const sb = useSandboxWithReceiver();
 const CLIENT = 'wa-livechat-app';
 const ACME = 10001;
 const BISTRO = 10002;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sb = await startTestSandbox();
-});
-afterAll(async () => {
-  await sb.close();
-  await receiver.close();
-});
-beforeEach(async () => {
-  await sb.call('POST', '/sandbox/reset');
-  receiver.requests.length = 0;
-  receiver.setStatus(200);
-});
 
 async function agentToken(scope?: string, organization: number = ACME, role: 'owner' | 'agent' = 'owner') {
   const res = await sb.call('POST', '/sandbox/tokens', { json: { organization, role, ...(scope ? { scope } : {}) } });
@@ -67,7 +52,7 @@ function configurationCall(token: string, action: string, json: unknown) {
 
 async function register(agent: string, action: string, filters?: Record<string, unknown>) {
   const res = await configurationCall(agent, 'register_webhook', {
-    url: `${receiver.url}/livechat`,
+    url: `${sb.receiver.url}/livechat`,
     action,
     secret_key: 'chat-webhook-secret-123456',
     owner_client_id: CLIENT,
@@ -79,7 +64,7 @@ async function register(agent: string, action: string, filters?: Record<string, 
 }
 
 function received(action: string) {
-  return receiver.requests.map((r) => JSON.parse(r.body)).filter((b) => b.action === action);
+  return sb.receiver.requests.map((r) => JSON.parse(r.body)).filter((b) => b.action === action);
 }
 
 describe('LiveChat agent-token grant', () => {
@@ -286,7 +271,7 @@ describe('Configuration API and faults', () => {
       await register(agent.access_token, 'incoming_event'),
     ];
     const fourth = await configurationCall(agent.access_token, 'register_webhook', {
-      url: `${receiver.url}/x`,
+      url: `${sb.receiver.url}/x`,
       action: 'incoming_event',
       secret_key: 's',
       owner_client_id: CLIENT,
@@ -351,7 +336,7 @@ describe('Configuration API and faults', () => {
   it('retries a webhook that got no 2xx, as LiveChat does', async () => {
     const agent = await agentToken();
     await register(agent.access_token, 'incoming_chat');
-    receiver.setStatus(500);
+    sb.receiver.setStatus(500);
     const customer = (await customerToken(agent.access_token)).body;
     await customerCall(customer.access_token, customer.organization_id, 'start_chat', {});
     await eventually(async () => {

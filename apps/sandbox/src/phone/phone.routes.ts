@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { escapeHtml, originOf, parseOr400, sendProblem } from '../lib/http.ts';
+import { perSandbox } from '../lib/per-sandbox.ts';
 import { readMultipart } from '../livechat/customer-chat.routes.ts';
 import { deliverIncoming, incomingKind, type IncomingInput } from '../kaleyra/kaleyra-callbacks.ts';
 import { mediaKindOf, mediaStoreOf, mediaUrl } from '../kaleyra/kaleyra-media.ts';
@@ -30,15 +31,7 @@ export interface PhoneSent {
   http_status: number | null;
 }
 
-const sentByState = new WeakMap<SandboxState, PhoneSent[]>();
-export function phoneSentOf(state: SandboxState): PhoneSent[] {
-  let list = sentByState.get(state);
-  if (!list) {
-    list = [];
-    sentByState.set(state, list);
-  }
-  return list;
-}
+export const phoneSentOf = perSandbox((): PhoneSent[] => []);
 
 /** Drops what the phone page and Kaleyra's media storage hold (part of `POST /sandbox/reset`). */
 export function resetPhone(state: SandboxState): void {

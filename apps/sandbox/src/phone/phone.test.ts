@@ -1,44 +1,31 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, startReceiver, startTestSandbox, type TestSandbox } from '../lib/test-helpers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { eventually, useSandboxWithReceiver } from '../lib/test-helpers.ts';
 
 const ACME = '48221234567'; // v2
 const BISTRO = '390212345678'; // v1
 const CUSTOMER = '+48555010203';
 const KEY = { 'api-key': 'sandbox-kaleyra-key' };
 
-let sb: TestSandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await sb.close();
-  await receiver.close();
-});
+const sb = useSandboxWithReceiver();
 beforeEach(async () => {
-  await sb.call('POST', '/sandbox/reset');
-  receiver.requests.length = 0;
   for (const [number, path] of [
     [ACME, 'v2'],
     [BISTRO, 'v1'],
   ] as const) {
     await sb.call('PUT', `/sandbox/kaleyra/numbers/${number}/callback-profile`, {
-      json: { status_url: '', incoming_url: `${receiver.url}/in/${path}`, username: 'u', password: 'p' },
+      json: { status_url: '', incoming_url: `${sb.receiver.url}/in/${path}`, username: 'u', password: 'p' },
     });
   }
 });
-afterEach(() => receiver.setStatus(200));
 
 const act = (business: string, body: Record<string, unknown>) =>
   sb.call('POST', '/sandbox/phone/messages', { json: { business: `+${business}`, customer: CUSTOMER, name: 'Ana Silva', ...body } });
 
 function lastJson() {
-  return JSON.parse(receiver.requests.at(-1)?.body ?? '{}').meta_object.value.messages[0];
+  return JSON.parse(sb.receiver.requests.at(-1)?.body ?? '{}').meta_object.value.messages[0];
 }
 function lastForm() {
-  return Object.fromEntries(new URLSearchParams(receiver.requests.at(-1)?.body));
+  return Object.fromEntries(new URLSearchParams(sb.receiver.requests.at(-1)?.body));
 }
 
 describe('the phone page’s controls deliver Kaleyra’s real incoming webhooks', () => {
@@ -109,10 +96,10 @@ describe('the phone page’s controls deliver Kaleyra’s real incoming webhooks
 
   it('v1: a profile set to GET gets the fields in the query string', async () => {
     await sb.call('PUT', `/sandbox/kaleyra/numbers/${BISTRO}/callback-profile`, {
-      json: { status_url: '', incoming_url: `${receiver.url}/in/v1`, username: 'u', password: 'p', incoming_method: 'GET' },
+      json: { status_url: '', incoming_url: `${sb.receiver.url}/in/v1`, username: 'u', password: 'p', incoming_method: 'GET' },
     });
     await act(BISTRO, { kind: 'text', text: 'Ciao' });
-    const request = receiver.requests.at(-1)!;
+    const request = sb.receiver.requests.at(-1)!;
     expect(request.method).toBe('GET');
     expect(Object.fromEntries(new URL(request.url, 'http://x').searchParams)).toMatchObject({
       type: 'text',
@@ -123,7 +110,7 @@ describe('the phone page’s controls deliver Kaleyra’s real incoming webhooks
   });
 
   it('a file the customer picks is sent as multipart and reported back when the app refuses it', async () => {
-    receiver.setStatus(401);
+    sb.receiver.setStatus(401);
     const form = new FormData();
     form.set('business', `+${ACME}`);
     form.set('customer', CUSTOMER);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TemplateCategorySchema } from '../numbers.ts';
 import type { FieldError } from '../problem.ts';
 import { META_LANGUAGES } from './languages.ts';
+import { namedObject } from '../schema-builders.ts';
 
 const LANGUAGE_CODES = new Set(META_LANGUAGES.map((l) => l.code));
 
@@ -43,24 +44,22 @@ export const DraftButtonSchema = z.discriminatedUnion('type', [
 ]);
 export type DraftButton = z.infer<typeof DraftButtonSchema>;
 
-export const TemplateDraftSchema = z
-  .object({
-    /** The number whose WhatsApp Business Account gets the template. */
-    numberId: z.string().min(1).max(64),
-    name: z.string().max(2000),
-    language: z.string().max(20),
-    category: TemplateCategorySchema,
-    header: DraftHeaderSchema.default({ type: 'none' }),
-    body: z.string().max(5000).default(''),
-    bodySamples: z.array(z.string().max(1000)).max(100).default([]),
-    footer: z.string().max(1000).default(''),
-    buttons: z.array(DraftButtonSchema).max(20).default([]),
-    /** Authentication templates: Meta's fixed body, with these options. */
-    authentication: z
-      .object({ securityRecommendation: z.boolean().default(true), codeExpiryMinutes: z.number().int().nullable().default(10) })
-      .default({ securityRecommendation: true, codeExpiryMinutes: 10 }),
-  })
-  .meta({ id: 'TemplateDraft' });
+export const TemplateDraftSchema = namedObject('TemplateDraft', {
+  /** The number whose WhatsApp Business Account gets the template. */
+  numberId: z.string().min(1).max(64),
+  name: z.string().max(2000),
+  language: z.string().max(20),
+  category: TemplateCategorySchema,
+  header: DraftHeaderSchema.default({ type: 'none' }),
+  body: z.string().max(5000).default(''),
+  bodySamples: z.array(z.string().max(1000)).max(100).default([]),
+  footer: z.string().max(1000).default(''),
+  buttons: z.array(DraftButtonSchema).max(20).default([]),
+  /** Authentication templates: Meta's fixed body, with these options. */
+  authentication: z
+    .object({ securityRecommendation: z.boolean().default(true), codeExpiryMinutes: z.number().int().nullable().default(10) })
+    .default({ securityRecommendation: true, codeExpiryMinutes: 10 }),
+});
 export type TemplateDraft = z.infer<typeof TemplateDraftSchema>;
 export type TemplateDraftInput = z.input<typeof TemplateDraftSchema>;
 

@@ -2,60 +2,56 @@ import { z } from 'zod';
 import { TemplateCategorySchema, TemplateStatusSchema, type TemplateCategory } from '../numbers.ts';
 import type { MediaHeaderFormat, DraftButton, TemplateDraft } from './draft.ts';
 import { TemplateContentSchema } from './meta-components.ts';
+import { namedObject } from '../schema-builders.ts';
 
 // ---- the API ---------------------------------------------------------------------------------------------------
 
 export const TemplateQualitySchema = z.enum(['high', 'medium', 'low', 'unknown']);
 export type TemplateQuality = z.infer<typeof TemplateQualitySchema>;
 
-export const StudioTemplateSchema = z
-  .object({
-    wabaId: z.string(),
-    /** The connected numbers that share this WhatsApp Business Account. */
-    numbers: z.array(z.object({ id: z.string(), number: z.string(), displayName: z.string() })),
-    name: z.string(),
-    language: z.string(),
-    category: TemplateCategorySchema,
-    status: TemplateStatusSchema,
-    rejectedReason: z.string().nullable(),
-    quality: TemplateQualitySchema,
-    changedAt: z.string().nullable(),
-    content: TemplateContentSchema,
-    /** Sample values the template was submitted with, when this app created it. */
-    bodySamples: z.array(z.string()),
-  })
-  .meta({ id: 'StudioTemplate' });
+export const StudioTemplateSchema = namedObject('StudioTemplate', {
+  wabaId: z.string(),
+  /** The connected numbers that share this WhatsApp Business Account. */
+  numbers: z.array(z.object({ id: z.string(), number: z.string(), displayName: z.string() })),
+  name: z.string(),
+  language: z.string(),
+  category: TemplateCategorySchema,
+  status: TemplateStatusSchema,
+  rejectedReason: z.string().nullable(),
+  quality: TemplateQualitySchema,
+  changedAt: z.string().nullable(),
+  content: TemplateContentSchema,
+  /** Sample values the template was submitted with, when this app created it. */
+  bodySamples: z.array(z.string()),
+});
 export type StudioTemplate = z.infer<typeof StudioTemplateSchema>;
 
-export const StudioTemplatesResponseSchema = z
-  .object({ templates: z.array(StudioTemplateSchema), canManage: z.boolean() })
-  .meta({ id: 'StudioTemplates' });
+export const StudioTemplatesResponseSchema = namedObject('StudioTemplates', {
+  templates: z.array(StudioTemplateSchema),
+  canManage: z.boolean(),
+});
 export type StudioTemplatesResponse = z.infer<typeof StudioTemplatesResponseSchema>;
 
-export const CreateTemplateResponseSchema = z
-  .object({ template: StudioTemplateSchema, created: z.boolean() })
-  .meta({ id: 'CreateTemplateResponse' });
+export const CreateTemplateResponseSchema = namedObject('CreateTemplateResponse', { template: StudioTemplateSchema, created: z.boolean() });
 export type CreateTemplateResponse = z.infer<typeof CreateTemplateResponseSchema>;
 
 export const TemplateKeyParamsSchema = z.object({ numberId: z.string().min(1).max(64), name: z.string().min(1).max(512) });
 
-export const TemplateUsageSchema = z
-  .object({
-    name: z.string(),
-    /** Every language of the name: WhatsApp deletes a template name in all its languages. */
-    languages: z.array(z.string()),
-    campaigns: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), language: z.string() })),
-    /** Campaigns that forbid the deletion (scheduled, running or paused). */
-    blocking: z.array(z.object({ id: z.string(), name: z.string(), status: z.string() })),
-    /** The opt-out copies of this template that go too. */
-    copies: z.array(z.string()),
-    canDelete: z.boolean(),
-    reason: z.string().nullable(),
-  })
-  .meta({ id: 'TemplateUsage' });
+export const TemplateUsageSchema = namedObject('TemplateUsage', {
+  name: z.string(),
+  /** Every language of the name: WhatsApp deletes a template name in all its languages. */
+  languages: z.array(z.string()),
+  campaigns: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), language: z.string() })),
+  /** Campaigns that forbid the deletion (scheduled, running or paused). */
+  blocking: z.array(z.object({ id: z.string(), name: z.string(), status: z.string() })),
+  /** The opt-out copies of this template that go too. */
+  copies: z.array(z.string()),
+  canDelete: z.boolean(),
+  reason: z.string().nullable(),
+});
 export type TemplateUsage = z.infer<typeof TemplateUsageSchema>;
 
-export const TemplateSampleResponseSchema = z.object({ handle: z.string() }).meta({ id: 'TemplateSample' });
+export const TemplateSampleResponseSchema = namedObject('TemplateSample', { handle: z.string() });
 
 /** The raw sample file's query (`POST /api/templates/samples`, body = the file). */
 export const TemplateSampleQuerySchema = z.object({
