@@ -19,12 +19,9 @@ import { ensureOrganization } from '../src/modules/organizations/organizations.r
 const [mode, file, dbUrl] = process.argv.slice(2);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 
-/** The floor: papaparse over the stream, libphonenumber-js/max validation of each phone, a Set for duplicates. */
-function floor(): Promise<{ valid: number; duplicates: number }> {
+/** Streams the file through papaparse and hands every phone libphonenumber-js/max finds valid to `onValid`. */
+function eachValidNumber(onValid: (number: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const seen = new Set<string>();
-    let valid = 0;
-    let duplicates = 0;
     let header = true;
     Papa.parse<string[]>(createReadStream(file!, 'utf8'), {
       chunk: (results) => {
@@ -34,18 +31,28 @@ function floor(): Promise<{ valid: number; duplicates: number }> {
             continue;
           }
           const p = parsePhoneNumberFromString(row[0] ?? '', 'PL');
-          if (!p?.isValid()) continue;
-          if (seen.has(p.number)) duplicates++;
-          else {
-            seen.add(p.number);
-            valid++;
-          }
+          if (p?.isValid()) onValid(p.number);
         }
       },
-      complete: () => resolve({ valid, duplicates }),
+      complete: () => resolve(),
       error: reject,
     });
   });
+}
+
+/** The floor: papaparse over the stream, libphonenumber-js/max validation of each phone, a Set for duplicates. */
+async function floor(): Promise<{ valid: number; duplicates: number }> {
+  const seen = new Set<string>();
+  let valid = 0;
+  let duplicates = 0;
+  await eachValidNumber((number) => {
+    if (seen.has(number)) duplicates++;
+    else {
+      seen.add(number);
+      valid++;
+    }
+  });
+  return { valid, duplicates };
 }
 
 /** Peak resident memory while `fn` runs, sampled every 10 ms, after a full GC (the warm-up's garbage is gone). */
@@ -174,22 +181,8 @@ async function main() {
 /** Valid numbers of the file (for seeding the look-ups). */
 async function floorNumbers(): Promise<string[]> {
   const out: string[] = [];
-  let header = true;
-  await new Promise<void>((resolve, reject) => {
-    Papa.parse<string[]>(createReadStream(file!, 'utf8'), {
-      chunk: (results) => {
-        for (const row of results.data) {
-          if (header) {
-            header = false;
-            continue;
-          }
-          const p = parsePhoneNumberFromString(row[0] ?? '', 'PL');
-          if (p?.isValid() && out.length < 5_000) out.push(p.number);
-        }
-      },
-      complete: () => resolve(),
-      error: reject,
-    });
+  await eachValidNumber((number) => {
+    if (out.length < 5_000) out.push(number);
   });
   return [...new Set(out)];
 }

@@ -12,15 +12,8 @@ import pg from 'pg';
 import { encodeCursor } from '@wa/contracts';
 import { openDatabase } from '../src/db/client.ts';
 import { rebuildAccounts } from '../src/modules/ledger/ledger.repo.ts';
-import {
-  call,
-  createChildDatabase,
-  ownerToken,
-  startBffProcess,
-  startSandboxProcess,
-  type ChildDatabase,
-  type Proc,
-} from '../src/test/process-kit.ts';
+import { call, ownerToken } from '../src/test/process-kit.ts';
+import { withBenchProcesses } from './bench-kit.ts';
 
 const ACME = '8c1f2a4e-6b0d-4c1e-9a57-00000000ac01';
 const BISTRO = '3d7e9b10-2f4a-4b8c-8e21-00000000b157';
@@ -119,49 +112,42 @@ export async function benchLedgerPage(kind: 'postgres' | 'pglite') {
     console.log('   skipped: needs PostgreSQL (TEST_DATABASE_URL or 127.0.0.1:5432)');
     return;
   }
-  const procs: Proc[] = [];
-  let db: ChildDatabase | null = null;
   try {
-    const sandbox = await startSandboxProcess({ rateLimitPerSecond: 10_000, callbackDelayMs: 600_000 });
-    procs.push(sandbox);
-    db = await createChildDatabase('postgres');
-    const bff = await startBffProcess({ sandboxUrl: sandbox.url, database: db, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
-    procs.push(bff);
-    const url = db.url!;
-    const smallToken = await ownerToken(sandbox.url, BISTRO);
-    const largeToken = await ownerToken(sandbox.url, ACME);
-    await call(`${bff.url}/api/me`, { token: smallToken });
-    await call(`${bff.url}/api/me`, { token: largeToken });
+    await withBenchProcesses({ rateLimitPerSecond: 10_000, callbackDelayMs: 600_000 }, async ({ sandbox, db, startBff }) => {
+      const bff = await startBff({ env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
+      const url = db.url!;
+      const smallToken = await ownerToken(sandbox.url, BISTRO);
+      const largeToken = await ownerToken(sandbox.url, ACME);
+      await call(`${bff.url}/api/me`, { token: smallToken });
+      await call(`${bff.url}/api/me`, { token: largeToken });
 
-    const started = Date.now();
-    await seedLedger(url, BISTRO, 1, 1_000 - (await entriesOf(url, BISTRO)));
-    await seedLedger(url, ACME, 1_000_000, LARGE - (await entriesOf(url, ACME)));
-    const seededS = (Date.now() - started) / 1000;
-    const small = await subject(url, smallToken, BISTRO);
-    const large = await subject(url, largeToken, ACME);
-    // Warm-up: connection pool, JIT, buffer cache.
-    for (let i = 0; i < 20; i++) for (const x of [small, large]) await timedPage(bff.url, x.token, i % 2 ? x.deep : null);
-    for (let i = 0; i < CALLS; i++) {
-      for (const x of [small, large]) {
-        x.first.push(await timedPage(bff.url, x.token, null));
-        x.deepMs.push(await timedPage(bff.url, x.token, x.deep));
+      const started = Date.now();
+      await seedLedger(url, BISTRO, 1, 1_000 - (await entriesOf(url, BISTRO)));
+      await seedLedger(url, ACME, 1_000_000, LARGE - (await entriesOf(url, ACME)));
+      const seededS = (Date.now() - started) / 1000;
+      const small = await subject(url, smallToken, BISTRO);
+      const large = await subject(url, largeToken, ACME);
+      // Warm-up: connection pool, JIT, buffer cache.
+      for (let i = 0; i < 20; i++) for (const x of [small, large]) await timedPage(bff.url, x.token, i % 2 ? x.deep : null);
+      for (let i = 0; i < CALLS; i++) {
+        for (const x of [small, large]) {
+          x.first.push(await timedPage(bff.url, x.token, null));
+          x.deepMs.push(await timedPage(bff.url, x.token, x.deep));
+        }
       }
-    }
-    for (const x of [small, large]) {
-      const seeded = x === large ? ` (seeded in ${fmt(seededS, 0)} s)` : '';
+      for (const x of [small, large]) {
+        const seeded = x === large ? ` (seeded in ${fmt(seededS, 0)} s)` : '';
+        console.log(
+          `   ${x.entries.toLocaleString('en')} entries${seeded}: newest page ${fmt(median(x.first))} ms, a page 90 % down ${fmt(median(x.deepMs))} ms`,
+        );
+      }
+      const ratio = (a: number[], b: number[]) => fmt(median(a) / median(b));
       console.log(
-        `   ${x.entries.toLocaleString('en')} entries${seeded}: newest page ${fmt(median(x.first))} ms, a page 90 % down ${fmt(median(x.deepMs))} ms`,
+        `   ratio 1M ÷ 1k: newest page ${ratio(large.first, small.first)}, deep page ${ratio(large.deepMs, small.deepMs)}   (goal ≤ 1.2 each)   [load ${load()}]`,
       );
-    }
-    const ratio = (a: number[], b: number[]) => fmt(median(a) / median(b));
-    console.log(
-      `   ratio 1M ÷ 1k: newest page ${ratio(large.first, small.first)}, deep page ${ratio(large.deepMs, small.deepMs)}   (goal ≤ 1.2 each)   [load ${load()}]`,
-    );
+    });
   } catch (err) {
     console.log(`   could not run: ${(err as Error).message}`);
-  } finally {
-    for (const p of procs.reverse()) await p.kill('SIGTERM');
-    await db?.drop();
   }
 }
 

@@ -19,15 +19,8 @@ import pg from 'pg';
 import { openDatabase } from '../src/db/client.ts';
 import { rebuildAccounts } from '../src/modules/ledger/ledger.repo.ts';
 import { LedgerService } from '../src/modules/ledger/ledger.service.ts';
-import {
-  call,
-  createChildDatabase,
-  ownerToken,
-  startBffProcess,
-  startSandboxProcess,
-  type ChildDatabase,
-  type Proc,
-} from '../src/test/process-kit.ts';
+import { call, ownerToken, type Proc } from '../src/test/process-kit.ts';
+import { withBenchProcesses } from './bench-kit.ts';
 
 const ACME = '8c1f2a4e-6b0d-4c1e-9a57-00000000ac01';
 /** A second business on the same plan and API version, kept at about 1,000 entries: the side-by-side control. */
@@ -143,124 +136,113 @@ export async function benchRequestPath(kind: 'postgres' | 'pglite') {
     console.log('   skipped: needs PostgreSQL (TEST_DATABASE_URL or 127.0.0.1:5432)');
     return;
   }
-  const procs: Proc[] = [];
-  let db: ChildDatabase | null = null;
   try {
     // The sandbox answers sends at once and holds status callbacks back, so the figures are the BFF's own.
-    const sandbox = await startSandboxProcess({ rateLimitPerSecond: 10_000, callbackDelayMs: 600_000 });
-    procs.push(sandbox);
-    db = await createChildDatabase('postgres');
-    const bff = await startBffProcess({
-      sandboxUrl: sandbox.url,
-      database: db,
-      env: { DEV_SEED_PLAN: 'full', RATE_LIMIT_PER_MINUTE: '1000000' },
-    });
-    procs.push(bff);
-    const url = db.url!;
-    const caller = async (org: string): Promise<Caller> => {
-      const token = await ownerToken(sandbox.url, org);
-      return { token, numberId: (await call(`${bff.url}/api/numbers`, { token })).body.numbers[0].id as string };
-    };
-    const acme = await caller(ACME);
-    const cedar = await caller(CEDAR);
-    // Cedar is seeded as a brand-new customer: its owner accepts the terms before it can send.
-    await call(`${bff.url}/api/terms/acceptance`, {
-      token: cedar.token,
-      body: { version: (await call(`${bff.url}/api/public-config`)).body.termsVersion },
-    });
+    await withBenchProcesses({ rateLimitPerSecond: 10_000, callbackDelayMs: 600_000 }, async ({ sandbox, db, startBff }) => {
+      const bff = await startBff({ env: { DEV_SEED_PLAN: 'full', RATE_LIMIT_PER_MINUTE: '1000000' } });
+      const url = db.url!;
+      const caller = async (org: string): Promise<Caller> => {
+        const token = await ownerToken(sandbox.url, org);
+        return { token, numberId: (await call(`${bff.url}/api/numbers`, { token })).body.numbers[0].id as string };
+      };
+      const acme = await caller(ACME);
+      const cedar = await caller(CEDAR);
+      // Cedar is seeded as a brand-new customer: its owner accepts the terms before it can send.
+      await call(`${bff.url}/api/terms/acceptance`, {
+        token: cedar.token,
+        body: { version: (await call(`${bff.url}/api/public-config`)).body.termsVersion },
+      });
 
-    // a) about a thousand entries for both...
-    await seedHistory(url, ACME, 1, 1_000 - (await entriesOf(url, ACME)));
-    await seedHistory(url, CEDAR, 1, 1_000 - (await entriesOf(url, CEDAR)));
-    await sequential(bff, [acme, cedar]); // warm-up: caches, JIT, connection pool
-    const acmeEntries = await entriesOf(url, ACME);
-    const [small] = await sequential(bff, [acme]);
-    // ...then a million for Acme, measured in turns with Cedar, which stays small.
-    const seedStarted = Date.now();
-    await seedHistory(url, ACME, 1_000_000, LARGE - acmeEntries - SEND_CALLS * 2);
-    const seedS = (Date.now() - seedStarted) / 1000;
-    const [large, control] = await sequential(bff, [acme, cedar]);
-    const [largeEntries, controlEntries] = [await entriesOf(url, ACME), await entriesOf(url, CEDAR)];
-    console.log(
-      `   a) medians of ${BALANCE_CALLS} balance reads and ${SEND_CALLS} one-on-one template sends (new conversation each), one after another`,
-    );
-    console.log(
-      `      one business, before: ${acmeEntries.toLocaleString('en')} entries: GET /api/balance ${fmt(small!.balance)} ms, POST /api/messages ${fmt(small!.send)} ms`,
-    );
-    console.log(
-      `      one business, after:  ${largeEntries.toLocaleString('en')} entries (seeded in ${fmt(seedS, 0)} s): GET /api/balance ${fmt(large!.balance)} ms, POST /api/messages ${fmt(large!.send)} ms`,
-    );
-    console.log(
-      `      ratio after ÷ before: balance ${fmt(large!.balance / small!.balance)}, send ${fmt(large!.send / small!.send)}   (goal ≤ 1.2 each)`,
-    );
-    console.log(
-      `      side by side, in turns: ${controlEntries.toLocaleString('en')}-entry business: balance ${fmt(control!.balance)} ms, send ${fmt(control!.send)} ms → ratio 1M ÷ 1k: balance ${fmt(large!.balance / control!.balance)}, send ${fmt(large!.send / control!.send)}`,
-    );
-    console.log(
-      `      load average: ${loadavg()
-        .map((x) => fmt(x, 2))
-        .join(' / ')}`,
-    );
+      // a) about a thousand entries for both...
+      await seedHistory(url, ACME, 1, 1_000 - (await entriesOf(url, ACME)));
+      await seedHistory(url, CEDAR, 1, 1_000 - (await entriesOf(url, CEDAR)));
+      await sequential(bff, [acme, cedar]); // warm-up: caches, JIT, connection pool
+      const acmeEntries = await entriesOf(url, ACME);
+      const [small] = await sequential(bff, [acme]);
+      // ...then a million for Acme, measured in turns with Cedar, which stays small.
+      const seedStarted = Date.now();
+      await seedHistory(url, ACME, 1_000_000, LARGE - acmeEntries - SEND_CALLS * 2);
+      const seedS = (Date.now() - seedStarted) / 1000;
+      const [large, control] = await sequential(bff, [acme, cedar]);
+      const [largeEntries, controlEntries] = [await entriesOf(url, ACME), await entriesOf(url, CEDAR)];
+      console.log(
+        `   a) medians of ${BALANCE_CALLS} balance reads and ${SEND_CALLS} one-on-one template sends (new conversation each), one after another`,
+      );
+      console.log(
+        `      one business, before: ${acmeEntries.toLocaleString('en')} entries: GET /api/balance ${fmt(small!.balance)} ms, POST /api/messages ${fmt(small!.send)} ms`,
+      );
+      console.log(
+        `      one business, after:  ${largeEntries.toLocaleString('en')} entries (seeded in ${fmt(seedS, 0)} s): GET /api/balance ${fmt(large!.balance)} ms, POST /api/messages ${fmt(large!.send)} ms`,
+      );
+      console.log(
+        `      ratio after ÷ before: balance ${fmt(large!.balance / small!.balance)}, send ${fmt(large!.send / small!.send)}   (goal ≤ 1.2 each)`,
+      );
+      console.log(
+        `      side by side, in turns: ${controlEntries.toLocaleString('en')}-entry business: balance ${fmt(control!.balance)} ms, send ${fmt(control!.send)} ms → ratio 1M ÷ 1k: balance ${fmt(large!.balance / control!.balance)}, send ${fmt(large!.send / control!.send)}`,
+      );
+      console.log(
+        `      load average: ${loadavg()
+          .map((x) => fmt(x, 2))
+          .join(' / ')}`,
+      );
 
-    const token = acme.token;
-    const numberId = acme.numberId;
-    // b) the balance under a steady 200 requests per second.
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const balance = await load({ url: `${bff.url}/api/balance`, headers, overallRate: 200, duration: 20, connections: 20 });
-    console.log(
-      `   b) GET /api/balance at 200/s for 20 s: ${balance.requests.total} requests, ${balance.non2xx} not 2xx, latency p50 ${balance.latency.p50} ms, p99 ${balance.latency.p99} ms, max ${balance.latency.max} ms   (goal p99 ≤ 25 ms)`,
-    );
-    console.log(
-      `      load average: ${loadavg()
-        .map((x) => fmt(x, 2))
-        .join(' / ')}`,
-    );
+      const token = acme.token;
+      const numberId = acme.numberId;
+      // b) the balance under a steady 200 requests per second.
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const balance = await load({ url: `${bff.url}/api/balance`, headers, overallRate: 200, duration: 20, connections: 20 });
+      console.log(
+        `   b) GET /api/balance at 200/s for 20 s: ${balance.requests.total} requests, ${balance.non2xx} not 2xx, latency p50 ${balance.latency.p50} ms, p99 ${balance.latency.p99} ms, max ${balance.latency.max} ms   (goal p99 ≤ 25 ms)`,
+      );
+      console.log(
+        `      load average: ${loadavg()
+          .map((x) => fmt(x, 2))
+          .join(' / ')}`,
+      );
 
-    // c) template sends to fresh recipients at 50 per second.
-    const sends = await load({
-      url: `${bff.url}/api/messages`,
-      headers,
-      method: 'POST',
-      overallRate: 50,
-      duration: 20,
-      connections: 20,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (req) => ({
-            ...req,
-            body: JSON.stringify({
-              kind: 'template',
-              numberId,
-              to: freshRecipient(),
-              templateName: 'order_shipped',
-              language: 'en_US',
-              variables: ['Ann', '#1', 'Monday'],
-              clientRef: randomUUID(),
+      // c) template sends to fresh recipients at 50 per second.
+      const sends = await load({
+        url: `${bff.url}/api/messages`,
+        headers,
+        method: 'POST',
+        overallRate: 50,
+        duration: 20,
+        connections: 20,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({
+                kind: 'template',
+                numberId,
+                to: freshRecipient(),
+                templateName: 'order_shipped',
+                language: 'en_US',
+                variables: ['Ann', '#1', 'Monday'],
+                clientRef: randomUUID(),
+              }),
             }),
-          }),
-        },
-      ],
+          },
+        ],
+      });
+      console.log(
+        `   c) POST /api/messages (template, fresh recipients) at 50/s for 20 s: ${sends.requests.total} requests, ${sends.non2xx} not 2xx, latency p50 ${sends.latency.p50} ms, p99 ${sends.latency.p99} ms, max ${sends.latency.max} ms   (goal p99 ≤ 60 ms)`,
+      );
+      console.log(
+        `      load average: ${loadavg()
+          .map((x) => fmt(x, 2))
+          .join(' / ')}`,
+      );
+      const check = await openDatabase({ url, poolSize: 1 });
+      try {
+        const { checked, mismatches } = await new LedgerService(check.db).verify();
+        console.log(`   ledger check after the run: ${checked} account rows, ${mismatches.length} mismatches`);
+      } finally {
+        await check.close();
+      }
     });
-    console.log(
-      `   c) POST /api/messages (template, fresh recipients) at 50/s for 20 s: ${sends.requests.total} requests, ${sends.non2xx} not 2xx, latency p50 ${sends.latency.p50} ms, p99 ${sends.latency.p99} ms, max ${sends.latency.max} ms   (goal p99 ≤ 60 ms)`,
-    );
-    console.log(
-      `      load average: ${loadavg()
-        .map((x) => fmt(x, 2))
-        .join(' / ')}`,
-    );
-    const check = await openDatabase({ url, poolSize: 1 });
-    try {
-      const { checked, mismatches } = await new LedgerService(check.db).verify();
-      console.log(`   ledger check after the run: ${checked} account rows, ${mismatches.length} mismatches`);
-    } finally {
-      await check.close();
-    }
   } catch (err) {
     console.log(`   could not run: ${(err as Error).message}`);
-  } finally {
-    for (const p of procs.reverse()) await p.kill('SIGTERM');
-    await db?.drop();
   }
 }

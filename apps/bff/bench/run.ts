@@ -30,18 +30,9 @@ import pg from 'pg';
 import { benchRequestPath } from './request-path.ts';
 import { benchLedgerPage } from './ledger-page.ts';
 import { benchRelay } from './relay.ts';
-import { ACME, BENCH_ENV, LIMIT, prng, uploadBenchCampaign } from './bench-kit.ts';
+import { ACME, BENCH_ENV, LIMIT, prng, uploadBenchCampaign, withBenchProcesses } from './bench-kit.ts';
 import { benchTakeover } from './takeover.ts';
-import {
-  call,
-  createChildDatabase,
-  ownerToken,
-  postgresAvailable,
-  startBffProcess,
-  startSandboxProcess,
-  type ChildDatabase,
-  type Proc,
-} from '../src/test/process-kit.ts';
+import { call, createChildDatabase, ownerToken, postgresAvailable, type ChildDatabase } from '../src/test/process-kit.ts';
 
 const BISTRO = '3d7e9b10-2f4a-4b8c-8e21-00000000b157';
 const PER_NUMBER = Number(process.env.BENCH_PER_NUMBER ?? 2_500);
@@ -82,97 +73,93 @@ interface DispatchOptions {
 async function benchDispatch(kind: 'postgres' | 'pglite', liveCallbacks: boolean, options: DispatchOptions = {}) {
   const perNumberCount = options.perNumber ?? PER_NUMBER;
   const limit = options.limit ?? LIMIT;
-  const procs: Proc[] = [];
-  let db: ChildDatabase | null = null;
-  try {
-    const sandbox = await startSandboxProcess({ rateLimitPerSecond: limit, callbackDelayMs: 250 });
-    procs.push(sandbox);
-    db = await createChildDatabase(kind);
-    // On PGlite the bench cannot credit the balance from outside the BFF: utility conversations are made free.
-    const bff = await startBffProcess({
-      sandboxUrl: sandbox.url,
-      database: db,
-      // The numbers pay for the Full plan, whose 80 messages per second match the limit measured against.
-      env: {
-        ...BENCH_ENV,
-        DEV_SEED_PLAN: 'full',
-        ...(limit !== LIMIT ? { CAMPAIGN_NUMBER_RATE_PER_SECOND: String(limit), KALEYRA_ACCOUNT_RATE_PER_SECOND: String(4 * limit) } : {}),
-        ...(kind === 'pglite' ? { CHARGED_CATEGORIES: 'marketing,authentication,service' } : {}),
-      },
-    });
-    procs.push(bff);
-    if (db.url) {
-      const client = new pg.Client({ connectionString: db.url });
-      await client.connect();
-      for (const org of [ACME, BISTRO]) {
-        await client.query(
-          `insert into ledger_entries (organization_id, delta, reason, idempotency_key, reference) values ($1, $2, 'operator_credit', $3, 'bench')`,
-          [org, perNumberCount + 100, `${org}:bench-credit`],
-        );
-      }
-      await client.end();
-    }
-    const rand = prng(7);
-    const campaigns: { id: string; token: string; from: string; org: string }[] = [];
-    for (const org of [ACME, BISTRO]) {
-      const token = await ownerToken(sandbox.url, org);
-      const number = (await call(`${bff.url}/api/numbers`, { token })).body.numbers[0];
-      const id = await uploadBenchCampaign(bff.url, token, { numberId: number.id, name: 'Bench', recipients: perNumberCount, rand });
-      campaigns.push({ id, token, from: number.number, org });
-    }
-    // Kaleyra's sent/delivered/read callbacks (3 per message) either come live, or only after the run, so the
-    // figure shows the pace of dispatch itself.
-    await call(`${sandbox.url}/sandbox/kaleyra/config`, { body: { callback_delay_ms: liveCallbacks ? 250 : 600_000 } });
-    const started = Date.now();
-    const cpuBefore = groupCpuMs(bff.child.pid!);
-    await Promise.all(campaigns.map((c) => call(`${bff.url}/api/campaigns/${c.id}/launch`, { token: c.token, body: {} })));
-    let measured: { cpuMs: number; messages: number } | null = null;
-    for (;;) {
-      const states = await Promise.all(
-        campaigns.map((c) => call(`${bff.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign)),
-      );
-      if (options.measureFirst) {
-        const out = states.reduce((n, s) => n + s.counts.sent + s.counts.delivered + s.counts.read + s.counts.failed, 0);
-        if (out >= options.measureFirst) {
-          measured = { cpuMs: groupCpuMs(bff.child.pid!) - cpuBefore, messages: out };
-          break;
+  return withBenchProcesses(
+    { rateLimitPerSecond: limit, callbackDelayMs: 250 },
+    async ({ sandbox, db, startBff }) => {
+      // On PGlite the bench cannot credit the balance from outside the BFF: utility conversations are made free.
+      const bff = await startBff({
+        // The numbers pay for the Full plan, whose 80 messages per second match the limit measured against.
+        env: {
+          ...BENCH_ENV,
+          DEV_SEED_PLAN: 'full',
+          ...(limit !== LIMIT
+            ? { CAMPAIGN_NUMBER_RATE_PER_SECOND: String(limit), KALEYRA_ACCOUNT_RATE_PER_SECOND: String(4 * limit) }
+            : {}),
+          ...(kind === 'pglite' ? { CHARGED_CATEGORIES: 'marketing,authentication,service' } : {}),
+        },
+      });
+      if (db.url) {
+        const client = new pg.Client({ connectionString: db.url });
+        await client.connect();
+        for (const org of [ACME, BISTRO]) {
+          await client.query(
+            `insert into ledger_entries (organization_id, delta, reason, idempotency_key, reference) values ($1, $2, 'operator_credit', $3, 'bench')`,
+            [org, perNumberCount + 100, `${org}:bench-credit`],
+          );
         }
+        await client.end();
       }
-      if (states.every((s) => s.status === 'completed')) break;
-      if (process.env.BENCH_VERBOSE)
-        console.log('   …', states.map((s) => `${s.status} ${JSON.stringify(s.counts)} ${s.pausedReason ?? ''}`).join(' | '));
-      if (Date.now() - started > Math.max(240_000, (perNumberCount / limit) * 3_000)) throw new Error('dispatch did not complete in time');
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-    const wall = (Date.now() - started) / 1000;
-    const cpuMs = groupCpuMs(bff.child.pid!) - cpuBefore;
-    if (measured)
-      return { kind, perNumber: [], combined: NaN, wall, total: measured.messages, cpuMsPerMessage: measured.cpuMs / measured.messages };
-    const perNumber = [];
-    let first = Infinity;
-    let last = 0;
-    let total = 0;
-    for (const c of campaigns) {
-      const { body } = await call(`${sandbox.url}/sandbox/kaleyra/messages?from=${encodeURIComponent(c.from)}`);
-      const times = (body.messages as { accepted_at: string }[]).map((m) => Date.parse(m.accepted_at)).sort((a, b) => a - b);
-      let attempts = 0;
-      for (let offset = 0; offset < perNumberCount; offset += 200) {
-        const page = await call(`${bff.url}/api/campaigns/${c.id}/recipients?limit=200&offset=${offset}`, { token: c.token });
-        for (const r of page.body.recipients as { attempts: number }[]) attempts += r.attempts;
+      const rand = prng(7);
+      const campaigns: { id: string; token: string; from: string; org: string }[] = [];
+      for (const org of [ACME, BISTRO]) {
+        const token = await ownerToken(sandbox.url, org);
+        const number = (await call(`${bff.url}/api/numbers`, { token })).body.numbers[0];
+        const id = await uploadBenchCampaign(bff.url, token, { numberId: number.id, name: 'Bench', recipients: perNumberCount, rand });
+        campaigns.push({ id, token, from: number.number, org });
       }
-      const span = (times[times.length - 1]! - times[0]!) / 1000;
-      const rate = (times.length - 1) / span;
-      perNumber.push({ from: c.from, messages: times.length, span, rate, ratio: rate / limit, retries: attempts - perNumberCount });
-      first = Math.min(first, times[0]!);
-      last = Math.max(last, times[times.length - 1]!);
-      total += times.length;
-    }
-    const combined = (total - 2) / ((last - first) / 1000) / (2 * limit);
-    return { kind, perNumber, combined, wall, total, cpuMsPerMessage: cpuMs / total };
-  } finally {
-    for (const p of procs.reverse()) await p.kill('SIGTERM');
-    await db?.drop();
-  }
+      // Kaleyra's sent/delivered/read callbacks (3 per message) either come live, or only after the run, so the
+      // figure shows the pace of dispatch itself.
+      await call(`${sandbox.url}/sandbox/kaleyra/config`, { body: { callback_delay_ms: liveCallbacks ? 250 : 600_000 } });
+      const started = Date.now();
+      const cpuBefore = groupCpuMs(bff.child.pid!);
+      await Promise.all(campaigns.map((c) => call(`${bff.url}/api/campaigns/${c.id}/launch`, { token: c.token, body: {} })));
+      let measured: { cpuMs: number; messages: number } | null = null;
+      for (;;) {
+        const states = await Promise.all(
+          campaigns.map((c) => call(`${bff.url}/api/campaigns/${c.id}`, { token: c.token }).then((r) => r.body.campaign)),
+        );
+        if (options.measureFirst) {
+          const out = states.reduce((n, s) => n + s.counts.sent + s.counts.delivered + s.counts.read + s.counts.failed, 0);
+          if (out >= options.measureFirst) {
+            measured = { cpuMs: groupCpuMs(bff.child.pid!) - cpuBefore, messages: out };
+            break;
+          }
+        }
+        if (states.every((s) => s.status === 'completed')) break;
+        if (process.env.BENCH_VERBOSE)
+          console.log('   …', states.map((s) => `${s.status} ${JSON.stringify(s.counts)} ${s.pausedReason ?? ''}`).join(' | '));
+        if (Date.now() - started > Math.max(240_000, (perNumberCount / limit) * 3_000))
+          throw new Error('dispatch did not complete in time');
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      const wall = (Date.now() - started) / 1000;
+      const cpuMs = groupCpuMs(bff.child.pid!) - cpuBefore;
+      if (measured)
+        return { kind, perNumber: [], combined: NaN, wall, total: measured.messages, cpuMsPerMessage: measured.cpuMs / measured.messages };
+      const perNumber = [];
+      let first = Infinity;
+      let last = 0;
+      let total = 0;
+      for (const c of campaigns) {
+        const { body } = await call(`${sandbox.url}/sandbox/kaleyra/messages?from=${encodeURIComponent(c.from)}`);
+        const times = (body.messages as { accepted_at: string }[]).map((m) => Date.parse(m.accepted_at)).sort((a, b) => a - b);
+        let attempts = 0;
+        for (let offset = 0; offset < perNumberCount; offset += 200) {
+          const page = await call(`${bff.url}/api/campaigns/${c.id}/recipients?limit=200&offset=${offset}`, { token: c.token });
+          for (const r of page.body.recipients as { attempts: number }[]) attempts += r.attempts;
+        }
+        const span = (times[times.length - 1]! - times[0]!) / 1000;
+        const rate = (times.length - 1) / span;
+        perNumber.push({ from: c.from, messages: times.length, span, rate, ratio: rate / limit, retries: attempts - perNumberCount });
+        first = Math.min(first, times[0]!);
+        last = Math.max(last, times[times.length - 1]!);
+        total += times.length;
+      }
+      const combined = (total - 2) / ((last - first) / 1000) / (2 * limit);
+      return { kind, perNumber, combined, wall, total, cpuMsPerMessage: cpuMs / total };
+    },
+    { kind },
+  );
 }
 
 // ---- 2. CSV check -----------------------------------------------------------------------------

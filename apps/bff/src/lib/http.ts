@@ -23,6 +23,18 @@ export const handle =
     fn(req, res).catch(next);
   };
 
+/**
+ * A handler that answers with what `fn` returns, parsed with the route's response schema from the contract: what
+ * the schema does not describe never reaches the client.
+ */
+export const respond = (schema: z.ZodType, fn: (req: Request, res: Response) => unknown, status = 200): RequestHandler =>
+  handle(async (req, res) => {
+    res.status(status).json(schema.parse(await fn(req, res)));
+  });
+
+/** `respond` for a request that creates something (201). */
+export const created = (schema: z.ZodType, fn: (req: Request, res: Response) => unknown): RequestHandler => respond(schema, fn, 201);
+
 export function sendProblem(res: Response, problem: Problem) {
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }

@@ -1,6 +1,7 @@
-import type { Response } from 'express';
-import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { Request, RequestHandler, Response } from 'express';
+import { desc, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { toCsvRows } from '@wa/contracts/csv';
+import { handle } from './http.ts';
 
 /**
  * Helpers for keyset pagination over (timestamp, id) and for CSV downloads that stream a whole list page by page.
@@ -19,6 +20,16 @@ export const beforeKey = (time: AnyColumn, id: AnyColumn, micros: string, key: s
   idType === 'uuid'
     ? sql`(${time}, ${id}) < (${timestampOfMicros(micros)}, ${key}::uuid)`
     : sql`(${time}, ${id}) < (${timestampOfMicros(micros)}, ${key}::text)`;
+
+/** A page's cursor: `[micros, id]` of the last row of the page before. */
+export type Cursor = readonly [micros: string, id: string];
+
+/** Rows after the cursor in `order by time desc, id desc`, or no condition on the first page. */
+export const afterCursor = (time: AnyColumn, id: AnyColumn, idType: 'uuid' | 'text', after: Cursor | undefined): SQL | undefined =>
+  after ? beforeKey(time, id, after[0], after[1], idType) : undefined;
+
+/** The order keyset pages are read in: newest first, ties broken by id. */
+export const newestFirst = (time: AnyColumn, id: AnyColumn): [SQL, SQL] => [desc(time), desc(id)];
 
 /** Splits `limit + 1` fetched rows into a page and whether another page follows. */
 export function pageOf<T>(rows: T[], limit: number): { rows: T[]; more: boolean } {
@@ -39,6 +50,16 @@ export async function streamCsv(res: Response, filename: string, header: string[
   }
   res.end();
 }
+
+/** A handler for the download `whatsapp-<what>-<today>.csv` of the rows `pages` yields (see `streamCsv`). */
+export const csvDownload = (
+  what: string,
+  header: string[],
+  pages: (req: Request, res: Response) => AsyncIterable<unknown[][]>,
+): RequestHandler =>
+  handle(async (req, res) => {
+    await streamCsv(res, `whatsapp-${what}-${new Date().toISOString().slice(0, 10)}.csv`, header, pages(req, res));
+  });
 
 function write(res: Response, chunk: string): Promise<void> {
   if (res.write(chunk)) return Promise.resolve();

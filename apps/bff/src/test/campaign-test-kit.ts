@@ -31,19 +31,24 @@ export interface UploadSettings {
   quickReplyPayloads?: boolean;
 }
 
+/** The seeded `order_shipped` template, its variables taken from a CSV of phone, name and order (`csvOf`). */
+const ORDER_SHIPPED: Omit<UploadSettings, 'numberId'> = {
+  name: 'Test campaign',
+  templateName: 'order_shipped',
+  language: 'en_US',
+  phoneColumn: 'phone',
+  variableColumns: ['name', 'order', null],
+  timeZoneColumn: null,
+  defaultCountry: 'PL',
+  fallbacks: ['', '', 'soon'],
+};
+
+/** The path that uploads a campaign with `settings`, the rest as `ORDER_SHIPPED`. */
+export const uploadPath = (settings: UploadSettings) =>
+  `/api/campaigns?settings=${encodeURIComponent(JSON.stringify({ ...ORDER_SHIPPED, ...settings }))}`;
+
 export async function upload(s: Stack, token: string, settings: UploadSettings, body: string | Buffer) {
-  const full = {
-    name: 'Test campaign',
-    templateName: 'order_shipped',
-    language: 'en_US',
-    phoneColumn: 'phone',
-    variableColumns: ['name', 'order', null],
-    timeZoneColumn: null,
-    defaultCountry: 'PL',
-    fallbacks: ['', '', 'soon'],
-    ...settings,
-  };
-  const res = await fetch(`${s.bffUrl}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(full))}`, {
+  const res = await fetch(`${s.bffUrl}${uploadPath(settings)}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
     body,

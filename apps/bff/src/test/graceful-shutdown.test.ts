@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { csvOf, customer, handedOver, poll } from './campaign-test-kit.ts';
+import { csvOf, customer, handedOver, poll, uploadPath } from './campaign-test-kit.ts';
 import { call, createChildDatabase, freePort, ownerToken, SANDBOX_DEFAULTS, type ChildDatabase } from './process-kit.ts';
 import { DB_KINDS } from './test-db.ts';
 import { buildProduct, logLines, startBuiltSandbox, startNode, type Build, type NodeProc } from './production-kit.ts';
@@ -39,18 +39,7 @@ async function launchCampaign(bffUrl: string, sandboxUrl: string, org: string): 
   expect(numbers.status, JSON.stringify(numbers.body)).toBe(200);
   const number = numbers.body.numbers[0];
   const recipients = Array.from({ length: SIZE }, () => customer());
-  const settings = {
-    name: 'Shutdown test',
-    numberId: number.id,
-    templateName: 'order_shipped',
-    language: 'en_US',
-    phoneColumn: 'phone',
-    variableColumns: ['name', 'order', null],
-    timeZoneColumn: null,
-    defaultCountry: 'PL',
-    fallbacks: ['', '', 'soon'],
-  };
-  const created = await call503(`${bffUrl}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(settings))}`, {
+  const created = await call503(`${bffUrl}${uploadPath({ name: 'Shutdown test', numberId: number.id })}`, {
     token,
     csv: csvOf(recipients.map((p, i) => [p, `N${i}`, `O${i}`])),
   });

@@ -1,4 +1,5 @@
 import type { Stack } from './stack.ts';
+import { loginCodeSend } from './login-code-send.ts';
 
 /** Test helpers for the operator surface. */
 export const TEST_OPERATOR = { name: 'test-operator', secret: 'test-operator-secret-0123456789abcdef' };
@@ -62,15 +63,5 @@ export async function balanceOf(s: Stack, organizationId: string): Promise<numbe
 /** A template send from the organization's first connected number to a fresh customer. */
 export async function sendOne(s: Stack, token: string, numberId: string) {
   const to = `+4869${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-  return s.api(token, '/api/messages', {
-    body: {
-      kind: 'template',
-      numberId,
-      to,
-      templateName: 'login_code',
-      language: 'en_US',
-      variables: ['123456'],
-      clientRef: crypto.randomUUID(),
-    },
-  });
+  return s.api(token, '/api/messages', { body: loginCodeSend(numberId, to) });
 }

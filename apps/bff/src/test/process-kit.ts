@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { createScratchDatabase } from './scratch-database.ts';
 
 /**
  * Real processes for the fault test, the two-instance test and the benchmark: the BFF exactly as
@@ -150,24 +150,8 @@ export async function createChildDatabase(kind: 'pglite' | 'postgres'): Promise<
     return { kind, env: { PGLITE_DATA_DIR: dir }, url: null, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `wa_proc_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    kind,
-    env: { DATABASE_URL: url.toString() },
-    url: url.toString(),
-    drop: async () => {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
+  const { url, drop } = await createScratchDatabase(adminUrl, 'wa_proc_');
+  return { kind, env: { DATABASE_URL: url }, url, drop };
 }
 
 export async function postgresAvailable(): Promise<boolean> {
@@ -235,6 +219,13 @@ export async function call<T = any>(
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** POSTs `body` as JSON and returns the answer's body; an answer other than 2xx throws with what it said. */
+export async function postOk<T = any>(url: string, body: unknown): Promise<T> {
+  const res = await call<T>(url, { body });
+  if (res.status < 200 || res.status > 299) throw new Error(`${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 export async function ownerToken(sandboxUrl: string, organization: string): Promise<string> {

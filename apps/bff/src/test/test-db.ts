@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDatabase, type Database } from '../db/client.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -15,23 +14,14 @@ export async function openTestDatabase(kind: DbKind, options: { poolSize?: numbe
   if (kind === 'pglite') return openDatabase({});
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `wa_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolSize: options.poolSize ?? 20 });
+  const scratch = await createScratchDatabase(adminUrl, 'wa_test_');
+  const database = await openDatabase({ url: scratch.url, poolSize: options.poolSize ?? 20 });
   const close = database.close;
   return {
     ...database,
     async close() {
       await close();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await scratch.drop();
     },
   };
 }

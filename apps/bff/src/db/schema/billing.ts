@@ -1,15 +1,13 @@
 import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { ts, createdAt } from './columns.ts';
-import { organizations } from './core.ts';
+import { ts, createdAt, updatedAt } from './columns.ts';
+import { organizationId, organizationKey } from './references.ts';
 
 /** LiveChat Billing API charges we created, mirrored for verification, crediting and bills. */
 export const charges = pgTable(
   'charges',
   {
     id: text('id').primaryKey(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
+    organizationId: organizationId(),
     kind: text('kind', { enum: ['direct', 'recurrent'] }).notNull(),
     /** Catalog item: `package:500`, `plan:standard:monthly`. */
     item: text('item').notNull(),
@@ -23,7 +21,7 @@ export const charges = pgTable(
     nextChargeAt: ts('next_charge_at'),
     createdBy: text('created_by'),
     createdAt: createdAt(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [index('charges_org_page').on(t.organizationId, t.createdAt, t.id)],
 );
@@ -34,12 +32,10 @@ export const charges = pgTable(
  * token's own expiry. The Billing API accepts nothing but a user's token, and webhooks carry none.
  */
 export const billingCredentials = pgTable('billing_credentials', {
-  organizationId: text('organization_id')
-    .primaryKey()
-    .references(() => organizations.id),
+  organizationId: organizationKey(),
   accountId: text('account_id').notNull(),
   /** `iv.tag.ciphertext`, base64url each. */
   tokenCiphertext: text('token_ciphertext').notNull(),
   expiresAt: ts('expires_at').notNull(),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
+  updatedAt: updatedAt(),
 });

@@ -1,6 +1,6 @@
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ts, createdAt } from './columns.ts';
-import { organizations, numbers } from './core.ts';
+import { ts, stampedAt, createdAt, updatedAt, uuidId, tally } from './columns.ts';
+import { organizationId, numberId } from './references.ts';
 
 // ---- campaigns (bulk sends) -----------------------------------------------------------------
 
@@ -11,13 +11,9 @@ import { organizations, numbers } from './core.ts';
 export const campaigns = pgTable(
   'campaigns',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
-    numberId: uuid('number_id')
-      .notNull()
-      .references(() => numbers.id),
+    id: uuidId(),
+    organizationId: organizationId(),
+    numberId: numberId(),
     name: text('name').notNull(),
     templateName: text('template_name').notNull(),
     language: text('language').notNull(),
@@ -34,9 +30,9 @@ export const campaigns = pgTable(
     ratePerSecond: doublePrecision('rate_per_second'),
     sendLimit: integer('send_limit'),
     /** Conversations this campaign holds in reserve; moves only with its ledger entries, in their transaction. */
-    reservedHeld: integer('reserved_held').notNull().default(0),
+    reservedHeld: tally('reserved_held'),
     /** Counts reservations (launch, each retry) so every ledger key is unique. */
-    reservationRound: integer('reservation_round').notNull().default(0),
+    reservationRound: tally('reservation_round'),
     pausedReason: text('paused_reason'),
     scheduledAt: ts('scheduled_at'),
     launchedAt: ts('launched_at'),
@@ -47,7 +43,7 @@ export const campaigns = pgTable(
     wakeAt: ts('wake_at'),
     createdBy: text('created_by'),
     createdAt: createdAt(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [index('campaigns_org').on(t.organizationId, t.createdAt), index('campaigns_status').on(t.status)],
 );
@@ -59,7 +55,7 @@ export const campaigns = pgTable(
 export const campaignRecipients = pgTable(
   'campaign_recipients',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuidId(),
     campaignId: uuid('campaign_id')
       .notNull()
       .references(() => campaigns.id, { onDelete: 'cascade' }),
@@ -78,17 +74,17 @@ export const campaignRecipients = pgTable(
     /** Provider or own code for failed and skipped recipients. */
     reason: text('reason'),
     /** "Retry failed" rounds; part of each message's client_ref, so a retry is a new message. */
-    round: integer('round').notNull().default(0),
-    attempts: integer('attempts').notNull().default(0),
+    round: tally('round'),
+    attempts: tally('attempts'),
     messageId: uuid('message_id'),
-    notBefore: ts('not_before').notNull().defaultNow(),
+    notBefore: stampedAt('not_before'),
     claimedAt: ts('claimed_at'),
     /** Set right before the provider call, so a crash tells "never called" from "outcome unknown". */
     calledAt: ts('called_at'),
     /** The dispatcher (its lease in dispatch_rate_slots) holding this `sending` row; a dead holder's rows are taken over. */
     claimedBy: text('claimed_by'),
     dispatchedAt: ts('dispatched_at'),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('campaign_recipients_unique').on(t.campaignId, t.recipient),

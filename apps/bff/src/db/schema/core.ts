@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ts, createdAt } from './columns.ts';
+import { ts, createdAt, uuidId } from './columns.ts';
 
 /**
  * One row per LiveChat organization that has used the app. Also the row we lock to serialise
@@ -20,7 +20,7 @@ export const organizations = pgTable('organizations', {
 export const numbers = pgTable(
   'numbers',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuidId(),
     organizationId: text('organization_id')
       .notNull()
       .references(() => organizations.id),

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt } from './columns.ts';
-import { organizations } from './core.ts';
+import { createdAt, uuidId } from './columns.ts';
+import { organizationId, organizationKey } from './references.ts';
 
 /**
  * Append-only. The balance is the sum of `delta` per organization; nothing else holds it.
@@ -10,10 +10,8 @@ import { organizations } from './core.ts';
 export const ledgerEntries = pgTable(
   'ledger_entries',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
+    id: uuidId(),
+    organizationId: organizationId(),
     delta: integer('delta').notNull(),
     reason: text('reason', {
       enum: [
@@ -49,9 +47,7 @@ export const ledgerEntries = pgTable(
  * reservation and reservation_released entries. `pnpm ops verify-ledger` checks both against the entries.
  */
 export const ledgerAccounts = pgTable('ledger_accounts', {
-  organizationId: text('organization_id')
-    .primaryKey()
-    .references(() => organizations.id),
+  organizationId: organizationKey(),
   remaining: bigint('remaining', { mode: 'number' }).notNull().default(0),
   reserved: bigint('reserved', { mode: 'number' }).notNull().default(0),
 });

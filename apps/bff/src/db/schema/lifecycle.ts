@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ts, createdAt } from './columns.ts';
-import { organizations } from './core.ts';
+import { ts, stampedAt, createdAt, updatedAt, uuidId, tally } from './columns.ts';
+import { organizationId, organizationKey } from './references.ts';
 
 // ---- account lifecycle, terms, refunds, audit (Parts C.5, E, F, H, I, J) -------------------------
 
@@ -10,12 +10,10 @@ import { organizations } from './core.ts';
  * counts installations: an uninstall ends one, a reinstall starts the next from zero (C.5).
  */
 export const organizationLifecycle = pgTable('organization_lifecycle', {
-  organizationId: text('organization_id')
-    .primaryKey()
-    .references(() => organizations.id),
+  organizationId: organizationKey(),
   installation: integer('installation').notNull().default(1),
   /** When the current installation started (reinstall, or the first install we heard of). */
-  installationStartedAt: ts('installation_started_at').notNull().defaultNow(),
+  installationStartedAt: stampedAt('installation_started_at'),
   /** The earliest start we know of: the LiveChat install date (application_installed) or an operator's import. */
   startedAt: ts('started_at'),
   licenseId: text('license_id'),
@@ -26,23 +24,21 @@ export const organizationLifecycle = pgTable('organization_lifecycle', {
   statusChangedBy: text('status_changed_by'),
   accessLostAt: ts('access_lost_at'),
   lossCause: text('loss_cause', { enum: ['uninstalled', 'livechat_account_closed', 'livechat_account_cancelled', 'terminated'] }),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
+  updatedAt: updatedAt(),
 });
 
 /** Who accepted which version of the terms, when, for which installation. Append-only. */
 export const termsAcceptances = pgTable(
   'terms_acceptances',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
+    id: uuidId(),
+    organizationId: organizationId(),
     installation: integer('installation').notNull(),
     version: text('version').notNull(),
     accountId: text('account_id').notNull(),
     /** Name or e-mail as LiveChat gave it at the time, so the record reads on its own. */
     accountName: text('account_name'),
-    acceptedAt: ts('accepted_at').notNull().defaultNow(),
+    acceptedAt: stampedAt('accepted_at'),
   },
   (t) => [uniqueIndex('terms_acceptances_once').on(t.organizationId, t.installation, t.version)],
 );
@@ -54,10 +50,8 @@ export const termsAcceptances = pgTable(
 export const refunds = pgTable(
   'refunds',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
+    id: uuidId(),
+    organizationId: organizationId(),
     chargeId: text('charge_id').notNull(),
     numberId: uuid('number_id'),
     amountCents: integer('amount_cents').notNull(),
@@ -66,7 +60,7 @@ export const refunds = pgTable(
       .notNull()
       .default('requested'),
     requestedBy: text('requested_by').notNull(),
-    requestedAt: ts('requested_at').notNull().defaultNow(),
+    requestedAt: stampedAt('requested_at'),
     decidedBy: text('decided_by'),
     decidedAt: ts('decided_at'),
     decisionReason: text('decision_reason'),
@@ -90,15 +84,13 @@ export const planCancellations = pgTable(
   'plan_cancellations',
   {
     chargeId: text('charge_id').primaryKey(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
+    organizationId: organizationId(),
     numberId: uuid('number_id'),
     cause: text('cause').notNull(),
     status: text('status', { enum: ['pending', 'done'] })
       .notNull()
       .default('pending'),
-    attempts: integer('attempts').notNull().default(0),
+    attempts: tally('attempts'),
     lastError: text('last_error'),
     createdAt: createdAt(),
     doneAt: ts('done_at'),
@@ -113,9 +105,9 @@ export const planCancellations = pgTable(
 export const auditEvents = pgTable(
   'audit_events',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuidId(),
     organizationId: text('organization_id'),
-    at: ts('at').notNull().defaultNow(),
+    at: stampedAt('at'),
     actorType: text('actor_type', { enum: ['account', 'operator', 'livechat', 'system'] }).notNull(),
     actorId: text('actor_id'),
     action: text('action').notNull(),

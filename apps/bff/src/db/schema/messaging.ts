@@ -1,18 +1,14 @@
 import { index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ts, createdAt } from './columns.ts';
-import { organizations, numbers } from './core.ts';
+import { ts, createdAt, updatedAt, uuidId } from './columns.ts';
+import { organizationId, numberId } from './references.ts';
 
 /** A 24-hour window per (our number, recipient, category). Opening one spends one conversation. */
 export const conversations = pgTable(
   'conversations',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
-    numberId: uuid('number_id')
-      .notNull()
-      .references(() => numbers.id),
+    id: uuidId(),
+    organizationId: organizationId(),
+    numberId: numberId(),
     recipient: text('recipient').notNull(),
     category: text('category', { enum: ['marketing', 'utility', 'authentication', 'service'] }).notNull(),
     openedAt: ts('opened_at').notNull(),
@@ -31,13 +27,9 @@ export const conversations = pgTable(
 export const messages = pgTable(
   'messages',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
-    numberId: uuid('number_id')
-      .notNull()
-      .references(() => numbers.id),
+    id: uuidId(),
+    organizationId: organizationId(),
+    numberId: numberId(),
     conversationId: uuid('conversation_id'),
     recipient: text('recipient').notNull(),
     direction: text('direction', { enum: ['outbound', 'inbound'] })
@@ -53,7 +45,7 @@ export const messages = pgTable(
     chatId: text('chat_id'),
     accountId: text('account_id'),
     createdAt: createdAt(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('messages_client_ref').on(t.organizationId, t.clientRef),
@@ -65,7 +57,7 @@ export const messages = pgTable(
 export const messageEvents = pgTable(
   'message_events',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuidId(),
     messageId: uuid('message_id')
       .notNull()
       .references(() => messages.id),
@@ -80,12 +72,8 @@ export const messageEvents = pgTable(
 export const customerWindows = pgTable(
   'customer_windows',
   {
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
-    numberId: uuid('number_id')
-      .notNull()
-      .references(() => numbers.id),
+    organizationId: organizationId(),
+    numberId: numberId(),
     recipient: text('recipient').notNull(),
     lastInboundAt: ts('last_inbound_at').notNull(),
   },

@@ -1,6 +1,6 @@
-import { boolean, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { ts, createdAt } from './columns.ts';
-import { organizations, numbers } from './core.ts';
+import { boolean, index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { createdAt, updatedAt } from './columns.ts';
+import { organizationId, numberKey } from './references.ts';
 
 /**
  * Recipients who must not be messaged by this organization (F.4): STOP keywords, the Stop button,
@@ -9,9 +9,7 @@ import { organizations, numbers } from './core.ts';
 export const optOuts = pgTable(
   'opt_outs',
   {
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
+    organizationId: organizationId(),
     recipient: text('recipient').notNull(),
     source: text('source', { enum: ['keyword', 'button', 'manual', 'import', 'consent_withdrawn'] }).notNull(),
     reason: text('reason'),
@@ -27,14 +25,10 @@ export const optOuts = pgTable(
  * template (footer = instruction) that is sent in its place; see docs/messaging.md, "Opt-out instruction".
  */
 export const numberOptOutSettings = pgTable('number_opt_out_settings', {
-  numberId: uuid('number_id')
-    .primaryKey()
-    .references(() => numbers.id),
-  organizationId: text('organization_id')
-    .notNull()
-    .references(() => organizations.id),
+  numberId: numberKey(),
+  organizationId: organizationId(),
   appendInstruction: boolean('append_instruction').notNull().default(false),
   instruction: text('instruction').notNull(),
   updatedBy: text('updated_by'),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
+  updatedAt: updatedAt(),
 });

@@ -1,6 +1,6 @@
 import { jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-import { ts, createdAt } from './columns.ts';
-import { organizations } from './core.ts';
+import { ts, stampedAt, createdAt, updatedAt } from './columns.ts';
+import { organizationId, organizationKey } from './references.ts';
 
 // ---- privacy (L.11) -------------------------------------------------------------------------
 
@@ -11,9 +11,7 @@ import { organizations } from './core.ts';
 export const recipientRestrictions = pgTable(
   'recipient_restrictions',
   {
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
+    organizationId: organizationId(),
     recipient: text('recipient').notNull(),
     reason: text('reason').notNull(),
     createdBy: text('created_by'),
@@ -26,9 +24,7 @@ export const recipientRestrictions = pgTable(
 
 /** The business's contact data, as its owner or an admin gave it (and may correct at any time). */
 export const businessContacts = pgTable('business_contacts', {
-  organizationId: text('organization_id')
-    .primaryKey()
-    .references(() => organizations.id),
+  organizationId: organizationKey(),
   companyName: text('company_name').notNull(),
   contactName: text('contact_name').notNull(),
   email: text('email').notNull(),
@@ -36,7 +32,7 @@ export const businessContacts = pgTable('business_contacts', {
   address: text('address'),
   taxId: text('tax_id'),
   updatedBy: text('updated_by').notNull(),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
+  updatedAt: updatedAt(),
 });
 
 /**
@@ -45,14 +41,12 @@ export const businessContacts = pgTable('business_contacts', {
  * money and lifecycle audit events) is not removed.
  */
 export const businessDataDeletions = pgTable('business_data_deletions', {
-  organizationId: text('organization_id')
-    .primaryKey()
-    .references(() => organizations.id),
+  organizationId: organizationKey(),
   status: text('status', { enum: ['requested', 'done'] })
     .notNull()
     .default('requested'),
   requestedBy: text('requested_by').notNull(),
-  requestedAt: ts('requested_at').notNull().defaultNow(),
+  requestedAt: stampedAt('requested_at'),
   doneAt: ts('done_at'),
   deleted: jsonb('deleted').$type<Record<string, number>>(),
 });

@@ -1,6 +1,6 @@
 import { bigint, boolean, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ts, createdAt } from './columns.ts';
-import { organizations, numbers } from './core.ts';
+import { ts, stampedAt, createdAt, updatedAt, uuidId } from './columns.ts';
+import { organizationId, organizationKey, numberId, numberKey } from './references.ts';
 
 // ---- WhatsApp chats in LiveChat (the relay) --------------------------------------------------
 
@@ -10,9 +10,7 @@ import { organizations, numbers } from './core.ts';
  * customer and bot tokens live in memory only.
  */
 export const relayAuthorizations = pgTable('relay_authorizations', {
-  organizationId: text('organization_id')
-    .primaryKey()
-    .references(() => organizations.id),
+  organizationId: organizationKey(),
   sealedRefreshToken: text('sealed_refresh_token').notNull(),
   accountId: text('account_id').notNull(),
   botId: text('bot_id'),
@@ -21,24 +19,20 @@ export const relayAuthorizations = pgTable('relay_authorizations', {
   status: text('status', { enum: ['connected', 'reconnect_needed'] })
     .notNull()
     .default('connected'),
-  connectedAt: ts('connected_at').notNull().defaultNow(),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
+  connectedAt: stampedAt('connected_at'),
+  updatedAt: updatedAt(),
 });
 
 /** Per WhatsApp number: whether its customers' messages become LiveChat chats, in which group, and the last failure. */
 export const relayNumbers = pgTable('relay_numbers', {
-  numberId: uuid('number_id')
-    .primaryKey()
-    .references(() => numbers.id),
-  organizationId: text('organization_id')
-    .notNull()
-    .references(() => organizations.id),
+  numberId: numberKey(),
+  organizationId: organizationId(),
   enabled: boolean('enabled').notNull().default(false),
   groupId: integer('group_id'),
   lastFailureAt: ts('last_failure_at'),
   lastFailureDirection: text('last_failure_direction', { enum: ['inbound', 'outbound'] }),
   lastFailureCode: text('last_failure_code'),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
+  updatedAt: updatedAt(),
 });
 
 /**
@@ -48,13 +42,9 @@ export const relayNumbers = pgTable('relay_numbers', {
 export const relayIdentities = pgTable(
   'relay_identities',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
-    numberId: uuid('number_id')
-      .notNull()
-      .references(() => numbers.id),
+    id: uuidId(),
+    organizationId: organizationId(),
+    numberId: numberId(),
     customer: text('customer').notNull(),
     entityId: text('entity_id').notNull(),
     createdAt: createdAt(),
@@ -70,15 +60,13 @@ export const relayChats = pgTable(
   'relay_chats',
   {
     chatId: text('chat_id').primaryKey(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
+    organizationId: organizationId(),
     identityId: uuid('identity_id')
       .notNull()
       .references(() => relayIdentities.id, { onDelete: 'cascade' }),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('relay_chats_identity').on(t.identityId)],
 );
@@ -91,9 +79,7 @@ export const relayInbound = pgTable(
   'relay_inbound',
   {
     providerMessageId: text('provider_message_id').primaryKey(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
+    organizationId: organizationId(),
     numberId: uuid('number_id').notNull(),
     customer: text('customer').notNull(),
     seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
@@ -105,7 +91,7 @@ export const relayInbound = pgTable(
     chatId: text('chat_id'),
     eventId: text('event_id'),
     errorCode: text('error_code'),
-    receivedAt: ts('received_at').notNull().defaultNow(),
+    receivedAt: stampedAt('received_at'),
     settledAt: ts('settled_at'),
   },
   (t) => [index('relay_inbound_customer').on(t.numberId, t.customer, t.seq)],
@@ -116,9 +102,7 @@ export const relayOutbound = pgTable(
   'relay_outbound',
   {
     eventId: text('event_id').primaryKey(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id),
+    organizationId: organizationId(),
     chatId: text('chat_id').notNull(),
     threadId: text('thread_id'),
     /** Our message (messages.id) once the send was recorded. */

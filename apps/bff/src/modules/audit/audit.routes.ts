@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { AuditQuerySchema, AuditResponseSchema } from '@wa/contracts';
-import { handle, parse } from '../../lib/http.ts';
-import { streamCsv } from '../../lib/keyset.ts';
+import { parse, respond } from '../../lib/http.ts';
+import { csvDownload } from '../../lib/keyset.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
 import { AuditService } from './audit.service.ts';
 
@@ -11,18 +11,12 @@ export function auditRoutes(audit: AuditService) {
   r.get(
     '/audit',
     requireManager,
-    handle(async (req, res) => {
-      const q = parse(AuditQuerySchema, req.query, 'query');
-      res.json(AuditResponseSchema.parse(await audit.page(ctx(res).org.id, q)));
-    }),
+    respond(AuditResponseSchema, (req, res) => audit.page(ctx(res).org.id, parse(AuditQuerySchema, req.query, 'query'))),
   );
   r.get(
     '/audit.csv',
     requireManager,
-    handle(async (_req, res) => {
-      const name = `whatsapp-audit-${new Date().toISOString().slice(0, 10)}.csv`;
-      await streamCsv(res, name, AuditService.CSV_HEADER, audit.csvRows(ctx(res).org.id));
-    }),
+    csvDownload('audit', AuditService.CSV_HEADER, (_req, res) => audit.csvRows(ctx(res).org.id)),
   );
   return r;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../test/stack.ts';
+import { loginCodeSend } from '../../test/login-code-send.ts';
 
 describe('auth middleware against LiveChat Accounts (sandbox)', () => {
   let s: Stack;
@@ -60,34 +61,14 @@ describe('auth middleware against LiveChat Accounts (sandbox)', () => {
 
     // A's data exists...
     const customer = '+48601000001';
-    const sent = await s.api(ownerA, '/api/messages', {
-      body: {
-        kind: 'template',
-        numberId: aNumber,
-        to: customer,
-        templateName: 'login_code',
-        language: 'en_US',
-        variables: ['1234'],
-        clientRef: crypto.randomUUID(),
-      },
-    });
+    const sent = await s.api(ownerA, '/api/messages', { body: loginCodeSend(aNumber, customer, '1234') });
     expect(sent.status).toBe(201);
 
     // ...and B sees none of it.
     expect((await s.api(agentB, `/api/numbers/${aNumber}/templates`)).status).toBe(404);
     expect((await s.api(agentB, `/api/numbers/${aNumber}/templates/sync`, { method: 'POST' })).status).toBe(404);
     expect((await s.api(agentB, `/api/conversations/quote?numberId=${aNumber}&to=%2B48601000001&category=utility`)).status).toBe(404);
-    const sendAsB = await s.api(agentB, '/api/messages', {
-      body: {
-        kind: 'template',
-        numberId: aNumber,
-        to: customer,
-        templateName: 'login_code',
-        language: 'en_US',
-        variables: ['1'],
-        clientRef: crypto.randomUUID(),
-      },
-    });
+    const sendAsB = await s.api(agentB, '/api/messages', { body: loginCodeSend(aNumber, customer, '1') });
     expect(sendAsB.status).toBe(404);
     const listB = await s.api(agentB, `/api/messages?to=%2B48601000001`);
     expect(listB.status).toBe(200);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingCredentials } from '../../db/schema.ts';
@@ -11,6 +10,7 @@ import { BillingSyncService } from './billing-sync.service.ts';
 import { BillingService } from './billing.service.ts';
 import { DEFAULT_CATALOG, packageChargeName } from './catalog.ts';
 import { TokenVault } from './token-vault.ts';
+import { loginCodeSend } from '../../test/login-code-send.ts';
 
 describe.each(DB_KINDS)('billing on %s', (kind) => {
   let s: Stack;
@@ -172,18 +172,7 @@ describe.each(DB_KINDS)('billing on %s', (kind) => {
     );
     expect((await s.api(agent, `/api/numbers/${numberId}/templates/sync`, { method: 'POST' })).status).toBe(200);
 
-    const send = (to: string) =>
-      s.api(agent, '/api/messages', {
-        body: {
-          numberId,
-          to,
-          clientRef: randomUUID(),
-          kind: 'template',
-          templateName: 'login_code',
-          language: 'en_US',
-          variables: ['123456'],
-        },
-      });
+    const send = (to: string) => s.api(agent, '/api/messages', { body: loginCodeSend(numberId, to) });
     const ok = await send(`+4860${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`);
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     const usage = (await s.api(owner, '/api/billing/usage?days=7&tz=Europe/Warsaw')).body;

@@ -12,8 +12,8 @@ import {
   UsageQuerySchema,
   UsageSchema,
 } from '@wa/contracts';
-import { handle, parse } from '../../lib/http.ts';
-import { streamCsv } from '../../lib/keyset.ts';
+import { created, parse, respond } from '../../lib/http.ts';
+import { csvDownload } from '../../lib/keyset.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
 import { requireActiveBusiness } from '../lifecycle/business-guard.ts';
@@ -27,61 +27,49 @@ export function billingRoutes(billing: BillingService, sync: BillingSyncService,
   const r = Router();
   r.get(
     '/catalog',
-    handle(async (_req, res) => {
-      res.json(CatalogSchema.parse(billing.catalog));
-    }),
+    respond(CatalogSchema, () => billing.catalog),
   );
   r.post(
     '/billing/packages',
     requireManager,
     requireActiveBusiness,
-    handle(async (req, res) => {
+    created(PurchaseResponseSchema, async (req, res) => {
       const { packageId } = parse(BuyPackageRequestSchema, req.body);
       const caller = callerOf(req, res, auth);
       const out = await billing.buyPackage(caller, packageId);
       await sync.remember(caller, true);
-      res.status(201).json(PurchaseResponseSchema.parse(out));
+      return out;
     }),
   );
   r.post(
     '/billing/charges/:chargeId/confirm',
     requireManager,
-    handle(async (req, res) => {
+    respond(ConfirmChargeResponseSchema, async (req, res) => {
       const { chargeId } = parse(ChargeParamsSchema, req.params, 'params');
       const caller = callerOf(req, res, auth);
       const out = await billing.confirm(caller, chargeId);
       await sync.remember(caller, !out.settled);
-      res.json(ConfirmChargeResponseSchema.parse(out));
+      return out;
     }),
   );
   r.get(
     '/billing/charges',
-    handle(async (req, res) => {
-      const q = parse(BillsQuerySchema, req.query, 'query');
-      res.json(BillsResponseSchema.parse(await billing.billsPage(ctx(res).org.id, q)));
-    }),
+    respond(BillsResponseSchema, (req, res) => billing.billsPage(ctx(res).org.id, parse(BillsQuerySchema, req.query, 'query'))),
   );
   r.get(
     '/billing/charges.csv',
-    handle(async (_req, res) => {
-      const name = `whatsapp-bills-${new Date().toISOString().slice(0, 10)}.csv`;
-      await streamCsv(res, name, BillingService.BILLS_CSV_HEADER, billing.billsCsvRows(ctx(res).org.id));
-    }),
+    csvDownload('bills', BillingService.BILLS_CSV_HEADER, (_req, res) => billing.billsCsvRows(ctx(res).org.id)),
   );
   r.get(
     '/billing/usage',
-    handle(async (req, res) => {
-      const q = parse(UsageQuerySchema, req.query, 'query');
-      res.json(UsageSchema.parse(await billing.usage(ctx(res).org.id, q)));
-    }),
+    respond(UsageSchema, (req, res) => billing.usage(ctx(res).org.id, parse(UsageQuerySchema, req.query, 'query'))),
   );
   r.put(
     '/balance/low-balance-threshold',
     requireManager,
-    handle(async (req, res) => {
-      const { threshold } = parse(LowBalanceThresholdRequestSchema, req.body);
-      res.json(BalanceSchema.parse(await billing.setLowBalanceThreshold(ctx(res).org.id, threshold)));
-    }),
+    respond(BalanceSchema, (req, res) =>
+      billing.setLowBalanceThreshold(ctx(res).org.id, parse(LowBalanceThresholdRequestSchema, req.body).threshold),
+    ),
   );
   return r;
 }

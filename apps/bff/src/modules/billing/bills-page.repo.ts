@@ -1,8 +1,8 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { charges, numbers } from '../../db/schema.ts';
 import { creditedForCharge } from './billing.repo.ts';
-import { beforeKey, microsOf, pageOf } from '../../lib/keyset.ts';
+import { afterCursor, microsOf, newestFirst, pageOf, type Cursor } from '../../lib/keyset.ts';
 
 type Conn = Db | Tx;
 
@@ -11,11 +11,7 @@ type Conn = Db | Tx;
  * ledger credited for each. Keyset on (organization_id, created_at, id); the credited sum uses the partial index
  * on purchase entries by reference, so neither grows with the ledger.
  */
-export async function billsPage(
-  conn: Conn,
-  organizationId: string,
-  options: { limit: number; after?: readonly [micros: string, id: string] | undefined },
-) {
+export async function billsPage(conn: Conn, organizationId: string, options: { limit: number; after?: Cursor | undefined }) {
   const rows = await conn
     .select({
       charge: charges,
@@ -25,13 +21,8 @@ export async function billsPage(
     })
     .from(charges)
     .leftJoin(numbers, eq(numbers.id, charges.numberId))
-    .where(
-      and(
-        eq(charges.organizationId, organizationId),
-        options.after ? beforeKey(charges.createdAt, charges.id, options.after[0], options.after[1], 'text') : undefined,
-      ),
-    )
-    .orderBy(desc(charges.createdAt), desc(charges.id))
+    .where(and(eq(charges.organizationId, organizationId), afterCursor(charges.createdAt, charges.id, 'text', options.after)))
+    .orderBy(...newestFirst(charges.createdAt, charges.id))
     .limit(options.limit + 1);
   return pageOf(rows, options.limit);
 }

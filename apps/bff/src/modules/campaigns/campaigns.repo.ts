@@ -163,12 +163,8 @@ const EFFECTIVE = sql`case
   else r.status end`;
 const EFFECTIVE_CODE = sql`case when r.status = 'sent' and m.status in ('failed', 'not_sent') then coalesce(m.error_code, 'not-sent') else r.reason end`;
 
-export async function countByStatus(conn: Conn, campaignId: string): Promise<Record<RecipientStatus, number>> {
-  const rows = await rowsOf<{ s: RecipientStatus; n: string | number }>(
-    conn,
-    sql`select ${EFFECTIVE} as s, count(*) as n from campaign_recipients r left join messages m on m.id = r.message_id
-        where r.campaign_id = ${campaignId}::uuid group by 1`,
-  );
+/** Every status with its count, zero for those no recipient has. */
+function countsOf(rows: { s: RecipientStatus; n: string | number }[]): Record<RecipientStatus, number> {
   const out: Record<RecipientStatus, number> = {
     pending: 0,
     sending: 0,
@@ -184,25 +180,22 @@ export async function countByStatus(conn: Conn, campaignId: string): Promise<Rec
   return out;
 }
 
+export async function countByStatus(conn: Conn, campaignId: string): Promise<Record<RecipientStatus, number>> {
+  const rows = await rowsOf<{ s: RecipientStatus; n: string | number }>(
+    conn,
+    sql`select ${EFFECTIVE} as s, count(*) as n from campaign_recipients r left join messages m on m.id = r.message_id
+        where r.campaign_id = ${campaignId}::uuid group by 1`,
+  );
+  return countsOf(rows);
+}
+
 /** Counts by our own status only (no join): enough for the list's progress. */
 export async function countByOwnStatus(conn: Conn, campaignId: string): Promise<Record<RecipientStatus, number>> {
   const rows = await rowsOf<{ s: RecipientStatus; n: string | number }>(
     conn,
     sql`select status as s, count(*) as n from campaign_recipients where campaign_id = ${campaignId}::uuid group by 1`,
   );
-  const out: Record<RecipientStatus, number> = {
-    pending: 0,
-    sending: 0,
-    confirming: 0,
-    sent: 0,
-    delivered: 0,
-    read: 0,
-    failed: 0,
-    skipped: 0,
-    cancelled: 0,
-  };
-  for (const r of rows) out[r.s] = Number(r.n);
-  return out;
+  return countsOf(rows);
 }
 
 /** How many failed recipients there are per failure code (whether a retry makes sense depends on the code). */

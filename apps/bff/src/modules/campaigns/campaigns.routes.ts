@@ -18,7 +18,7 @@ import {
   TestSendResponseSchema,
 } from '@wa/contracts';
 import { DomainError } from '../../lib/errors.ts';
-import { handle, parse } from '../../lib/http.ts';
+import { created, handle, parse, respond } from '../../lib/http.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
 import type { CampaignsService } from './campaigns.service.ts';
 
@@ -42,101 +42,84 @@ function csvBody(req: Request, required: boolean): Request | null {
   return req;
 }
 
+const campaignIdOf = (req: Request) => parse(CampaignParamsSchema, req.params, 'params').campaignId;
+
 export function campaignsRoutes(campaigns: CampaignsService) {
   const r = Router();
   r.use('/campaigns', requireManager);
 
   r.get(
     '/campaigns',
-    handle(async (_req, res) => {
-      res.json(CampaignsResponseSchema.parse({ campaigns: await campaigns.list(ctx(res).org) }));
-    }),
+    respond(CampaignsResponseSchema, async (_req, res) => ({ campaigns: await campaigns.list(ctx(res).org) })),
   );
   r.post(
     '/campaigns',
-    handle(async (req, res) => {
+    created(CampaignResponseSchema, async (req, res) => {
       const { settings } = parse(CreateCampaignQuerySchema, req.query, 'query');
       const { identity, org } = ctx(res);
-      const campaign = await campaigns.create(identity, org, settings, csvBody(req, true)!);
-      res.status(201).json(CampaignResponseSchema.parse({ campaign }));
+      return { campaign: await campaigns.create(identity, org, settings, csvBody(req, true)!) };
     }),
   );
   r.get(
     '/campaigns/quiet-hours',
-    handle(async (_req, res) => {
-      res.json(QuietHoursPolicyViewSchema.parse(campaigns.quietHoursView()));
-    }),
+    respond(QuietHoursPolicyViewSchema, () => campaigns.quietHoursView()),
   );
   r.get(
     '/campaigns/:campaignId',
-    handle(async (req, res) => {
-      const { campaignId } = parse(CampaignParamsSchema, req.params, 'params');
-      res.json(CampaignResponseSchema.parse({ campaign: await campaigns.detail(ctx(res).org.id, campaignId) }));
-    }),
+    respond(CampaignResponseSchema, async (req, res) => ({ campaign: await campaigns.detail(ctx(res).org.id, campaignIdOf(req)) })),
   );
   r.delete(
     '/campaigns/:campaignId',
     handle(async (req, res) => {
-      const { campaignId } = parse(CampaignParamsSchema, req.params, 'params');
-      await campaigns.remove(ctx(res).org, campaignId);
+      await campaigns.remove(ctx(res).org, campaignIdOf(req));
       res.status(204).end();
     }),
   );
   r.get(
     '/campaigns/:campaignId/plan',
-    handle(async (req, res) => {
-      const { campaignId } = parse(CampaignParamsSchema, req.params, 'params');
-      const q = parse(PlanQuerySchema, req.query, 'query');
-      res.json(CampaignPlanSchema.parse(await campaigns.plan(ctx(res).org, campaignId, q)));
-    }),
+    respond(CampaignPlanSchema, (req, res) => campaigns.plan(ctx(res).org, campaignIdOf(req), parse(PlanQuerySchema, req.query, 'query'))),
   );
   r.post(
     '/campaigns/:campaignId/test-send',
-    handle(async (req, res) => {
-      const { campaignId } = parse(CampaignParamsSchema, req.params, 'params');
+    respond(TestSendResponseSchema, (req, res) => {
+      const campaignId = campaignIdOf(req);
       const body = parse(TestSendRequestSchema, req.body);
       const { identity, org } = ctx(res);
-      res.json(TestSendResponseSchema.parse(await campaigns.testSend(identity, org, campaignId, body.to)));
+      return campaigns.testSend(identity, org, campaignId, body.to);
     }),
   );
   r.post(
     '/campaigns/:campaignId/launch',
-    handle(async (req, res) => {
-      const { campaignId } = parse(CampaignParamsSchema, req.params, 'params');
+    respond(CampaignResponseSchema, async (req, res) => {
+      const campaignId = campaignIdOf(req);
       const body = parse(LaunchCampaignRequestSchema, req.body ?? {});
-      res.json(CampaignResponseSchema.parse({ campaign: await campaigns.launch(ctx(res).org, campaignId, body) }));
+      return { campaign: await campaigns.launch(ctx(res).org, campaignId, body) };
     }),
   );
   for (const action of ['pause', 'resume', 'cancel'] as const) {
     r.post(
       `/campaigns/:campaignId/${action}`,
-      handle(async (req, res) => {
-        const { campaignId } = parse(CampaignParamsSchema, req.params, 'params');
-        res.json(CampaignResponseSchema.parse({ campaign: await campaigns[action](ctx(res).org, campaignId) }));
-      }),
+      respond(CampaignResponseSchema, async (req, res) => ({ campaign: await campaigns[action](ctx(res).org, campaignIdOf(req)) })),
     );
   }
   r.post(
     '/campaigns/:campaignId/retry',
-    handle(async (req, res) => {
-      const { campaignId } = parse(CampaignParamsSchema, req.params, 'params');
+    respond(RetryFailedResponseSchema, (req, res) => {
+      const campaignId = campaignIdOf(req);
       const q = parse(RetryFailedQuerySchema, req.query, 'query');
-      const result = await campaigns.retryFailed(ctx(res).org, campaignId, csvBody(req, false), q.settings?.fallbacks ?? []);
-      res.json(RetryFailedResponseSchema.parse(result));
+      return campaigns.retryFailed(ctx(res).org, campaignId, csvBody(req, false), q.settings?.fallbacks ?? []);
     }),
   );
   r.get(
     '/campaigns/:campaignId/recipients',
-    handle(async (req, res) => {
-      const { campaignId } = parse(CampaignParamsSchema, req.params, 'params');
-      const q = parse(RecipientsQuerySchema, req.query, 'query');
-      res.json(RecipientsResponseSchema.parse(await campaigns.recipients(ctx(res).org, campaignId, q)));
-    }),
+    respond(RecipientsResponseSchema, (req, res) =>
+      campaigns.recipients(ctx(res).org, campaignIdOf(req), parse(RecipientsQuerySchema, req.query, 'query')),
+    ),
   );
   r.get(
     '/campaigns/:campaignId/report.csv',
     handle(async (req, res) => {
-      const { campaignId } = parse(CampaignParamsSchema, req.params, 'params');
+      const campaignId = campaignIdOf(req);
       const pages = campaigns.reportCsv(ctx(res).org, campaignId);
       const first = await pages.next();
       res.type('text/csv; charset=utf-8').attachment(`campaign-${campaignId}-report.csv`);
@@ -148,7 +131,7 @@ export function campaignsRoutes(campaigns: CampaignsService) {
   r.get(
     '/campaigns/:campaignId/rejected.csv',
     handle(async (req, res) => {
-      const { campaignId } = parse(CampaignParamsSchema, req.params, 'params');
+      const campaignId = campaignIdOf(req);
       const csv = await campaigns.rejectedCsv(ctx(res).org, campaignId);
       res.type('text/csv; charset=utf-8').attachment(`campaign-${campaignId}-rejected.csv`).send(csv);
     }),

@@ -7,6 +7,7 @@ import { takeSlots } from './send-slots.repo.ts';
 import { campaignOf, csvOf, customer, poll, sandboxMessages, upload, waitForStatus } from '../../test/campaign-test-kit.ts';
 import { DEFAULT_QUIET_HOURS_POLICY, type QuietHoursPolicy } from './quiet-hours.ts';
 import { DEFAULT_CATALOG } from '../billing/catalog.ts';
+import { loginCodeSend } from '../../test/login-code-send.ts';
 
 // Whole stacks (BFF, sandbox, pg-boss workers) per suite: generous limits for a busy machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -98,17 +99,7 @@ describe.each(DB_KINDS)('dispatch pacing on %s', (kind) => {
 
   it('pacing: a recipient messaged moments ago waits for the pair interval (Meta 131056)', async () => {
     const x = customer();
-    const one = await s.api(owner, '/api/messages', {
-      body: {
-        kind: 'template',
-        numberId,
-        to: x,
-        templateName: 'login_code',
-        language: 'en_US',
-        variables: ['123456'],
-        clientRef: crypto.randomUUID(),
-      },
-    });
+    const one = await s.api(owner, '/api/messages', { body: loginCodeSend(numberId, x) });
     expect(one.status).toBe(201);
     const id = (await upload(s, owner, { numberId }, csvOf([[x, 'X', '1']]))).body.campaign.id;
     await s.api(owner, `/api/campaigns/${id}/launch`, { body: {} });

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
-import { csvOf, customer, handedOver, poll } from '../../test/campaign-test-kit.ts';
+import { csvOf, customer, handedOver, poll, uploadPath } from '../../test/campaign-test-kit.ts';
 import {
   call,
   createChildDatabase,
@@ -57,18 +57,7 @@ async function launchCampaign(bff: Proc, sandboxUrl: string, org: string, size: 
   const token = await ownerToken(sandboxUrl, org);
   const number = (await call(`${bff.url}/api/numbers`, { token })).body.numbers[0];
   const recipients = Array.from({ length: size }, () => customer());
-  const settings = {
-    name: 'Fault test',
-    numberId: number.id,
-    templateName: 'order_shipped',
-    language: 'en_US',
-    phoneColumn: 'phone',
-    variableColumns: ['name', 'order', null],
-    timeZoneColumn: null,
-    defaultCountry: 'PL',
-    fallbacks: ['', '', 'soon'],
-  };
-  const created = await call(`${bff.url}/api/campaigns?settings=${encodeURIComponent(JSON.stringify(settings))}`, {
+  const created = await call(`${bff.url}${uploadPath({ name: 'Fault test', numberId: number.id })}`, {
     token,
     csv: csvOf(recipients.map((p, i) => [p, `N${i}`, `O${i}`])),
   });

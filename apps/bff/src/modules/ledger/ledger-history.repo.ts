@@ -1,7 +1,7 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { ledgerEntries } from '../../db/schema.ts';
-import { beforeKey, microsOf, pageOf } from '../../lib/keyset.ts';
+import { afterCursor, microsOf, newestFirst, pageOf, type Cursor } from '../../lib/keyset.ts';
 
 type Conn = Db | Tx;
 
@@ -23,7 +23,7 @@ export interface LedgerHistoryRow {
 export async function ledgerPage(
   conn: Conn,
   organizationId: string,
-  options: { limit: number; after?: readonly [micros: string, id: string] | undefined },
+  options: { limit: number; after?: Cursor | undefined },
 ): Promise<{ rows: LedgerHistoryRow[]; more: boolean }> {
   const rows = await conn
     .select({
@@ -37,12 +37,9 @@ export async function ledgerPage(
     })
     .from(ledgerEntries)
     .where(
-      and(
-        eq(ledgerEntries.organizationId, organizationId),
-        options.after ? beforeKey(ledgerEntries.createdAt, ledgerEntries.id, options.after[0], options.after[1], 'uuid') : undefined,
-      ),
+      and(eq(ledgerEntries.organizationId, organizationId), afterCursor(ledgerEntries.createdAt, ledgerEntries.id, 'uuid', options.after)),
     )
-    .orderBy(desc(ledgerEntries.createdAt), desc(ledgerEntries.id))
+    .orderBy(...newestFirst(ledgerEntries.createdAt, ledgerEntries.id))
     .limit(options.limit + 1);
   return pageOf(rows, options.limit);
 }

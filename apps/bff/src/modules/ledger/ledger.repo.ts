@@ -155,21 +155,22 @@ export async function rebuildAccounts(conn: Conn, organizationId?: string): Prom
     on conflict (organization_id) do update set remaining = excluded.remaining, reserved = excluded.reserved`);
 }
 
+/** The row an entry is stored as: its key scoped to its organization. */
+const rowOf = (entry: NewEntry) => ({
+  organizationId: entry.organizationId,
+  delta: entry.delta,
+  reason: entry.reason,
+  idempotencyKey: scoped(entry.organizationId, entry.key),
+  reference: entry.reference ?? null,
+  numberId: entry.numberId ?? null,
+});
+
 /** Inserts the entries whose keys are new, in one statement. Returns how many were created. */
 export async function appendMany(conn: Conn, entries: NewEntry[]): Promise<number> {
   if (!entries.length) return 0;
   const inserted = await conn
     .insert(ledgerEntries)
-    .values(
-      entries.map((entry) => ({
-        organizationId: entry.organizationId,
-        delta: entry.delta,
-        reason: entry.reason,
-        idempotencyKey: scoped(entry.organizationId, entry.key),
-        reference: entry.reference ?? null,
-        numberId: entry.numberId ?? null,
-      })),
-    )
+    .values(entries.map(rowOf))
     .onConflictDoNothing({ target: ledgerEntries.idempotencyKey })
     .returning({ id: ledgerEntries.id });
   return inserted.length;
@@ -187,14 +188,7 @@ export async function findByKey(conn: Conn, organizationId: string, key: string)
 export async function appendOnce(conn: Conn, entry: NewEntry): Promise<{ row: LedgerRow; created: boolean }> {
   const inserted = await conn
     .insert(ledgerEntries)
-    .values({
-      organizationId: entry.organizationId,
-      delta: entry.delta,
-      reason: entry.reason,
-      idempotencyKey: scoped(entry.organizationId, entry.key),
-      reference: entry.reference ?? null,
-      numberId: entry.numberId ?? null,
-    })
+    .values(rowOf(entry))
     .onConflictDoNothing({ target: ledgerEntries.idempotencyKey })
     .returning();
   if (inserted[0]) return { row: inserted[0], created: true };

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { AcceptTermsRequestSchema, AccountSchema, LossPreviewSchema } from '@wa/contracts';
-import { handle, parse } from '../../lib/http.ts';
+import { created, parse, respond } from '../../lib/http.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
 import type { LifecycleService } from './lifecycle.service.ts';
 
@@ -9,34 +9,25 @@ export function lifecycleRoutes(lifecycle: LifecycleService) {
   const r = Router();
   r.get(
     '/account',
-    handle(async (_req, res) => {
-      const { identity, org } = ctx(res);
-      res.json(AccountSchema.parse(await lifecycle.account(org, identity)));
-    }),
+    respond(AccountSchema, (_req, res) => lifecycle.account(ctx(res).org, ctx(res).identity)),
   );
   r.post(
     '/terms/acceptance',
     requireManager,
-    handle(async (req, res) => {
-      const body = parse(AcceptTermsRequestSchema, req.body);
-      const { identity, org } = ctx(res);
-      res.status(201).json(AccountSchema.parse(await lifecycle.acceptTerms(identity, org, body)));
-    }),
+    created(AccountSchema, (req, res) => lifecycle.acceptTerms(ctx(res).identity, ctx(res).org, parse(AcceptTermsRequestSchema, req.body))),
   );
   r.get(
     '/account/loss-preview',
     requireManager,
-    handle(async (_req, res) => {
-      res.json(LossPreviewSchema.parse(await lifecycle.lossPreview(ctx(res).org.id)));
-    }),
+    respond(LossPreviewSchema, (_req, res) => lifecycle.lossPreview(ctx(res).org.id)),
   );
   r.post(
     '/account/reactivate',
     requireManager,
-    handle(async (_req, res) => {
+    respond(AccountSchema, async (_req, res) => {
       const { identity, org } = ctx(res);
       await lifecycle.reactivate(identity, org.id);
-      res.json(AccountSchema.parse(await lifecycle.account(org, identity)));
+      return lifecycle.account(org, identity);
     }),
   );
   return r;

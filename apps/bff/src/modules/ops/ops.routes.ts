@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import {
   AuditResponseSchema,
   OpsActionResponseSchema,
@@ -20,10 +20,10 @@ import {
   OpsRefundsResponseSchema,
   OpsStartDateRequestSchema,
 } from '@wa/contracts';
-import { handle, parse } from '../../lib/http.ts';
+import { created, handle, parse, respond } from '../../lib/http.ts';
 import { streamCsv } from '../../lib/keyset.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { actors } from '../audit/audit.ts';
+import { actors, type Actor } from '../audit/audit.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import type { LifecycleService, LossOfAccessResult } from '../lifecycle/lifecycle.service.ts';
 import type { RefundsService } from '../refunds/refunds.service.ts';
@@ -50,7 +50,7 @@ export function opsRoutes(d: OpsDeps) {
   r.use(...operatorAuth(d.credentials, d.failuresPer15Min, d.log));
 
   const reasonOf = (body: unknown) => parse(OpsReasonRequestSchema, body ?? {}).reason ?? null;
-  const respond = async (res: Response, organizationId: string, changed: boolean, loss?: LossOfAccessResult) => {
+  const answerAction = async (res: Response, organizationId: string, changed: boolean, loss?: LossOfAccessResult) => {
     res.json(
       OpsActionResponseSchema.parse({
         business: await d.ops.business(organizationId),
@@ -69,105 +69,94 @@ export function opsRoutes(d: OpsDeps) {
     );
   };
 
+  /**
+   * An operator's action on one business: the request is read first (a bad one changes nothing), the business must
+   * exist, and the answer is the business as it is after the action.
+   */
+  const businessAction = <I extends { organizationId: string }>(
+    input: (req: Request) => I,
+    act: (input: I, actor: Actor) => Promise<{ changed: boolean; loss?: LossOfAccessResult }>,
+  ) =>
+    handle(async (req, res) => {
+      const i = input(req);
+      const actor = actors.operator(operatorOf(res));
+      await d.ops.business(i.organizationId);
+      const { changed, loss } = await act(i, actor);
+      await answerAction(res, i.organizationId, changed, loss);
+    });
+
   r.get(
     '/businesses',
-    handle(async (req, res) => {
-      const q = parse(OpsBusinessesQuerySchema, req.query, 'query');
-      res.json(OpsBusinessesResponseSchema.parse({ businesses: await d.ops.list(q.status) }));
-    }),
+    respond(OpsBusinessesResponseSchema, async (req) => ({
+      businesses: await d.ops.list(parse(OpsBusinessesQuerySchema, req.query, 'query').status),
+    })),
   );
   r.get(
     '/businesses/:organizationId',
-    handle(async (req, res) => {
-      const { organizationId } = parse(OpsBusinessParamsSchema, req.params, 'params');
-      res.json(OpsBusinessSchema.parse(await d.ops.show(organizationId)));
-    }),
+    respond(OpsBusinessSchema, (req) => d.ops.show(parse(OpsBusinessParamsSchema, req.params, 'params').organizationId)),
   );
   for (const action of ['suspend', 'restore', 'terminate'] as const) {
     r.post(
       `/businesses/:organizationId/${action}`,
-      handle(async (req, res) => {
-        const { organizationId } = parse(OpsBusinessParamsSchema, req.params, 'params');
-        const reason = reasonOf(req.body);
-        const actor = actors.operator(operatorOf(res));
-        await d.ops.business(organizationId);
-        if (action === 'terminate') {
-          const loss = await d.lifecycle.loseAccess(organizationId, 'terminated', actor, { reason });
-          return respond(res, organizationId, loss.changed, loss);
-        }
-        const { changed } =
-          action === 'suspend'
-            ? await d.lifecycle.suspend(organizationId, actor, reason)
-            : await d.lifecycle.restore(organizationId, actor, reason);
-        return respond(res, organizationId, changed);
-      }),
+      businessAction(
+        (req) => ({ ...parse(OpsBusinessParamsSchema, req.params, 'params'), reason: reasonOf(req.body) }),
+        async ({ organizationId, reason }, actor) => {
+          if (action === 'terminate') {
+            const loss = await d.lifecycle.loseAccess(organizationId, 'terminated', actor, { reason });
+            return { changed: loss.changed, loss };
+          }
+          return action === 'suspend'
+            ? d.lifecycle.suspend(organizationId, actor, reason)
+            : d.lifecycle.restore(organizationId, actor, reason);
+        },
+      ),
     );
   }
   r.post(
     '/businesses/:organizationId/close',
-    handle(async (req, res) => {
-      const { organizationId } = parse(OpsBusinessParamsSchema, req.params, 'params');
-      const body = parse(OpsCloseRequestSchema, req.body ?? {});
-      await d.ops.business(organizationId);
-      const loss = await d.lifecycle.loseAccess(organizationId, body.cause, actors.operator(operatorOf(res)), {
-        reason: body.reason ?? null,
-      });
-      return respond(res, organizationId, loss.changed, loss);
-    }),
+    businessAction(
+      (req) => ({ ...parse(OpsBusinessParamsSchema, req.params, 'params'), body: parse(OpsCloseRequestSchema, req.body ?? {}) }),
+      async ({ organizationId, body }, actor) => {
+        const loss = await d.lifecycle.loseAccess(organizationId, body.cause, actor, { reason: body.reason ?? null });
+        return { changed: loss.changed, loss };
+      },
+    ),
   );
   r.put(
     '/businesses/:organizationId/started-at',
-    handle(async (req, res) => {
-      const { organizationId } = parse(OpsBusinessParamsSchema, req.params, 'params');
-      const body = parse(OpsStartDateRequestSchema, req.body ?? {});
-      await d.ops.business(organizationId);
-      const { changed } = await d.lifecycle.setStartedAt(
-        organizationId,
-        new Date(body.startedAt),
-        actors.operator(operatorOf(res)),
-        body.reason ?? null,
-      );
-      return respond(res, organizationId, changed);
-    }),
+    businessAction(
+      (req) => ({ ...parse(OpsBusinessParamsSchema, req.params, 'params'), body: parse(OpsStartDateRequestSchema, req.body ?? {}) }),
+      ({ organizationId, body }, actor) => d.lifecycle.setStartedAt(organizationId, new Date(body.startedAt), actor, body.reason ?? null),
+    ),
   );
   for (const action of ['revoke-sending', 'restore-sending'] as const) {
     r.post(
       `/businesses/:organizationId/numbers/:numberId/${action}`,
-      handle(async (req, res) => {
-        const { organizationId, numberId } = parse(OpsNumberParamsSchema, req.params, 'params');
-        const reason = reasonOf(req.body);
-        await d.ops.business(organizationId);
-        const { changed } = await d.lifecycle.setSendingRevoked(
-          organizationId,
-          numberId,
-          action === 'revoke-sending',
-          actors.operator(operatorOf(res)),
-          reason,
-        );
-        return respond(res, organizationId, changed);
-      }),
+      businessAction(
+        (req) => ({ ...parse(OpsNumberParamsSchema, req.params, 'params'), reason: reasonOf(req.body) }),
+        ({ organizationId, numberId, reason }, actor) =>
+          d.lifecycle.setSendingRevoked(organizationId, numberId, action === 'revoke-sending', actor, reason),
+      ),
     );
   }
   r.post(
     '/businesses/:organizationId/credits',
-    handle(async (req, res) => {
+    created(OpsCreditResponseSchema, (req, res) => {
       const { organizationId } = parse(OpsBusinessParamsSchema, req.params, 'params');
-      const body = parse(OpsCreditRequestSchema, req.body ?? {});
-      res.status(201).json(OpsCreditResponseSchema.parse(await d.ops.credit(organizationId, operatorOf(res), body)));
+      return d.ops.credit(organizationId, operatorOf(res), parse(OpsCreditRequestSchema, req.body ?? {}));
     }),
   );
 
   r.get(
     '/refunds',
-    handle(async (req, res) => {
-      const q = parse(OpsRefundsQuerySchema, req.query, 'query');
-      res.json(OpsRefundsResponseSchema.parse({ refunds: await d.refunds.list(q.status) }));
-    }),
+    respond(OpsRefundsResponseSchema, async (req) => ({
+      refunds: await d.refunds.list(parse(OpsRefundsQuerySchema, req.query, 'query').status),
+    })),
   );
   for (const action of ['approve', 'refuse', 'paid'] as const) {
     r.post(
       `/refunds/:refundId/${action}`,
-      handle(async (req, res) => {
+      respond(OpsRefundResponseSchema, async (req, res) => {
         const { refundId } = parse(OpsRefundParamsSchema, req.params, 'params');
         const reason = reasonOf(req.body);
         const actor = actors.operator(operatorOf(res));
@@ -177,23 +166,22 @@ export function opsRoutes(d: OpsDeps) {
             : action === 'refuse'
               ? await d.refunds.refuse(refundId, actor, reason)
               : await d.refunds.markPaid(refundId, actor, reason);
-        res.json(OpsRefundResponseSchema.parse({ refund: out.refund }));
+        return { refund: out.refund };
       }),
     );
   }
 
   r.get(
     '/ledger/verify',
-    handle(async (req, res) => {
-      const q = parse(OpsLedgerVerifyQuerySchema, req.query, 'query');
-      res.json(OpsLedgerVerifyResponseSchema.parse(await d.ops.verifyLedger(q.organizationId)));
-    }),
+    respond(OpsLedgerVerifyResponseSchema, (req) =>
+      d.ops.verifyLedger(parse(OpsLedgerVerifyQuerySchema, req.query, 'query').organizationId),
+    ),
   );
   r.get(
     '/audit',
-    handle(async (req, res) => {
+    respond(AuditResponseSchema, (req) => {
       const q = parse(OpsAuditQuerySchema, req.query, 'query');
-      res.json(AuditResponseSchema.parse(await d.audit.page(q.organizationId, q)));
+      return d.audit.page(q.organizationId, q);
     }),
   );
   r.get(

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { RefundResponseSchema, RefundsResponseSchema, RequestRefundSchema } from '@wa/contracts';
-import { handle, parse } from '../../lib/http.ts';
+import { created, parse, respond } from '../../lib/http.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
 import type { AuthService } from '../auth/auth.service.ts';
@@ -14,14 +14,12 @@ export function refundsRoutes(refunds: RefundsService, sync: BillingSyncService,
   r.get(
     '/refunds',
     requireManager,
-    handle(async (_req, res) => {
-      res.json(RefundsResponseSchema.parse(await refunds.overview(ctx(res).org.id)));
-    }),
+    respond(RefundsResponseSchema, (_req, res) => refunds.overview(ctx(res).org.id)),
   );
   r.post(
     '/refunds',
     requireManager,
-    handle(async (req, res) => {
+    created(RefundResponseSchema, async (req, res) => {
       const { chargeId } = parse(RequestRefundSchema, req.body);
       const { identity, org } = ctx(res);
       const refund = await refunds.request(identity, org.id, chargeId);
@@ -30,7 +28,7 @@ export function refundsRoutes(refunds: RefundsService, sync: BillingSyncService,
       await sync
         .remember(callerOf(req, res, auth), true)
         .catch((err: Error) => log.warn({ err: err.message }, 'could not keep the token for the refund'));
-      res.status(201).json(RefundResponseSchema.parse({ refund }));
+      return { refund };
     }),
   );
   return r;

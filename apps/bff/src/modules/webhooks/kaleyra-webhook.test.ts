@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookUrls } from '../../app.ts';
 import { findOrganization } from '../organizations/organizations.service.ts';
 import { dumpTables, startStack, waitFor, type Stack } from '../../test/stack.ts';
+import { loginCodeSend } from '../../test/login-code-send.ts';
 
 describe('Kaleyra webhooks are authenticated per organization', () => {
   let s: Stack;
@@ -16,17 +17,7 @@ describe('Kaleyra webhooks are authenticated per organization', () => {
     bistroId = s.orgs[1]!.id;
     const owner = await s.token(s.orgs[0]!, 'owner');
     const numberId = (await s.api(owner, '/api/numbers')).body.numbers[0].id;
-    const r = await s.api(owner, '/api/messages', {
-      body: {
-        kind: 'template',
-        numberId,
-        to: '+48601000777',
-        templateName: 'login_code',
-        language: 'en_US',
-        variables: ['1'],
-        clientRef: crypto.randomUUID(),
-      },
-    });
+    const r = await s.api(owner, '/api/messages', { body: loginCodeSend(numberId, '+48601000777', '1') });
     expect(r.status).toBe(201);
     messageId = r.body.message.id;
     providerId = (
@@ -112,17 +103,7 @@ describe('Kaleyra webhooks are authenticated per organization', () => {
     const bistro = s.orgs[1]!;
     const owner = await s.token(bistro, 'owner');
     const numberId = (await s.api(owner, '/api/numbers')).body.numbers[0].id;
-    const r = await s.api(owner, '/api/messages', {
-      body: {
-        kind: 'template',
-        numberId,
-        to: '+393331112222',
-        templateName: 'login_code',
-        language: 'en_US',
-        variables: ['55'],
-        clientRef: crypto.randomUUID(),
-      },
-    });
+    const r = await s.api(owner, '/api/messages', { body: loginCodeSend(numberId, '+393331112222', '55') });
     expect(r.status).toBe(201);
     const org = await findOrganization(s.database.db, bistro.id);
     const urls = webhookUrls(s.config, org!);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../../../sandbox/src/app.ts';
+import { postOk } from '../../test/process-kit.ts';
 import { KaleyraClient } from './kaleyra.client.ts';
-import { ProviderError } from './kaleyra.port.ts';
+import { ProviderError, type SendRequest } from './kaleyra.port.ts';
 
 const ACME = '+48221234567'; // v2 in the sandbox seed
 const BISTRO = '+390212345678'; // v1
@@ -10,15 +11,15 @@ describe('Kaleyra client against the sandbox (real wire formats)', () => {
   let sandbox: Sandbox;
   let url: string;
   let client: KaleyraClient;
-  const control = async (path: string, body: unknown) => {
-    const res = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(await res.text());
-    return res.json();
-  };
+  const control = (path: string, body: unknown) => postOk(`${url}${path}`, body);
+  /** A v2 send of the seeded `login_code` template from Acme's number. */
+  const loginCode = (to: string, o: { ref?: string; code?: string } = {}): SendRequest => ({
+    apiVersion: 'v2',
+    from: ACME,
+    to,
+    ref: o.ref ?? crypto.randomUUID(),
+    message: { kind: 'template', name: 'login_code', language: 'en_US', params: [o.code ?? '1'] },
+  });
   const sent = async (query: string) => (await (await fetch(`${url}/sandbox/kaleyra/messages?${query}`)).json()) as any;
 
   beforeAll(async () => {
@@ -71,64 +72,28 @@ describe('Kaleyra client against the sandbox (real wire formats)', () => {
 
   it('429 is retried with backoff and then succeeds', async () => {
     await control('/sandbox/kaleyra/fail-next', { mode: 'http429', number: ACME, count: 2 });
-    const r = await client.send({
-      apiVersion: 'v2',
-      from: ACME,
-      to: '+34612000001',
-      ref: crypto.randomUUID(),
-      message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['1'] },
-    });
+    const r = await client.send(loginCode('+34612000001'));
     expect(r.providerMessageId).toBeTruthy();
   });
 
   it('gives up after the attempts run out and says the failure is retryable', async () => {
     await control('/sandbox/kaleyra/fail-next', { mode: 'WA500', number: ACME, count: 3 });
-    const err = await client
-      .send({
-        apiVersion: 'v2',
-        from: ACME,
-        to: '+34612000002',
-        ref: crypto.randomUUID(),
-        message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['1'] },
-      })
-      .catch((e: unknown) => e);
+    const err = await client.send(loginCode('+34612000002')).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'WA500', retryable: true });
   });
 
   it('E110 (Kaleyra balance) is not retried', async () => {
     await control('/sandbox/kaleyra/fail-next', { mode: 'E110', number: ACME, count: 1 });
-    const err = await client
-      .send({
-        apiVersion: 'v2',
-        from: ACME,
-        to: '+34612000003',
-        ref: crypto.randomUUID(),
-        message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['1'] },
-      })
-      .catch((e: unknown) => e);
+    const err = await client.send(loginCode('+34612000003')).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E110', retryable: false });
     // The next send goes through: the injection was consumed once, not retried into.
-    await expect(
-      client.send({
-        apiVersion: 'v2',
-        from: ACME,
-        to: '+34612000003',
-        ref: crypto.randomUUID(),
-        message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['1'] },
-      }),
-    ).resolves.toHaveProperty('providerMessageId');
+    await expect(client.send(loginCode('+34612000003'))).resolves.toHaveProperty('providerMessageId');
   });
 
   it('a v2 timeout is retried with the same ref and Kaleyra de-duplicates it', async () => {
     await control('/sandbox/kaleyra/fail-next', { mode: 'timeout', number: ACME, count: 1 });
     const ref = crypto.randomUUID();
-    const r = await client.send({
-      apiVersion: 'v2',
-      from: ACME,
-      to: '+34612000004',
-      ref,
-      message: { kind: 'template', name: 'login_code', language: 'en_US', params: ['9'] },
-    });
+    const r = await client.send(loginCode('+34612000004', { ref, code: '9' }));
     expect(r.providerMessageId).toBeTruthy();
     const list = await sent(`ref=${ref}`);
     expect((list.messages ?? list).length).toBe(1);

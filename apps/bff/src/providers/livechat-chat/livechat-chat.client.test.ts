@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../../../sandbox/src/app.ts';
+import { postOk } from '../../test/process-kit.ts';
 import { LiveChatChatClient } from './livechat-chat.client.ts';
 import { LiveChatApiError } from './livechat-chat.port.ts';
 
@@ -10,15 +11,7 @@ describe('LiveChat chat platform client against the sandbox (real wire formats)'
   let sandbox: Sandbox;
   let url: string;
   let client: LiveChatChatClient;
-  const control = async (path: string, body: unknown) => {
-    const res = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(await res.text());
-    return res.json() as Promise<any>;
-  };
+  const control = (path: string, body: unknown) => postOk(`${url}${path}`, body);
   const authorize = async () => {
     const { code } = await control('/sandbox/oauth/grant', { email: 'olivia@acme.test', response_type: 'code', redirect_uri: REDIRECT });
     return client.exchangeCode({ code, redirectUri: REDIRECT });
