@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
-import { startStack, waitFor, type Stack } from '../../test/stack.ts';
-
-let seq = 0;
-const customer = () => `+4860${String(3_000_000 + ++seq * 7919).padStart(7, '0')}`;
+import { waitFor } from '../../test/stack.ts';
+import { customer } from '../../test/campaign-test-kit.ts';
+import { sendingSuite } from '../../test/messaging-test-kit.ts';
 
 /**
  * A process that stops between recording a send (conversation spent) and Kaleyra's answer leaves the message
@@ -11,39 +10,14 @@ const customer = () => `+4860${String(3_000_000 + ++seq * 7919).padStart(7, '0')
  * opening message gives its conversation back, exactly once.
  */
 describe.each(DB_KINDS)('interrupted sends on %s', (kind) => {
-  let s: Stack;
-  let agent: string;
-  let numberId: string;
-  let orgId: string;
-  const send = (to: string) =>
-    s.api(agent, '/api/messages', {
-      body: {
-        kind: 'template',
-        numberId,
-        to,
-        templateName: 'order_shipped',
-        language: 'en_US',
-        variables: ['Ann', '#1', 'Monday'],
-        clientRef: crypto.randomUUID(),
-      },
-    });
-  const balance = async () => (await s.api(agent, '/api/balance')).body.remaining as number;
+  const t = sendingSuite(kind);
+  const { send, balance, history } = t;
   /** Puts a message back as a process killed mid-send would have left it, `minutes` ago. */
   const interrupt = (id: string, minutes: number) =>
-    s.database.query(
+    t.s.database.query(
       `update messages set status = 'queued', provider_message_id = null, created_at = now() - make_interval(mins => $2) where id = $1`,
       [id, minutes],
     );
-
-  beforeAll(async () => {
-    s = await startStack(kind);
-    agent = await s.token(s.orgs[0]!, 'agent');
-    numberId = (await s.api(agent, '/api/numbers')).body.numbers[0].id;
-    orgId = s.orgs[0]!.id;
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
 
   it('C.2: an interrupted opening send is closed and gives its conversation back once; a recent one is left alone', async () => {
     const [a, b] = [customer(), customer()];
@@ -55,8 +29,8 @@ describe.each(DB_KINDS)('interrupted sends on %s', (kind) => {
     // Let the sandbox's status callbacks finish first, so none lands after the rows are put back.
     for (const to of [a, b]) {
       await waitFor(
-        () => s.api(agent, `/api/messages?to=${encodeURIComponent(to)}`),
-        (r) => r.body.messages[0]?.status === 'read',
+        () => history(to),
+        (list) => list[0]?.status === 'read',
         15_000,
       );
     }
@@ -64,31 +38,28 @@ describe.each(DB_KINDS)('interrupted sends on %s', (kind) => {
     // Still within Kaleyra's timeout plus the grace: its attempt may be running.
     await interrupt(second.body.message.id, 0);
 
-    expect(await s.services.messaging.sweepInterrupted()).toBe(1);
-    expect(await s.services.messaging.sweepInterrupted()).toBe(0);
+    expect(await t.s.services.messaging.sweepInterrupted()).toBe(1);
+    expect(await t.s.services.messaging.sweepInterrupted()).toBe(0);
     expect(await balance()).toBe(start - 1);
-    const [row] = await s.database.query<{ status: string; error_code: string }>('select status, error_code from messages where id = $1', [
-      first.body.message.id,
-    ]);
+    const [row] = await t.s.database.query<{ status: string; error_code: string }>(
+      'select status, error_code from messages where id = $1',
+      [first.body.message.id],
+    );
     expect(row).toEqual({ status: 'failed', error_code: 'interrupted' });
-    const released = await s.database.query<{ delta: number }>(
+    const released = await t.s.database.query<{ delta: number }>(
       `select delta from ledger_entries where organization_id = $1 and reason = 'conversation_released' and reference = $2`,
       [
-        orgId,
+        t.orgId,
         first.body.message.conversationId ??
           (
-            await s.database.query<{ conversation_id: string }>('select conversation_id from messages where id = $1', [
+            await t.s.database.query<{ conversation_id: string }>('select conversation_id from messages where id = $1', [
               first.body.message.id,
             ])
           )[0]!.conversation_id,
       ],
     );
     expect(released).toEqual([{ delta: 1 }]);
-    const history = (await s.api(agent, `/api/messages?to=${encodeURIComponent(a)}`)).body.messages as {
-      status: string;
-      failureReason?: string | null;
-    }[];
-    expect(history[0]!.status).toBe('failed');
+    expect((await history(a))[0]!.status).toBe('failed');
     // The next send to that customer opens a new conversation (the old one was given back).
     const again = await send(a);
     expect(again.body).toMatchObject({ openedConversation: true });

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, getTableColumns, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { conversations, messageEvents, messages } from '../../db/schema.ts';
-import { beforeKey, microsOf, pageOf } from '../../lib/keyset.ts';
+import { afterCursor, microsOf, newestFirst, pageOf, type Cursor } from '../../lib/keyset.ts';
 import type { MessageEventRow, MessageRow } from './messaging.repo.ts';
 
 type Conn = Db | Tx;
@@ -21,7 +21,7 @@ export interface MessageHistoryItem {
 export async function messagesPage(
   conn: Conn,
   organizationId: string,
-  filter: { recipient: string; numberId?: string | undefined; limit: number; after?: readonly [micros: string, id: string] | undefined },
+  filter: { recipient: string; numberId?: string | undefined; limit: number; after?: Cursor | undefined },
 ): Promise<{ rows: MessageHistoryItem[]; more: boolean }> {
   const fetched = await conn
     .select({ ...getTableColumns(messages), micros: microsOf(messages.createdAt) })
@@ -32,10 +32,10 @@ export async function messagesPage(
         eq(messages.recipient, filter.recipient),
         eq(messages.direction, 'outbound'),
         filter.numberId ? eq(messages.numberId, filter.numberId) : undefined,
-        filter.after ? beforeKey(messages.createdAt, messages.id, filter.after[0], filter.after[1], 'uuid') : undefined,
+        afterCursor(messages.createdAt, messages.id, 'uuid', filter.after),
       ),
     )
-    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .orderBy(...newestFirst(messages.createdAt, messages.id))
     .limit(filter.limit + 1);
   const page = pageOf(fetched, filter.limit);
   if (!page.rows.length) return { rows: [], more: false };

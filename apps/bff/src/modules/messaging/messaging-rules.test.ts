@@ -1,51 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
-import { startStack, waitFor, type Stack } from '../../test/stack.ts';
-
-let seq = 0;
-const customer = () => `+4869${String(3_000_000 + ++seq * 7321 + Math.floor(Math.random() * 1000)).padStart(7, '0')}`;
+import { waitFor } from '../../test/stack.ts';
+import { customer } from '../../test/campaign-test-kit.ts';
+import { sendingSuite, sendTemplate } from '../../test/messaging-test-kit.ts';
 
 /** The sidebar's flows against the real BFF and the sandbox: window, categories, opt-outs. */
 describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
-  let s: Stack;
-  let agent: string;
-  let numberId: string;
-  let acmeNumber: string;
-  let bistroAgent: string;
-  let bistroNumberId: string;
-  let bistroNumber: string;
+  const t = sendingSuite(kind);
+  const { balance } = t;
 
-  const template = (to: string, name = 'order_shipped', variables = ['Ann', '#1', 'Monday'], token = agent, from = numberId) =>
-    s.api(token, '/api/messages', {
-      body: { kind: 'template', numberId: from, to, templateName: name, language: 'en_US', variables, clientRef: crypto.randomUUID() },
-    });
-  const text = (to: string, body = 'Your parcel is on its way', token = agent, from = numberId) =>
-    s.api(token, '/api/messages', { body: { kind: 'text', numberId: from, to, text: body, clientRef: crypto.randomUUID() } });
-  const status = async (to: string, token = agent, from = numberId) =>
-    (await s.api(token, `/api/conversations/status?numberId=${from}&to=${encodeURIComponent(to)}`)).body;
+  const template = (to: string, name = 'order_shipped', variables = ['Ann', '#1', 'Monday'], token = t.agent, from = t.numberId) =>
+    sendTemplate(t.s, token, from, to, { templateName: name, variables });
+  const text = (to: string, body = 'Your parcel is on its way', token = t.agent, from = t.numberId) =>
+    t.s.api(token, '/api/messages', { body: { kind: 'text', numberId: from, to, text: body, clientRef: crypto.randomUUID() } });
+  const status = async (to: string, token = t.agent, from = t.numberId) =>
+    (await t.s.api(token, `/api/conversations/status?numberId=${from}&to=${encodeURIComponent(to)}`)).body;
   const quote = async (to: string, category: string) =>
-    (await s.api(agent, `/api/conversations/quote?numberId=${numberId}&to=${encodeURIComponent(to)}&category=${category}`)).body;
-  const balance = async (token = agent) => (await s.api(token, '/api/balance')).body.remaining as number;
+    (await t.s.api(t.agent, `/api/conversations/quote?numberId=${t.numberId}&to=${encodeURIComponent(to)}&category=${category}`)).body;
   /** The customer writes to our number through Kaleyra's incoming webhook (v2 for Acme, v1 for Bistro). */
-  const customerWrites = async (from: string, message: { body?: string; button_text?: string }, to = acmeNumber) => {
-    const r = await s.sandboxControl('/sandbox/kaleyra/incoming', { to, from, ...message });
+  const customerWrites = async (from: string, message: { body?: string; button_text?: string }, to = t.number) => {
+    const r = await t.s.sandboxControl('/sandbox/kaleyra/incoming', { to, from, ...message });
     expect(r.delivered).toBe(true);
   };
-
-  beforeAll(async () => {
-    s = await startStack(kind);
-    agent = await s.token(s.orgs[0]!, 'agent');
-    const n = (await s.api(agent, '/api/numbers')).body.numbers[0];
-    numberId = n.id;
-    acmeNumber = n.number;
-    bistroAgent = await s.token(s.orgs[1]!, 'agent');
-    const b = (await s.api(bistroAgent, '/api/numbers')).body.numbers[0];
-    bistroNumberId = b.id;
-    bistroNumber = b.number;
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
 
   it('free text is refused before the customer writes; their message opens the 24-hour window for it', async () => {
     const to = customer();
@@ -76,7 +52,7 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
     expect(sent.body.openedConversation).toBe(true);
     expect(await balance()).toBe(start - 1);
     // The message reached Kaleyra as free text.
-    const atKaleyra = (await s.sandboxControl(`/sandbox/kaleyra/messages?to=${encodeURIComponent(to)}`)).messages;
+    const atKaleyra = (await t.s.sandboxControl(`/sandbox/kaleyra/messages?to=${encodeURIComponent(to)}`)).messages;
     expect(atKaleyra.map((m: any) => m.type)).toEqual(['text']);
   });
 
@@ -84,7 +60,7 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
     const to = customer();
     await customerWrites(to, { body: 'hello' });
     const setLastMessage = (agoSeconds: number) =>
-      s.database.query(`update customer_windows set last_inbound_at = now() - make_interval(secs => $1) where recipient = $2`, [
+      t.s.database.query(`update customer_windows set last_inbound_at = now() - make_interval(secs => $1) where recipient = $2`, [
         agoSeconds,
         to,
       ]);
@@ -124,12 +100,12 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
     expect(await balance()).toBe(start - 3);
 
     // 24 h later every conversation has ended: the next utility template opens (and pays for) a new one.
-    await s.database.query(`update conversations set expires_at = now() - interval '1 second' where recipient = $1`, [to]);
+    await t.s.database.query(`update conversations set expires_at = now() - interval '1 second' where recipient = $1`, [to]);
     expect(await quote(to, 'utility')).toMatchObject({ opensConversation: true, cost: 1, ridesOn: null });
     expect((await template(to, 'order_shipped')).body.openedConversation).toBe(true);
     expect(await balance()).toBe(start - 4);
     // Free text inside the customer's window with no open conversation opens a service conversation.
-    await s.database.query(`update conversations set expires_at = now() - interval '1 second' where recipient = $1`, [to]);
+    await t.s.database.query(`update conversations set expires_at = now() - interval '1 second' where recipient = $1`, [to]);
     expect((await text(to)).body).toMatchObject({ openedConversation: true, message: { category: 'service' } });
   });
 
@@ -152,7 +128,7 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
     // Even inside the window the customer just opened by writing STOP.
     expect((await text(to)).body.code).toBe('opted_out');
     expect(await balance()).toBe(start);
-    expect((await s.sandboxControl(`/sandbox/kaleyra/messages?to=${encodeURIComponent(to)}`)).messages).toHaveLength(1);
+    expect((await t.s.sandboxControl(`/sandbox/kaleyra/messages?to=${encodeURIComponent(to)}`)).messages).toHaveLength(1);
 
     await customerWrites(to, { body: 'START' });
     await waitFor(
@@ -168,10 +144,10 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
     expect((await status(to)).optOut).toMatchObject({ source: 'button' });
     expect((await template(to)).body.code).toBe('opted_out');
 
-    const italian = `+39333${String(1_000_000 + ++seq).slice(-7)}`;
-    await customerWrites(italian, { body: 'ARRÊT' }, bistroNumber);
-    expect((await status(italian, bistroAgent, bistroNumberId)).optOut).toMatchObject({ source: 'keyword' });
-    const r = await template(italian, 'table_booking', ['Ann', '2', '20:00'], bistroAgent, bistroNumberId);
+    const italian = '+393331000001';
+    await customerWrites(italian, { body: 'ARRÊT' }, t.other.number);
+    expect((await status(italian, t.other.agent, t.other.numberId)).optOut).toMatchObject({ source: 'keyword' });
+    const r = await template(italian, 'table_booking', ['Ann', '2', '20:00'], t.other.agent, t.other.numberId);
     expect(r.status).toBe(409);
     expect(r.body.code).toBe('opted_out');
   });
@@ -183,16 +159,15 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
     await customerWrites(to, { body: 'unsubscribe' });
     expect((await status(to)).optOut).not.toBeNull();
     // Acme's suppression list does not bind Bistro.
-    const bistro = await template(to, 'table_booking', ['Ann', '2', '20:00'], bistroAgent, bistroNumberId);
+    const bistro = await template(to, 'table_booking', ['Ann', '2', '20:00'], t.other.agent, t.other.numberId);
     expect(bistro.status).toBe(201);
   });
 
   it("F.4: START does not undo an owner's suppression", async () => {
-    const owner = await s.token(s.orgs[0]!, 'owner');
     const to = customer();
-    expect((await s.api(owner, '/api/opt-outs', { body: { recipient: to, reason: 'Asked by phone not to be contacted' } })).status).toBe(
-      201,
-    );
+    expect(
+      (await t.s.api(t.owner, '/api/opt-outs', { body: { recipient: to, reason: 'Asked by phone not to be contacted' } })).status,
+    ).toBe(201);
     expect((await template(to)).body.code).toBe('opted_out');
     await customerWrites(to, { body: 'start' });
     expect((await status(to)).optOut).toMatchObject({ source: 'manual', reason: 'Asked by phone not to be contacted' });
@@ -201,39 +176,22 @@ describe.each(DB_KINDS)("WhatsApp's messaging rules on %s", (kind) => {
 });
 
 describe('which categories draw from the package is configuration', () => {
-  let s: Stack;
-  beforeAll(async () => {
-    s = await startStack('pglite', { env: { CHARGED_CATEGORIES: 'marketing,utility,authentication' } });
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const t = sendingSuite('pglite', { env: { CHARGED_CATEGORIES: 'marketing,utility,authentication' } });
 
   it('with service free, a reply in the window opens a service conversation that costs nothing', async () => {
-    const agent = await s.token(s.orgs[0]!, 'agent');
-    const n = (await s.api(agent, '/api/numbers')).body.numbers[0];
     const to = customer();
-    await s.sandboxControl('/sandbox/kaleyra/incoming', { to: n.number, from: to, body: 'hi' });
-    const start = (await s.api(agent, '/api/balance')).body.remaining;
-    const q = (await s.api(agent, `/api/conversations/quote?numberId=${n.id}&to=${encodeURIComponent(to)}&category=service`)).body;
+    await t.s.sandboxControl('/sandbox/kaleyra/incoming', { to: t.number, from: to, body: 'hi' });
+    const start = await t.balance();
+    const q = (await t.s.api(t.agent, `/api/conversations/quote?numberId=${t.numberId}&to=${encodeURIComponent(to)}&category=service`))
+      .body;
     expect(q).toMatchObject({ opensConversation: true, cost: 0 });
-    const r = await s.api(agent, '/api/messages', {
-      body: { kind: 'text', numberId: n.id, to, text: 'hello', clientRef: crypto.randomUUID() },
+    const r = await t.s.api(t.agent, '/api/messages', {
+      body: { kind: 'text', numberId: t.numberId, to, text: 'hello', clientRef: crypto.randomUUID() },
     });
     expect(r.body).toMatchObject({ openedConversation: true, message: { category: 'service', conversationsSpent: 0 } });
-    expect((await s.api(agent, '/api/balance')).body.remaining).toBe(start);
-    const u = await s.api(agent, '/api/messages', {
-      body: {
-        kind: 'template',
-        numberId: n.id,
-        to,
-        templateName: 'order_shipped',
-        language: 'en_US',
-        variables: ['a', 'b', 'c'],
-        clientRef: crypto.randomUUID(),
-      },
-    });
+    expect(await t.balance()).toBe(start);
+    const u = await t.send(to, { variables: ['a', 'b', 'c'] });
     expect(u.body.openedConversation).toBe(true);
-    expect((await s.api(agent, '/api/balance')).body.remaining).toBe(start - 1);
+    expect(await t.balance()).toBe(start - 1);
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { conversations, customerWindows, messageEvents, messages } from '../../db/schema.ts';
 
@@ -116,40 +116,6 @@ export async function liveMessagesOf(conn: Conn, conversationId: string, exceptI
     .from(messages)
     .where(and(eq(messages.conversationId, conversationId), ne(messages.id, exceptId), notInArray(messages.status, ['failed', 'not_sent'])))
     .orderBy(asc(messages.createdAt));
-}
-
-export async function listMessagesFor(
-  conn: Conn,
-  organizationId: string,
-  recipient: string,
-  numberId: string | undefined,
-  limit = 50,
-): Promise<{ message: MessageRow; events: MessageEventRow[] }[]> {
-  const rows = await conn
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.organizationId, organizationId),
-        eq(messages.recipient, recipient),
-        eq(messages.direction, 'outbound'),
-        numberId ? eq(messages.numberId, numberId) : undefined,
-      ),
-    )
-    .orderBy(desc(messages.createdAt))
-    .limit(limit);
-  if (!rows.length) return [];
-  const events = await conn
-    .select()
-    .from(messageEvents)
-    .where(
-      inArray(
-        messageEvents.messageId,
-        rows.map((r) => r.id),
-      ),
-    )
-    .orderBy(asc(messageEvents.at));
-  return rows.map((message) => ({ message, events: events.filter((e) => e.messageId === message.id) }));
 }
 
 export async function findCustomerWindow(conn: Conn, numberId: string, recipient: string) {

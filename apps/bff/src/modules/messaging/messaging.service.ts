@@ -336,20 +336,10 @@ export class MessagingService {
     return applyStatusIn(this.ledger, tx, messageId, status, errorCode, at);
   }
 
+  /** The latest 50 messages to a recipient, newest first, with their events and the conversations they hold. */
   async list(organizationId: string, to: string, numberId: string | undefined): Promise<Message[]> {
-    const rows = await repo.listMessagesFor(this.db, organizationId, to, numberId);
-    const spent = await this.spentByMessage(rows.map((r) => r.message));
-    return rows.map(({ message, events }) => toMessageDto(message, events, spent.get(message.id) ?? 0));
-  }
-
-  private async spentByMessage(list: repo.MessageRow[]): Promise<Map<string, number>> {
-    const result = new Map<string, number>();
-    const conversationIds = [...new Set(list.map((m) => m.conversationId).filter((x): x is string => !!x))];
-    for (const id of conversationIds) {
-      const c = await repo.findConversation(this.db, id);
-      if (c && c.status === 'open' && c.openingMessageId) result.set(c.openingMessageId, c.cost);
-    }
-    return result;
+    const { rows } = await messagesPage(this.db, organizationId, { recipient: to, numberId, limit: 50 });
+    return rows.map((r) => toMessageDto(r.message, r.events, r.spent));
   }
 
   private async response(organizationId: string, message: repo.MessageRow, opened: boolean): Promise<SendMessageResponse> {

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
-import { startStack, type Stack } from '../../test/stack.ts';
-
-let seq = 0;
-const customer = () => `+4860${String(5_000_000 + ++seq * 7919).padStart(7, '0')}`;
+import { customer } from '../../test/campaign-test-kit.ts';
+import { sendingSuite } from '../../test/messaging-test-kit.ts';
 
 /**
  * Forward-only status callbacks that arrive together are applied together: every one is recorded as an event,
@@ -11,51 +9,23 @@ const customer = () => `+4860${String(5_000_000 + ++seq * 7919).padStart(7, '0')
  * message that is not the organization's says so.
  */
 describe.each(DB_KINDS)('status callbacks applied in groups on %s', (kind) => {
-  let s: Stack;
-  let agent: string;
-  let numberId: string;
-  let orgId: string;
-
-  beforeAll(async () => {
-    s = await startStack(kind);
-    // Kaleyra's own callbacks held back: this test sends them.
-    await fetch(`${s.sandboxUrl}/sandbox/kaleyra/config`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ callback_delay_ms: 600_000 }),
-    });
-    agent = await s.token(s.orgs[0]!, 'agent');
-    numberId = (await s.api(agent, '/api/numbers')).body.numbers[0].id;
-    orgId = s.orgs[0]!.id;
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  // Kaleyra's own callbacks held back: this test sends them.
+  const t = sendingSuite(kind, { sandbox: { kaleyraCallbackDelayMs: 600_000 } });
 
   const send = async () => {
-    const r = await s.api(agent, '/api/messages', {
-      body: {
-        kind: 'template',
-        numberId,
-        to: customer(),
-        templateName: 'order_shipped',
-        language: 'en_US',
-        variables: ['Ann', '#1', 'Monday'],
-        clientRef: crypto.randomUUID(),
-      },
-    });
+    const r = await t.send(customer());
     expect(r.status).toBe(201);
     return r.body.message.id as string;
   };
   const statusOf = async (id: string) =>
-    (await s.database.query<{ status: string }>('select status from messages where id = $1', [id]))[0]!.status;
+    (await t.s.database.query<{ status: string }>('select status from messages where id = $1', [id]))[0]!.status;
   const eventsOf = async (id: string) =>
-    (await s.database.query<{ status: string }>('select status from message_events where message_id = $1', [id])).map((e) => e.status);
+    (await t.s.database.query<{ status: string }>('select status from message_events where message_id = $1', [id])).map((e) => e.status);
 
   it('many callbacks at once: all recorded, each message at its highest status, unknown ones refused', async () => {
     const ids = await Promise.all(Array.from({ length: 6 }, send));
     const failed = ids[5]!;
-    await s.services.messaging.applyCallbackStatus(orgId, {
+    await t.s.services.messaging.applyCallbackStatus(t.orgId, {
       ref: failed,
       providerMessageId: null,
       status: 'failed',
@@ -64,7 +34,7 @@ describe.each(DB_KINDS)('status callbacks applied in groups on %s', (kind) => {
     });
     const at = new Date();
     const apply = (ref: string | null, status: 'sent' | 'delivered' | 'read', providerMessageId: string | null = null) =>
-      s.services.messaging.applyCallbackStatus(orgId, { ref, providerMessageId, status, errorCode: null, at });
+      t.s.services.messaging.applyCallbackStatus(t.orgId, { ref, providerMessageId, status, errorCode: null, at });
     const results = await Promise.all([
       // Out of order, in one burst: read arrives before sent.
       ...ids.slice(0, 5).flatMap((id) => [apply(id, 'read'), apply(id, 'sent'), apply(id, 'delivered')]),

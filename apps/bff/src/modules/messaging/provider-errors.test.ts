@@ -1,6 +1,8 @@
 import { describeProviderError, KNOWN_PROVIDER_CODES } from '@wa/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, waitFor, type Stack } from '../../test/stack.ts';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/stack.ts';
+import { customer } from '../../test/campaign-test-kit.ts';
+import { sendingSuite, sendTemplate } from '../../test/messaging-test-kit.ts';
 
 /** What an agent should understand from each failure, in words that say what to do next. */
 const EXPECTED: Record<string, RegExp> = {
@@ -39,52 +41,21 @@ describe('plain-language provider errors', () => {
 });
 
 describe('the sandbox answers any code, and the agent reads its message', () => {
-  let s: Stack;
-  let agent: string;
-  let acme: { id: string; number: string };
-  let bistroAgent: string;
-  let bistro: { id: string; number: string };
-  let seq = 0;
-  const customer = () => `+4866${String(4_000_000 + ++seq * 977).padStart(7, '0')}`;
+  const t = sendingSuite('pglite');
+  const { balance, history } = t;
   const send = (token: string, numberId: string, to: string) =>
-    s.api(token, '/api/messages', {
-      body: {
-        kind: 'template',
-        numberId,
-        to,
-        templateName: 'login_code',
-        language: 'en_US',
-        variables: ['4321'],
-        clientRef: crypto.randomUUID(),
-      },
-    });
-  const history = async (token: string, to: string) =>
-    (await s.api(token, `/api/messages?to=${encodeURIComponent(to)}`)).body.messages as any[];
-
-  beforeAll(async () => {
-    s = await startStack('pglite');
-    agent = await s.token(s.orgs[0]!, 'agent');
-    acme = (await s.api(agent, '/api/numbers')).body.numbers[0];
-    bistroAgent = await s.token(s.orgs[1]!, 'agent');
-    bistro = (await s.api(bistroAgent, '/api/numbers')).body.numbers[0];
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+    sendTemplate(t.s, token, numberId, to, { templateName: 'login_code', variables: ['4321'] });
 
   for (const code of ['E110', 'WAV2101', 'WA401']) {
     it(`${code}: refused at once, nothing spent, the agent reads what to do (v1 and v2)`, async () => {
-      for (const [token, number] of [
-        [agent, acme],
-        [bistroAgent, bistro],
-      ] as const) {
-        const start = (await s.api(token, '/api/balance')).body.remaining;
-        await s.sandboxControl('/sandbox/kaleyra/fail-next', { mode: code, number: number.number });
-        const r = await send(token, number.id, customer());
-        expect(r.status, `${code} on ${number.number}`).toBeGreaterThanOrEqual(500);
+      for (const { agent, numberId, number } of [t, t.other]) {
+        const start = await balance(agent);
+        await t.failNext(code, number);
+        const r = await send(agent, numberId, customer());
+        expect(r.status, `${code} on ${number}`).toBeGreaterThanOrEqual(500);
         expect(r.body).toMatchObject({ code: 'provider_error', providerCode: code, detail: describeProviderError(code).message });
         expect(r.body.detail).toMatch(EXPECTED[code]!);
-        expect((await s.api(token, '/api/balance')).body.remaining).toBe(start);
+        expect(await balance(agent)).toBe(start);
       }
     });
   }
@@ -92,11 +63,11 @@ describe('the sandbox answers any code, and the agent reads its message', () => 
   for (const code of ['131047', '131049', '131026', '131056', '130429', 'not-sent']) {
     it(`${code}: reported later by callback, shown on the message, and the opening conversation is given back`, async () => {
       const to = customer();
-      const start = (await s.api(agent, '/api/balance')).body.remaining;
-      await s.sandboxControl('/sandbox/kaleyra/fail-next', { mode: code, number: acme.number });
-      expect((await send(agent, acme.id, to)).status).toBe(201);
+      const start = await balance();
+      await t.failNext(code);
+      expect((await send(t.agent, t.numberId, to)).status).toBe(201);
       const [m] = await waitFor(
-        () => history(agent, to),
+        () => history(to),
         (list) => list[0]?.status === 'failed' || list[0]?.status === 'not_sent',
       );
       expect(m.errorCode).toBe(code);
@@ -104,7 +75,7 @@ describe('the sandbox answers any code, and the agent reads its message', () => 
       expect(m.errorMessage).toMatch(EXPECTED[code]!);
       expect(m.conversationsSpent).toBe(0);
       await waitFor(
-        async () => (await s.api(agent, '/api/balance')).body.remaining,
+        () => balance(),
         (b) => b === start,
       );
     });
@@ -113,22 +84,22 @@ describe('the sandbox answers any code, and the agent reads its message', () => 
   it('an unknown code from the provider is shown as unknown, with the code', async () => {
     // Slow callbacks, so the message is still on its way when the provider reports the unknown failure.
     const to2 = customer();
-    await s.sandboxControl('/sandbox/kaleyra/config', { callback_delay_ms: 5_000 });
+    await t.s.sandboxControl('/sandbox/kaleyra/config', { callback_delay_ms: 5_000 });
     try {
-      const r2 = await send(agent, acme.id, to2);
-      const [row2] = await s.database.query<{ provider_message_id: string }>('select provider_message_id from messages where id = $1', [
+      const r2 = await send(t.agent, t.numberId, to2);
+      const [row2] = await t.s.database.query<{ provider_message_id: string }>('select provider_message_id from messages where id = $1', [
         r2.body.message.id,
       ]);
-      await s.sandboxControl(`/sandbox/kaleyra/messages/${row2!.provider_message_id}/status`, { status: 'failed', error_code: '987654' });
+      await t.s.sandboxControl(`/sandbox/kaleyra/messages/${row2!.provider_message_id}/status`, { status: 'failed', error_code: '987654' });
       const [m] = await waitFor(
-        () => history(agent, to2),
+        () => history(to2),
         (list) => list[0]?.status === 'failed',
       );
       expect(m.errorCode).toBe('987654');
       expect(m.errorMessage).toMatch(/987654/);
       expect(m.errorMessage).toMatch(/not recognise/);
     } finally {
-      await s.sandboxControl('/sandbox/kaleyra/config', { callback_delay_ms: 30 });
+      await t.s.sandboxControl('/sandbox/kaleyra/config', { callback_delay_ms: 30 });
     }
   });
 });

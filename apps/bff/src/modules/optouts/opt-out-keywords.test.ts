@@ -4,27 +4,17 @@ import { KeywordMatcher, normaliseKeyword } from './opt-out-keywords.ts';
 
 const matcher = new KeywordMatcher();
 
-describe('opt-out keyword matching', () => {
-  it('F.4: STOP, UNSUBSCRIBE and the usual English words opt out, whatever the case', () => {
-    for (const text of [
-      'STOP',
-      'stop',
-      'Stop',
-      'sToP',
-      'UNSUBSCRIBE',
-      'unsubscribe',
-      'Cancel',
-      'end',
-      'QUIT',
-      'stopall',
-      'Stop promotions',
-    ]) {
-      expect(matcher.match(text), text).toBe('opt_out');
-    }
-  });
-
-  it('F.4: spacing, punctuation and emoji around or inside the keyword do not matter', () => {
-    for (const text of [
+/** What the default lists make of each text: one test each, named after the rule it proves. */
+const DEFAULT_CASES: { name: string; expected: 'opt_out' | 'opt_in' | null; texts: (string | null)[] }[] = [
+  {
+    name: 'F.4: STOP, UNSUBSCRIBE and the usual English words opt out, whatever the case',
+    expected: 'opt_out',
+    texts: ['STOP', 'stop', 'Stop', 'sToP', 'UNSUBSCRIBE', 'unsubscribe', 'Cancel', 'end', 'QUIT', 'stopall', 'Stop promotions'],
+  },
+  {
+    name: 'F.4: spacing, punctuation and emoji around or inside the keyword do not matter',
+    expected: 'opt_out',
+    texts: [
       ' stop ',
       '\tSTOP\n',
       'Stop!',
@@ -38,13 +28,12 @@ describe('opt-out keyword matching', () => {
       'un subscribe',
       'Opt-out',
       'opt out',
-    ]) {
-      expect(matcher.match(text), JSON.stringify(text)).toBe('opt_out');
-    }
-  });
-
-  it('F.4: the usual equivalents in other languages opt out, with or without accents', () => {
-    const words = [
+    ],
+  },
+  {
+    name: 'F.4: the usual equivalents in other languages opt out, with or without accents',
+    expected: 'opt_out',
+    texts: [
       'ARRÊT',
       'arret',
       'Arrêt',
@@ -68,17 +57,17 @@ describe('opt-out keyword matching', () => {
       'стоп',
       'Отписаться',
       'توقف',
-    ];
-    for (const text of words) expect(matcher.match(text), text).toBe('opt_out');
-  });
-
-  it('F.4: START and its equivalents opt back in', () => {
-    for (const text of ['START', 'start', ' Start! ', 'unstop', 'Subscribe', 'ALTA', 'zapisz'])
-      expect(matcher.match(text), text).toBe('opt_in');
-  });
-
-  it('an ordinary message that merely contains a keyword is not an opt-out', () => {
-    for (const text of [
+    ],
+  },
+  {
+    name: 'F.4: START and its equivalents opt back in',
+    expected: 'opt_in',
+    texts: ['START', 'start', ' Start! ', 'unstop', 'Subscribe', 'ALTA', 'zapisz'],
+  },
+  {
+    name: 'an ordinary message that merely contains a keyword is not an opt-out',
+    expected: null,
+    texts: [
       "Please don't stop sending me offers",
       'stop by the shop tomorrow?',
       'Where is my order?',
@@ -90,11 +79,17 @@ describe('opt-out keyword matching', () => {
       '   ',
       '!!!',
       'stop '.repeat(20),
-    ]) {
-      expect(matcher.match(text), JSON.stringify(text)).toBeNull();
-    }
-    expect(matcher.match(null)).toBeNull();
-  });
+      null,
+    ],
+  },
+];
+
+describe('opt-out keyword matching', () => {
+  for (const { name, expected, texts } of DEFAULT_CASES) {
+    it(name, () => {
+      for (const text of texts) expect(matcher.match(text), JSON.stringify(text)).toBe(expected);
+    });
+  }
 
   it('the lists are configuration: a custom list replaces the defaults', () => {
     const custom = new KeywordMatcher(['STOPPEN', 'Nie wysyłaj'], ['WEITER']);

@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, getTableColumns, inArray, like, notLike } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, like, notLike } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { numberOptOutSettings, optOuts } from '../../db/schema.ts';
-import { beforeKey, microsOf } from '../../lib/keyset.ts';
+import { afterCursor, microsOf, newestFirst, pageOf } from '../../lib/keyset.ts';
 
 type Conn = Db | Tx;
 import type { OptOutRow, OptOutSource } from '../../db/rows.ts';
@@ -93,20 +93,17 @@ export async function listOptOuts(
     shownNumber,
     options.digits ? like(optOuts.recipient, `%${options.digits.replace(/\D/g, '')}%`) : undefined,
   );
-  const paged = options.after
-    ? and(where, beforeKey(optOuts.createdAt, optOuts.recipient, options.after[0], options.after[1], 'text'))
-    : where;
   const [rows, counted] = await Promise.all([
     conn
       .select({ ...getTableColumns(optOuts), micros: microsOf(optOuts.createdAt) })
       .from(optOuts)
-      .where(paged)
-      .orderBy(desc(optOuts.createdAt), desc(optOuts.recipient))
+      .where(and(where, afterCursor(optOuts.createdAt, optOuts.recipient, 'text', options.after)))
+      .orderBy(...newestFirst(optOuts.createdAt, optOuts.recipient))
       .limit(options.limit + 1)
       .offset(options.after ? 0 : options.offset),
     options.count === false ? Promise.resolve([]) : conn.select({ n: count() }).from(optOuts).where(where),
   ]);
-  return { rows: rows.slice(0, options.limit), total: Number(counted[0]?.n ?? 0), more: rows.length > options.limit };
+  return { ...pageOf(rows, options.limit), total: Number(counted[0]?.n ?? 0) };
 }
 
 export function allOptOuts(conn: Conn, organizationId: string): Promise<OptOutRow[]> {

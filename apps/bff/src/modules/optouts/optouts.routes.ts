@@ -13,8 +13,9 @@ import {
   RemoveOptOutResponseSchema,
   UpdateOptOutInstructionRequestSchema,
 } from '@wa/contracts';
-import { handle, parse } from '../../lib/http.ts';
-import { streamCsv } from '../../lib/keyset.ts';
+import { createdOrExisting } from '../../lib/created-or-existing.ts';
+import { parse, respond } from '../../lib/http.ts';
+import { csvDownload } from '../../lib/keyset.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
 import type { OptOutsService } from './optouts.service.ts';
 
@@ -24,68 +25,56 @@ export function optOutsRoutes(optOuts: OptOutsService) {
   r.get(
     '/opt-outs',
     requireManager,
-    handle(async (req, res) => {
-      const q = parse(OptOutsQuerySchema, req.query, 'query');
-      res.json(OptOutsResponseSchema.parse(await optOuts.list(ctx(res).org.id, q)));
-    }),
+    respond(OptOutsResponseSchema, (req, res) => optOuts.list(ctx(res).org.id, parse(OptOutsQuerySchema, req.query, 'query'))),
   );
   r.post(
     '/opt-outs',
     requireManager,
-    handle(async (req, res) => {
+    createdOrExisting(AddOptOutResponseSchema, (req, res) => {
       const body = parse(AddOptOutRequestSchema, req.body);
       const { org, identity } = ctx(res);
-      const result = await optOuts.add(org.id, identity, body);
-      res.status(result.created ? 201 : 200).json(AddOptOutResponseSchema.parse(result));
+      return optOuts.add(org.id, identity, body);
     }),
   );
   r.get(
     '/opt-outs/export',
     requireManager,
-    handle(async (_req, res) => {
-      res.json(ExportOptOutsResponseSchema.parse(await optOuts.export(ctx(res).org.id)));
-    }),
+    respond(ExportOptOutsResponseSchema, (_req, res) => optOuts.export(ctx(res).org.id)),
   );
   r.get(
     '/opt-outs.csv',
     requireManager,
-    handle(async (_req, res) => {
-      const name = `whatsapp-opt-outs-${new Date().toISOString().slice(0, 10)}.csv`;
-      await streamCsv(res, name, ['phone', 'reason', 'source', 'opted_out_at', 'added_by'], optOuts.csvRows(ctx(res).org.id));
-    }),
+    csvDownload('opt-outs', ['phone', 'reason', 'source', 'opted_out_at', 'added_by'], (_req, res) => optOuts.csvRows(ctx(res).org.id)),
   );
   r.post(
     '/opt-outs/import',
     requireManager,
-    handle(async (req, res) => {
-      const body = parse(ImportOptOutsRequestSchema, req.body);
-      const { org, identity } = ctx(res);
-      res.json(ImportOptOutsResponseSchema.parse(await optOuts.import(org.id, identity, body)));
-    }),
+    respond(ImportOptOutsResponseSchema, (req, res) =>
+      optOuts.import(ctx(res).org.id, ctx(res).identity, parse(ImportOptOutsRequestSchema, req.body)),
+    ),
   );
   r.delete(
     '/opt-outs/:recipient',
     requireManager,
-    handle(async (req, res) => {
+    respond(RemoveOptOutResponseSchema, async (req, res) => {
       const { recipient } = parse(OptOutParamsSchema, req.params, 'params');
-      res.json(RemoveOptOutResponseSchema.parse({ removed: await optOuts.remove(ctx(res).org.id, recipient) }));
+      return { removed: await optOuts.remove(ctx(res).org.id, recipient) };
     }),
   );
   r.get(
     '/numbers/:numberId/opt-out-instruction',
-    handle(async (req, res) => {
-      const { numberId } = parse(OptOutInstructionParamsSchema, req.params, 'params');
-      res.json(OptOutInstructionSchema.parse(await optOuts.instruction(ctx(res).org.id, numberId)));
-    }),
+    respond(OptOutInstructionSchema, (req, res) =>
+      optOuts.instruction(ctx(res).org.id, parse(OptOutInstructionParamsSchema, req.params, 'params').numberId),
+    ),
   );
   r.put(
     '/numbers/:numberId/opt-out-instruction',
     requireManager,
-    handle(async (req, res) => {
+    respond(OptOutInstructionSchema, (req, res) => {
       const { numberId } = parse(OptOutInstructionParamsSchema, req.params, 'params');
       const body = parse(UpdateOptOutInstructionRequestSchema, req.body);
       const { org, identity } = ctx(res);
-      res.json(OptOutInstructionSchema.parse(await optOuts.updateInstruction(org.id, identity, numberId, body)));
+      return optOuts.updateInstruction(org.id, identity, numberId, body);
     }),
   );
   return r;

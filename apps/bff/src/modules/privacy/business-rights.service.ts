@@ -191,12 +191,7 @@ export class BusinessRightsService {
   /** Withdraws a request that has not run yet. */
   async withdrawDeletion(organizationId: string, actor: Actor): Promise<DataDeletion> {
     await this.db.transaction(async (tx) => {
-      await lockLedgerIn(tx, organizationId);
-      const [row] = await tx
-        .select()
-        .from(businessDataDeletions)
-        .where(eq(businessDataDeletions.organizationId, organizationId))
-        .for('update');
+      const row = await this.lockDeletion(tx, organizationId);
       if (!row || row.status !== 'requested') throw errors.conflict('There is no pending request to delete your data.');
       await tx.delete(businessDataDeletions).where(eq(businessDataDeletions.organizationId, organizationId));
       await audit.record(tx, {
@@ -261,12 +256,7 @@ export class BusinessRightsService {
    */
   async deleteNow(organizationId: string): Promise<boolean> {
     const counts = await this.db.transaction(async (tx) => {
-      await lockLedgerIn(tx, organizationId);
-      const [row] = await tx
-        .select()
-        .from(businessDataDeletions)
-        .where(eq(businessDataDeletions.organizationId, organizationId))
-        .for('update');
+      const row = await this.lockDeletion(tx, organizationId);
       if (!row || row.status !== 'requested' || !(await this.lostAccess(tx, organizationId))) return null;
       const deleted: Record<string, number> = {};
       for (const t of DELETED_TABLES) {
@@ -307,6 +297,17 @@ export class BusinessRightsService {
         .where(eq(businessDataDeletions.organizationId, organizationId));
       if (row?.status === 'done') await this.dropCredentialsIfSettled(tx, organizationId);
     });
+  }
+
+  /** The organization's deletion request, locked after its ledger (the order every writer of the business takes). */
+  private async lockDeletion(tx: Tx, organizationId: string) {
+    await lockLedgerIn(tx, organizationId);
+    const [row] = await tx
+      .select()
+      .from(businessDataDeletions)
+      .where(eq(businessDataDeletions.organizationId, organizationId))
+      .for('update');
+    return row;
   }
 
   private async dropCredentialsIfSettled(tx: Tx, organizationId: string): Promise<boolean> {

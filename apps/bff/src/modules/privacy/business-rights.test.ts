@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/test-db.ts';
-import { startStack, waitFor, type Stack } from '../../test/stack.ts';
+import { waitFor, type Stack } from '../../test/stack.ts';
 import { OPS_TEST_ENV, auditOf, ops, routeAppWebhooks, sendOne } from '../../test/ops-test-kit.ts';
 import { DELETED_TABLES, KEPT_TABLES } from './business-rights.service.ts';
 import { fillOrg } from '../../test/privacy-test-kit.ts';
+import { sendingSuite } from '../../test/messaging-test-kit.ts';
 
 /** Rows of every organization-scoped (or linked) table for one organization, keyed by table. */
 async function rowsOf(s: Stack, orgId: string): Promise<Record<string, unknown[]>> {
@@ -15,37 +16,24 @@ async function rowsOf(s: Stack, orgId: string): Promise<Record<string, unknown[]
 }
 
 describe.each(DB_KINDS)("the business's own rights on %s", (kind) => {
-  let s: Stack;
-  let owner: string;
-  let agent: string;
-  let otherOwner: string;
-
-  beforeAll(async () => {
-    s = await startStack(kind, { env: OPS_TEST_ENV });
-    await routeAppWebhooks(s);
-    owner = await s.token(s.orgs[0]!, 'owner');
-    agent = await s.token(s.orgs[0]!, 'agent');
-    otherOwner = await s.token(s.orgs[1]!, 'owner');
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const t = sendingSuite(kind, { env: OPS_TEST_ENV });
+  beforeAll(() => routeAppWebhooks(t.s));
 
   it('L.11a: the business sees its contact data (prefilled from LiveChat until saved) and an owner corrects it; agents only read', async () => {
-    const first = await s.api(owner, '/api/account/contact');
+    const first = await t.s.api(t.owner, '/api/account/contact');
     expect(first.status).toBe(200);
     expect(first.body.contact).toBeNull();
-    expect(first.body.suggested.email).toBe(s.orgs[0]!.accounts.find((a) => a.role === 'owner')!.email);
+    expect(first.body.suggested.email).toBe(t.s.orgs[0]!.accounts.find((a) => a.role === 'owner')!.email);
 
     // Bad input names every failing field, and nothing is written.
-    const bad = await s.api(owner, '/api/account/contact', {
+    const bad = await t.s.api(t.owner, '/api/account/contact', {
       method: 'PUT',
       body: { companyName: ' ', contactName: 'Ann', email: 'not-an-email', phone: '12', address: null, taxId: null },
     });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['companyName', 'email', 'phone']);
-    expect((await s.database.query('select * from business_contacts')).length).toBe(0);
+    expect((await t.s.database.query('select * from business_contacts')).length).toBe(0);
 
     const contact = {
       companyName: 'Acme Sp. z o.o.',
@@ -55,63 +43,62 @@ describe.each(DB_KINDS)("the business's own rights on %s", (kind) => {
       address: 'ul. Prosta 1, Warszawa',
       taxId: 'PL5261040828',
     };
-    const saved = await s.api(owner, '/api/account/contact', { method: 'PUT', body: contact });
+    const saved = await t.s.api(t.owner, '/api/account/contact', { method: 'PUT', body: contact });
     expect(saved.status).toBe(200);
     expect(saved.body.contact).toEqual(contact);
     // Corrected: one field changes, empty optional fields become null.
-    const fixed = await s.api(owner, '/api/account/contact', {
+    const fixed = await t.s.api(t.owner, '/api/account/contact', {
       method: 'PUT',
       body: { ...contact, email: 'accounts@acme.example', address: '' },
     });
     expect(fixed.body.contact).toEqual({ ...contact, email: 'accounts@acme.example', address: null });
-    expect((await s.api(agent, '/api/account/contact')).body.contact.email).toBe('accounts@acme.example');
-    expect((await s.api(agent, '/api/account/contact', { method: 'PUT', body: contact })).status).toBe(403);
+    expect((await t.s.api(t.agent, '/api/account/contact')).body.contact.email).toBe('accounts@acme.example');
+    expect((await t.s.api(t.agent, '/api/account/contact', { method: 'PUT', body: contact })).status).toBe(403);
     // Another business sees nothing of it.
-    expect((await s.api(otherOwner, '/api/account/contact')).body.contact).toBeNull();
+    expect((await t.s.api(t.other.owner, '/api/account/contact')).body.contact).toBeNull();
     // The audit log names the fields that changed, never their values.
-    const events = (await auditOf(s, s.orgs[0]!.id)).filter((e) => e.action === 'business.contact_updated');
+    const events = (await auditOf(t.s, t.s.orgs[0]!.id)).filter((e) => e.action === 'business.contact_updated');
     expect(events.map((e) => e.metadata.fields)).toEqual([Object.keys(contact), ['email', 'address']]);
     expect(JSON.stringify(events)).not.toContain('acme.example');
   });
 
   it('L.11b: every table that holds an organization’s rows is either deleted on request or kept for a stated reason', async () => {
-    const deleted = new Set(DELETED_TABLES.map((t) => t.table));
-    for (const t of await s.services.privacy.exports.tables()) {
-      expect(deleted.has(t.table) || t.table in KEPT_TABLES, `${t.table} is neither deleted nor kept`).toBe(true);
+    const deleted = new Set(DELETED_TABLES.map((d) => d.table));
+    for (const { table } of await t.s.services.privacy.exports.tables()) {
+      expect(deleted.has(table) || table in KEPT_TABLES, `${table} is neither deleted nor kept`).toBe(true);
     }
   });
 
   it('L.11b: asked before uninstalling, the business’s data is deleted when it uninstalls, except the ledger and bills; other businesses are untouched', async () => {
-    const [acme, bistro] = [s.orgs[0]!, s.orgs[1]!];
-    const numberId = (await s.api(agent, '/api/numbers')).body.numbers[0].id;
-    expect((await sendOne(s, agent, numberId)).status).toBe(201);
-    await fillOrg(s.database, acme.id, '1001', '+48601770001');
-    await fillOrg(s.database, bistro.id, '2002', '+48601770002');
-    const bistroBefore = await rowsOf(s, bistro.id);
+    const [acme, bistro] = [t.s.orgs[0]!, t.s.orgs[1]!];
+    expect((await sendOne(t.s, t.agent, t.numberId)).status).toBe(201);
+    await fillOrg(t.s.database, acme.id, '1001', '+48601770001');
+    await fillOrg(t.s.database, bistro.id, '2002', '+48601770002');
+    const bistroBefore = await rowsOf(t.s, bistro.id);
 
-    expect((await s.api(agent, '/api/account/data-deletion', { method: 'POST' })).status).toBe(403);
-    const asked = await s.api(owner, '/api/account/data-deletion', { method: 'POST' });
+    expect((await t.s.api(t.agent, '/api/account/data-deletion', { method: 'POST' })).status).toBe(403);
+    const asked = await t.s.api(t.owner, '/api/account/data-deletion', { method: 'POST' });
     expect(asked.status).toBe(200);
     expect(asked.body).toMatchObject({ status: 'requested', doneAt: null });
     expect(asked.body.kept.map((k: { data: string }) => k.data).join(' ')).toMatch(/ledger/i);
     // Still installed: nothing is deleted yet.
-    expect((await s.database.query('select 1 from messages where organization_id = $1', [acme.id])).length).toBeGreaterThan(0);
+    expect((await t.s.database.query('select 1 from messages where organization_id = $1', [acme.id])).length).toBeGreaterThan(0);
 
     const secretBefore = (
-      await s.database.query<{ webhook_secret: string }>('select webhook_secret from organizations where id = $1', [acme.id])
+      await t.s.database.query<{ webhook_secret: string }>('select webhook_secret from organizations where id = $1', [acme.id])
     )[0]!.webhook_secret;
-    await s.sandboxControl('/sandbox/apps/uninstall', { organization: acme.id });
+    await t.s.sandboxControl('/sandbox/apps/uninstall', { organization: acme.id });
     const done = await waitFor(
-      () => s.api(owner, '/api/account/data-deletion'),
+      () => t.s.api(t.owner, '/api/account/data-deletion'),
       (r) => r.body.status === 'done',
       20_000,
     );
     expect(done.body.deleted.messages).toBeGreaterThanOrEqual(2);
 
-    const after = await rowsOf(s, acme.id);
-    for (const t of DELETED_TABLES) {
-      if (t.table === 'audit_events') continue;
-      expect(after[t.table], t.table).toHaveLength(0);
+    const after = await rowsOf(t.s, acme.id);
+    for (const { table } of DELETED_TABLES) {
+      if (table === 'audit_events') continue;
+      expect(after[table], table).toHaveLength(0);
     }
     // Kept: the ledger (with the uninstall's forfeit), the bills, refunds; money and lifecycle audit events only.
     expect(after.ledger_entries!.length).toBeGreaterThan(0);
@@ -121,7 +108,7 @@ describe.each(DB_KINDS)("the business's own rights on %s", (kind) => {
     expect(actions).toEqual(expect.arrayContaining(['account.uninstalled', 'business.data_deleted']));
     expect(actions.filter((a) => !/^(conversations|refund|plan|account|business)\./.test(a))).toEqual([]);
     expect(
-      (await s.database.query<{ webhook_secret: string }>('select webhook_secret from organizations where id = $1', [acme.id]))[0]!
+      (await t.s.database.query<{ webhook_secret: string }>('select webhook_secret from organizations where id = $1', [acme.id]))[0]!
         .webhook_secret,
     ).not.toBe(secretBefore);
     // No phone number of its customers is left anywhere in what is kept.
@@ -131,43 +118,43 @@ describe.each(DB_KINDS)("the business's own rights on %s", (kind) => {
     // is kept until they are settled: once a real owner token is kept, the retry settles them.
     expect(after.billing_credentials).toHaveLength(1);
     const ownerId = acme.accounts.find((a) => a.role === 'owner')!.account_id;
-    await s.services.billingSync.remember(
-      { organizationId: acme.id, accountId: ownerId, token: owner, tokenExpiresAt: Date.now() + 3_600_000 },
+    await t.s.services.billingSync.remember(
+      { organizationId: acme.id, accountId: ownerId, token: t.owner, tokenExpiresAt: Date.now() + 3_600_000 },
       true,
     );
-    const settled = await s.services.planCancellations.settle(acme.id);
-    const owed = await s.database.query('select charge_id, status, last_error from plan_cancellations where organization_id = $1', [
+    const settled = await t.s.services.planCancellations.settle(acme.id);
+    const owed = await t.s.database.query('select charge_id, status, last_error from plan_cancellations where organization_id = $1', [
       acme.id,
     ]);
     expect(settled, JSON.stringify(owed)).toMatchObject({ pending: 0 });
-    expect(await s.database.query('select 1 from billing_credentials where organization_id = $1', [acme.id])).toHaveLength(0);
+    expect(await t.s.database.query('select 1 from billing_credentials where organization_id = $1', [acme.id])).toHaveLength(0);
 
     // Nothing of the other business moved.
-    expect(await rowsOf(s, bistro.id)).toEqual(bistroBefore);
+    expect(await rowsOf(t.s, bistro.id)).toEqual(bistroBefore);
     // Asking again changes nothing.
-    const again = await s.api(owner, '/api/account/data-deletion', { method: 'POST' });
+    const again = await t.s.api(t.owner, '/api/account/data-deletion', { method: 'POST' });
     expect(again.body).toMatchObject({ status: 'done', doneAt: done.body.doneAt });
   });
 
   it('L.11b: a request can be withdrawn while installed; an operator deletes only an uninstalled or terminated business’s data', async () => {
-    const bistro = s.orgs[1]!;
-    const asked = await s.api(otherOwner, '/api/account/data-deletion', { method: 'POST' });
+    const bistro = t.s.orgs[1]!;
+    const asked = await t.s.api(t.other.owner, '/api/account/data-deletion', { method: 'POST' });
     expect(asked.body.status).toBe('requested');
-    const withdrawn = await s.api(otherOwner, '/api/account/data-deletion', { method: 'DELETE' });
+    const withdrawn = await t.s.api(t.other.owner, '/api/account/data-deletion', { method: 'DELETE' });
     expect(withdrawn.body.status).toBe('none');
-    expect((await s.api(otherOwner, '/api/account/data-deletion', { method: 'DELETE' })).status).toBe(409);
+    expect((await t.s.api(t.other.owner, '/api/account/data-deletion', { method: 'DELETE' })).status).toBe(409);
 
-    const refused = await ops(s, `/businesses/${bistro.id}/data-deletion`, { method: 'POST' });
+    const refused = await ops(t.s, `/businesses/${bistro.id}/data-deletion`, { method: 'POST' });
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toMatch(/installed/);
-    expect((await ops(s, `/businesses/${bistro.id}/data-deletion`, { method: 'POST', authorization: null })).status).toBe(401);
-    expect((await ops(s, `/businesses/nope/data-deletion`, { method: 'POST' })).status).toBe(404);
+    expect((await ops(t.s, `/businesses/${bistro.id}/data-deletion`, { method: 'POST', authorization: null })).status).toBe(401);
+    expect((await ops(t.s, `/businesses/nope/data-deletion`, { method: 'POST' })).status).toBe(404);
 
-    expect((await ops(s, `/businesses/${bistro.id}/terminate`, { method: 'POST', body: { reason: 'asked to leave' } })).status).toBe(200);
-    const byOperator = await ops(s, `/businesses/${bistro.id}/data-deletion`, { method: 'POST' });
+    expect((await ops(t.s, `/businesses/${bistro.id}/terminate`, { method: 'POST', body: { reason: 'asked to leave' } })).status).toBe(200);
+    const byOperator = await ops(t.s, `/businesses/${bistro.id}/data-deletion`, { method: 'POST' });
     expect(byOperator.status).toBe(200);
     expect(byOperator.body.status).toBe('done');
     expect(byOperator.body.requestedBy).toMatch(/^operator:/);
-    expect(await s.database.query('select 1 from numbers where organization_id = $1', [bistro.id])).toHaveLength(0);
+    expect(await t.s.database.query('select 1 from numbers where organization_id = $1', [bistro.id])).toHaveLength(0);
   });
 });

@@ -1,4 +1,5 @@
-import express, { Router, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import {
   BusinessContactResponseSchema,
   BusinessContactSchema,
@@ -12,7 +13,7 @@ import {
   RecipientReasonRequestSchema,
 } from '@wa/contracts';
 import { errors } from '../../lib/errors.ts';
-import { handle, parse } from '../../lib/http.ts';
+import { handle, parse, respond } from '../../lib/http.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { actors, type Actor } from '../audit/audit.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
@@ -24,47 +25,39 @@ function recipientRoutes(r: Router, base: string, p: PrivacyServices, who: (res:
   const rights = p.recipients;
   r.get(
     base,
-    handle(async (req, res) => {
+    respond(RecipientDataSchema, async (req, res) => {
       const { phone } = parse(RecipientQuerySchema, req.query, 'query');
-      const { orgId } = await who(res);
-      res.json(RecipientDataSchema.parse(await rights.lookup(orgId, phone)));
+      return rights.lookup((await who(res)).orgId, phone);
     }),
   );
   r.post(
     `${base}/erase`,
-    handle(async (req, res) => {
+    respond(RecipientEraseResponseSchema, async (req, res) => {
       const { phone } = parse(RecipientPhoneRequestSchema, req.body ?? {});
       const { orgId, actor } = await who(res);
       const erased = await rights.erase(orgId, phone, actor);
-      res.json(RecipientEraseResponseSchema.parse({ erased, data: await rights.lookup(orgId, phone) }));
+      return { erased, data: await rights.lookup(orgId, phone) };
     }),
   );
-  r.post(
-    `${base}/restrict`,
-    handle(async (req, res) => {
-      const { phone, reason } = parse(RecipientReasonRequestSchema, req.body ?? {});
-      const { orgId, actor } = await who(res);
-      await rights.restrict(orgId, phone, reason, actor);
-      res.json(RecipientDataSchema.parse(await rights.lookup(orgId, phone)));
-    }),
-  );
-  r.post(
-    `${base}/unrestrict`,
-    handle(async (req, res) => {
-      const { phone } = parse(RecipientPhoneRequestSchema, req.body ?? {});
-      const { orgId, actor } = await who(res);
-      await rights.unrestrict(orgId, phone, actor);
-      res.json(RecipientDataSchema.parse(await rights.lookup(orgId, phone)));
-    }),
-  );
-  r.post(
-    `${base}/withdraw-consent`,
-    handle(async (req, res) => {
-      const { phone, reason } = parse(RecipientOptionalReasonRequestSchema, req.body ?? {});
-      const { orgId, actor } = await who(res);
-      await rights.withdrawConsent(orgId, phone, reason || null, actor);
-      res.json(RecipientDataSchema.parse(await rights.lookup(orgId, phone)));
-    }),
+  // A change of what may be done with the number answers with what is then held about it.
+  const change = <S extends z.ZodType<{ phone: string }>>(
+    path: string,
+    schema: S,
+    act: (orgId: string, body: z.output<S>, actor: Actor) => Promise<unknown>,
+  ) =>
+    r.post(
+      `${base}/${path}`,
+      respond(RecipientDataSchema, async (req, res) => {
+        const body = parse(schema, req.body ?? {});
+        const { orgId, actor } = await who(res);
+        await act(orgId, body, actor);
+        return rights.lookup(orgId, body.phone);
+      }),
+    );
+  change('restrict', RecipientReasonRequestSchema, (orgId, { phone, reason }, actor) => rights.restrict(orgId, phone, reason, actor));
+  change('unrestrict', RecipientPhoneRequestSchema, (orgId, { phone }, actor) => rights.unrestrict(orgId, phone, actor));
+  change('withdraw-consent', RecipientOptionalReasonRequestSchema, (orgId, { phone, reason }, actor) =>
+    rights.withdrawConsent(orgId, phone, reason || null, actor),
   );
 }
 
@@ -84,30 +77,21 @@ export function privacyRoutes(p: PrivacyServices) {
   // L.11a–b: the business's own contact data and the deletion of its data after uninstalling.
   r.get(
     '/account/contact',
-    handle(async (_req, res) => {
-      const c = ctx(res);
-      res.json(BusinessContactResponseSchema.parse(await p.business.contact(c.org.id, c.identity)));
-    }),
+    respond(BusinessContactResponseSchema, (_req, res) => p.business.contact(ctx(res).org.id, ctx(res).identity)),
   );
   r.put(
     '/account/contact',
     requireManager,
-    handle(async (req, res) => {
+    respond(BusinessContactResponseSchema, (req, res) => {
       const body = parse(BusinessContactSchema, req.body ?? {});
       const c = ctx(res);
-      res.json(
-        BusinessContactResponseSchema.parse(
-          await p.business.updateContact(c.org.id, body, actors.account(c.identity.accountId), c.identity),
-        ),
-      );
+      return p.business.updateContact(c.org.id, body, actors.account(c.identity.accountId), c.identity);
     }),
   );
   r.get(
     '/account/data-deletion',
     requireManager,
-    handle(async (_req, res) => {
-      res.json(DataDeletionSchema.parse(await p.business.deletion(ctx(res).org.id)));
-    }),
+    respond(DataDeletionSchema, (_req, res) => p.business.deletion(ctx(res).org.id)),
   );
   // POST asks for the deletion, DELETE withdraws a request that has not run yet.
   for (const [method, act] of [
@@ -117,10 +101,7 @@ export function privacyRoutes(p: PrivacyServices) {
     r[method](
       '/account/data-deletion',
       requireManager,
-      handle(async (_req, res) => {
-        const c = ctx(res);
-        res.json(DataDeletionSchema.parse(await act(c.org.id, actors.account(c.identity.accountId))));
-      }),
+      respond(DataDeletionSchema, (_req, res) => act(ctx(res).org.id, actors.account(ctx(res).identity.accountId))),
     );
   }
   r.use('/privacy/recipients', requireManager);
@@ -137,32 +118,20 @@ export function privacyOpsRoutes(
   d: { credentials: readonly OperatorCredential[]; failuresPer15Min: number; log: Logger },
 ) {
   const r = Router();
-  r.use(
-    '/businesses/:organizationId/recipients',
-    express.json({ limit: '16kb' }),
-    ...operatorAuth(d.credentials, d.failuresPer15Min, d.log),
-  );
-  r.use(
-    '/businesses/:organizationId/data-deletion',
-    express.json({ limit: '16kb' }),
-    ...operatorAuth(d.credentials, d.failuresPer15Min, d.log),
-  );
+  for (const path of ['/businesses/:organizationId/recipients', '/businesses/:organizationId/data-deletion']) {
+    r.use(path, express.json({ limit: '16kb' }), ...operatorAuth(d.credentials, d.failuresPer15Min, d.log));
+  }
+  const business = (req: Request) => parse(OpsRecipientParamsSchema, req.params, 'params').organizationId;
   r.get(
     '/businesses/:organizationId/data-deletion',
-    handle(async (req, res) => {
-      const { organizationId } = parse(OpsRecipientParamsSchema, req.params, 'params');
-      res.json(DataDeletionSchema.parse(await p.business.deletion(organizationId)));
-    }),
+    respond(DataDeletionSchema, (req) => p.business.deletion(business(req))),
   );
   r.post(
     '/businesses/:organizationId/data-deletion',
-    handle(async (req, res) => {
-      const { organizationId } = parse(OpsRecipientParamsSchema, req.params, 'params');
-      res.json(DataDeletionSchema.parse(await p.business.deleteOnRequestOfLostBusiness(organizationId, actors.operator(operatorOf(res)))));
-    }),
+    respond(DataDeletionSchema, (req, res) => p.business.deleteOnRequestOfLostBusiness(business(req), actors.operator(operatorOf(res)))),
   );
   recipientRoutes(r, '/businesses/:organizationId/recipients', p, async (res) => {
-    const { organizationId } = parse(OpsRecipientParamsSchema, res.req.params, 'params');
+    const organizationId = business(res.req);
     if (!(await p.recipients.businessExists(organizationId))) throw errors.notFound('The business');
     return { orgId: organizationId, actor: actors.operator(operatorOf(res)) };
   });

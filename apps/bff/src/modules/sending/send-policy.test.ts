@@ -4,7 +4,7 @@ import { DB_KINDS } from '../../test/test-db.ts';
 import { startStack, waitFor, type Stack } from '../../test/stack.ts';
 import { csvOf, customer, retryWithFile, upload } from '../../test/campaign-test-kit.ts';
 import { PATH_TRAITS, SEND_PATHS, SEND_REFUSAL_CODES, type SendPath } from './send-policy.ts';
-import { agentReplies, chatsOf, connectRelay, outboundRow, type RelayFixture } from '../relay/relay-test-kit.ts';
+import { agentReplies, chatsOf, connectRelay, outboundRow, type RelayFixture } from '../../test/relay-test-kit.ts';
 
 // Every rule × every send path, on a real stack: uploads, launches and dispatch lanes take a while on a busy machine.
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 180_000 });
@@ -56,6 +56,14 @@ describe.each(DB_KINDS)('one send policy for every send path (%s)', (kind) => {
   // Values for every variable the file has no column for (a template's header and buttons may carry some).
   const RETRY_FALLBACKS = ['', '', ...Array.from({ length: 18 }, () => 'soon')];
   const problemCode = (r: { status: number; body: any }) => (r.status < 300 ? null : String(r.body?.code));
+  /** Breaks a rule by an opt-out from `source`, held under the number as `stored` keeps it. */
+  const optedOut =
+    (source: 'manual' | 'keyword', stored: (to: string) => string): Rule['breakFor'] =>
+    async (to) => {
+      const recipient = stored(to);
+      await sql(`insert into opt_outs (organization_id, recipient, source) values ($1, $2, '${source}')`, [orgId, recipient]);
+      return async () => void (await sql('delete from opt_outs where organization_id = $1 and recipient = $2', [orgId, recipient]));
+    };
 
   // WhatsApp chats in LiveChat: connected once, on first use, so the customer's first message opens their chat.
   let relay: RelayFixture | null = null;
@@ -202,20 +210,13 @@ describe.each(DB_KINDS)('one send policy for every send path (%s)', (kind) => {
       name: 'F.4: the customer opted out',
       code: 'opted_out',
       applies: everywhere,
-      breakFor: async (to) => {
-        await sql(`insert into opt_outs (organization_id, recipient, source) values ($1, $2, 'manual')`, [orgId, to]);
-        return async () => void (await sql('delete from opt_outs where organization_id = $1 and recipient = $2', [orgId, to]));
-      },
+      breakFor: optedOut('manual', (to) => to),
     },
     {
       name: 'L.11b: the customer was erased after opting out',
       code: 'opted_out',
       applies: everywhere,
-      breakFor: async (to) => {
-        const hashed = s.services.privacy.recipients.hasher.hash(orgId, to);
-        await sql(`insert into opt_outs (organization_id, recipient, source) values ($1, $2, 'keyword')`, [orgId, hashed]);
-        return async () => void (await sql('delete from opt_outs where organization_id = $1 and recipient = $2', [orgId, hashed]));
-      },
+      breakFor: optedOut('keyword', (to) => s.services.privacy.recipients.hasher.hash(orgId, to)),
     },
     {
       name: 'L.11c: processing of the customer’s data is restricted',

@@ -7,8 +7,10 @@ import {
   TemplateSampleQuerySchema,
   TemplateSampleResponseSchema,
   TemplateUsageSchema,
+  type StudioTemplatesResponse,
 } from '@wa/contracts';
-import { handle, parse } from '../../lib/http.ts';
+import { createdOrExisting } from '../../lib/created-or-existing.ts';
+import { created, parse, respond } from '../../lib/http.ts';
 import { ctx, requireManager } from '../auth/auth.middleware.ts';
 import { RetryLaterError, type TemplatesService } from './templates.service.ts';
 
@@ -21,59 +23,52 @@ function retryAfter(err: unknown, _req: Request, res: Response, next: NextFuncti
 /** The template studio: everyone reads; owners and admins create, delete and upload samples. */
 export function templatesRoutes(templates: TemplatesService) {
   const r = Router();
+  const studioList = (load: (orgId: string) => Promise<StudioTemplatesResponse['templates']>) =>
+    respond(StudioTemplatesResponseSchema, async (_req, res) => {
+      const { org, identity } = ctx(res);
+      return { templates: await load(org.id), canManage: identity.role !== 'agent' };
+    });
   r.get(
     '/templates',
-    handle(async (_req, res) => {
-      const { org, identity } = ctx(res);
-      res.json(StudioTemplatesResponseSchema.parse({ templates: await templates.list(org.id), canManage: identity.role !== 'agent' }));
-    }),
+    studioList((orgId) => templates.list(orgId)),
   );
   r.post(
     '/templates/sync',
-    handle(async (_req, res) => {
-      const { org, identity } = ctx(res);
-      res.json(StudioTemplatesResponseSchema.parse({ templates: await templates.syncAll(org.id), canManage: identity.role !== 'agent' }));
-    }),
+    studioList((orgId) => templates.syncAll(orgId)),
   );
   r.post(
     '/templates',
     requireManager,
-    handle(async (req, res) => {
+    createdOrExisting(CreateTemplateResponseSchema, (req, res) => {
       const draft = parse(TemplateDraftSchema, req.body);
       const { org, identity } = ctx(res);
-      const result = await templates.create(org.id, identity, draft);
-      res.status(result.created ? 201 : 200).json(CreateTemplateResponseSchema.parse(result));
+      return templates.create(org.id, identity, draft);
     }),
   );
   r.post(
     '/templates/samples',
     requireManager,
     express.raw({ type: () => true, limit: '16mb' }),
-    handle(async (req, res) => {
+    created(TemplateSampleResponseSchema, (req, res) => {
       const q = parse(TemplateSampleQuerySchema, req.query, 'query');
       const bytes = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
-      const result = await templates.uploadSample(ctx(res).org.id, q.numberId, {
-        bytes,
-        mimeType: req.get('content-type') ?? '',
-        fileName: q.fileName,
-      });
-      res.status(201).json(TemplateSampleResponseSchema.parse(result));
+      return templates.uploadSample(ctx(res).org.id, q.numberId, { bytes, mimeType: req.get('content-type') ?? '', fileName: q.fileName });
     }),
   );
   r.get(
     '/templates/:numberId/:name/usage',
-    handle(async (req, res) => {
+    respond(TemplateUsageSchema, (req, res) => {
       const p = parse(TemplateKeyParamsSchema, req.params, 'params');
-      res.json(TemplateUsageSchema.parse(await templates.usage(ctx(res).org.id, p.numberId, p.name)));
+      return templates.usage(ctx(res).org.id, p.numberId, p.name);
     }),
   );
   r.delete(
     '/templates/:numberId/:name',
     requireManager,
-    handle(async (req, res) => {
+    respond(TemplateUsageSchema, (req, res) => {
       const p = parse(TemplateKeyParamsSchema, req.params, 'params');
       const { org, identity } = ctx(res);
-      res.json(TemplateUsageSchema.parse(await templates.remove(org.id, identity, p.numberId, p.name)));
+      return templates.remove(org.id, identity, p.numberId, p.name);
     }),
   );
   r.use(retryAfter);
