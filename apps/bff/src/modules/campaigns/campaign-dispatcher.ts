@@ -79,6 +79,11 @@ export class CampaignDispatcher {
     return this.leases.start();
   }
 
+  /** The ids of the instances whose lease is alive. */
+  liveWorkers(): Promise<Set<string>> {
+    return this.leases.liveWorkers();
+  }
+
   /** Gives up this process's leases at once (a clean shutdown), so others need not wait for them to lapse. */
   releaseLeases(): Promise<void> {
     return this.leases.release();

@@ -97,6 +97,11 @@ export class DispatchLeases {
     return workers[(lane + h) % workers.length]!.holder;
   }
 
+  /** The ids of the live instances (this one included). */
+  async liveWorkers(): Promise<Set<string>> {
+    return new Set((await dispatchRepo.liveLeases(this.db, 'worker:', Date.now())).map((l) => l.holder));
+  }
+
   /** The lanes of a campaign some live instance holds. */
   async heldLanes(campaignId: string): Promise<Set<number>> {
     return new Set(

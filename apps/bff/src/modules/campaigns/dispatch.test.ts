@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../db/client.ts';
@@ -8,6 +9,9 @@ import { campaignOf, csvOf, customer, poll, sandboxMessages, upload, waitForStat
 import { DEFAULT_QUIET_HOURS_POLICY, type QuietHoursPolicy } from './quiet-hours.ts';
 import { DEFAULT_CATALOG } from '../billing/catalog.ts';
 import { loginCodeSend } from '../../test/login-code-send.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { startQueue, type Queue } from '../../queue/queue.ts';
+import { deleteQueuesOfGoneWorkers, ownDispatchQueue } from './dispatch-jobs.ts';
 
 // Whole stacks (BFF, sandbox, pg-boss workers) per suite: generous limits for a busy machine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -221,5 +225,32 @@ describe.each(DB_KINDS)("a plan's messagesPerSecond on %s", (kind) => {
     expect(times).toHaveLength(30);
     expect(maxPerRollingSecond(times)).toBeLessThanOrEqual(PLAN_RATE + 1);
     expect((Math.max(...times) - Math.min(...times)) / 1000).toBeGreaterThan(29 / PLAN_RATE - 0.5);
+  });
+});
+
+describe.each(DB_KINDS)('dispatch queues of instances on %s', (kind) => {
+  let database: Database;
+  let queue: Queue;
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    queue = await startQueue(database, createLogger('silent'));
+  });
+  afterAll(async () => {
+    await queue?.stop({ graceful: false, close: false });
+    await database?.close();
+  });
+
+  it('the own queues of instances that are gone are deleted; live and just-started ones stay', async () => {
+    const [live, gone] = [randomUUID(), randomUUID()];
+    for (const id of [live, gone]) await queue.createQueue(ownDispatchQueue(id), { policy: 'short' });
+    await queue.send(ownDispatchQueue(gone), { campaignId: 'c', lane: 0 });
+    const alive = async () => new Set([live]);
+
+    // Just created: it may be an instance still taking its lease.
+    expect(await deleteQueuesOfGoneWorkers(queue, alive)).toEqual([]);
+    expect(await deleteQueuesOfGoneWorkers(queue, alive, 0)).toEqual([ownDispatchQueue(gone)]);
+    const left = (await queue.getQueues()).map((q) => q.name);
+    expect(left).toContain(ownDispatchQueue(live));
+    expect(left).not.toContain(ownDispatchQueue(gone));
   });
 });
