@@ -10,8 +10,6 @@ import { requestLog, securityHeaders } from './lib/http-hardening.ts';
 import { authenticate } from './modules/auth/auth.middleware.ts';
 import { organizationRateLimit, sharedRateLimiter } from './modules/auth/rate-limit.ts';
 import { OrganizationCache } from './modules/organizations/organization-cache.ts';
-import { AuthService } from './modules/auth/auth.service.ts';
-import { balanceOf } from './modules/ledger/balance.service.ts';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
 import { LedgerService } from './modules/ledger/ledger.service.ts';
 import { messagingRoutes } from './modules/messaging/messaging.routes.ts';
@@ -22,39 +20,44 @@ import { TemplatesService } from './modules/templates/templates.service.ts';
 import { BillingSyncService } from './modules/billing/billing-sync.service.ts';
 import { billingRoutes, rememberManagersForSync } from './modules/billing/billing.routes.ts';
 import { BillingService } from './modules/billing/billing.service.ts';
-import { TokenVault } from './modules/billing/token-vault.ts';
 import { numberPlansRoutes } from './modules/numbers/number-plans.routes.ts';
-import { NumberPlansService } from './modules/numbers/number-plans.service.ts';
 import { livechatWebhookRoutes } from './modules/webhooks/livechat-webhook.routes.ts';
-import { BillingClient } from './providers/livechat-billing/billing.client.ts';
 import type { BillingPort } from './providers/livechat-billing/billing.port.ts';
-import { KeywordMatcher } from './modules/optouts/opt-out-keywords.ts';
 import { optOutsRoutes } from './modules/optouts/optouts.routes.ts';
 import { OptOutsService } from './modules/optouts/optouts.service.ts';
 import { NumbersService } from './modules/numbers/numbers.service.ts';
 import type { CampaignDispatcher } from './modules/campaigns/campaign-dispatcher.ts';
 import { campaignsRoutes } from './modules/campaigns/campaigns.routes.ts';
-import { createCampaignServices } from './modules/campaigns/campaigns.module.ts';
+import { createCampaignsModule } from './modules/campaigns/campaigns.module.ts';
 import type { CampaignsService } from './modules/campaigns/campaigns.service.ts';
 import type { OrganizationRow } from './modules/organizations/organizations.repo.ts';
 import { kaleyraWebhookRoutes } from './modules/webhooks/kaleyra-webhook.routes.ts';
-import { createLifecycleServices, lifecycleApiRoutes, opsRouter, type LifecycleServices } from './modules/lifecycle/lifecycle.module.ts';
+import { createLifecycleModule, lifecycleApiRoutes, opsRouter, type LifecycleServices } from './modules/lifecycle/lifecycle.module.ts';
 import { KaleyraWebhookService } from './modules/webhooks/kaleyra-webhook.service.ts';
 import { buildOpenApi } from './openapi.ts';
 import { keepRequestContext, requestIdMiddleware } from './lib/request-context.ts';
-import { timedPort } from './lib/provider-time.ts';
 import { healthRoutes, httpMetrics } from './modules/health/health.routes.ts';
 import { Readiness } from './modules/health/readiness.ts';
 import { webhookMetrics } from './modules/health/webhook-metrics.ts';
-import { createPrivacyServices, type PrivacyServices } from './modules/privacy/privacy.module.ts';
+import { createPrivacyModule, type PrivacyServices } from './modules/privacy/privacy.module.ts';
 import { privacyOpsRoutes, privacyRoutes } from './modules/privacy/privacy.routes.ts';
-import { sendFacts } from './modules/sending/send-facts.ts';
-import { SendPolicy } from './modules/sending/send-policy.ts';
 import type { AccountsPort } from './providers/livechat-accounts/accounts.port.ts';
 import type { KaleyraPort } from './providers/kaleyra/kaleyra.port.ts';
-import { LiveChatChatClient } from './providers/livechat-chat/livechat-chat.client.ts';
 import type { LiveChatChatPort } from './providers/livechat-chat/livechat-chat.port.ts';
-import { RelayService } from './modules/relay/relay.service.ts';
+import type { RelayService } from './modules/relay/relay.service.ts';
+import { createRelayModule } from './modules/relay/relay.module.ts';
+import type { ModuleContext } from './lib/module-context.ts';
+import { createAuthModule } from './modules/auth/auth.module.ts';
+import type { AuthService } from './modules/auth/auth.service.ts';
+import { createLedgerModule } from './modules/ledger/ledger.module.ts';
+import { createBillingModule } from './modules/billing/billing.module.ts';
+import { createNumbersModule } from './modules/numbers/numbers.module.ts';
+import type { NumberPlansService } from './modules/numbers/number-plans.service.ts';
+import { createTemplatesModule } from './modules/templates/templates.module.ts';
+import { createSendingModule } from './modules/sending/sending.module.ts';
+import { createMessagingModule } from './modules/messaging/messaging.module.ts';
+import { createWebhooksModule } from './modules/webhooks/webhooks.module.ts';
+import { createOptOutsModule } from './modules/optouts/optouts.module.ts';
 import { relayOpsRoutes, relayRoutes, relayWebhookRoutes } from './modules/relay/relay.routes.ts';
 
 export interface AppDeps {
@@ -109,128 +112,59 @@ export function webhookUrls(config: Config, org: Pick<OrganizationRow, 'id' | 'w
   };
 }
 
+/**
+ * The composition root: every module is built by its `create<Module>Module(ctx, deps)` from the shared context
+ * (database, configuration, its own child logger, clock) and the services of the modules it uses; the hooks
+ * between modules are wired here.
+ */
 export function createServices(deps: AppDeps): Services {
   const { config, database, log } = deps;
-  // Each module logs through its own child logger: every line says which module wrote it.
-  const logFor = (module: string) => log.child({ module });
   const now = deps.now ?? (() => new Date());
-  const db = database.db;
-  const auth = new AuthService(deps.accounts, config.LIVECHAT_CLIENT_ID, () => now().getTime());
-  const ledger = new LedgerService(db);
-  const numbers = new NumbersService(db, deps.kaleyra, logFor('numbers'), config.CATALOG_JSON);
-  const templates = new TemplatesService(db, deps.kaleyra, numbers, logFor('templates'), now);
-  // The one send policy: built first, it reads lifecycle, privacy and messaging (created below) when a send asks.
-  const sendPolicy: SendPolicy = new SendPolicy(
-    sendFacts({
-      catalog: config.CATALOG_JSON,
-      lifecycle: () => lifecycleServices.lifecycle,
-      rights: () => privacy.recipients,
-      customerWindowUntil: (conn, numberId, recipient, at) => messaging.customerWindowUntil(conn, numberId, recipient, at),
-    }),
-    now,
-  );
-  const messaging: MessagingService = new MessagingService(
-    db,
+  const ctx = (module: string): ModuleContext => ({ database, db: database.db, config, log: log.child({ module }), now });
+  const statusCallbackUrl = (org: Pick<OrganizationRow, 'id' | 'webhookSecret'>) => webhookUrls(config, org).statusUrlWithCredentials;
+
+  const { auth } = createAuthModule(ctx('auth'), { accounts: deps.accounts });
+  const { ledger } = createLedgerModule(ctx('ledger'));
+  const { billing, billingSync, billingPort, vault, billingOptions } = createBillingModule(ctx('billing'), {
     ledger,
-    // Timed: the chat relay tells what the BFF adds from what Kaleyra takes.
-    timedPort(deps.kaleyra),
-    numbers,
-    sendPolicy,
-    (orgId) => balanceOf(db, orgId),
-    {
-      chargedCategories: config.CHARGED_CATEGORIES,
-      windowHours: config.CONVERSATION_WINDOW_HOURS,
-      statusCallbackUrl: (org) => webhookUrls(config, org).statusUrlWithCredentials,
-      kaleyraTimeoutMs: config.KALEYRA_TIMEOUT_MS,
-      confirmWindowMs: config.SEND_CONFIRM_WINDOW_SECONDS * 1000,
-    },
-    logFor('messaging'),
-    now,
-  );
-  const kaleyraWebhooks = new KaleyraWebhookService(db, messaging, logFor('webhooks'));
+    billingPort: deps.billing,
+  });
+  const { numbers, numberPlans } = createNumbersModule(ctx('numbers'), { kaleyra: deps.kaleyra, billing, billingPort, billingOptions });
+  const { templates } = createTemplatesModule(ctx('templates'), { kaleyra: deps.kaleyra, numbers });
+  // The one send policy: built first, it reads lifecycle, privacy and messaging (created below) when a send asks.
+  const { sendPolicy } = createSendingModule(ctx('sending'), {
+    lifecycle: () => lifecycleServices.lifecycle,
+    rights: () => privacy.recipients,
+    customerWindowUntil: (conn, numberId, recipient, at) => messaging.customerWindowUntil(conn, numberId, recipient, at),
+  });
+  const { messaging } = createMessagingModule(ctx('messaging'), { ledger, kaleyra: deps.kaleyra, numbers, sendPolicy, statusCallbackUrl });
+  const { kaleyraWebhooks } = createWebhooksModule(ctx('webhooks'), { messaging });
   // F.4: opt-out keywords on incoming messages, the opt-out instruction of marketing templates.
-  const keywords = new KeywordMatcher(config.OPT_OUT_KEYWORDS, config.OPT_IN_KEYWORDS);
-  const optOuts = new OptOutsService(db, deps.kaleyra, numbers, keywords, logFor('optouts'));
+  const { optOuts, keywords } = createOptOutsModule(ctx('optouts'), { kaleyra: deps.kaleyra, numbers });
   kaleyraWebhooks.onIncoming(optOuts.onIncoming);
   numbers.onSynced(optOuts.afterSync);
   messaging.useTemplateResolver((n, t) => optOuts.templateToSend(n, t));
-  // Part C, F.1: plans per number, packages, charge verification and the billing sync.
-  const billingPort = deps.billing ?? new BillingClient(config.LIVECHAT_BILLING_URL);
-  // BILLING_TOKEN_KEY is required in production by the configuration (config.ts, productionProblems).
-  const vault = config.BILLING_TOKEN_KEY ? new TokenVault(config.BILLING_TOKEN_KEY) : TokenVault.ephemeral();
-  const billingOptions = { returnUrl: config.PUBLIC_BASE_URL, testCharges: config.BILLING_TEST_CHARGES };
-  const billing = new BillingService(
-    db,
-    ledger,
-    billingPort,
-    config.CATALOG_JSON,
-    { ...billingOptions, pendingTtlMs: config.BILLING_PENDING_TTL_MINUTES * 60_000 },
-    logFor('billing'),
-    now,
-  );
-  const billingSync = new BillingSyncService(
-    db,
-    billing,
-    billingPort,
-    vault,
-    { clientId: config.LIVECHAT_CLIENT_ID, testCharges: config.BILLING_TEST_CHARGES },
-    logFor('billing'),
-    now,
-  );
-  const numberPlans = new NumberPlansService(db, numbers, billing, billingPort, billingOptions, logFor('numbers'), now);
   // Campaigns (bulk sends) and their background dispatcher.
-  const { campaigns, campaignDispatcher } = createCampaignServices({
-    db,
-    config,
+  const { campaigns, campaignDispatcher } = createCampaignsModule(ctx('campaigns'), {
     ledger,
     messaging,
     numbers,
     sendPolicy,
     kaleyra: deps.kaleyra,
-    balanceOf: (orgId) => balanceOf(db, orgId),
-    statusCallbackUrl: (org) => webhookUrls(config, org).statusUrlWithCredentials,
-    log: logFor('campaigns'),
-    now,
+    statusCallbackUrl,
   });
   // The account lifecycle, terms, refunds, operators and the audit log.
-  const lifecycleServices = createLifecycleServices({
-    db,
-    config,
-    ledger,
-    billing,
-    vault,
-    campaignDispatcher,
-    log: logFor('lifecycle'),
-    now,
-  });
-  const privacy = createPrivacyServices({ database, config, log: logFor('privacy'), now });
+  const lifecycleServices = createLifecycleModule(ctx('lifecycle'), { ledger, billing, vault, campaignDispatcher });
+  const { privacy } = createPrivacyModule(ctx('privacy'));
   // L.11b: a deleted business's billing credential goes once no plan cancellation is owed any more.
   lifecycleServices.planCancellations.onAllSettled((id) => privacy.business.afterPlanCancellations(id));
   // WhatsApp chats in LiveChat: after the opt-out check, so a STOP is recorded before it is relayed.
-  const livechatChat =
-    deps.livechatChat ??
-    new LiveChatChatClient({
-      accountsUrl: config.LIVECHAT_ACCOUNTS_URL,
-      apiUrl: config.LIVECHAT_API_URL,
-      clientId: config.LIVECHAT_CLIENT_ID,
-      clientSecret: config.LIVECHAT_CLIENT_SECRET ?? '',
-    });
-  const relay = new RelayService(
-    db,
-    timedPort(livechatChat),
+  const { relay } = createRelayModule(ctx('relay'), {
     vault,
     messaging,
-    {
-      clientId: config.LIVECHAT_CLIENT_ID,
-      clientSecretSet: !!config.LIVECHAT_CLIENT_SECRET,
-      webhookSecret: config.LIVECHAT_CHAT_WEBHOOK_SECRET ?? null,
-      webhookUrl: new URL('/webhooks/livechat-chat', config.PUBLIC_BASE_URL).toString(),
-      optsOut: (text) => keywords.match(text) === 'opt_out',
-      apiUrl: config.LIVECHAT_API_URL,
-    },
-    logFor('relay'),
-    now,
-  );
+    optsOut: (text) => keywords.match(text) === 'opt_out',
+    livechatChat: deps.livechatChat,
+  });
   kaleyraWebhooks.onIncoming(relay.onIncoming);
   kaleyraWebhooks.onStatus(relay.onStatus);
   messaging.onTemplateSent(relay.onTemplateSent);

@@ -1,8 +1,6 @@
-import type { Balance } from '@wa/contracts';
-import type { Config } from '../../config.ts';
-import type { Db } from '../../db/client.ts';
-import type { Logger } from '../../lib/logger.ts';
+import type { ModuleContext } from '../../lib/module-context.ts';
 import type { KaleyraPort } from '../../providers/kaleyra/kaleyra.port.ts';
+import { balanceOf } from '../ledger/balance.service.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import type { MessagingService } from '../messaging/messaging.service.ts';
 import type { NumbersService } from '../numbers/numbers.service.ts';
@@ -13,33 +11,32 @@ import { CampaignsService } from './campaigns.service.ts';
 import { QuietHours } from './quiet-hours.ts';
 
 export interface CampaignDeps {
-  db: Db;
-  config: Config;
   ledger: LedgerService;
   messaging: MessagingService;
   numbers: NumbersService;
   /** Asked by launch, resume, the test send, retries and every dispatch claim. */
   sendPolicy: SendPolicy;
   kaleyra: KaleyraPort;
-  balanceOf: (organizationId: string) => Promise<Balance>;
   statusCallbackUrl: (org: OrganizationRow) => string;
-  log: Logger;
-  now: () => Date;
 }
 
 /** Builds the campaigns service and its dispatcher from the app's configuration. */
-export function createCampaignServices(deps: CampaignDeps): { campaigns: CampaignsService; campaignDispatcher: CampaignDispatcher } {
-  const { config } = deps;
+export function createCampaignsModule(
+  ctx: ModuleContext,
+  deps: CampaignDeps,
+): { campaigns: CampaignsService; campaignDispatcher: CampaignDispatcher } {
+  const { config, db, log, now } = ctx;
+  const balance = (orgId: string) => balanceOf(db, orgId);
   const quietHours = new QuietHours(config.QUIET_HOURS_POLICY_JSON);
   const campaignDispatcher = new CampaignDispatcher({
-    db: deps.db,
+    db,
     ledger: deps.ledger,
     messaging: deps.messaging,
     sendPolicy: deps.sendPolicy,
     kaleyra: deps.kaleyra,
     quietHours,
-    log: deps.log,
-    now: deps.now,
+    log,
+    now,
     config: {
       numberRatePerSecond: config.CAMPAIGN_NUMBER_RATE_PER_SECOND,
       catalog: config.CATALOG_JSON,
@@ -55,11 +52,11 @@ export function createCampaignServices(deps: CampaignDeps): { campaigns: Campaig
     },
   });
   const campaigns = new CampaignsService(
-    deps.db,
+    db,
     deps.ledger,
     deps.messaging,
     deps.numbers,
-    deps.balanceOf,
+    balance,
     quietHours,
     campaignDispatcher,
     deps.sendPolicy,
@@ -70,8 +67,8 @@ export function createCampaignServices(deps: CampaignDeps): { campaigns: Campaig
       paceSafety: config.CAMPAIGN_PACE_SAFETY,
       maxRows: config.CAMPAIGN_MAX_ROWS,
     },
-    deps.log,
-    deps.now,
+    log,
+    now,
   );
   return { campaigns, campaignDispatcher };
 }

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import type { Config } from '../../config.ts';
-import type { Db } from '../../db/client.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { ModuleContext } from '../../lib/module-context.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import type { AuthService } from '../auth/auth.service.ts';
@@ -36,17 +36,16 @@ export function termsConfig(config: Config): TermsConfig {
 }
 
 /** The account lifecycle, terms, refunds, operators and the audit log, built on the billing and campaign services. */
-export function createLifecycleServices(deps: {
-  db: Db;
-  config: Config;
-  ledger: LedgerService;
-  billing: BillingService;
-  vault: TokenVault;
-  campaignDispatcher?: Pick<CampaignDispatcher, 'releaseIn'>;
-  log: Logger;
-  now: () => Date;
-}): LifecycleServices {
-  const { db, config, log, now } = deps;
+export function createLifecycleModule(
+  ctx: ModuleContext,
+  deps: {
+    ledger: LedgerService;
+    billing: BillingService;
+    vault: TokenVault;
+    campaignDispatcher?: Pick<CampaignDispatcher, 'releaseIn'>;
+  },
+): LifecycleServices {
+  const { db, config, log, now } = ctx;
   const audit = new AuditService(db);
   const planCancellations = new PlanCancellationService(db, deps.billing, deps.vault, log, now);
   const lifecycle = new LifecycleService(

@@ -1,6 +1,4 @@
-import type { Config } from '../../config.ts';
-import type { Database } from '../../db/client.ts';
-import type { Logger } from '../../lib/logger.ts';
+import type { ModuleContext } from '../../lib/module-context.ts';
 import { BusinessRightsService } from './business-rights.service.ts';
 import { ExportService } from './export.service.ts';
 import { RecipientHasher } from './recipient-hash.ts';
@@ -15,12 +13,14 @@ export interface PrivacyServices {
 }
 
 /** The organization's export (L.11e), a recipient's rights (L.11a–d) and retention. */
-export function createPrivacyServices(d: { database: Database; config: Config; log: Logger; now: () => Date }): PrivacyServices {
-  const recipients = new RecipientRightsService(d.database.db, new RecipientHasher(d.config));
+export function createPrivacyModule(ctx: ModuleContext): { privacy: PrivacyServices } {
+  const { database, config, log, now } = ctx;
   return {
-    business: new BusinessRightsService(d.database.db, d.config, d.log, d.now),
-    recipients,
-    exports: new ExportService(d.database, d.log),
-    retention: new RetentionService(d.database.db, d.config, d.log, d.now),
+    privacy: {
+      business: new BusinessRightsService(database.db, config, log, now),
+      recipients: new RecipientRightsService(database.db, new RecipientHasher(config)),
+      exports: new ExportService(database, log),
+      retention: new RetentionService(database.db, config, log, now),
+    },
   };
 }
