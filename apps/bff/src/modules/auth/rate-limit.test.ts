@@ -22,6 +22,17 @@ describe.each(DB_KINDS)('the shared rate limit on %s', (kind) => {
     await database?.close();
   });
 
+  /** Trips through this wait while `held` is set, as over a slow database; `begun` counts them as they start. */
+  let held: Promise<void> | null = null;
+  let begun = 0;
+  const slow: Pick<Database, 'query'> = {
+    query: (async (text: string, values?: unknown[]) => {
+      begun++;
+      if (held) await held;
+      return counted.query(text, values);
+    }) as Database['query'],
+  };
+
   const admitted = async (calls: Promise<RateLimiterRes>[]) =>
     (
       await Promise.all(
@@ -48,5 +59,25 @@ describe.each(DB_KINDS)('the shared rate limit on %s', (kind) => {
     // A small budget is counted request by request, exactly.
     const [c, d] = [new SharedRateLimiter(counted, 12), new SharedRateLimiter(counted, 12)];
     expect(await admitted(Array.from({ length: 36 }, (_, i) => (i % 2 ? c : d).consume('org:small')))).toBe(12);
+  });
+
+  it('L.10: far from the limit, the next requests are counted before those counted ahead run out, and no request waits', async () => {
+    const limiter = new SharedRateLimiter(slow, 10_000);
+    trips = begun = 0;
+    // The window's first trip counts one request, the second counts ahead.
+    await limiter.consume('org:ahead');
+    await limiter.consume('org:ahead');
+    expect(trips).toBe(2);
+    let release = () => {};
+    held = new Promise((r) => (release = r));
+    // The 49 counted ahead are admitted from memory; the trip counting the next ones begins before they run out.
+    for (let i = 0; i < 49; i++) await limiter.consume('org:ahead');
+    expect([begun, trips]).toEqual([3, 2]);
+    const next = limiter.consume('org:ahead');
+    release();
+    held = null;
+    expect((await next).consumedPoints).toBe(52);
+    // The one trip begun before they ran out counted the next request too.
+    expect(trips).toBe(3);
   });
 });

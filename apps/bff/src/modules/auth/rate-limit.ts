@@ -35,8 +35,8 @@ interface Prepaid {
  * PostgreSQL (or PGlite), changed by atomic upserts, so N instances together allow `perMinute`, not N times it.
  *
  * Far from the limit, an instance counts a few requests ahead in one trip (a two-hundredth of the budget, at most
- * CHUNK_MAX) and admits the next ones from memory; within `margin` of the limit, every request is counted on its
- * own. Every admitted request was counted in the shared row before it was admitted, so the instances together
+ * CHUNK_MAX) and admits the next ones from memory, counting the following ones in the background before those run
+ * out; within `margin` of the limit, every request is counted on its own. Every admitted request was counted in the shared row before it was admitted, so the instances together
  * never pass the limit. Tolerance: requests counted ahead and not used by the end of the window are lost, at
  * most a chunk less one per instance and minute. Once an organization is over its budget, this instance refuses
  * it from memory until the window ends, so a flood costs no database trips.
@@ -48,6 +48,8 @@ export class SharedRateLimiter implements OrganizationLimiter {
   private readonly trips = new Map<string, Promise<unknown>>();
   readonly margin: number;
   private readonly chunk: number;
+  /** Requests left from a count ahead at which the next count starts in the background (0: only on demand). */
+  private readonly lowWater: number;
 
   constructor(
     database: Pick<Database, 'query'>,
@@ -73,6 +75,7 @@ export class SharedRateLimiter implements OrganizationLimiter {
     });
     this.margin = Math.max(EXACT_MARGIN_MIN, Math.ceil(points * EXACT_MARGIN_SHARE));
     this.chunk = Math.max(1, Math.min(CHUNK_MAX, Math.floor(points / 200)));
+    this.lowWater = Math.floor(this.chunk / 5);
   }
 
   async consume(key: string): Promise<RateLimiterRes> {
@@ -81,7 +84,9 @@ export class SharedRateLimiter implements OrganizationLimiter {
       const p = this.prepaid.get(key);
       if (p && p.left > 0 && at < p.windowEndsAt) {
         p.left--;
-        return new RateLimiterRes(this.points - p.known + p.left, p.windowEndsAt - at, p.known - p.left, false);
+        const admitted = new RateLimiterRes(this.points - p.known + p.left, p.windowEndsAt - at, p.known - p.left, false);
+        if (p.left <= this.lowWater && !this.trips.has(key) && this.points - p.known > this.margin + this.chunk) this.refill(key, p, at);
+        return admitted;
       }
       const trip = this.trips.get(key);
       if (trip) {
@@ -117,6 +122,33 @@ export class SharedRateLimiter implements OrganizationLimiter {
         this.trips.delete(key);
       }
     }
+  }
+
+  /**
+   * Few of the requests counted ahead are left, far from the limit: the next ones are counted now, while those
+   * few are admitted from memory, so no request waits for this trip. At most a chunk less one is held, as when
+   * counting ahead on demand; a request that finds none left waits for the trip, as for any other.
+   */
+  private refill(key: string, p: Prepaid, at: number) {
+    const ahead = this.chunk - 1 - p.left;
+    if (ahead <= 0) return;
+    const trip = this.store.consume(key, ahead).then(
+      (res) => {
+        if (this.prepaid.get(key) !== p) return;
+        // A new window began: what was held belonged to the last one.
+        if (res.isFirstInDuration) this.prepaid.set(key, { left: ahead, known: res.consumedPoints, windowEndsAt: at + res.msBeforeNext });
+        else Object.assign(p, { left: p.left + ahead, known: res.consumedPoints });
+      },
+      (err: unknown) => {
+        // Over the limit: nothing more is admitted from memory once what is held is used. Any other failure
+        // reaches the next request that finds none left, through its own trip.
+        if (err instanceof RateLimiterRes && this.prepaid.get(key) === p) p.known = err.consumedPoints;
+      },
+    );
+    this.trips.set(key, trip);
+    void trip.finally(() => {
+      if (this.trips.get(key) === trip) this.trips.delete(key);
+    });
   }
 }
 

@@ -3,7 +3,7 @@ import type { MessageEventRow, MessageRow } from './messaging.repo.ts';
 
 const RANK: Record<string, number> = { queued: 0, accepted: 1, sent: 2, delivered: 3, read: 4, failed: 5, not_sent: 5 };
 
-export function toMessageDto(m: MessageRow, events: MessageEventRow[], conversationsSpent: number): Message {
+export function toMessageDto(m: MessageRow, events: Pick<MessageEventRow, 'status' | 'at'>[], conversationsSpent: number): Message {
   const failed = m.status === 'failed' || m.status === 'not_sent';
   return {
     id: m.id,

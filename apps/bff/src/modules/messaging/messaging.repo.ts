@@ -7,12 +7,6 @@ export type MessageRow = typeof messages.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageEventRow = typeof messageEvents.$inferSelect;
 
-export async function insertConversation(conn: Conn, values: typeof conversations.$inferInsert): Promise<ConversationRow> {
-  const [row] = await conn.insert(conversations).values(values).returning();
-  if (!row) throw new Error('conversation insert failed');
-  return row;
-}
-
 export async function findConversation(conn: Conn, id: string): Promise<ConversationRow | undefined> {
   const [row] = await conn.select().from(conversations).where(eq(conversations.id, id));
   return row;
@@ -37,6 +31,30 @@ export async function lockSend(tx: Tx, organizationId: string, clientRef: string
   );
 }
 
+/**
+ * What a send chooses from once it holds its lock (`lockSend`), in one trip: the message already recorded under its
+ * clientRef, if any, and every conversation still open for (number, recipient), as `listOpenConversations` lists them.
+ */
+export async function findSendState(
+  tx: Tx,
+  q: { organizationId: string; clientRef: string; numberId: string; recipient: string; now: Date },
+): Promise<{ racedId: string | null; open: ConversationRow[] }> {
+  const rows = await tx
+    .select({
+      racedId: sql<
+        string | null
+      >`(select m.id from messages m where m.organization_id = ${q.organizationId} and m.client_ref = ${q.clientRef})`,
+      conversation: conversations,
+    })
+    .from(sql`(select 1) as one`)
+    .leftJoin(conversations, openConversationsOf(q.numberId, q.recipient, q.now))
+    .orderBy(desc(conversations.expiresAt));
+  return {
+    racedId: rows[0]?.racedId ?? null,
+    open: rows.flatMap((r) => (r.conversation ? [r.conversation] : [])),
+  };
+}
+
 /** Whether a conversation is still open (not given back by a failed opening message). */
 export async function isConversationOpen(conn: Conn, id: string): Promise<boolean> {
   const [row] = await conn.select({ status: conversations.status }).from(conversations).where(eq(conversations.id, id));
@@ -55,6 +73,42 @@ export async function insertMessage(conn: Conn, values: typeof messages.$inferIn
   const [row] = await conn.insert(messages).values(values).returning();
   if (!row) throw new Error('message insert failed');
   return row;
+}
+
+/**
+ * A send's rows in one statement: the conversation it opens (if any), the message, and its `queued` event.
+ * The message's id is chosen by the caller (the conversation names it as its opening message).
+ */
+export async function insertSend(
+  tx: Tx,
+  o: { conversation: typeof conversations.$inferInsert | null; message: typeof messages.$inferInsert & { id: string }; queuedAt: Date },
+): Promise<void> {
+  // `getSQL()`: a statement embedded as itself, not wrapped in parentheses as a subquery.
+  const conversation = o.conversation ? sql`c as (${tx.insert(conversations).values(o.conversation).getSQL()}), ` : sql``;
+  await tx.execute(sql`
+    with ${conversation}m as (${tx.insert(messages).values(o.message).returning({ id: messages.id }).getSQL()})
+    insert into message_events (message_id, status, at) select id, 'queued', ${o.queuedAt.toISOString()}::timestamptz from m`);
+}
+
+/** A message as a send answers with it: its row, its events, and the conversations it holds now. */
+export async function findMessageView(conn: Conn, organizationId: string, id: string) {
+  const [row] = await conn
+    .select({
+      message: messages,
+      events: sql<
+        { status: string; at: string }[]
+      >`coalesce((select json_agg(json_build_object('status', e.status, 'at', e.at)) from message_events e where e.message_id = ${messages.id}), '[]')`,
+      // What the message holds: its conversation's cost while it is the open conversation's opening message.
+      spent: sql<number>`coalesce((select c.cost from conversations c where c.id = ${messages.conversationId} and c.status = 'open' and c.opening_message_id = ${messages.id}), 0)`,
+    })
+    .from(messages)
+    .where(and(eq(messages.id, id), eq(messages.organizationId, organizationId)));
+  if (!row) return undefined;
+  const events = (typeof row.events === 'string' ? (JSON.parse(row.events) as typeof row.events) : row.events).map((e) => ({
+    status: e.status,
+    at: new Date(e.at),
+  }));
+  return { message: row.message, events, spent: Number(row.spent) };
 }
 
 /**
@@ -90,7 +144,10 @@ export async function addEvent(conn: Conn, messageId: string, status: string, at
 /** Our message ids; a callback's ref that is not one cannot be ours. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Finds an outbound message of this organization by our id (the ref we gave Kaleyra) or the provider's id. */
+/**
+ * Finds an outbound message of this organization by the ref we gave Kaleyra or the provider's id. The ref is our
+ * message id, except for a relayed reply, whose ref is its LiveChat event id (its client_ref `relay:<event id>`).
+ */
 export async function findMessageForCallback(
   conn: Conn,
   organizationId: string,
@@ -98,7 +155,7 @@ export async function findMessageForCallback(
   providerMessageId: string | null,
 ): Promise<MessageRow | undefined> {
   const conditions = [];
-  if (ref && UUID.test(ref)) conditions.push(eq(messages.id, ref));
+  if (ref) conditions.push(UUID.test(ref) ? eq(messages.id, ref) : eq(messages.clientRef, `relay:${ref}`));
   if (providerMessageId) conditions.push(eq(messages.providerMessageId, providerMessageId));
   if (!conditions.length) return undefined;
   const [row] = await conn
@@ -143,16 +200,17 @@ export function listOpenConversations(conn: Conn, numberId: string, recipient: s
   return conn
     .select()
     .from(conversations)
-    .where(
-      and(
-        eq(conversations.numberId, numberId),
-        eq(conversations.recipient, recipient),
-        eq(conversations.status, 'open'),
-        gt(conversations.expiresAt, now),
-      ),
-    )
+    .where(openConversationsOf(numberId, recipient, now))
     .orderBy(desc(conversations.expiresAt));
 }
+
+const openConversationsOf = (numberId: string, recipient: string, now: Date) =>
+  and(
+    eq(conversations.numberId, numberId),
+    eq(conversations.recipient, recipient),
+    eq(conversations.status, 'open'),
+    gt(conversations.expiresAt, now),
+  );
 
 /**
  * One-on-one messages left `queued` with no Kaleyra id long after any send attempt would have ended: the

@@ -5,7 +5,6 @@ import {
   type ConversationCategory,
   type ConversationStatus,
   type ConversationStatusQuery,
-  type Message,
   type MessageStatus,
   type Quote,
   type QuoteQuery,
@@ -172,19 +171,23 @@ export class MessagingService {
   /**
    * One message to one customer; `path` names the send path for the policy (a campaign's test send is one too).
    * `media` sends a file in place of a free-text request's text (an agent's file in a WhatsApp chat), under the
-   * same rules, window and accounting as the text.
+   * same rules, window and accounting as the text. `ref` is given to Kaleyra (and echoed in its callbacks) in place
+   * of our message id; the callback lookup must know it (a relayed reply's LiveChat event id).
    */
   async send(
     identity: Identity,
     org: OrganizationRow,
     req: SendMessageRequest,
     path: SendPath = req.kind,
-    extra: { media?: Extract<OutboundMessage, { kind: 'media' }> } = {},
+    extra: { media?: Extract<OutboundMessage, { kind: 'media' }>; ref?: string } = {},
   ): Promise<SendMessageResponse> {
-    const replay = await repo.findMessageByClientRef(this.db, org.id, req.clientRef);
-    if (replay) return this.response(org.id, replay, false);
-
-    const number = await this.numbers.get(org.id, req.numberId);
+    // Read side by side: a replay answers with its message whatever became of the number since.
+    const [replay, number] = await Promise.all([
+      repo.findMessageByClientRef(this.db, org.id, req.clientRef),
+      this.numbers.get(org.id, req.numberId).catch((err: unknown) => ({ failed: err })),
+    ]);
+    if (replay) return this.response(org.id, replay.id, false);
+    if ('failed' in number) throw number.failed;
 
     const now = this.now();
     let category: ConversationCategory;
@@ -205,19 +208,19 @@ export class MessagingService {
       costOf: (c: ConversationCategory) => this.costOf(c),
     };
     const prepared = await recordSend(deps, identity, org, number.id, req, path, category, outbound, now);
-    if (prepared.replay) return this.response(org.id, prepared.message, false);
+    if (prepared.replay) return this.response(org.id, prepared.messageId, false);
 
-    const message = prepared.message;
+    const { messageId } = prepared;
     try {
       const result = await this.kaleyra.send({
         apiVersion: number.apiVersion,
         from: number.number,
         to: req.to,
         message: outbound,
-        ref: message.id,
+        ref: extra.ref ?? messageId,
         ...(number.apiVersion === 'v1' ? { callbackUrl: this.config.statusCallbackUrl(org) } : {}),
       });
-      await repo.acceptMessage(this.db, message.id, result.providerMessageId, this.now());
+      await repo.acceptMessage(this.db, messageId, result.providerMessageId, this.now());
       messageSends.inc({ kind: 'one_to_one', outcome: 'accepted', provider_code: 'none' });
       if (outbound.kind === 'template') {
         // Not awaited: the sender's answer never waits for a chat transcript.
@@ -227,16 +230,15 @@ export class MessagingService {
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
       const status: MessageStatus = err.code === 'not-sent' ? 'not_sent' : 'failed';
-      await this.db.transaction((tx) => this.applyStatusIn(tx, message.id, status, err.code, this.now()));
+      await this.db.transaction((tx) => this.applyStatusIn(tx, messageId, status, err.code, this.now()));
       messageSends.inc({ kind: 'one_to_one', outcome: status, provider_code: safeCode(err.code) });
-      this.log.warn({ messageId: message.id, code: err.code, httpStatus: err.httpStatus }, 'provider refused a send');
+      this.log.warn({ messageId, code: err.code, httpStatus: err.httpStatus }, 'provider refused a send');
       const info = describeProviderError(err.code);
       throw new DomainError(ErrorCode.providerError, 'WhatsApp message not sent', info.message, {
         providerCode: err.code,
       });
     }
-    const fresh = await repo.findMessageByClientRef(this.db, org.id, req.clientRef);
-    return this.response(org.id, fresh ?? message, prepared.opened);
+    return this.response(org.id, messageId, prepared.opened);
   }
 
   /**
@@ -313,9 +315,12 @@ export class MessagingService {
     u: { ref: string | null; providerMessageId: string | null; status: MessageStatus; errorCode: string | null; at: Date },
   ): Promise<boolean> {
     if (u.status === 'accepted' || u.status === 'sent' || u.status === 'delivered' || u.status === 'read') {
+      // A ref that is not our id (a relayed reply's LiveChat event id) is looked up first: the batch matches our ids.
+      const ref =
+        u.ref && !repo.UUID.test(u.ref) ? ((await repo.findMessageForCallback(this.db, organizationId, u.ref, null))?.id ?? null) : u.ref;
       return this.progress.apply({
         organizationId,
-        ref: u.ref,
+        ref,
         providerMessageId: u.providerMessageId,
         status: u.status,
         rank: RANK[u.status],
@@ -336,17 +341,10 @@ export class MessagingService {
     return applyStatusIn(this.ledger, tx, messageId, status, errorCode, at);
   }
 
-  /** The latest 50 messages to a recipient, newest first, with their events and the conversations they hold. */
-  async list(organizationId: string, to: string, numberId: string | undefined): Promise<Message[]> {
-    const { rows } = await messagesPage(this.db, organizationId, { recipient: to, numberId, limit: 50 });
-    return rows.map((r) => toMessageDto(r.message, r.events, r.spent));
-  }
-
-  private async response(organizationId: string, message: repo.MessageRow, opened: boolean): Promise<SendMessageResponse> {
-    const [dto] = await this.list(organizationId, message.recipient, message.numberId).then((all) =>
-      all.filter((m) => m.id === message.id),
-    );
-    if (!dto) throw new Error('sent message not found');
-    return { message: dto, openedConversation: opened, balance: await this.balanceOf(organizationId) };
+  /** The message as it stands now (a status callback may have moved it on already) and the balance after it. */
+  private async response(organizationId: string, messageId: string, opened: boolean): Promise<SendMessageResponse> {
+    const [view, balance] = await Promise.all([repo.findMessageView(this.db, organizationId, messageId), this.balanceOf(organizationId)]);
+    if (!view) throw new Error('sent message not found');
+    return { message: toMessageDto(view.message, view.events, view.spent), openedConversation: opened, balance };
   }
 }

@@ -44,46 +44,49 @@ export async function recordSend(
   category: ConversationCategory,
   outbound: OutboundMessage,
   now: Date,
-): Promise<{ message: repo.MessageRow; opened: boolean; replay: boolean }> {
+): Promise<{ messageId: string; opened: boolean; replay: boolean }> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await deps.db.transaction(async (tx) => {
         await repo.lockSend(tx, org.id, req.clientRef, numberId, req.to);
-        const raced = await repo.findMessageByClientRef(tx, org.id, req.clientRef);
-        if (raced) return { message: raced, opened: false, replay: true };
-        const open = await rideOn(tx, numberId, req.to, category, now);
+        const state = await repo.findSendState(tx, { organizationId: org.id, clientRef: req.clientRef, numberId, recipient: req.to, now });
+        if (state.racedId) return { messageId: state.racedId, opened: false, replay: true };
+        const open = conversationToRideOn(state.open, category, now);
         const cost = open ? 0 : deps.costOf(category);
         const messageId = randomUUID();
-        let conversationId = open?.id;
-        if (!conversationId) {
-          const conversation = await repo.insertConversation(tx, {
+        const conversationId = open?.id ?? randomUUID();
+        const conversation = open
+          ? null
+          : {
+              id: conversationId,
+              organizationId: org.id,
+              numberId,
+              recipient: req.to,
+              category,
+              openedAt: now,
+              expiresAt: new Date(now.getTime() + deps.windowMs),
+              cost,
+              openingMessageId: messageId,
+            };
+        await repo.insertSend(tx, {
+          conversation,
+          message: {
+            id: messageId,
             organizationId: org.id,
             numberId,
+            conversationId,
             recipient: req.to,
+            direction: 'outbound',
+            kind: outbound.kind === 'media' ? 'media' : req.kind,
+            templateName: outbound.kind === 'template' ? outbound.name : null,
             category,
-            openedAt: now,
-            expiresAt: new Date(now.getTime() + deps.windowMs),
-            cost,
-            openingMessageId: messageId,
-          });
-          conversationId = conversation.id;
-        }
-        const message = await repo.insertMessage(tx, {
-          id: messageId,
-          organizationId: org.id,
-          numberId,
-          conversationId,
-          recipient: req.to,
-          direction: 'outbound',
-          kind: outbound.kind === 'media' ? 'media' : req.kind,
-          templateName: outbound.kind === 'template' ? outbound.name : null,
-          category,
-          status: 'queued',
-          clientRef: req.clientRef,
-          chatId: req.chatId ?? null,
-          accountId: identity.accountId,
+            status: 'queued',
+            clientRef: req.clientRef,
+            chatId: req.chatId ?? null,
+            accountId: identity.accountId,
+          },
+          queuedAt: now,
         });
-        await repo.addEvent(tx, message.id, 'queued', now);
 
         await deps.ledger.lockIn(tx, org.id);
         // Every rule of the path, under the lock, right before the commit: a STOP, a restriction or a
@@ -101,7 +104,7 @@ export async function recordSend(
             numberId,
           });
         }
-        return { message, opened: !open, replay: false };
+        return { messageId, opened: !open, replay: false };
       });
     } catch (err) {
       // The conversation this send chose was given back meanwhile: choose again (it opens a new one).

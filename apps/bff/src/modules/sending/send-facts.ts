@@ -2,11 +2,18 @@ import type { Catalog } from '@wa/contracts';
 import type { Db, Tx } from '../../db/client.ts';
 import { currentPlanOf } from '../billing/billing.service.ts';
 import { ledgerBalanceIn, lockLedgerIn } from '../ledger/ledger.service.ts';
+import { blockOf } from '../lifecycle/access.ts';
 import type { LifecycleService } from '../lifecycle/lifecycle.service.ts';
+import { startOf, termsStateOf } from '../lifecycle/terms.ts';
+import { customerWindowAt } from '../messaging/conversation-window.ts';
 import { findNumber } from '../numbers/numbers.service.ts';
 import { findOptOut, optedOutAmong } from '../optouts/optouts.service.ts';
 import type { RecipientRightsService } from '../privacy/recipient-rights.service.ts';
+import { readSendRows } from './send-facts.repo.ts';
 import type { SendFacts } from './send-policy.ts';
+
+/** Our number ids; any other id names no number (as `findNumber` answers). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The send policy's view of the other modules. Services are passed as getters because the policy is built
@@ -14,9 +21,11 @@ import type { SendFacts } from './send-policy.ts';
  */
 export function sendFacts(deps: {
   catalog: Catalog;
-  lifecycle: () => Pick<LifecycleService, 'blockFor'>;
-  rights: () => Pick<RecipientRightsService, 'blockedAmong'>;
+  lifecycle: () => Pick<LifecycleService, 'blockFor' | 'terms'>;
+  rights: () => Pick<RecipientRightsService, 'blockedAmong' | 'hasher'>;
   customerWindowUntil: (conn: Db | Tx, numberId: string, recipient: string, now: Date) => Promise<Date | null>;
+  /** The customer-service window (CONVERSATION_WINDOW_HOURS), for the window read with the other facts. */
+  windowMs: number;
 }): SendFacts {
   return {
     businessBlock: (conn, organizationId) => deps.lifecycle().blockFor(organizationId, conn),
@@ -33,6 +42,28 @@ export function sendFacts(deps: {
     availableLocked: async (tx: Tx, organizationId) => {
       await lockLedgerIn(tx, organizationId);
       return ledgerBalanceIn(tx, organizationId);
+    },
+    oneSend: async (tx, s) => {
+      if (!UUID.test(s.numberId)) return undefined;
+      const terms = deps.lifecycle().terms;
+      const erasedKey = deps.rights().hasher.hash(s.organizationId, s.recipient);
+      const row = await readSendRows(tx, { ...s, erasedKey, termsVersion: terms.version });
+      // No lifecycle row yet: `businessBlock` creates it, on the path that asks one fact at a time.
+      if (!row?.lifecycle) return undefined;
+      // The business's block as the lifecycle module's `blockFor` works it out, from the rows read here.
+      const startedAt = startOf(row.organization.createdAt, row.lifecycle);
+      const { acceptanceRequired } = termsStateOf(terms, {
+        startedAt,
+        installation: row.lifecycle.installation,
+        acceptance: row.acceptance,
+      });
+      return {
+        business: blockOf({ status: row.organization.status, statusReason: row.lifecycle.statusReason, termsRequired: acceptanceRequired }),
+        number: row.number ?? undefined,
+        optOut: row.optOut ?? undefined,
+        privacy: row.restricted ? 'restricted' : row.erasedOptOut ? 'erased_opted_out' : undefined,
+        windowOpen: customerWindowAt(row.lastInboundAt, s.now, deps.windowMs).open,
+      };
     },
   };
 }

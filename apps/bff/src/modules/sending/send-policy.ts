@@ -61,6 +61,23 @@ export interface SendFacts {
   customerWindowOpen(conn: Conn, numberId: string, recipient: string, now: Date): Promise<boolean>;
   /** Conversations left, read under the organization's lock (the ledger's), so no other send spends them meanwhile. */
   availableLocked(tx: Tx, organizationId: string): Promise<number>;
+  /**
+   * Everything one message to one recipient is checked against, read in one statement inside the send's
+   * transaction; undefined when that read cannot tell (the policy then asks the facts above one by one).
+   */
+  oneSend?(tx: Tx, s: SendSubject & { recipient: string; now: Date }): Promise<OneSendFacts | undefined>;
+}
+
+/** What `SendFacts.oneSend` reads: the same facts the separate questions answer, for one recipient. */
+export interface OneSendFacts {
+  business: Block | null;
+  number: NumberRow | undefined;
+  /** The recipient's own opt-out (F.4). */
+  optOut: OptOutRow | undefined;
+  /** Restricted (L.11c) or an erased number's opt-out (L.11b), as `privacyBlocks` tells them. */
+  privacy: SendBlock['code'] | undefined;
+  /** Whether the customer's window is open now (it counts on free-text paths only). */
+  windowOpen: boolean;
 }
 
 /** Who sends, from which number, on which path. */
@@ -102,6 +119,12 @@ export function optedOutError(row?: OptOutRow): DomainError {
       self ? 'They can opt back in by sending START.' : 'An owner can remove them from the suppression list in the WhatsApp app.'
     }`,
   );
+}
+
+/** The refusal a recipient's listing gets: a restriction first, then an opt-out (their own or an erased number's). */
+function listedRefusal(privacy: SendBlock['code'] | undefined, optedOut: boolean): DomainError | null {
+  if (privacy === 'restricted') return restrictedError();
+  return optedOut || privacy ? optedOutError() : null;
 }
 
 export const restrictedError = () =>
@@ -147,7 +170,11 @@ export class SendPolicy {
   async senderRefusal(conn: Conn, s: SendSubject): Promise<DomainError | null> {
     const block = await this.facts.businessBlock(conn, s.organizationId);
     if (block) return blockError(block);
-    const number = await this.facts.connectedNumber(conn, s.organizationId, s.numberId);
+    return this.numberRefusal(conn, s, await this.facts.connectedNumber(conn, s.organizationId, s.numberId));
+  }
+
+  /** The number (connected, its plan active, sending not revoked) and, for campaigns, its plan's limits. */
+  private async numberRefusal(conn: Conn, s: SendSubject, number: NumberRow | undefined): Promise<DomainError | null> {
     if (!number)
       return new DomainError(
         ErrorCode.numberNotActive,
@@ -184,9 +211,8 @@ export class SendPolicy {
       this.facts.privacyBlocks(conn, s.organizationId, recipients),
     ]);
     for (const r of recipients) {
-      const block = blocks.get(r);
-      if (block?.code === 'restricted') out.set(r, restrictedError());
-      else if (opted.has(r) || block) out.set(r, optedOutError());
+      const refusal = listedRefusal(blocks.get(r)?.code, opted.has(r));
+      if (refusal) out.set(r, refusal);
     }
     if (PATH_TRAITS[s.path].freeText) {
       const now = this.now();
@@ -218,6 +244,25 @@ export class SendPolicy {
    * (1 when it opens a charged conversation, 0 when it rides on an open one or is covered by a reservation).
    */
   async assertMaySend(tx: Tx, s: SendSubject & { recipient: string; conversations: number }): Promise<void> {
+    const one = await this.facts.oneSend?.(tx, {
+      path: s.path,
+      organizationId: s.organizationId,
+      numberId: s.numberId,
+      recipient: s.recipient,
+      now: this.now(),
+    });
+    if (one) {
+      // The same rules in the same order as below, from facts read at once.
+      if (one.business) throw blockError(one.business);
+      const sender = await this.numberRefusal(tx, s, one.number);
+      if (sender) throw sender;
+      const listed = listedRefusal(one.privacy, one.optOut !== undefined);
+      if (listed?.code === ErrorCode.optedOut) throw optedOutError(one.optOut);
+      if (listed) throw listed;
+      if (PATH_TRAITS[s.path].freeText && !one.windowOpen) throw windowClosedError();
+      await this.assertFunds(tx, s.organizationId, s.conversations);
+      return;
+    }
     const sender = await this.senderRefusal(tx, s);
     if (sender) throw sender;
     const refusal = (await this.recipientRefusals(tx, s, [s.recipient])).get(s.recipient);
