@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { LiveChatChatClient } from '../providers/livechat-chat/livechat-chat.client.ts';
+import type { KaleyraPort } from '../providers/kaleyra/kaleyra.port.ts';
+import { customer as freshCustomer } from './campaign-test-kit.ts';
 import { startStack, waitFor, type SandboxOrg, type Stack } from './stack.ts';
 import { DB_KINDS } from './test-db.ts';
 import { findOrganization } from '../modules/organizations/organizations.service.ts';
@@ -76,7 +78,7 @@ export async function connectRelay(s: Stack, org: SandboxOrg): Promise<RelayFixt
 }
 
 /** A customer number no other test uses. */
-export { customer as freshCustomer } from './campaign-test-kit.ts';
+export { freshCustomer };
 
 export interface SandboxChat {
   id: string;
@@ -228,6 +230,28 @@ export async function uploadFile(s: Stack, agent: string, name: string, type: st
   });
   expect(res.status).toBe(200);
   return ((await res.json()) as { url: string }).url;
+}
+
+/**
+ * An agent's reply whose first send stops as in a process that died: after its message was recorded and before
+ * Kaleyra's answer was heard (`reachesKaleyra`: Kaleyra took it and its answer is lost, or it never got there). The
+ * job's retry finds the message recorded and settles the reply as sent.
+ */
+export async function replyCutOff({ s, f, v2 }: RelayStack, text: string, o: { reachesKaleyra: boolean }) {
+  const customer = freshCustomer();
+  await customerWrites(s, v2.number, customer, 'hello?');
+  const chatId = await chatIdOf(s, f.org, customer);
+  const kaleyra = (s.services.messaging as unknown as { kaleyra: KaleyraPort }).kaleyra;
+  const send = kaleyra.send;
+  kaleyra.send = async (req) => {
+    if (req.to !== customer) return send.call(kaleyra, req);
+    kaleyra.send = send;
+    if (o.reachesKaleyra) await send.call(kaleyra, req);
+    throw new Error('the process stopped');
+  };
+  const eventId = await agentReplies(s, f.agent, chatId, { type: 'message', text });
+  expect(await outboundRow(s, eventId)).toMatchObject({ status: 'sent' });
+  return { customer, chatId, eventId };
 }
 
 /** Seals a relay job's payload as the relay does, for a job made by hand. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it, vi } from 'vitest';
 import { describeProviderError } from '@wa/contracts';
-import type { KaleyraPort } from '../../providers/kaleyra/kaleyra.port.ts';
 import { waitFor } from '../../test/stack.ts';
 import * as kit from '../../test/relay-test-kit.ts';
 
@@ -42,6 +41,40 @@ kit.describeRelay("agents' replies", (r) => {
         c[0].seen_up_to[c[0].customer.id]! > c[0].threads[0]!.events.find((e) => e.id === eventId)!.created_at,
     );
     expect(chat).toBeDefined();
+    // Kaleyra was given the LiveChat event id as the ref, and the callbacks carrying it moved the reply to read.
+    const atKaleyra = await s.sandboxControl<{ messages: { body?: string }[] }>(
+      `/sandbox/kaleyra/messages?ref=${encodeURIComponent(eventId)}`,
+    );
+    expect(atKaleyra.messages.map((m) => m.body)).toEqual(['Hi, how can I help?']);
+    await waitFor(
+      () => s.database.query<{ status: string }>('select status from messages where client_ref = $1', [`relay:${eventId}`]),
+      (rows) => rows[0]?.status === 'read',
+    );
+  });
+
+  it('a reply Kaleyra took while the process stopped before its answer is settled by the callbacks carrying its ref', async () => {
+    const { s, f, v2 } = r;
+    // Kaleyra takes the first attempt, but its answer (the provider's id) is lost: only the ref ties the callbacks to it.
+    const { customer, eventId } = await kit.replyCutOff(r, 'taken, answer lost', { reachesKaleyra: true });
+    expect((await kit.phoneReceived(s, v2.number, customer)).map((m) => m.body)).toEqual(['taken, answer lost']);
+    const [message] = await waitFor(
+      () =>
+        s.database.query<{ status: string; provider_message_id: string | null }>(
+          'select status, provider_message_id from messages where client_ref = $1',
+          [`relay:${eventId}`],
+        ),
+      (rows) => rows[0]?.status === 'read',
+    );
+    expect(message!.provider_message_id).toBeNull();
+    await waitFor(
+      () => kit.chatEvents(s, f.org, customer),
+      (ev) => ev.some((e) => e.id === eventId && e.properties?.status?.delivered === true),
+    );
+    // Its outcome is known: the sweep of interrupted sends leaves it alone, and the chat gets no note.
+    await s.services.messaging.sweepInterrupted(new Date(Date.now() + 3_600_000));
+    await s.services.relay.noteFailedReplies();
+    expect((await kit.chatEvents(s, f.org, customer)).filter((e) => e.visibility === 'agents')).toEqual([]);
+    expect(await kit.outboundRow(s, eventId)).toMatchObject({ status: 'sent' });
   });
 
   it('agents-only notes, echoes of the customer and our own events are never sent to WhatsApp', async () => {
@@ -247,19 +280,8 @@ kit.describeRelay("agents' replies", (r) => {
 
   it('a reply cut off after it was recorded and before Kaleyra took it gets an agents-only note once it is closed', async () => {
     const { s, f, v2 } = r;
-    const customer = kit.freshCustomer();
-    await kit.customerWrites(s, v2.number, customer, 'hello?');
-    const chatId = await kit.chatIdOf(s, f.org, customer);
     // The first attempt stops between recording the message and Kaleyra's answer; its retry finds the message recorded.
-    const kaleyra = (s.services.messaging as unknown as { kaleyra: KaleyraPort }).kaleyra;
-    const send = kaleyra.send;
-    kaleyra.send = async (req) => {
-      if (req.to !== customer) return send.call(kaleyra, req);
-      kaleyra.send = send;
-      throw new Error('the process stopped');
-    };
-    const eventId = await kit.agentReplies(s, f.agent, chatId, { type: 'message', text: 'cut off' });
-    expect(await kit.outboundRow(s, eventId)).toMatchObject({ status: 'sent' });
+    const { customer, eventId } = await kit.replyCutOff(r, 'cut off', { reachesKaleyra: false });
     expect(await kit.phoneReceived(s, v2.number, customer)).toHaveLength(0);
     // The messaging sweep closes it once no attempt can still be running; the relay's sweep then notes it, once.
     await s.services.messaging.sweepInterrupted(new Date(Date.now() + 3_600_000));

@@ -167,7 +167,8 @@ export class RelayOutbound {
       role: 'agent' as const,
     };
     try {
-      const sent = await this.messaging.send(identity, org, req, 'relay_reply', media ? { media } : {});
+      // Kaleyra gets the LiveChat event id as the ref (v2 echoes it in callbacks and de-duplicates a repeated send on it).
+      const sent = await this.messaging.send(identity, org, req, 'relay_reply', { ref: row.eventId, ...(media ? { media } : {}) });
       markProviderAnswer();
       await repo.settleOutbound(this.db, row.eventId, { status: 'sent', messageId: sent.message.id });
     } catch (err) {

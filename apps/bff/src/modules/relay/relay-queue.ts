@@ -10,7 +10,21 @@ type RelayQueueName = typeof RELAY_JOBS.inbound | typeof RELAY_JOBS.outbound;
 
 /** Attempts of one relay job (LiveChat or Kaleyra down, the authorization waiting for a reconnect) before its loss is shown. */
 export const RETRY_LIMIT = 8;
-const RELAY_JOB_OPTIONS = { retryLimit: RETRY_LIMIT, retryDelay: 1, retryBackoff: true, retryDelayMax: 60 };
+/**
+ * A running job's worker refreshes its heartbeat (see `HEARTBEAT_REFRESH_SECONDS`); a job whose heartbeat stopped
+ * this long ago (its instance died) is retried at the queue's next supervision pass instead of after its expiry.
+ * Set on each job, not on the queue: creating a queue that exists already leaves its settings as they were.
+ */
+export const HEARTBEAT_SECONDS = 10;
+/** Well inside the heartbeat: a busy event loop delays a refresh by seconds, not by the whole heartbeat. */
+export const HEARTBEAT_REFRESH_SECONDS = 3;
+const RELAY_JOB_OPTIONS = {
+  retryLimit: RETRY_LIMIT,
+  retryDelay: 1,
+  retryBackoff: true,
+  retryDelayMax: 60,
+  heartbeatSeconds: HEARTBEAT_SECONDS,
+};
 
 /** What every relay job carries. */
 export interface RelayJobData {

@@ -1,7 +1,7 @@
 import type { Logger } from '../../lib/logger.ts';
 import type { Queue } from '../../queue/queue.ts';
 import { measureRelay } from './relay-latency.ts';
-import { RELAY_JOBS } from './relay-queue.ts';
+import { HEARTBEAT_REFRESH_SECONDS, RELAY_JOBS } from './relay-queue.ts';
 import type { RelayService } from './relay.service.ts';
 
 interface RelayJob {
@@ -37,12 +37,17 @@ export async function registerRelayJobs(queue: Queue, relay: RelayService, log: 
     [RELAY_JOBS.inbound, 'inbound', (data: never, attempt: number) => relay.relayInbound(data, attempt)],
     [RELAY_JOBS.outbound, 'outbound', (data: never, attempt: number) => relay.relayOutbound(data, attempt)],
   ] as const) {
-    // A job of an instance that died comes back after two minutes (its retry finds what it already did); a done
-    // job's sealed payload is dropped after an hour.
+    // A job of an instance that died comes back once its heartbeat stops (its retry finds what it already did); one
+    // that hangs in a live instance, after two minutes. A done job's sealed payload is dropped after an hour.
     await queue.createQueue(name, { policy: 'key_strict_fifo', expireInSeconds: 120, deleteAfterSeconds: 3600 });
     await queue.work(
       name,
-      { batchSize: 1, pollingIntervalSeconds: POLLING_SECONDS, localConcurrency: WORKERS_PER_QUEUE },
+      {
+        batchSize: 1,
+        pollingIntervalSeconds: POLLING_SECONDS,
+        localConcurrency: WORKERS_PER_QUEUE,
+        heartbeatRefreshSeconds: HEARTBEAT_REFRESH_SECONDS,
+      },
       async (jobs: RelayJob[]) => {
         try {
           for (const job of jobs) {

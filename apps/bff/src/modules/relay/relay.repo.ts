@@ -277,10 +277,13 @@ export async function messageTime(conn: Conn, organizationId: string, providerMe
   return row?.at ?? null;
 }
 
-/** The relayed reply behind a status callback (by our message id as the ref, or the provider's id). */
+/**
+ * The relayed reply behind a status callback: by its ref (the LiveChat event id; our message id for a reply sent
+ * before replies carried the event id) or the provider's id.
+ */
 export async function relayedMessage(conn: Conn, organizationId: string, ref: string | null, providerMessageId: string | null) {
   const match = [
-    ref && /^[0-9a-f-]{36}$/i.test(ref) ? eq(messages.id, ref) : undefined,
+    ref ? (/^[0-9a-f-]{36}$/i.test(ref) ? eq(messages.id, ref) : eq(messages.clientRef, `relay:${ref}`)) : undefined,
     providerMessageId ? eq(messages.providerMessageId, providerMessageId) : undefined,
   ].filter((c): c is NonNullable<typeof c> => !!c);
   if (!match.length) return undefined;
