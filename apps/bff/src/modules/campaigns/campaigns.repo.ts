@@ -4,6 +4,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { campaignRecipients, campaignRejections, campaigns } from '../../db/schema.ts';
 import type { RejectedRow } from '@wa/contracts';
 import type { ValidRows } from './recipient-file.ts';
+import { isUuid } from '../../lib/uuid.ts';
 
 /**
  * Campaigns and their recipients as the owner creates, reads and cancels them. What the dispatcher claims and
@@ -15,7 +16,6 @@ export type CampaignRow = typeof campaigns.$inferSelect;
 export type NewCampaign = typeof campaigns.$inferInsert;
 export type RecipientRow = typeof campaignRecipients.$inferSelect;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CHUNK = 5_000;
 
 export async function rowsOf<T>(conn: Conn, query: SQL): Promise<T[]> {
@@ -35,7 +35,7 @@ export async function insertCampaign(conn: Conn, values: NewCampaign): Promise<C
 
 /** A campaign of this organization, or undefined (another tenant's id reads as absent). */
 export async function findCampaign(conn: Conn, organizationId: string, id: string): Promise<CampaignRow | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await conn
     .select()
     .from(campaigns)

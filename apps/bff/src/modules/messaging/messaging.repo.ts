@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { conversations, customerWindows, messageEvents, messages } from '../../db/schema.ts';
+import { isUuid } from '../../lib/uuid.ts';
 
 type Conn = Db | Tx;
 export type MessageRow = typeof messages.$inferSelect;
@@ -141,9 +142,6 @@ export async function addEvent(conn: Conn, messageId: string, status: string, at
   await conn.insert(messageEvents).values({ messageId, status, at, errorCode });
 }
 
-/** Our message ids; a callback's ref that is not one cannot be ours. */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Finds an outbound message of this organization by the ref we gave Kaleyra or the provider's id. The ref is our
  * message id, except for a relayed reply, whose ref is its LiveChat event id (its client_ref `relay:<event id>`).
@@ -155,7 +153,7 @@ export async function findMessageForCallback(
   providerMessageId: string | null,
 ): Promise<MessageRow | undefined> {
   const conditions = [];
-  if (ref) conditions.push(UUID.test(ref) ? eq(messages.id, ref) : eq(messages.clientRef, `relay:${ref}`));
+  if (ref) conditions.push(isUuid(ref) ? eq(messages.id, ref) : eq(messages.clientRef, `relay:${ref}`));
   if (providerMessageId) conditions.push(eq(messages.providerMessageId, providerMessageId));
   if (!conditions.length) return undefined;
   const [row] = await conn

@@ -32,6 +32,7 @@ import { applyStatusIn, RANK } from './message-status.ts';
 import { ProgressBatcher } from './progress-batch.ts';
 import { recordSend, rideOn } from './send-record.ts';
 import { templateOutbound } from './template-outbound.ts';
+import { isUuid } from '../../lib/uuid.ts';
 
 export interface MessagingConfig {
   chargedCategories: readonly ConversationCategory[];
@@ -316,8 +317,7 @@ export class MessagingService {
   ): Promise<boolean> {
     if (u.status === 'accepted' || u.status === 'sent' || u.status === 'delivered' || u.status === 'read') {
       // A ref that is not our id (a relayed reply's LiveChat event id) is looked up first: the batch matches our ids.
-      const ref =
-        u.ref && !repo.UUID.test(u.ref) ? ((await repo.findMessageForCallback(this.db, organizationId, u.ref, null))?.id ?? null) : u.ref;
+      const ref = u.ref && !isUuid(u.ref) ? ((await repo.findMessageForCallback(this.db, organizationId, u.ref, null))?.id ?? null) : u.ref;
       return this.progress.apply({
         organizationId,
         ref,

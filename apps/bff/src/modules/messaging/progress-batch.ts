@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { GroupedCalls } from '../../lib/grouped-calls.ts';
-import { UUID } from './messaging.repo.ts';
+import { isUuid } from '../../lib/uuid.ts';
 
 export interface ProgressUpdate {
   organizationId: string;
@@ -34,7 +34,7 @@ export class ProgressBatcher {
 
   /** Whether the message is ours (found by ref or by Kaleyra's id), once the update is recorded. */
   apply(update: ProgressUpdate): Promise<boolean> {
-    const ref = update.ref && UUID.test(update.ref) ? update.ref : null;
+    const ref = update.ref && isUuid(update.ref) ? update.ref : null;
     if (!ref && !update.providerMessageId) return Promise.resolve(false);
     return this.groups.call({ ...update, ref });
   }

@@ -11,9 +11,7 @@ import { findOptOut, optedOutAmong } from '../optouts/optouts.service.ts';
 import type { RecipientRightsService } from '../privacy/recipient-rights.service.ts';
 import { readSendRows } from './send-facts.repo.ts';
 import type { SendFacts } from './send-policy.ts';
-
-/** Our number ids; any other id names no number (as `findNumber` answers). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../lib/uuid.ts';
 
 /**
  * The send policy's view of the other modules. Services are passed as getters because the policy is built
@@ -44,7 +42,7 @@ export function sendFacts(deps: {
       return ledgerBalanceIn(tx, organizationId);
     },
     oneSend: async (tx, s) => {
-      if (!UUID.test(s.numberId)) return undefined;
+      if (!isUuid(s.numberId)) return undefined;
       const terms = deps.lifecycle().terms;
       const erasedKey = deps.rights().hasher.hash(s.organizationId, s.recipient);
       const row = await readSendRows(tx, { ...s, erasedKey, termsVersion: terms.version });
