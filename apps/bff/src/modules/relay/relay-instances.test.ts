@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chatStoreOf } from '../../../../sandbox/src/livechat/chat-store.ts';
 import { startStack, type Stack } from '../../test/stack.ts';
 import { DB_KINDS } from '../../test/test-db.ts';
 import * as kit from '../../test/relay-test-kit.ts';
+import { keyOf, lockCustomerClaims } from './relay-queue.ts';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
 
@@ -73,6 +75,37 @@ describe.each(DB_KINDS.filter((k) => k === 'postgres'))('WhatsApp chats in LiveC
     }
     // LiveChat made one customer identity per customer: no grant was made and then thrown away.
     expect(customers.madeSince()).toHaveLength(CUSTOMERS);
+  });
+
+  it("a customer's message is claimed only once the claim of their message before it is stored: their order is the commit order", async () => {
+    const v2 = f.numbers.find((n) => n.apiVersion === 'v2')!;
+    const phone = kit.freshCustomer();
+    const first = `wamid.${randomUUID()}`;
+    const second = `wamid.${randomUUID()}`;
+    const message = (id: string, text: string) => kit.v2Incoming(v2, phone, { id, type: 'text', text: { body: `${phone} ${text}` } });
+    const claimed = async (id: string) =>
+      (await a.database.query('select 1 from relay_inbound where provider_message_id = $1', [id])).length > 0;
+    let secondAnswer: Promise<{ status: number }> | undefined;
+    // The first message's claim is being stored on instance A (its transaction holds the customer's claim lock)...
+    await a.database.db.transaction(async (tx) => {
+      await lockCustomerClaims(tx, keyOf(v2.id, phone));
+      await tx.execute(sql`insert into relay_inbound (provider_message_id, organization_id, number_id, customer, type)
+        values (${first}, ${f.org.id}, ${v2.id}, ${phone}, 'text')`);
+      // ...when the second reaches instance B: its claim waits, so it cannot be stored (or relayed) ahead of the first.
+      secondAnswer = kit.postIncoming(b, f.org, message(second, 'second'));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await claimed(second)).toBe(false);
+    });
+    expect((await secondAnswer!).status).toBe(200);
+    const order = await a.database.query<{ provider_message_id: string }>(
+      'select provider_message_id from relay_inbound where customer = $1 order by seq',
+      [phone],
+    );
+    expect(order.map((r) => r.provider_message_id)).toEqual([first, second]);
+    // Kaleyra delivers the first message again (its claim was stored, its job was not): both reach the chat, in order.
+    expect((await kit.postIncoming(a, f.org, message(first, 'first'))).status).toBe(200);
+    expect((await kit.settledInbound(a, phone, 2)).map((r) => r.status)).toEqual(['posted', 'posted']);
+    expect((await kit.chatEvents(a, f.org, phone)).map((e) => e.text)).toEqual([`${phone} first`, `${phone} second`]);
   });
 });
 

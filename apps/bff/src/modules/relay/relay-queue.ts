@@ -56,6 +56,18 @@ export function keyOf(numberId: string, customer: string): string {
   return createHash('sha256').update(`${numberId}:${customer}`).digest('hex').slice(0, 32);
 }
 
+/** The namespace of the per-customer claim lock (the two-key form: it can never take another namespace's lock). */
+const CLAIM_LOCK = 0x5e4d0010;
+
+/**
+ * Takes the customer's claim lock until `tx` ends. Claims of one customer are stored one at a time, so the order of
+ * their sequence numbers is the order they commit in: a later message's job can never see the earlier message's
+ * claim as not yet there and go first.
+ */
+export async function lockCustomerClaims(tx: Tx, fifoKey: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK}::int4, hashtext(${fifoKey}))`);
+}
+
 /** The job id of a claim: the same claim always names the same job, and pg-boss stores a job id once. */
 function jobIdOf(name: string, claimKey: string): string {
   const h = createHash('sha256').update(`${name}:${claimKey}`).digest('hex');
@@ -112,6 +124,7 @@ export class RelayQueue {
     if (!queue) return this.claimInline(name, claim, data, inline);
     const options = { ...RELAY_JOB_OPTIONS, singletonKey: claim.fifoKey, id: jobIdOf(name, claim.key) };
     const queued = await this.db.transaction(async (tx) => {
+      await lockCustomerClaims(tx, claim.fifoKey);
       if (!(await claim.take(tx)) && !(await claim.pending(tx))) return false;
       return (await queue.send(name, data, { ...options, db: onTransaction(tx) })) !== null;
     });
