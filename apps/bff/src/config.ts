@@ -193,6 +193,11 @@ export const ConfigSchema = z
     // ---- operations: metrics and shutdown ----
     /** Bearer token that /metrics requires (at least 24 characters). Unset: /metrics answers 404. */
     METRICS_TOKEN: z.string().min(24, 'must be at least 24 random characters').optional(),
+    /**
+     * How often pg-boss's supervision runs (one instance at a time): jobs of an instance that died (their heartbeat
+     * stopped) or that expired are retried at the next pass.
+     */
+    QUEUE_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
     /** On SIGTERM: how long in-flight requests and running jobs get before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(25_000),
   })

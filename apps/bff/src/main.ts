@@ -41,7 +41,7 @@ async function main() {
     await seedFromSandbox({ sandboxUrl: config.DEV_SEED_SANDBOX_URL, database, services, billing, config, log });
     await seedRelayFromSandbox({ sandboxUrl: config.DEV_SEED_SANDBOX_URL, services, config, log });
   }
-  const queue = config.WORKERS ? await startQueue(database, log) : null;
+  const queue = config.WORKERS ? await startQueue(database, log, { superviseSeconds: config.QUEUE_SUPERVISE_SECONDS }) : null;
   if (queue) {
     await registerJobs(queue, { database, services, log, config });
     readiness.queue = 'started';

@@ -10,13 +10,19 @@ export type Queue = PgBoss;
  * pg-boss on the same database as everything else: the embedded PGlite in-process, or PostgreSQL
  * shared by every BFF instance, so background work is claimed once across instances.
  */
-export async function startQueue(database: Database, log: Logger, options: { schema?: string } = {}): Promise<Queue> {
+export async function startQueue(
+  database: Database,
+  log: Logger,
+  options: { schema?: string; superviseSeconds?: number } = {},
+): Promise<Queue> {
+  // Supervision and the per-queue monitor run together (a pass needs both): a dead instance's job is retried
+  // within its heartbeat plus this interval, instead of pg-boss's default minute.
+  const supervise = { superviseIntervalSeconds: options.superviseSeconds ?? 10, monitorIntervalSeconds: options.superviseSeconds ?? 10 };
+  const schema = options.schema ?? 'pgboss';
   const boss =
     database.kind === 'pglite' && database.pglite
-      ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', schema: options.schema ?? 'pgboss' } as ConstructorParameters<
-          typeof PgBoss
-        >[0])
-      : new PgBoss({ connectionString: database.connectionString!, schema: options.schema ?? 'pgboss', max: 4 });
+      ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', schema, ...supervise } as ConstructorParameters<typeof PgBoss>[0])
+      : new PgBoss({ connectionString: database.connectionString!, schema, max: 4, ...supervise });
   boss.on('error', (err: Error) => log.error({ err: err.message }, 'queue error'));
   instrument(boss, log);
   await boss.start();

@@ -115,7 +115,7 @@ export async function startStack(
     await seedFromSandbox({ sandboxUrl, database, services, billing: new BillingClient(sandboxUrl), config, log });
   }
 
-  const queue = options.workers ? await startQueue(database, log) : null;
+  const queue = options.workers ? await startQueue(database, log, { superviseSeconds: config.QUEUE_SUPERVISE_SECONDS }) : null;
   if (queue) await registerJobs(queue, { database, services, log, config });
 
   const sandboxControl = async <T = any>(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> => {
