@@ -31,11 +31,11 @@ export interface RelayStack {
  * The file's tests on each database, with a stack of their own (workers on, Acme's relay connected); `r` holds it
  * once the tests run.
  */
-export function describeRelay(title: string, tests: (r: RelayStack) => void) {
+export function describeRelay(title: string, tests: (r: RelayStack) => void, options: { env?: Record<string, string> } = {}) {
   describe.each(DB_KINDS)(`WhatsApp chats in LiveChat: ${title} (%s)`, (kind) => {
     const r = {} as RelayStack;
     beforeAll(async () => {
-      r.s = await startStack(kind, { workers: true });
+      r.s = await startStack(kind, { workers: true, ...(options.env ? { env: options.env } : {}) });
       r.f = await connectRelay(r.s, r.s.orgs[0]!);
       r.v2 = r.f.numbers.find((n) => n.apiVersion === 'v2')!;
     });
@@ -235,23 +235,38 @@ export async function uploadFile(s: Stack, agent: string, name: string, type: st
 /**
  * An agent's reply whose first send stops as in a process that died: after its message was recorded and before
  * Kaleyra's answer was heard (`reachesKaleyra`: Kaleyra took it and its answer is lost, or it never got there). The
- * job's retry finds the message recorded and settles the reply as sent.
+ * job's retry finds the message recorded with its outcome unknown. On `number` of `fx` (Acme's v2 number by default);
+ * `meanwhile` runs after the message was recorded, before the send stops. Returns once the message is recorded.
  */
-export async function replyCutOff({ s, f, v2 }: RelayStack, text: string, o: { reachesKaleyra: boolean }) {
+export async function replyCutOff(
+  { s, f, v2 }: RelayStack,
+  text: string,
+  o: { reachesKaleyra: boolean; fx?: RelayFixture; number?: RelayNumber; meanwhile?: (customer: string) => Promise<void> },
+) {
+  const fx = o.fx ?? f;
+  const number = o.number ?? v2;
   const customer = freshCustomer();
-  await customerWrites(s, v2.number, customer, 'hello?');
-  const chatId = await chatIdOf(s, f.org, customer);
+  await customerWrites(s, number.number, customer, 'hello?');
+  const chatId = await chatIdOf(s, fx.org, customer);
   const kaleyra = (s.services.messaging as unknown as { kaleyra: KaleyraPort }).kaleyra;
   const send = kaleyra.send;
   kaleyra.send = async (req) => {
     if (req.to !== customer) return send.call(kaleyra, req);
     kaleyra.send = send;
     if (o.reachesKaleyra) await send.call(kaleyra, req);
+    await o.meanwhile?.(customer);
     throw new Error('the process stopped');
   };
-  const eventId = await agentReplies(s, f.agent, chatId, { type: 'message', text });
-  expect(await outboundRow(s, eventId)).toMatchObject({ status: 'sent' });
-  return { customer, chatId, eventId };
+  const eventId = await agentReplies(s, fx.agent, chatId, { type: 'message', text });
+  const [message] = await waitFor(
+    () =>
+      s.database.query<{ id: string; conversation_id: string; created_at: Date }>(
+        'select id, conversation_id, created_at from messages where client_ref = $1',
+        [`relay:${eventId}`],
+      ),
+    (rows) => rows.length === 1,
+  );
+  return { customer, chatId, eventId, message: message! };
 }
 
 /** Seals a relay job's payload as the relay does, for a job made by hand. */

@@ -210,10 +210,15 @@ const openConversationsOf = (numberId: string, recipient: string, now: Date) =>
     gt(conversations.expiresAt, now),
   );
 
+/** How long a pending relayed reply keeps its interrupted send from the sweep. */
+const RELAY_HOLD_MS = 24 * 3_600_000;
+
 /**
  * One-on-one messages left `queued` with no Kaleyra id long after any send attempt would have ended: the
  * process stopped between recording the message and hearing Kaleyra's answer. Campaign messages are left to
- * the dispatcher, which recovers its own.
+ * the dispatcher, which recovers its own; a relayed reply (client_ref `relay:<event id>`) to the chat relay while
+ * its reply is still pending there, as the relay sends it again or settles it (within a day: a reply whose job was
+ * lost is closed after all).
  */
 export async function interruptedSends(conn: Conn, before: Date, limit: number): Promise<string[]> {
   const rows = await conn
@@ -226,6 +231,8 @@ export async function interruptedSends(conn: Conn, before: Date, limit: number):
         isNull(messages.providerMessageId),
         lt(messages.createdAt, before),
         sql`not exists (select 1 from campaign_recipients r where r.message_id = ${messages.id})`,
+        sql`not (${messages.clientRef} like 'relay:%' and exists (select 1 from relay_outbound o where o.event_id = substr(${messages.clientRef}, 7)
+          and o.status = 'pending' and o.created_at > ${new Date(before.getTime() - RELAY_HOLD_MS).toISOString()}::timestamptz))`,
       ),
     )
     .orderBy(asc(messages.createdAt))

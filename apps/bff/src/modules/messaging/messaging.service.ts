@@ -30,6 +30,7 @@ import * as repo from './messaging.repo.ts';
 import { toMessageDto } from './message-dto.ts';
 import { applyStatusIn, RANK } from './message-status.ts';
 import { ProgressBatcher } from './progress-batch.ts';
+import { claimResend, isInterrupted, resendAt } from './resend.ts';
 import { recordSend, rideOn } from './send-record.ts';
 import { templateOutbound } from './template-outbound.ts';
 import { isUuid } from '../../lib/uuid.ts';
@@ -47,6 +48,8 @@ export interface MessagingConfig {
 
 /** Picks the template actually sent for a chosen one (e.g. its copy that carries the opt-out instruction). */
 export type TemplateResolver = (number: NumberRow, template: TemplateRow) => Promise<TemplateRow>;
+
+type MediaMessage = Extract<OutboundMessage, { kind: 'media' }>;
 
 /** How long after Kaleyra's timeout a still-queued send counts as interrupted. */
 const INTERRUPTED_GRACE_MS = 60_000;
@@ -180,7 +183,7 @@ export class MessagingService {
     org: OrganizationRow,
     req: SendMessageRequest,
     path: SendPath = req.kind,
-    extra: { media?: Extract<OutboundMessage, { kind: 'media' }>; ref?: string } = {},
+    extra: { media?: MediaMessage; ref?: string } = {},
   ): Promise<SendMessageResponse> {
     // Read side by side: a replay answers with its message whatever became of the number since.
     const [replay, number] = await Promise.all([
@@ -191,14 +194,7 @@ export class MessagingService {
     if ('failed' in number) throw number.failed;
 
     const now = this.now();
-    let category: ConversationCategory;
-    let outbound: OutboundMessage;
-    if (req.kind === 'template') {
-      ({ category, outbound } = await templateOutbound(this.db, number, req, (n, t) => this.resolveTemplate(n, t)));
-    } else {
-      category = 'service';
-      outbound = extra.media ?? { kind: 'text', body: req.text };
-    }
+    const { category, outbound } = await this.outboundOf(number, req, extra.media);
 
     // The conversation, the spend and the message, in one transaction (see send-record.ts for its locks).
     const deps = {
@@ -210,22 +206,72 @@ export class MessagingService {
     };
     const prepared = await recordSend(deps, identity, org, number.id, req, path, category, outbound, now);
     if (prepared.replay) return this.response(org.id, prepared.messageId, false);
+    await this.deliver(org, number, prepared.messageId, req.to, outbound, extra.ref);
+    return this.response(org.id, prepared.messageId, prepared.opened);
+  }
 
-    const { messageId } = prepared;
+  /**
+   * The send recorded under `clientRef` if the process stopped in the middle of it (recorded, queued, no Kaleyra id,
+   * no status from a callback), and when it may go again: once the confirmation window since it was queued (or
+   * last sent again) has passed with no word from Kaleyra. Null when there is no such send.
+   */
+  async interruptedSend(organizationId: string, clientRef: string): Promise<{ messageId: string; resendAt: Date } | null> {
+    const message = await repo.findMessageByClientRef(this.db, organizationId, clientRef);
+    if (!message || !isInterrupted(message)) return null;
+    return { messageId: message.id, resendAt: resendAt(message, this.config.confirmWindowMs ?? 0) };
+  }
+
+  /**
+   * Sends again, as the same message (id, conversation, no second spend) with the same `ref`, a send the process
+   * stopped in the middle of (`interruptedSend`); the caller gives the request and media again (bodies are never
+   * stored). The send policy is asked again first, with nothing to spend: a refusal closes the message `not_sent`
+   * (its conversation given back) and is thrown; Kaleyra's answer is handled as a send's. `resendAt` while it may
+   * not go yet; null when its outcome is known by now (the send's replay answers). Only the chat relay calls it.
+   */
+  async resendInterrupted(
+    org: OrganizationRow,
+    req: SendMessageRequest,
+    path: SendPath,
+    extra: { media?: MediaMessage; ref?: string } = {},
+  ): Promise<SendMessageResponse | { resendAt: Date } | null> {
+    const deps = { db: this.db, ledger: this.ledger, policy: this.policy, confirmWindowMs: this.config.confirmWindowMs ?? 0 };
+    const claim = await claimResend(deps, org.id, req.clientRef, path, this.now());
+    if (!claim || 'resendAt' in claim) return claim;
+    if ('refused' in claim) throw claim.refused;
+    const number = await this.numbers.get(org.id, claim.message.numberId);
+    const { outbound } = await this.outboundOf(number, req, extra.media);
+    this.log.warn({ messageId: claim.message.id }, 'no word from Kaleyra within the confirmation window: sending again with the same ref');
+    await this.deliver(org, number, claim.message.id, claim.message.recipient, outbound, extra.ref);
+    return this.response(org.id, claim.message.id, false);
+  }
+
+  /** What a request sends: a template (the one actually sent for it), an agent's file, or the text. */
+  private async outboundOf(number: NumberRow, req: SendMessageRequest, media: MediaMessage | undefined) {
+    if (req.kind === 'template') return templateOutbound(this.db, number, req, (n, t) => this.resolveTemplate(n, t));
+    return { category: 'service' as ConversationCategory, outbound: (media ?? { kind: 'text', body: req.text }) as OutboundMessage };
+  }
+
+  /**
+   * A recorded message to Kaleyra, and its answer recorded: accepted with Kaleyra's id, or failed (an opening message
+   * gives its conversation back) and thrown as the sender's problem. v1 carries our id in its status callback URL
+   * (it has no ref): callbacks of a send whose answer was lost still find their message.
+   */
+  private async deliver(org: OrganizationRow, number: NumberRow, messageId: string, to: string, outbound: OutboundMessage, ref?: string) {
     try {
+      const callback = number.apiVersion === 'v1' ? this.config.statusCallbackUrl(org) : null;
       const result = await this.kaleyra.send({
         apiVersion: number.apiVersion,
         from: number.number,
-        to: req.to,
+        to,
         message: outbound,
-        ref: extra.ref ?? messageId,
-        ...(number.apiVersion === 'v1' ? { callbackUrl: this.config.statusCallbackUrl(org) } : {}),
+        ref: ref ?? messageId,
+        ...(callback ? { callbackUrl: `${callback}${callback.includes('?') ? '&' : '?'}ref=${messageId}` } : {}),
       });
       await repo.acceptMessage(this.db, messageId, result.providerMessageId, this.now());
       messageSends.inc({ kind: 'one_to_one', outcome: 'accepted', provider_code: 'none' });
       if (outbound.kind === 'template') {
         // Not awaited: the sender's answer never waits for a chat transcript.
-        const sent = { numberId: number.id, to: req.to, templateName: outbound.name };
+        const sent = { numberId: number.id, to, templateName: outbound.name };
         void Promise.allSettled(this.templateSentHandlers.map((handler) => handler(org.id, sent)));
       }
     } catch (err) {
@@ -239,16 +285,17 @@ export class MessagingService {
         providerCode: err.code,
       });
     }
-    return this.response(org.id, messageId, prepared.opened);
   }
 
   /**
    * Sends the process stopped in the middle of (between recording the message and Kaleyra's answer) end as
    * failed (`interrupted`) once no attempt can still be running, and an opening one gives its conversation back.
-   * Its outcome is unknown until then: Kaleyra's status callbacks (they carry our id as the ref) settle it
-   * first, and only a send that heard nothing within the confirmation window is closed. It is never sent
-   * again by itself (the agent sees it failed and decides: a late copy of a chat message can mislead).
-   * Safe to run on several instances: each message is locked and a final status is never changed.
+   * Its outcome is unknown until then: Kaleyra's status callbacks (carrying the send's ref: our id, or a relayed
+   * reply's LiveChat event id; on v1 our id in the callback URL) settle it first, and only a send that heard nothing
+   * within the confirmation window is closed. A sidebar send is never sent again by itself (the agent sees it failed
+   * and decides: a late copy of a chat message can mislead); a relayed reply still pending in the chat relay is the
+   * relay's, which sends it again (`resendInterrupted`) or settles it. Safe to run on several instances: each message
+   * is locked and a final status is never changed.
    */
   async sweepInterrupted(now = this.now()): Promise<number> {
     const wait = Math.max(this.config.kaleyraTimeoutMs + INTERRUPTED_GRACE_MS, this.config.confirmWindowMs ?? 0);

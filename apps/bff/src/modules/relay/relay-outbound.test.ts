@@ -52,31 +52,6 @@ kit.describeRelay("agents' replies", (r) => {
     );
   });
 
-  it('a reply Kaleyra took while the process stopped before its answer is settled by the callbacks carrying its ref', async () => {
-    const { s, f, v2 } = r;
-    // Kaleyra takes the first attempt, but its answer (the provider's id) is lost: only the ref ties the callbacks to it.
-    const { customer, eventId } = await kit.replyCutOff(r, 'taken, answer lost', { reachesKaleyra: true });
-    expect((await kit.phoneReceived(s, v2.number, customer)).map((m) => m.body)).toEqual(['taken, answer lost']);
-    const [message] = await waitFor(
-      () =>
-        s.database.query<{ status: string; provider_message_id: string | null }>(
-          'select status, provider_message_id from messages where client_ref = $1',
-          [`relay:${eventId}`],
-        ),
-      (rows) => rows[0]?.status === 'read',
-    );
-    expect(message!.provider_message_id).toBeNull();
-    await waitFor(
-      () => kit.chatEvents(s, f.org, customer),
-      (ev) => ev.some((e) => e.id === eventId && e.properties?.status?.delivered === true),
-    );
-    // Its outcome is known: the sweep of interrupted sends leaves it alone, and the chat gets no note.
-    await s.services.messaging.sweepInterrupted(new Date(Date.now() + 3_600_000));
-    await s.services.relay.noteFailedReplies();
-    expect((await kit.chatEvents(s, f.org, customer)).filter((e) => e.visibility === 'agents')).toEqual([]);
-    expect(await kit.outboundRow(s, eventId)).toMatchObject({ status: 'sent' });
-  });
-
   it('agents-only notes, echoes of the customer and our own events are never sent to WhatsApp', async () => {
     const { s, f, v2 } = r;
     const customer = kit.freshCustomer();
@@ -276,24 +251,5 @@ kit.describeRelay("agents' replies", (r) => {
     expect((await kit.phoneReceived(s, v2.number, customer)).map((m) => m.body)).toEqual(['claimed, never queued']);
     // Delivered once more: nothing left to do.
     expect(await result()).toBe('replayed');
-  });
-
-  it('a reply cut off after it was recorded and before Kaleyra took it gets an agents-only note once it is closed', async () => {
-    const { s, f, v2 } = r;
-    // The first attempt stops between recording the message and Kaleyra's answer; its retry finds the message recorded.
-    const { customer, eventId } = await kit.replyCutOff(r, 'cut off', { reachesKaleyra: false });
-    expect(await kit.phoneReceived(s, v2.number, customer)).toHaveLength(0);
-    // The messaging sweep closes it once no attempt can still be running; the relay's sweep then notes it, once.
-    await s.services.messaging.sweepInterrupted(new Date(Date.now() + 3_600_000));
-    await s.services.relay.noteFailedReplies();
-    await s.services.relay.noteFailedReplies();
-    const notes = (await kit.chatEvents(s, f.org, customer)).filter((e) => e.visibility === 'agents');
-    expect(notes.map((e) => e.text)).toEqual([`Not delivered on WhatsApp: ${describeProviderError('interrupted').message}`]);
-    expect(await kit.outboundRow(s, eventId)).toMatchObject({ status: 'failed', error_code: 'provider:interrupted' });
-    const status = await s.api(f.owner, '/api/relay');
-    expect(status.body.numbers.find((n: { numberId: string }) => n.numberId === v2.id).lastFailure).toMatchObject({
-      direction: 'outbound',
-      code: 'provider:interrupted',
-    });
   });
 });

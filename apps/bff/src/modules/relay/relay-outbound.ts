@@ -44,6 +44,8 @@ const ChatDeactivatedPayload = z.object({ chat_id: z.string().min(1), thread_id:
 
 export interface OutboundJob extends RelayJobData {
   eventId: string;
+  /** Attempts made before the job was queued again to wait for Kaleyra's word on a reply cut off mid-send. */
+  attempts?: number;
 }
 interface OutboundPayload {
   text: string | null;
@@ -53,6 +55,9 @@ interface OutboundPayload {
 }
 
 type MediaMessage = Extract<OutboundMessage, { kind: 'media' }>;
+
+/** The longest a cut-off reply's job waits before it looks again. */
+const CONFIRM_LOOK_MS = 60_000;
 
 const unauthorized = () => new DomainError(ErrorCode.webhookUnauthorized, 'Unauthorized webhook', 'Missing or wrong secret_key.');
 
@@ -124,8 +129,14 @@ export class RelayOutbound {
     return this.jobs.claim(RELAY_JOBS.outbound, claim, job, () => this.relayOutbound(job, 0));
   }
 
-  /** One agent event to WhatsApp through the one send path ('relay_reply'); a refusal becomes an agents-only note. */
-  async relayOutbound(job: OutboundJob, attempt: number): Promise<void> {
+  /**
+   * One agent event to WhatsApp through the one send path ('relay_reply'); a refusal becomes an agents-only note. A
+   * reply whose send was cut off (the process stopped after recording its message, before Kaleyra's answer) is
+   * settled by Kaleyra's callbacks if they come within the confirmation window, and otherwise sent again once, as
+   * the same message with the same ref, when the window is over: the job is queued again to look then.
+   */
+  async relayOutbound(job: OutboundJob, retry: number): Promise<void> {
+    const attempt = retry + (job.attempts ?? 0);
     const row = await repo.findOutbound(this.db, job.eventId);
     if (!row || row.status !== 'pending') return;
     const opened = this.vault.open(job.organizationId, job.sealed);
@@ -141,6 +152,10 @@ export class RelayOutbound {
       await repo.recordFailure(this.db, chat.number.id, 'outbound', code, this.now());
       if (note) await this.session.note(org.id, row.chatId, note);
     };
+    const clientRef = `relay:${row.eventId}`;
+    // Only a job that ran before (retried, or queued again to wait) can find its send cut off.
+    const cutOff = retry > 0 || job.attempts !== undefined ? await this.messaging.interruptedSend(org.id, clientRef) : null;
+    if (cutOff && cutOff.resendAt > this.now()) return this.confirmLater(job, attempt, chat, cutOff.resendAt);
     let media: MediaMessage | undefined;
     if (payload.file) {
       const file = await this.agentFile(payload.file, attempt);
@@ -156,7 +171,7 @@ export class RelayOutbound {
       // A file's name stands in for the text the request needs; the file itself is what goes out.
       text: (media ? (payload.file?.name ?? 'file') : (payload.text ?? '')).slice(0, 4096),
       // The LiveChat event id is the send's idempotency key: a replayed or retried job finds the same message.
-      clientRef: `relay:${row.eventId}`,
+      clientRef,
       chatId: row.chatId,
     };
     const identity = {
@@ -168,7 +183,10 @@ export class RelayOutbound {
     };
     try {
       // Kaleyra gets the LiveChat event id as the ref (v2 echoes it in callbacks and de-duplicates a repeated send on it).
-      const sent = await this.messaging.send(identity, org, req, 'relay_reply', { ref: row.eventId, ...(media ? { media } : {}) });
+      const extra = { ref: row.eventId, ...(media ? { media } : {}) };
+      const again = cutOff ? await this.messaging.resendInterrupted(org, req, 'relay_reply', extra) : null;
+      if (again && 'resendAt' in again) return this.confirmLater(job, attempt, chat, again.resendAt);
+      const sent = again ?? (await this.messaging.send(identity, org, req, 'relay_reply', extra));
       markProviderAnswer();
       await repo.settleOutbound(this.db, row.eventId, { status: 'sent', messageId: sent.message.id });
     } catch (err) {
@@ -181,6 +199,23 @@ export class RelayOutbound {
       const note = err.code === ErrorCode.accountClosed ? null : refusalNote(err);
       await settle('refused', providerCode ? `provider:${providerCode}` : err.code, note);
     }
+  }
+
+  /**
+   * A cut-off reply waits for Kaleyra's word until `resendAt` (looking again at least every minute): its job is
+   * queued again, behind what its customer has queued meanwhile. Without workers the webhook fails and comes again.
+   */
+  private async confirmLater(
+    job: OutboundJob,
+    attempt: number,
+    chat: { number: { id: string }; identity: { customer: string } },
+    resendAt: Date,
+  ) {
+    const delayMs = Math.min(Math.max(resendAt.getTime() - this.now().getTime(), 0) + 100, CONFIRM_LOOK_MS);
+    const fifoKey = keyOf(chat.number.id, chat.identity.customer);
+    const again: OutboundJob = { ...job, attempts: attempt };
+    if (await this.jobs.sendAgain(RELAY_JOBS.outbound, again, fifoKey, delayMs)) return;
+    throw new Error('a reply cut off mid-send waits for Kaleyra');
   }
 
   /** An agent's file read from LiveChat's CDN into memory, or why it is refused (thrown while a retry may still read it). */
