@@ -51,6 +51,15 @@ async function checkDialogs(page: Page, app: FrameLocator, where: string): Promi
     await triggers.nth(i).click();
     const dialog = app.getByRole('dialog');
     await expect(dialog).toBeVisible();
+    // Axe reads colours as they are painted: a dialog still fading in blends its buttons with the page behind.
+    await dialog.evaluate((el) =>
+      Promise.all(
+        el.ownerDocument
+          .getAnimations()
+          .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+    );
     const name = (await dialog.getAttribute('aria-label')) ?? (await dialog.getAttribute('aria-labelledby')) ?? `dialog ${i + 1}`;
     names.push(name);
     await expectAccessible(page, FULLSCREEN, `dialog "${name}" in ${where}`);

@@ -27,11 +27,23 @@ export async function orgs(): Promise<SandboxOrg[]> {
 export const detailsFrame = (page: Page): FrameLocator => page.frameLocator('iframe[src*="/widget/details.html"]');
 export const fullscreenFrame = (page: Page): FrameLocator => page.frameLocator('iframe[src*="/widget/fullscreen.html"]');
 
-/** Signs in through the sandbox's OAuth popup, as a person would. */
+/**
+ * Signs in through the sandbox's OAuth popup, as a person would: a click that started nothing (no window, and the
+ * button still offers to sign in, as seen once on a loaded machine while the app was starting) is clicked again, once.
+ */
 export async function signIn(page: Page, frame: FrameLocator, email: string) {
-  const popupPromise = page.waitForEvent('popup');
-  await frame.getByRole('button', { name: /sign in/i }).click();
-  const popup = await popupPromise;
+  const button = frame.getByRole('button', { name: /sign in/i });
+  const first = page.waitForEvent('popup', { timeout: 20_000 }).catch(() => null);
+  await button.click();
+  let popup = await Promise.race([first, new Promise<null>((r) => setTimeout(() => r(null), 5_000))]);
+  if (!popup && (await button.isEnabled())) {
+    console.warn('the sign-in click opened no window; clicking again');
+    const second = page.waitForEvent('popup');
+    await button.click();
+    popup = await second;
+  }
+  popup ??= await first;
+  if (!popup) throw new Error('no sign-in window opened');
   const closed = popup.waitForEvent('close');
   await popup.locator(`[data-account="${email}"]`).click();
   await closed;
