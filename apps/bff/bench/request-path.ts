@@ -32,6 +32,12 @@ const ACME = '8c1f2a4e-6b0d-4c1e-9a57-00000000ac01';
 /** A second business on the same plan and API version, kept at about 1,000 entries: the side-by-side control. */
 const CEDAR = '6a2c4e8d-1f3b-4c5d-9e70-00000000ced1';
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const printLoad = () =>
+  console.log(
+    `      load average: ${loadavg()
+      .map((x) => fmt(x, 2))
+      .join(' / ')}`,
+  );
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const BALANCE_CALLS = Number(process.env.BENCH_BALANCE_CALLS ?? 300);
 const SEND_CALLS = Number(process.env.BENCH_SEND_CALLS ?? 100);
@@ -204,11 +210,7 @@ export async function benchRequestPath(kind: 'postgres' | 'pglite') {
       console.log(
         `      side by side, in turns: ${controlEntries.toLocaleString('en')}-entry business: balance ${fmt(control!.balance)} ms, send ${fmt(control!.send)} ms → ratio 1M ÷ 1k: balance ${fmt(large!.balance / control!.balance)}, send ${fmt(large!.send / control!.send)}`,
       );
-      console.log(
-        `      load average: ${loadavg()
-          .map((x) => fmt(x, 2))
-          .join(' / ')}`,
-      );
+      printLoad();
 
       const token = acme.token;
       const numberId = acme.numberId;
@@ -220,11 +222,7 @@ export async function benchRequestPath(kind: 'postgres' | 'pglite') {
       console.log(
         `      the same in bursts (autocannon): ${balance.requests.total} requests, ${balance.non2xx} not 2xx, latency p50 ${balance.latency.p50} ms, p99 ${balance.latency.p99} ms, max ${balance.latency.max} ms`,
       );
-      console.log(
-        `      load average: ${loadavg()
-          .map((x) => fmt(x, 2))
-          .join(' / ')}`,
-      );
+      printLoad();
 
       // c) template sends to fresh recipients at 50 per second.
       const sendBody = () =>
@@ -256,11 +254,7 @@ export async function benchRequestPath(kind: 'postgres' | 'pglite') {
       console.log(
         `      the same in bursts (autocannon): ${sends.requests.total} requests, ${sends.non2xx} not 2xx, latency p50 ${sends.latency.p50} ms, p99 ${sends.latency.p99} ms, max ${sends.latency.max} ms`,
       );
-      console.log(
-        `      load average: ${loadavg()
-          .map((x) => fmt(x, 2))
-          .join(' / ')}`,
-      );
+      printLoad();
       const check = await openDatabase({ url, poolSize: 1 });
       try {
         const { checked, mismatches } = await new LedgerService(check.db).verify();
