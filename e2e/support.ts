@@ -30,8 +30,8 @@ export const fullscreenFrame = (page: Page): FrameLocator => page.frameLocator('
 /**
  * Signs in through the sandbox's OAuth popup, as a person would: a click that started nothing (no window, and the
  * button still offers to sign in) is clicked again, once. It happens about once a run, to a click that lands right
- * after the widget's frame was created or shown: Chromium drops input to a cross-origin frame that has just moved or
- * appeared (its clickjacking protection), as it would a person's too-quick first click.
+ * after the widget's frame was created or shown. Most likely Chromium had not composited the new cross-origin frame
+ * yet and hit-tested the click to the page around it, as it would a person's too-quick first click.
  */
 export async function signIn(page: Page, frame: FrameLocator, email: string) {
   const button = frame.getByRole('button', { name: /sign in/i });
