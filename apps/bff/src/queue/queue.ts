@@ -17,7 +17,8 @@ export async function startQueue(
 ): Promise<Queue> {
   // Supervision and the per-queue monitor run together (a pass needs both): a dead instance's job is retried
   // within its heartbeat plus this interval, instead of pg-boss's default minute.
-  const supervise = { superviseIntervalSeconds: options.superviseSeconds ?? 10, monitorIntervalSeconds: options.superviseSeconds ?? 10 };
+  const every = options.superviseSeconds ?? 10;
+  const supervise = { superviseIntervalSeconds: every, monitorIntervalSeconds: every };
   const schema = options.schema ?? 'pgboss';
   const boss =
     database.kind === 'pglite' && database.pglite

@@ -223,19 +223,20 @@ export class MessagingService {
 
   /**
    * Sends again, as the same message (id, conversation, no second spend) with the same `ref`, a send the process
-   * stopped in the middle of (`interruptedSend`); the caller gives the request and media again (bodies are never
+   * stopped in the middle of (`messageId`, as `interruptedSend` found it); the caller gives the request and media again (bodies are never
    * stored). The send policy is asked again first, with nothing to spend: a refusal closes the message `not_sent`
    * (its conversation given back) and is thrown; Kaleyra's answer is handled as a send's. `resendAt` while it may
    * not go yet; null when its outcome is known by now (the send's replay answers). Only the chat relay calls it.
    */
   async resendInterrupted(
     org: OrganizationRow,
+    messageId: string,
     req: SendMessageRequest,
     path: SendPath,
     extra: { media?: MediaMessage; ref?: string } = {},
   ): Promise<SendMessageResponse | { resendAt: Date } | null> {
     const deps = { db: this.db, ledger: this.ledger, policy: this.policy, confirmWindowMs: this.config.confirmWindowMs ?? 0 };
-    const claim = await claimResend(deps, org.id, req.clientRef, path, this.now());
+    const claim = await claimResend(deps, org.id, messageId, path, this.now());
     if (!claim || 'resendAt' in claim) return claim;
     if ('refused' in claim) throw claim.refused;
     const number = await this.numbers.get(org.id, claim.message.numberId);

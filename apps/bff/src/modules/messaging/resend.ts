@@ -34,12 +34,10 @@ export type ResendClaim = { message: repo.MessageRow } | { refused: DomainError 
  * is asked again with nothing to spend, and either the message is marked as sent again now (its window starts again,
  * so a second attempt waits) or it is closed as `not_sent` with the refusal's code, its conversation given back.
  */
-export async function claimResend(deps: ResendDeps, organizationId: string, clientRef: string, path: SendPath, now: Date) {
-  const found = await repo.findMessageByClientRef(deps.db, organizationId, clientRef);
-  if (!found || !isInterrupted(found)) return null;
+export async function claimResend(deps: ResendDeps, organizationId: string, messageId: string, path: SendPath, now: Date) {
   return deps.db.transaction(async (tx): Promise<ResendClaim> => {
-    const message = await repo.lockMessage(tx, found.id);
-    if (!message || !isInterrupted(message)) return null;
+    const message = await repo.lockMessage(tx, messageId);
+    if (!message || message.organizationId !== organizationId || !isInterrupted(message)) return null;
     const at = resendAt(message, deps.confirmWindowMs);
     if (at > now) return { resendAt: at };
     await deps.ledger.lockIn(tx, organizationId);

@@ -184,7 +184,7 @@ export class RelayOutbound {
     try {
       // Kaleyra gets the LiveChat event id as the ref (v2 echoes it in callbacks and de-duplicates a repeated send on it).
       const extra = { ref: row.eventId, ...(media ? { media } : {}) };
-      const again = cutOff ? await this.messaging.resendInterrupted(org, req, 'relay_reply', extra) : null;
+      const again = cutOff ? await this.messaging.resendInterrupted(org, cutOff.messageId, req, 'relay_reply', extra) : null;
       if (again && 'resendAt' in again) return this.confirmLater(job, attempt, chat, again.resendAt);
       const sent = again ?? (await this.messaging.send(identity, org, req, 'relay_reply', extra));
       markProviderAnswer();
